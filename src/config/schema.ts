@@ -1,0 +1,82 @@
+// The configuration file's strict zod schema and its defaults; the JSON Schema in schema/ is generated from it.
+import { z } from 'zod';
+
+const globs = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+const severity = z.enum(['error', 'warning', 'note', 'off']);
+
+export const FamilySchema = z.strictObject({
+  /** The one name the team converges on; else the signer's name, else the most-read one. */
+  canonical: z.string().min(1).optional(),
+  /** Env names (globs, `*` wildcard, case-insensitive) that belong to the family by name alone. */
+  namePatterns: z.array(z.string().min(1)).default([]),
+  /** Whether any env value that reaches a JWT key argument belongs to the family. */
+  dataflow: z.boolean().default(false),
+});
+
+export const RuleSettingSchema = z.union([
+  severity,
+  z.strictObject({
+    severity: severity.optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  /** Globs of files to scan, relative to the root. */
+  include: z.array(z.string().min(1)).default(['**/*']),
+  /** Globs to leave out, added to the built-in excludes (node_modules, dist, build, .venv, …). */
+  exclude: z.array(z.string().min(1)).default([]),
+  /** Service name → folder globs. Empty: services are auto-detected. */
+  services: z.record(z.string().min(1), globs).default({}),
+  /** Shared library name → folder globs. Empty: auto-detected (`shared`, `common`, `libs`, …). */
+  shared: z.record(z.string().min(1), globs).default({}),
+  /** Secret families. `jwt` is always present; its defaults apply where it is not configured. */
+  families: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), FamilySchema).default({}),
+  /** Extra env accessor call shapes, e.g. `get_env().get`, `settings.get`, `cfg.require`. */
+  envAccessors: z
+    .strictObject({
+      python: z.array(z.string().min(1)).default([]),
+      typescript: z.array(z.string().min(1)).default([]),
+    })
+    .default({ python: [], typescript: [] }),
+  /** Per-rule severity (`off` disables) and options. */
+  rules: z.record(z.string(), RuleSettingSchema).default({}),
+  /** Files larger than this many bytes are skipped and counted. */
+  maxFileSize: z.number().int().positive().default(2 * 1024 * 1024),
+  /** Test code is excluded from findings unless this is true (or `--include-tests`). */
+  includeTests: z.boolean().default(false),
+});
+
+export type UserConfig = z.input<typeof ConfigSchema>;
+export type ParsedConfig = z.output<typeof ConfigSchema>;
+export type Family = z.output<typeof FamilySchema>;
+export type RuleSetting = z.output<typeof RuleSettingSchema>;
+
+/** Built-in env accessor call shapes; configuration adds to them. */
+export const DEFAULT_ENV_ACCESSORS = {
+  python: [
+    'get_env().get',
+    'get_env().get_env',
+    'env.get',
+    'settings.get',
+    'config.get',
+    'environ.get',
+    'env_config.get',
+  ],
+  typescript: [
+    'configService.get',
+    'configService.getOrThrow',
+    'config.get',
+    'config.getOrThrow',
+    'env.get',
+    'Deno.env.get',
+  ],
+} as const;
+
+/** The default `jwt` family (DESIGN §5). */
+export const DEFAULT_JWT_FAMILY: Family = {
+  namePatterns: ['*JWT*SECRET*', '*JWT*KEY*', '*JWT_SIGNING*'],
+  dataflow: true,
+};
