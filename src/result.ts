@@ -30,6 +30,8 @@ export interface Finding {
   /** The source line(s) of the span, with secret literals redacted. */
   snippet?: string;
   suppression?: { kind: 'inline' | 'baseline'; reason: string | null };
+  /** GitHub's `primaryLocationLineHash` of the primary location, computed from the file at scan time. */
+  fingerprints?: { primaryLocationLineHash: string };
 }
 
 export interface InventoryRead {
