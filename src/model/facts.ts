@@ -168,6 +168,8 @@ export interface Provision {
   valueState: ProvisionValueState;
   /** Length of a set value, for redaction in messages; never the value. */
   valueLength?: number;
+  /** For `env_file:`/`envFrom`-style links: the referenced file (repo-relative posix); `name` is then `*`. */
+  envFile?: string;
   loc: Loc;
 }
 
