@@ -1,0 +1,109 @@
+// Finding fingerprints: GitHub's `primaryLocationLineHash` rolling line hash and jwtfrag's semantic key hash.
+import { createHash } from 'node:crypto';
+
+const TAB = 0x09;
+const SPACE = 0x20;
+const LF = 0x0a;
+const CR = 0x0d;
+const EOF = 65535;
+const BLOCK_SIZE = 100;
+const MOD = 37n;
+const BITS = 64;
+
+/** 37^100 mod 2^64: the weight of the unit that leaves the rolling window. */
+const FIRST_MOD = (() => {
+  let value = 1n;
+  for (let i = 0; i < BLOCK_SIZE; i++) value = BigInt.asUintN(BITS, value * MOD);
+  return value;
+})();
+
+/**
+ * GitHub's `primaryLocationLineHash` for every line of a file, in line order (index 0 = line 1),
+ * computed exactly as codeql-action's `fingerprints.ts`: spaces and tabs are dropped, CRLF and lone
+ * CR count as one line break, and each line's value is the base-37 hash (mod 2^64) of the next 100
+ * remaining UTF-16 code units, suffixed with `:<occurrence>` of that hash so far. A trailing newline
+ * gives one more line (the end-of-file sentinel).
+ */
+export function lineHashes(text: string): string[] {
+  const window = new Array<number>(BLOCK_SIZE).fill(0);
+  const lineAt = new Array<number>(BLOCK_SIZE).fill(-1);
+  const counts = new Map<string, number>();
+  const hashes: string[] = [];
+  let hash = 0n;
+  let index = 0;
+  let lineNumber = 0;
+  let lineStart = true;
+  let prevCR = false;
+
+  const output = (): void => {
+    const hex = hash.toString(16);
+    const count = (counts.get(hex) ?? 0) + 1;
+    counts.set(hex, count);
+    hashes[lineAt[index] - 1] = `${hex}:${count}`;
+    lineAt[index] = -1;
+  };
+
+  const update = (unit: number): void => {
+    const leaving = window[index];
+    window[index] = unit;
+    hash = BigInt.asUintN(BITS, MOD * hash + BigInt(unit) - FIRST_MOD * BigInt(leaving));
+    index = (index + 1) % BLOCK_SIZE;
+  };
+
+  const process = (code: number): void => {
+    let unit = code;
+    if (unit === SPACE || unit === TAB || (prevCR && unit === LF)) {
+      prevCR = false;
+      return;
+    }
+    if (unit === CR) {
+      unit = LF;
+      prevCR = true;
+    } else {
+      prevCR = false;
+    }
+    if (lineAt[index] !== -1) output();
+    if (lineStart) {
+      lineStart = false;
+      lineNumber++;
+      lineAt[index] = lineNumber;
+    }
+    if (unit === LF) lineStart = true;
+    update(unit);
+  };
+
+  for (let i = 0; i < text.length; i++) process(text.charCodeAt(i));
+  process(EOF);
+  for (let i = 0; i < BLOCK_SIZE; i++) {
+    if (lineAt[index] !== -1) output();
+    update(0);
+  }
+  return hashes;
+}
+
+let memoText: string | null = null;
+let memoHashes: string[] = [];
+
+/**
+ * The `primaryLocationLineHash` of one 1-based line of `text`. Consecutive calls with the same text
+ * reuse the hashes computed for it. Throws a RangeError for a line the text does not have.
+ */
+export function primaryLocationLineHash(text: string, line: number): string {
+  if (memoText !== text) {
+    memoHashes = lineHashes(text);
+    memoText = text;
+  }
+  const value = Number.isInteger(line) && line >= 1 ? memoHashes[line - 1] : undefined;
+  if (value === undefined) {
+    throw new RangeError(`line ${line} is outside the text (1..${memoHashes.length})`);
+  }
+  return value;
+}
+
+/**
+ * jwtfrag's own stable identity of a finding: sha256 (hex) of its rule id and semantic key. It
+ * tracks a finding across commits even when its line moves or its line text changes.
+ */
+export function findingFingerprint(ruleId: string, key: string): string {
+  return createHash('sha256').update(`${ruleId}\n${key}`).digest('hex');
+}

@@ -1,0 +1,82 @@
+// Tests GitHub's primaryLocationLineHash implementation and the semantic finding fingerprint.
+import { describe, expect, it } from 'vitest';
+import { findingFingerprint, lineHashes, primaryLocationLineHash } from '../src/util/fingerprint.js';
+
+describe('lineHashes', () => {
+  it('reproduces codeql-action test vector for the empty file', () => {
+    expect(lineHashes('')).toEqual(['c129715d7a2bc9a3:1']);
+  });
+
+  it('reproduces codeql-action test vector with spaces and tabs', () => {
+    expect(lineHashes(' a\nb\n  \t\tc\n d')).toEqual([
+      '271789c17abda88f:1',
+      '54703d4cd895b18:1',
+      '180aee12dab6264:1',
+      'a23a3dc5e078b07b:1',
+    ]);
+  });
+
+  it('treats CRLF, lone CR and LF alike and ignores blanks', () => {
+    const lf = lineHashes('a\nb\nc');
+    expect(lf).toHaveLength(3);
+    expect(lineHashes('a\r\nb\r\nc')).toEqual(lf);
+    expect(lineHashes('a\rb\rc')).toEqual(lf);
+    expect(lineHashes('  a\n\tb \n c  ')).toEqual(lf);
+  });
+
+  it('gives a trailing newline its own end-of-file line', () => {
+    expect(lineHashes('a\nb\n')).toHaveLength(3);
+    expect(lineHashes('a\nb')).toHaveLength(2);
+    expect(lineHashes('a\nb\n')[0]).not.toBe(lineHashes('a\nb')[0]);
+  });
+
+  it('counts repeated hashes per value, 1-based', () => {
+    const hashes = lineHashes('a\n'.repeat(200));
+    expect(hashes).toHaveLength(201);
+    const first = hashes[0].split(':')[0];
+    expect(hashes[0]).toBe(`${first}:1`);
+    expect(hashes[1]).toBe(`${first}:2`);
+    expect(hashes[49]).toBe(`${first}:50`);
+    // Line 151 is the last whose 100-unit window lies wholly inside the text.
+    expect(hashes[150]).toBe(`${first}:151`);
+    expect(hashes[151].split(':')[0]).not.toBe(first);
+    for (const value of hashes) expect(value).toMatch(/^[0-9a-f]{1,16}:\d+$/);
+  });
+
+  it('does not change when lines are inserted above', () => {
+    const body = 'const key = process.env.JWT_SECRET;\njwt.sign(payload, key);\n';
+    const before = lineHashes(body);
+    const after = lineHashes(`import x from "y";\n\n${body}`);
+    expect(after[2]).toBe(before[0]);
+    expect(after[3]).toBe(before[1]);
+  });
+
+  it('hashes UTF-16 code units (astral characters are two units)', () => {
+    expect(lineHashes('😀')).not.toEqual(lineHashes('\ud83d'));
+    expect(lineHashes('😀')).toHaveLength(1);
+  });
+});
+
+describe('primaryLocationLineHash', () => {
+  const text = ' a\nb\n  \t\tc\n d';
+  it('returns the hash of the given 1-based line', () => {
+    expect(primaryLocationLineHash(text, 1)).toBe('271789c17abda88f:1');
+    expect(primaryLocationLineHash(text, 4)).toBe('a23a3dc5e078b07b:1');
+    expect(primaryLocationLineHash('', 1)).toBe('c129715d7a2bc9a3:1');
+    expect(primaryLocationLineHash(text, 2)).toBe('54703d4cd895b18:1');
+  });
+  it('rejects lines outside the text', () => {
+    expect(() => primaryLocationLineHash(text, 0)).toThrow(RangeError);
+    expect(() => primaryLocationLineHash(text, 5)).toThrow('line 5 is outside the text (1..4)');
+  });
+});
+
+describe('findingFingerprint', () => {
+  it('is the sha256 of rule id and key, stable and distinct', () => {
+    const a = findingFingerprint('secret-name-sprawl', 'api|JWT_KEY');
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(findingFingerprint('secret-name-sprawl', 'api|JWT_KEY')).toBe(a);
+    expect(findingFingerprint('ws-no-auth', 'api|JWT_KEY')).not.toBe(a);
+    expect(findingFingerprint('secret-name-sprawl', 'api|JWT_SECRET')).not.toBe(a);
+  });
+});
