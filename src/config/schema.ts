@@ -9,9 +9,9 @@ export const FamilySchema = z.strictObject({
   /** The one name the team converges on; else the signer's name, else the most-read one. */
   canonical: z.string().min(1).optional(),
   /** Env names (globs, `*` wildcard, case-insensitive) that belong to the family by name alone. */
-  namePatterns: z.array(z.string().min(1)).default([]),
-  /** Whether any env value that reaches a JWT key argument belongs to the family. */
-  dataflow: z.boolean().default(false),
+  namePatterns: z.array(z.string().min(1)).optional(),
+  /** Whether any env value that reaches a JWT key argument belongs to the family (default: true for `jwt`). */
+  dataflow: z.boolean().optional(),
 });
 
 export const RuleSettingSchema = z.union([
@@ -24,6 +24,8 @@ export const RuleSettingSchema = z.union([
 
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
+  /** Free-form comments (JSON has none). */
+  '//': z.union([z.string(), z.array(z.string())]).optional(),
   /** Globs of files to scan, relative to the root. */
   include: z.array(z.string().min(1)).default(['**/*']),
   /** Globs to leave out, added to the built-in excludes (node_modules, dist, build, .venv, …). */
@@ -75,8 +77,24 @@ export const DEFAULT_ENV_ACCESSORS = {
   ],
 } as const;
 
-/** The default `jwt` family (DESIGN §5). */
-export const DEFAULT_JWT_FAMILY: Family = {
-  namePatterns: ['*JWT*SECRET*', '*JWT*KEY*', '*JWT_SIGNING*'],
-  dataflow: true,
-};
+/** A family with its defaults filled in. */
+export interface ResolvedFamily {
+  canonical?: string;
+  namePatterns: string[];
+  dataflow: boolean;
+}
+
+const DEFAULT_JWT_PATTERNS = ['*JWT*SECRET*', '*JWT*KEY*', '*JWT_SIGNING*'];
+
+/** The configured families with defaults applied, `jwt` first. */
+export function familiesOf(config: ParsedConfig): [string, ResolvedFamily][] {
+  const jwt = config.families.jwt ?? {};
+  const out: [string, ResolvedFamily][] = [
+    ['jwt', { canonical: jwt.canonical, namePatterns: jwt.namePatterns ?? DEFAULT_JWT_PATTERNS, dataflow: jwt.dataflow ?? true }],
+  ];
+  for (const [id, family] of Object.entries(config.families).sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (id === 'jwt') continue;
+    out.push([id, { canonical: family.canonical, namePatterns: family.namePatterns ?? [], dataflow: family.dataflow ?? false }]);
+  }
+  return out;
+}

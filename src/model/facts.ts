@@ -30,6 +30,8 @@ export interface EnvRead {
   defaultKind: DefaultKind;
   /** Length of a literal default (its text is never stored). */
   defaultLength?: number;
+  /** Span of a literal default. */
+  defaultLoc?: Loc;
   /** Fallback group this read belongs to, if any (index into `FileFacts.fallbackGroups`). */
   group: number | null;
   /** Span of the name argument (or the property name, or the field name). */

@@ -27,6 +27,11 @@ export interface Site {
 
 /** What a secret expression resolves to once imports are followed. */
 export interface ResolvedSecret {
+  /**
+   * Everything tried, in order, as display tokens: env names, dynamic patterns (contain `*`),
+   * `«literal»` and `«derived»`. The first is the primary (what wins when everything is set).
+   */
+  chain: string[];
   /** Env names in the order they are tried (first set wins). */
   names: string[];
   /** Dynamic name patterns (`JWT_SECRET_*`). */

@@ -1,0 +1,17 @@
+// The rule registry: every rule file in this folder, in id order (a catalog test keeps it complete).
+import type { Rule } from '../src/rule-api.js';
+import dynamicSecretName from './dynamic-secret-name.js';
+import hardcodedJwtSecret from './hardcoded-jwt-secret.js';
+import secretFallbackChain from './secret-fallback-chain.js';
+import secretNameSprawl from './secret-name-sprawl.js';
+import signerVerifierMismatch from './signer-verifier-mismatch.js';
+import unverifiedJwtDecode from './unverified-jwt-decode.js';
+
+export const RULES: readonly Rule[] = [
+  dynamicSecretName,
+  hardcodedJwtSecret,
+  secretFallbackChain,
+  secretNameSprawl,
+  signerVerifierMismatch,
+  unverifiedJwtDecode,
+];

@@ -1,0 +1,43 @@
+// secret-name-sprawl — one secret family read under several names; flags each non-canonical read.
+import { defineRule } from '../src/rule-api.js';
+
+export default defineRule({
+  meta: {
+    id: 'secret-name-sprawl',
+    title: 'One JWT secret is read under several environment variable names',
+    category: 'secrets',
+    defaultSeverity: 'warning',
+    precision: 'high',
+    securitySeverity: 5.3,
+    tags: ['security', 'maintainability', 'external/cwe/cwe-1188'],
+    messages: {
+      sprawl: '{{name}} is one of {{count}} names for the {{family}} secret; the canonical name is {{canonical}} ({{reason}}).',
+    },
+  },
+  check(model, ctx) {
+    for (const family of model.families) {
+      const canonical = family.canonical;
+      if (!canonical || family.names.length < 2) continue;
+      const canonicalSite = model.envReads.find((r) => r.family === family.id && r.name === canonical);
+      for (const read of model.envReads) {
+        if (read.family !== family.id || !read.name || read.name === canonical) continue;
+        ctx.report({
+          messageId: 'sprawl',
+          data: {
+            name: read.name,
+            count: family.names.length,
+            family: family.id,
+            canonical,
+            reason: family.canonicalReason === 'configured' ? 'configured' : family.canonicalReason === 'signer' ? 'used by the signer' : 'most read',
+          },
+          file: read.file,
+          loc: read.loc,
+          related: canonicalSite ? [{ file: canonicalSite.file, loc: canonicalSite.loc, message: `canonical ${canonical} read here` }] : [],
+          key: [family.id, read.service ?? '', read.name],
+          service: read.service,
+          precision: read.familyBy === 'name' ? 'medium' : 'high',
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,30 @@
+// unverified-jwt-decode — claims taken from a token decoded without checking its signature.
+import { defineRule } from '../src/rule-api.js';
+
+export default defineRule({
+  meta: {
+    id: 'unverified-jwt-decode',
+    title: 'Claims are used from a JWT decoded without signature verification',
+    category: 'secrets',
+    defaultSeverity: 'error',
+    precision: 'high',
+    securitySeverity: 8.1,
+    tags: ['security', 'external/cwe/cwe-347', 'external/cwe/cwe-345'],
+    messages: {
+      unverified: 'Token claims are used after a {{library}} decode that does not verify the signature; anyone can forge them. Verify the token (with the canonical secret) before trusting its claims.',
+    },
+  },
+  check(model, ctx) {
+    for (const op of model.jwtOps) {
+      if (op.op !== 'decode-unverified' || !op.claimsUsed || op.verifiedSameToken) continue;
+      ctx.report({
+        messageId: 'unverified',
+        data: { library: op.library },
+        file: op.file,
+        loc: op.loc,
+        key: [op.service ?? '', op.scope ?? '', op.library],
+        service: op.service,
+      });
+    }
+  },
+});

@@ -1,0 +1,34 @@
+// `jwtfrag rules` and `jwtfrag explain`: the rule catalog from rule metadata and docs.
+import { existsSync, readFileSync } from 'node:fs';
+import { RULES } from '../../rules/index.js';
+import type { RuleInfo } from '../report/index.js';
+import { ruleDocPath } from '../util/paths.js';
+import { UsageError } from './usage.js';
+
+/** Every rule with its markdown doc (empty when the doc is missing). */
+export function ruleInfos(): RuleInfo[] {
+  return [...RULES]
+    .sort((a, b) => a.meta.id.localeCompare(b.meta.id))
+    .map((rule) => {
+      const path = ruleDocPath(rule.meta.id);
+      return { meta: rule.meta, doc: existsSync(path) ? readFileSync(path, 'utf8') : `# ${rule.meta.id}\n\n${rule.meta.title}\n` };
+    });
+}
+
+/** Prints the rule table. */
+export function rulesCommand(): number {
+  const rows = ruleInfos().map(({ meta }) => [meta.id, meta.category, meta.defaultSeverity, meta.precision, meta.title]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['id', 'category', 'severity', 'precision'][i].length));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c)).join('  ');
+  process.stdout.write(line(['id', 'category', 'severity', 'precision', 'title']) + '\n');
+  for (const row of rows) process.stdout.write(line(row) + '\n');
+  return 0;
+}
+
+/** Prints one rule's doc; an unknown id is a usage error. */
+export function explainCommand(id: string): number {
+  const info = ruleInfos().find((r) => r.meta.id === id);
+  if (!info) throw new UsageError(`unknown rule '${id}' (run 'jwtfrag rules' to list them)`);
+  process.stdout.write(info.doc.endsWith('\n') ? info.doc : info.doc + '\n');
+  return 0;
+}

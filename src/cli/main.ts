@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// The jwtfrag command line: scan, rules, explain, init, report (DESIGN §2). The only place that writes output.
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '../config/load.js';
+import { UnknownRuleError } from '../engine.js';
+import { VERSION } from '../version.js';
+import { explainCommand, rulesCommand } from './catalog.js';
+import { initCommand } from './init.js';
+import { reportCommand } from './report.js';
+import { scanCommand, type ScanFlags } from './scan.js';
+import { UsageError } from './usage.js';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function program(): Command {
+  const cmd = new Command('jwtfrag')
+    .description('Find JWT secret fragmentation, forbidden cross-service imports and WebSocket auth problems in TypeScript and Python monorepos.')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  cmd
+    .command('scan')
+    .description('scan a repository')
+    .argument('[root]', 'repository root', '.')
+    .option('-c, --config <file>', 'config file (default: jwtfrag.config.json in root, else package.json "jwtfrag", else auto-detect)')
+    .option('-f, --format <name>', 'output format (repeatable): text, json, …', collect)
+    .option('-o, --output <file>', 'write the (single) format to this file instead of stdout')
+    .option('--json <file>', 'also write the JSON result to this file')
+    .addOption(new Option('--fail-on <level>', 'lowest severity that fails the run').choices(['error', 'warning', 'note', 'none']).default('error'))
+    .option('--jobs <n>', 'worker threads (default: available cores)')
+    .option('--include-tests', 'analyse test code too (excluded by default)')
+    .option('--timestamp', 'add a timestamp to the result')
+    .option('--no-progress', 'no progress line on stderr')
+    .option('-q, --quiet', 'only findings and the summary')
+    .option('--debug', 'print stack traces of internal errors')
+    .action(async (root: string, flags: ScanFlags) => {
+      process.exitCode = await scanCommand(root, flags);
+    });
+
+  cmd
+    .command('rules')
+    .description('list rules with id, severity and precision')
+    .action(() => {
+      process.exitCode = rulesCommand();
+    });
+
+  cmd
+    .command('explain')
+    .description("print a rule's documentation")
+    .argument('<rule-id>')
+    .action((id: string) => {
+      process.exitCode = explainCommand(id);
+    });
+
+  cmd
+    .command('init')
+    .description('detect services and secret names and write a starter jwtfrag.config.json')
+    .argument('[root]', 'repository root', '.')
+    .option('--force', 'overwrite an existing jwtfrag.config.json')
+    .option('--stdout', 'print the config instead of writing it')
+    .action(async (root: string, flags: { force?: boolean; stdout?: boolean }) => {
+      process.exitCode = await initCommand(root, flags);
+    });
+
+  cmd
+    .command('report')
+    .description('re-render a saved JSON result')
+    .requiredOption('--from <file>', 'a result written by --format json')
+    .option('-f, --format <name>', 'output format', 'text')
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .action((flags: { from: string; format: string; output?: string }) => {
+      process.exitCode = reportCommand(flags);
+    });
+  return cmd;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  try {
+    await program().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed its message; help and version exit 0.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (error instanceof ConfigError) {
+      for (const line of error.lines) process.stderr.write(`jwtfrag: config error: ${line}\n`);
+    } else if (error instanceof UsageError || error instanceof UnknownRuleError) {
+      process.stderr.write(`jwtfrag: ${error.message}\n`);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`jwtfrag: internal error: ${message}\n`);
+      if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+      else process.stderr.write('jwtfrag: rerun with --debug for the stack trace and report it with the command you ran\n');
+    }
+    process.exitCode = 2;
+  }
+}
+
+await main(process.argv);

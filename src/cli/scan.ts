@@ -1,0 +1,80 @@
+// `jwtfrag scan`: loads the config, runs the pipeline, writes each requested format and picks the exit code.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { checkRoot } from '../discover/index.js';
+import { FORMATS, formatNames, type RenderContext } from '../report/index.js';
+import { SEVERITY_RANK, type RunResult, type Severity } from '../result.js';
+import { scan } from '../run.js';
+import { ruleInfos } from './catalog.js';
+import { UsageError } from './usage.js';
+
+export interface ScanFlags {
+  config?: string;
+  format?: string[];
+  output?: string;
+  json?: string;
+  failOn: 'error' | 'warning' | 'note' | 'none';
+  jobs?: string;
+  includeTests?: boolean;
+  timestamp?: boolean;
+  progress: boolean;
+  quiet?: boolean;
+  debug?: boolean;
+}
+
+/** Writes a file, creating its folder; a failure is a usage error naming the path. */
+export function writeOutput(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** Exit code for a result: 1 when an unsuppressed finding is at or above `failOn`, else 0. */
+export function exitCodeFor(result: RunResult, failOn: Severity | 'none'): number {
+  if (failOn === 'none') return 0;
+  const threshold = SEVERITY_RANK[failOn];
+  return result.findings.some((f) => !f.suppression && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number ≥ 1 (got '${value}')`);
+  return jobs;
+}
+
+/** Runs `jwtfrag scan`; returns the exit code. */
+export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<number> {
+  const root = resolve(rootArg);
+  const problem = checkRoot(root);
+  if (problem) throw new UsageError(`${problem} (pass the repository folder: jwtfrag scan path/to/repo)`);
+  const formats = flags.format && flags.format.length > 0 ? flags.format : ['text'];
+  for (const format of formats) {
+    if (!FORMATS[format]) throw new UsageError(`unknown format '${format}' (available: ${formatNames().join(', ')})`);
+  }
+  if (flags.output && formats.length > 1) throw new UsageError('--output takes a single --format; use --json <file> for the JSON result');
+  const jobs = parseJobs(flags.jobs);
+  const { config } = loadConfig(root, flags.config);
+
+  const showProgress = flags.progress && !flags.quiet && process.stderr.isTTY;
+  if (showProgress) process.stderr.write('jwtfrag: scanning…\r');
+  const { result } = await scan({ root, config, includeTests: flags.includeTests, jobs, timestamp: flags.timestamp });
+  if (showProgress) process.stderr.write('\x1b[2K');
+
+  const context: RenderContext = {
+    rules: ruleInfos(),
+    color: !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
+    quiet: flags.quiet,
+  };
+  for (const format of formats) {
+    const text = FORMATS[format](result, context);
+    if (flags.output) writeOutput(flags.output, text);
+    else process.stdout.write(text);
+  }
+  if (flags.json) writeOutput(flags.json, FORMATS.json(result, context));
+  return exitCodeFor(result, flags.failOn);
+}

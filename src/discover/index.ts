@@ -1,0 +1,154 @@
+// Discovery: lists the repository's files (honouring .gitignore and excludes), their languages and services.
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import fg from 'fast-glob';
+import ignore, { type Ignore } from 'ignore';
+import type { ParsedConfig } from '../config/schema.js';
+import type { Language, Notification } from '../model/facts.js';
+import type { Service } from '../model/types.js';
+import { DEFAULT_EXCLUDES, isTestPath, languageOf } from './languages.js';
+import { detectServices, serviceOf } from './services.js';
+
+export interface DiscoveredFile {
+  /** Repo-relative posix path. */
+  path: string;
+  absPath: string;
+  language: Language;
+  isTest: boolean;
+  service: string | null;
+}
+
+export interface Discovery {
+  root: string;
+  /** Files to analyse (tests included only when asked for). */
+  files: DiscoveredFile[];
+  /** Every file seen, analysed or not (markers, manifests, tsconfig.json…), repo-relative posix. */
+  allPaths: string[];
+  services: Service[];
+  /** Test files left out of the analysis. */
+  testFiles: number;
+  skipped: Record<string, number>;
+  notifications: Notification[];
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+/** Reads every `.gitignore` below the root into matchers keyed by their folder. */
+function gitignores(root: string, paths: string[]): { dir: string; matcher: Ignore }[] {
+  const out: { dir: string; matcher: Ignore }[] = [];
+  for (const path of paths) {
+    if (!(path === '.gitignore' || path.endsWith('/.gitignore'))) continue;
+    const dir = path === '.gitignore' ? '' : path.slice(0, -'/.gitignore'.length);
+    try {
+      out.push({ dir, matcher: ignore().add(readFileSync(join(root, path), 'utf8')) });
+    } catch {
+      // an unreadable .gitignore ignores nothing
+    }
+  }
+  return out;
+}
+
+function isIgnored(path: string, matchers: { dir: string; matcher: Ignore }[]): boolean {
+  for (const { dir, matcher } of matchers) {
+    if (dir !== '' && !path.startsWith(dir + '/')) continue;
+    const rel = dir === '' ? path : path.slice(dir.length + 1);
+    if (matcher.ignores(rel)) return true;
+  }
+  return false;
+}
+
+/**
+ * Lists the files to analyse under `root`. Never throws for file-level problems: skips are counted
+ * and symlink loops or unreadable entries become notifications.
+ */
+export async function discover(root: string, config: ParsedConfig, includeTests: boolean): Promise<Discovery> {
+  const skipped: Record<string, number> = {};
+  const notifications: Notification[] = [];
+  const count = (reason: string) => {
+    skipped[reason] = (skipped[reason] ?? 0) + 1;
+  };
+
+  const entries = await fg(config.include, {
+    cwd: root,
+    dot: true,
+    onlyFiles: false,
+    followSymbolicLinks: false,
+    ignore: [...DEFAULT_EXCLUDES, ...config.exclude],
+    suppressErrors: true,
+    objectMode: true,
+  });
+
+  const realRoot = realpathSync(root);
+  const seen: string[] = [];
+  for (const entry of entries) {
+    const path = toPosix(entry.path);
+    if (entry.dirent.isDirectory()) continue;
+    if (entry.dirent.isSymbolicLink()) {
+      const abs = join(root, path);
+      try {
+        const target = realpathSync(abs);
+        if (statSync(target).isDirectory()) {
+          count('symlink-dir');
+          continue;
+        }
+        if (!target.startsWith(realRoot + sep)) {
+          count('symlink-outside');
+          continue;
+        }
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        count(code === 'ELOOP' ? 'symlink-loop' : 'unreadable');
+        notifications.push({
+          level: 'warning',
+          id: code === 'ELOOP' ? 'symlink-loop' : 'unreadable',
+          message: code === 'ELOOP' ? 'symbolic link loop; skipped' : `broken symbolic link (${code ?? 'error'}); skipped`,
+          file: path,
+        });
+        continue;
+      }
+    }
+    seen.push(path);
+  }
+  seen.sort();
+
+  const ignores = gitignores(root, seen);
+  const venvs = seen.filter((p) => p.endsWith('pyvenv.cfg')).map((p) => p.slice(0, p.lastIndexOf('/') + 1));
+  const allPaths: string[] = [];
+  for (const path of seen) {
+    if (venvs.some((prefix) => prefix === '' || path.startsWith(prefix))) continue;
+    if (isIgnored(path, ignores)) {
+      count('gitignored');
+      continue;
+    }
+    allPaths.push(path);
+  }
+
+  const services = detectServices(root, allPaths, config);
+  const files: DiscoveredFile[] = [];
+  let testFiles = 0;
+  for (const path of allPaths) {
+    const language = languageOf(path);
+    if (!language) continue;
+    const isTest = isTestPath(path);
+    if (isTest && !includeTests) {
+      testFiles++;
+      continue;
+    }
+    files.push({ path, absPath: join(root, path), language, isTest, service: serviceOf(path, services) });
+  }
+  return { root, files, allPaths, services, testFiles, skipped, notifications };
+}
+
+/** Whether the scan root exists and is a folder; a one-line reason when not. */
+export function checkRoot(root: string): string | null {
+  if (!existsSync(root)) return `no such folder: ${root}`;
+  if (!statSync(root).isDirectory()) return `not a folder: ${root}`;
+  return null;
+}
+
+/** Repo-relative posix form of an absolute path under root. */
+export function relativePath(root: string, abs: string): string {
+  return toPosix(relative(root, abs));
+}

@@ -1,0 +1,243 @@
+// Builds the cross-file model: follows secret traces through imports and assigns reads to secret families.
+import picomatch from 'picomatch';
+import type { ResolvedFamily } from '../config/schema.js';
+import type { ExportedValue, FileFacts, Loc, ValueSource, ValueTrace } from './facts.js';
+import type { ModuleResolver } from './resolve.js';
+import type {
+  Model,
+  ModelEnvRead,
+  ModelFallbackGroup,
+  ModelFamily,
+  ModelFile,
+  ModelJwtOp,
+  ResolvedSecret,
+  Service,
+} from './types.js';
+
+export interface ModelInput {
+  services: Service[];
+  files: ModelFile[];
+  facts: FileFacts[];
+  resolver: ModuleResolver;
+  /** Families by id, `jwt` first. */
+  families: [string, ResolvedFamily][];
+}
+
+const MAX_DEPTH = 12;
+
+/** A stable string for a site: `file:line:column`. */
+export function siteKey(file: string, loc: Loc): string {
+  return `${file}:${loc.line}:${loc.column}`;
+}
+
+function emptySecret(): ResolvedSecret {
+  return { chain: [], names: [], patterns: [], literal: null, constantDerived: null, unknown: [], readSites: [] };
+}
+
+function pushUnique<T>(list: T[], value: T): void {
+  if (!list.includes(value)) list.push(value);
+}
+
+class TraceResolver {
+  private readonly factsByPath = new Map<string, FileFacts>();
+  private readonly exportsByPath = new Map<string, Map<string, ExportedValue>>();
+
+  constructor(
+    facts: FileFacts[],
+    private readonly resolver: ModuleResolver,
+  ) {
+    for (const f of facts) {
+      this.factsByPath.set(f.path, f);
+      const exports = new Map<string, ExportedValue>();
+      for (const e of f.exports) if (!exports.has(e.name)) exports.set(e.name, e);
+      this.exportsByPath.set(f.path, exports);
+    }
+  }
+
+  resolve(file: string, trace: ValueTrace): ResolvedSecret {
+    const out = emptySecret();
+    this.into(out, file, trace, 0, new Set());
+    return out;
+  }
+
+  private into(out: ResolvedSecret, file: string, trace: ValueTrace, depth: number, seen: Set<string>): void {
+    const facts = this.factsByPath.get(file);
+    for (const source of trace.sources) {
+      switch (source.kind) {
+        case 'env': {
+          const read = facts?.envReads[source.read];
+          if (!read) break;
+          if (read.name) {
+            pushUnique(out.names, read.name);
+            pushUnique(out.chain, read.name);
+          } else if (read.pattern) {
+            pushUnique(out.patterns, read.pattern);
+            pushUnique(out.chain, read.pattern);
+          }
+          out.readSites.push({ file, loc: read.loc });
+          break;
+        }
+        case 'literal':
+          out.literal ??= { length: source.length, site: { file, loc: source.loc } };
+          pushUnique(out.chain, '«literal»');
+          break;
+        case 'constant-derived':
+          out.constantDerived ??= { description: source.description, site: { file, loc: source.loc } };
+          pushUnique(out.chain, '«derived»');
+          break;
+        case 'unknown':
+          pushUnique(out.unknown, source.text);
+          break;
+        case 'import':
+          this.followImport(out, file, source, depth, seen);
+          break;
+      }
+    }
+  }
+
+  private followImport(
+    out: ResolvedSecret,
+    file: string,
+    source: Extract<ValueSource, { kind: 'import' }>,
+    depth: number,
+    seen: Set<string>,
+  ): void {
+    const facts = this.factsByPath.get(file);
+    const language = facts?.language === 'python' ? 'python' : facts?.language === 'js' ? 'js' : 'ts';
+    const label = `${source.name}${source.path.length ? '.' + source.path.join('.') : ''} from ${source.module}`;
+    if (depth >= MAX_DEPTH) {
+      pushUnique(out.unknown, label);
+      return;
+    }
+    const candidates: { target: string; names: string[] }[] = [];
+    const dotted = [source.name, ...source.path];
+    const target = this.resolver.resolve(file, source.module, language);
+    if (target) candidates.push({ target, names: dotted });
+    if (language === 'python') {
+      // `from pkg import module` then `module.X`: the name is itself a module.
+      const sub = this.resolver.resolve(file, `${source.module}${source.module.endsWith('.') ? '' : '.'}${source.name}`, language);
+      if (sub && source.path.length > 0) candidates.push({ target: sub, names: source.path });
+    }
+    for (const { target: path, names } of candidates) {
+      const exports = this.exportsByPath.get(path);
+      if (!exports) continue;
+      for (let n = names.length; n >= 1; n--) {
+        const name = names.slice(0, n).join('.');
+        const exported = exports.get(name);
+        if (!exported) continue;
+        const visit = `${path}#${name}`;
+        if (seen.has(visit)) return;
+        const next = new Set(seen).add(visit);
+        this.into(out, path, exported.value, depth + 1, next);
+        return;
+      }
+    }
+    pushUnique(out.unknown, label);
+  }
+}
+
+function globMatcher(patterns: string[]): (name: string) => boolean {
+  if (patterns.length === 0) return () => false;
+  const match = picomatch(patterns, { nocase: true, dot: true });
+  return (name) => match(name);
+}
+
+/** Builds the model from per-file facts. Pure: no disk access beyond the resolver it is given. */
+export function buildModel(input: ModelInput): Model {
+  const fileInfo = new Map(input.files.map((f) => [f.path, f]));
+  const facts = [...input.facts].sort((a, b) => a.path.localeCompare(b.path));
+  const tracer = new TraceResolver(facts, input.resolver);
+
+  const jwtOps: ModelJwtOp[] = [];
+  const roles = new Map<string, Set<'sign' | 'verify'>>();
+  for (const f of facts) {
+    const service = fileInfo.get(f.path)?.service ?? null;
+    for (const op of f.jwtOps) {
+      const secret = op.key ? tracer.resolve(f.path, op.key.trace) : null;
+      jwtOps.push({ ...op, file: f.path, service, secret });
+      if (!secret) continue;
+      const opRoles: ('sign' | 'verify')[] =
+        op.op === 'configure' ? ['sign', 'verify'] : op.op === 'sign' ? ['sign'] : op.op === 'verify' ? ['verify'] : [];
+      for (const site of secret.readSites) {
+        const key = siteKey(site.file, site.loc);
+        const set = roles.get(key) ?? new Set();
+        for (const r of opRoles) set.add(r);
+        roles.set(key, set);
+      }
+    }
+  }
+
+  const nameMatchers = input.families.map(([id, family]) => ({ id, family, match: globMatcher(family.namePatterns) }));
+  const dataflowFamily = nameMatchers.find((m) => m.family.dataflow)?.id ?? null;
+
+  const envReads: ModelEnvRead[] = [];
+  const fallbackGroups: ModelFallbackGroup[] = [];
+  for (const f of facts) {
+    const service = fileInfo.get(f.path)?.service ?? null;
+    for (const read of f.envReads) {
+      const readRoles = roles.get(siteKey(f.path, read.loc));
+      let family: string | null = null;
+      let familyBy: ModelEnvRead['familyBy'] = null;
+      const probe = read.name ?? read.pattern?.replace(/\*/g, '') ?? '';
+      const byName = nameMatchers.find((m) => probe !== '' && m.match(probe));
+      if (byName && !(readRoles && dataflowFamily && byName.id !== dataflowFamily)) {
+        family = byName.id;
+        familyBy = readRoles && byName.family.dataflow ? 'dataflow' : 'name';
+      } else if (readRoles && dataflowFamily) {
+        family = dataflowFamily;
+        familyBy = 'dataflow';
+      }
+      envReads.push({ ...read, file: f.path, service, family, familyBy, roles: readRoles ? [...readRoles].sort() : [] });
+    }
+    for (const group of f.fallbackGroups) fallbackGroups.push({ ...group, file: f.path, service });
+  }
+
+  const families: ModelFamily[] = input.families.map(([id, family]) => {
+    const reads = envReads.filter((r) => r.family === id);
+    const names = [...new Set(reads.flatMap((r) => (r.name ? [r.name] : [])))].sort();
+    const patterns = [...new Set(reads.flatMap((r) => (r.pattern ? [r.pattern] : [])))].sort();
+    const dataflowNames = new Set(reads.filter((r) => r.familyBy === 'dataflow' && r.name).map((r) => r.name));
+    const nameOnly = names.filter((n) => !dataflowNames.has(n));
+    let canonical: string | null = family.canonical ?? null;
+    let canonicalReason: ModelFamily['canonicalReason'] = canonical ? 'configured' : null;
+    if (!canonical) {
+      const signerCounts = new Map<string, number>();
+      for (const op of jwtOps) {
+        if (op.op !== 'sign' && op.op !== 'configure') continue;
+        const primary = op.secret?.chain[0];
+        if (primary && names.includes(primary)) signerCounts.set(primary, (signerCounts.get(primary) ?? 0) + 1);
+      }
+      canonical = mostCommon(signerCounts);
+      if (canonical) canonicalReason = 'signer';
+    }
+    if (!canonical) {
+      const readCounts = new Map<string, number>();
+      for (const r of reads) if (r.name) readCounts.set(r.name, (readCounts.get(r.name) ?? 0) + 1);
+      canonical = mostCommon(readCounts);
+      if (canonical) canonicalReason = 'most-read';
+    }
+    return { id, names, patterns, canonical, canonicalReason, nameOnly };
+  });
+
+  return {
+    services: input.services,
+    files: [...input.files].sort((a, b) => a.path.localeCompare(b.path)),
+    facts,
+    envReads,
+    fallbackGroups,
+    jwtOps,
+    families,
+  };
+}
+
+function mostCommon(counts: Map<string, number>): string | null {
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const [name, count] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (count > bestCount) {
+      best = name;
+      bestCount = count;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,32 @@
+// The format registry: every output format by name, each a pure function from the result to a string.
+import type { RunResult } from '../result.js';
+import type { RuleMeta } from '../rule-api.js';
+import { renderJson } from './json.js';
+import { renderText } from './text.js';
+
+export interface RuleInfo {
+  meta: RuleMeta;
+  /** The rule's markdown doc. */
+  doc: string;
+}
+
+export interface RenderContext {
+  rules: RuleInfo[];
+  color: boolean;
+  quiet?: boolean;
+  /** SARIF `automationDetails.id`. */
+  category?: string;
+  includeSuppressed?: boolean;
+}
+
+export type Renderer = (result: RunResult, context: RenderContext) => string;
+
+export const FORMATS: Record<string, Renderer> = {
+  text: (result, ctx) => renderText(result, { color: ctx.color, quiet: ctx.quiet }),
+  json: (result) => renderJson(result),
+};
+
+/** The names of the available formats, sorted. */
+export function formatNames(): string[] {
+  return Object.keys(FORMATS).sort();
+}

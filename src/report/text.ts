@@ -1,0 +1,118 @@
+// Terminal report: inventory, findings grouped by file with a caret under the span, notifications, summary.
+import { styleText } from 'node:util';
+import type { Finding, RunResult, Severity } from '../result.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Leave out the inventory (CI logs). */
+  quiet?: boolean;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+function painter(enabled: boolean) {
+  return (style: Style, text: string): string => (enabled ? styleText(style, text) : text);
+}
+
+const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', note: 'cyan' };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function caretLine(finding: Finding): string | null {
+  if (finding.snippet === undefined) return null;
+  const start = Math.max(0, finding.loc.column - 1);
+  const end = finding.loc.endLine === finding.loc.line ? Math.max(start + 1, finding.loc.endColumn - 1) : finding.snippet.length;
+  // The snippet may be shorter or longer than the original line after redaction; clamp the caret.
+  const width = Math.max(1, Math.min(end, Math.max(finding.snippet.length, start + 1)) - start);
+  return ' '.repeat(start) + '^'.repeat(width);
+}
+
+/** Renders the human-readable report. */
+export function renderText(result: RunResult, options: TextOptions): string {
+  const paint = painter(options.color);
+  const out: string[] = [];
+  const languages = Object.entries(result.files.byLanguage)
+    .map(([lang, n]) => `${lang} ${n}`)
+    .join(', ');
+  const services = result.services.filter((s) => s.kind === 'service').length;
+  const shared = result.services.length - services;
+  out.push(
+    paint('bold', `jwtfrag ${result.tool.version}`) +
+      ` — ${plural(result.files.scanned, 'file')} (${languages || 'none'}), ${plural(services, 'service')}, ${shared} shared` +
+      (result.files.tests > 0 ? `, ${plural(result.files.tests, 'test file')} excluded` : ''),
+  );
+
+  if (!options.quiet) {
+    for (const family of result.families) {
+      const entries = result.inventory.filter((e) => e.family === family.id);
+      if (entries.length === 0) continue;
+      const why = family.canonicalReason === 'configured' ? 'configured' : family.canonicalReason === 'signer' ? 'used by the signer' : 'most read';
+      out.push('');
+      out.push(
+        paint('bold', `Secret family ${family.id}`) +
+          ` — ${plural(family.names.length, 'name')}${family.patterns.length ? ` + ${plural(family.patterns.length, 'dynamic pattern')}` : ''}` +
+          (family.canonical ? `, canonical ${paint('green', family.canonical)} (${why})` : ''),
+      );
+      for (const entry of entries) {
+        const tags = [entry.canonical ? paint('green', 'canonical') : '', entry.dynamic ? 'dynamic' : '', entry.familyBy === 'name' ? 'by name' : '']
+          .filter(Boolean)
+          .join(', ');
+        const roles = entry.roles.length ? entry.roles.join('+') : 'read';
+        out.push(`  ${paint('bold', entry.name)}  ${roles}  [${entry.services.join(', ') || 'no service'}]${tags ? `  (${tags})` : ''}`);
+        for (const read of entry.reads) {
+          const where = `${read.file}:${read.loc.line}:${read.loc.column}`;
+          const chain = read.chain ? `  chain: ${read.chain.join(' → ')}` : '';
+          const role = read.roles.length ? `  ${read.roles.join('+')}` : '';
+          out.push(`    ${paint('dim', where)}  ${read.accessor}${role}${chain}`);
+        }
+      }
+    }
+  }
+
+  const active = result.findings.filter((f) => !f.suppression);
+  const suppressed = result.findings.length - active.length;
+  let file: string | null = null;
+  if (active.length > 0) out.push('');
+  for (const finding of active) {
+    if (finding.file !== file) {
+      file = finding.file;
+      out.push(paint('underline', finding.file));
+    }
+    const where = `${finding.loc.line}:${finding.loc.column}`.padEnd(7);
+    out.push(`  ${paint('dim', where)} ${paint(SEVERITY_STYLE[finding.severity], finding.severity.padEnd(7))} ${finding.message}  ${paint('dim', finding.ruleId)}`);
+    const caret = caretLine(finding);
+    if (finding.snippet !== undefined && caret) {
+      const gutter = String(finding.loc.line).padStart(6);
+      out.push(paint('dim', `${gutter} | `) + finding.snippet);
+      out.push(paint('dim', `${' '.repeat(6)} | `) + paint(SEVERITY_STYLE[finding.severity], caret));
+    }
+    for (const related of finding.related) {
+      out.push(paint('dim', `          ↳ ${related.file}:${related.loc.line}:${related.loc.column} ${related.message}`));
+    }
+  }
+
+  if (result.notifications.length > 0) {
+    out.push('');
+    out.push(paint('bold', 'Notifications'));
+    for (const n of result.notifications) {
+      const where = n.file ? `${n.file}${n.loc ? `:${n.loc.line}:${n.loc.column}` : ''}: ` : '';
+      out.push(`  ${paint(SEVERITY_STYLE[n.level], n.level)} ${where}${n.message} ${paint('dim', `(${n.id})`)}`);
+    }
+  }
+
+  const bySeverity = { error: 0, warning: 0, note: 0 };
+  for (const f of active) bySeverity[f.severity]++;
+  const skipped = Object.values(result.files.skipped).reduce((a, b) => a + b, 0);
+  out.push('');
+  const head = active.length === 0 ? paint('green', '✔ no findings') : paint(bySeverity.error ? 'red' : 'yellow', `✖ ${plural(active.length, 'finding')}`);
+  const parts = [
+    active.length ? `${bySeverity.error} error, ${bySeverity.warning} warning, ${bySeverity.note} note` : '',
+    suppressed ? `${suppressed} suppressed` : '',
+    skipped ? `${skipped} skipped` : '',
+    result.notifications.length ? plural(result.notifications.length, 'notification') : '',
+  ].filter(Boolean);
+  out.push(`${head}${parts.length ? ` (${parts.join(' · ')})` : ''}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,132 @@
+// The pipeline, top to bottom: discover → extract → buildModel → runRules → suppress → result.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RULES } from '../rules/index.js';
+import { DEFAULT_ENV_ACCESSORS, familiesOf, type ParsedConfig } from './config/schema.js';
+import { attachSourceContext } from './discover/context.js';
+import { discover } from './discover/index.js';
+import { runRules } from './engine.js';
+import { extractAll } from './extract/pool.js';
+import type { FileFacts, Notification } from './model/facts.js';
+import { buildModel } from './model/build.js';
+import { buildInventory, summariseJwtOps } from './model/inventory.js';
+import { createResolver } from './model/resolve.js';
+import type { Model } from './model/types.js';
+import type { Finding, RunResult } from './result.js';
+import type { Rule } from './rule-api.js';
+import { applyInlineSuppressions } from './suppress.js';
+import { VERSION } from './version.js';
+
+export interface ScanOptions {
+  root: string;
+  config: ParsedConfig;
+  includeTests?: boolean;
+  jobs?: number;
+  rules?: readonly Rule[];
+  /** Adds an ISO timestamp to the result (off by default: output is deterministic). */
+  timestamp?: boolean;
+}
+
+export interface ScanOutput {
+  result: RunResult;
+  model: Model;
+}
+
+/** Scans a repository and returns the versioned result (and the model, for reports that need it). */
+export async function scan(options: ScanOptions): Promise<ScanOutput> {
+  const { root, config } = options;
+  const includeTests = options.includeTests ?? config.includeTests;
+  const discovery = await discover(root, config, includeTests);
+
+  const extracted = await extractAll(
+    discovery.files.map((f) => ({ path: f.path, absPath: f.absPath, language: f.language })),
+    {
+      jobs: options.jobs,
+      maxBytes: config.maxFileSize,
+      extract: {
+        envAccessors: {
+          python: [...DEFAULT_ENV_ACCESSORS.python, ...config.envAccessors.python],
+          typescript: [...DEFAULT_ENV_ACCESSORS.typescript, ...config.envAccessors.typescript],
+        },
+      },
+    },
+  );
+
+  const facts: FileFacts[] = [];
+  const skipped = { ...discovery.skipped };
+  const notifications: Notification[] = [...discovery.notifications];
+  const skippedPaths = new Set<string>();
+  for (const item of extracted) {
+    if (item.ok) {
+      facts.push(item.facts);
+      notifications.push(...item.facts.notifications);
+    } else {
+      skipped[item.reason] = (skipped[item.reason] ?? 0) + 1;
+      skippedPaths.add(item.path);
+      notifications.push(item.notification);
+    }
+  }
+
+  const resolver = createResolver({
+    files: discovery.allPaths,
+    readFile: (path) => {
+      try {
+        return readFileSync(join(root, path), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  const files = discovery.files.filter((f) => !skippedPaths.has(f.path));
+  const model = buildModel({
+    services: discovery.services,
+    files: files.map((f) => ({ path: f.path, language: f.language, service: f.service, isTest: f.isTest })),
+    facts,
+    resolver,
+    families: familiesOf(config),
+  });
+
+  const findings = applyInlineSuppressions(runRules(model, options.rules ?? RULES, config), facts);
+  attachSourceContext(root, findings, facts, config.maxFileSize);
+
+  const byLanguage: RunResult['files']['byLanguage'] = {};
+  for (const f of files) byLanguage[f.language] = (byLanguage[f.language] ?? 0) + 1;
+
+  const result: RunResult = {
+    schemaVersion: 1,
+    tool: { name: 'jwtfrag', version: VERSION },
+    services: discovery.services,
+    files: { scanned: files.length, byLanguage: sortKeys(byLanguage), tests: discovery.testFiles, skipped: sortKeys(skipped) },
+    families: model.families.map((f) => ({
+      id: f.id,
+      canonical: f.canonical,
+      canonicalReason: f.canonicalReason,
+      names: f.names,
+      patterns: f.patterns,
+    })),
+    inventory: buildInventory(model),
+    jwtOps: summariseJwtOps(model),
+    findings,
+    notifications: sortNotifications(notifications),
+    counts: countByRule(findings),
+  };
+  if (options.timestamp) result.timestamp = new Date().toISOString();
+  return { result, model };
+}
+
+function sortKeys<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort((a, b) => a[0].localeCompare(b[0])));
+}
+
+function sortNotifications(list: Notification[]): Notification[] {
+  return list.sort(
+    (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || a.id.localeCompare(b.id),
+  );
+}
+
+/** Counts unsuppressed findings per rule id. */
+export function countByRule(findings: Finding[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const f of findings) if (!f.suppression) counts[f.ruleId] = (counts[f.ruleId] ?? 0) + 1;
+  return sortKeys(counts);
+}
