@@ -1,8 +1,8 @@
 // Python module resolution by repository layout: source roots, packages, namespace folders and relative imports.
 import type { RepoIndex } from './resolve-index.js';
-import { ancestorsOf, baseName, childPath, dirOf, isWithin, joinPath, normalisePath } from './resolve-index.js';
+import { ancestorsOf, baseName, childPath, dirOf, joinPath, normalisePath } from './resolve-index.js';
 
-/** Files that mark a folder as a Python project (a service folder) even without `__init__.py`. */
+// Files that mark a folder as a Python project (a service folder) even without `__init__.py`.
 const PROJECT_MARKER = /^(?:pyproject\.toml|setup\.py|setup\.cfg|Pipfile|requirements[\w.-]*\.txt)$/;
 const IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
@@ -19,15 +19,22 @@ export interface PythonResolverOptions {
 }
 
 export class PythonResolver {
-  /** Roots in base priority: the repo root, `src/`, configured roots, then derived roots by path. */
-  private readonly roots: PythonRoot[];
-  private readonly orderCache = new Map<string, PythonRoot[]>();
+  /** Roots by folder; `priority` is the base order: the repo root, `src/`, configured roots, then derived roots by path. */
+  private readonly roots = new Map<string, PythonRoot & { priority: number }>();
+  /** First module segment → folders holding a child folder or `.py`/`.pyi` module of that name. */
+  private readonly parentsBySegment = new Map<string, Set<string>>();
 
   constructor(
     private readonly index: RepoIndex,
     options: PythonResolverOptions,
   ) {
-    this.roots = buildRoots(index, options);
+    let priority = 0;
+    for (const root of buildRoots(index, options)) this.roots.set(root.dir, { ...root, priority: priority++ });
+    for (const dir of index.dirs) if (dir !== '') this.addChild(dirOf(dir), baseName(dir));
+    for (const file of index.files) {
+      const module = /^(.+)\.pyi?$/.exec(baseName(file));
+      if (module !== null) this.addChild(dirOf(file), module[1]);
+    }
   }
 
   /** Resolves an absolute dotted module or a relative one (`.x`, `..x`, `.`) from a folder. */
@@ -40,16 +47,41 @@ export class PythonResolver {
       const base = joinPath(fromDir, '../'.repeat(dots - 1));
       return base === null ? null : this.moduleAt(base, segments);
     }
-    if (segments.length === 0) return null;
-    for (const root of this.orderedRoots(fromDir)) {
-      if (!root.any && !isWithin(fromDir, root.dir) && !root.firstSegments.has(segments[0])) continue;
+    const parents = segments.length === 0 ? undefined : this.parentsBySegment.get(segments[0]);
+    if (parents === undefined) return null;
+    // Roots that contain the importing folder come first, nearest first, with no restriction on
+    // the first segment (code runs from its own service folder); then the others in base order.
+    const tried = new Set<string>();
+    for (const dir of ancestorsOf(fromDir)) {
+      if (!parents.has(dir) || !this.roots.has(dir)) continue;
+      tried.add(dir);
+      const found = this.moduleAt(dir, segments);
+      if (found !== null) return found;
+    }
+    const others: (PythonRoot & { priority: number })[] = [];
+    for (const dir of parents) {
+      const root = this.roots.get(dir);
+      if (root === undefined || tried.has(dir)) continue;
+      if (root.any || root.firstSegments.has(segments[0])) others.push(root);
+    }
+    others.sort((a, b) => a.priority - b.priority);
+    for (const root of others) {
       const found = this.moduleAt(root.dir, segments);
       if (found !== null) return found;
     }
     return null;
   }
 
-  /** `base/a/b.py`, `base/a/b/__init__.py` (then the `.pyi` stubs); the package itself when no segments. */
+  private addChild(parent: string, name: string): void {
+    let parents = this.parentsBySegment.get(name);
+    if (parents === undefined) {
+      parents = new Set();
+      this.parentsBySegment.set(name, parents);
+    }
+    parents.add(parent);
+  }
+
+  // `base/a/b.py`, `base/a/b/__init__.py` (then the `.pyi` stubs); the package itself when no segments.
   private moduleAt(base: string, segments: string[]): string | null {
     const stem = segments.reduce((dir, segment) => childPath(dir, segment), base);
     const candidates =
@@ -58,21 +90,6 @@ export class PythonResolver {
         : [`${stem}.py`, childPath(stem, '__init__.py'), `${stem}.pyi`, childPath(stem, '__init__.pyi')];
     for (const candidate of candidates) if (this.index.files.has(candidate)) return candidate;
     return null;
-  }
-
-  /** Roots that contain the importing folder first (nearest first), then the rest in base order. */
-  private orderedRoots(fromDir: string): PythonRoot[] {
-    const cached = this.orderCache.get(fromDir);
-    if (cached !== undefined) return cached;
-    const byDir = new Map(this.roots.map((root) => [root.dir, root]));
-    const ordered: PythonRoot[] = [];
-    for (const dir of ancestorsOf(fromDir)) {
-      const root = byDir.get(dir);
-      if (root !== undefined) ordered.push(root);
-    }
-    for (const root of this.roots) if (!ordered.includes(root)) ordered.push(root);
-    this.orderCache.set(fromDir, ordered);
-    return ordered;
   }
 }
 

@@ -4,11 +4,11 @@ import { ancestorsOf, baseName, childPath, dirOf, isWithin, joinPath } from './r
 import type { JsonObject } from './resolve-json.js';
 import { globToRegExp, isObject, matchSubpath, parseJsonObject, stringList, stringProp } from './resolve-json.js';
 
-/** Probe order for an extensionless specifier. `.d.ts` last: analysis wants the code, not the declarations. */
+// Probe order for an extensionless specifier. `.d.ts` last: analysis wants the code, not the declarations.
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.d.ts'];
-/** A `.js`-family extension written in source that names a TypeScript file (NodeNext style). */
+// A `.js`-family extension written in source that names a TypeScript file (NodeNext style).
 const JS_TO_TS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
-/** Export conditions in the order tried; sources before build output. Other conditions follow. */
+// Export conditions in the order tried; sources before build output. Other conditions follow.
 const CONDITION_ORDER = ['source', 'development', 'types', 'import', 'module', 'default', 'require', 'node'];
 const ENTRY_FIELDS = ['types', 'typings', 'module', 'main'];
 const BUILD_DIR = /^(?:\.\/)?(?:dist|build|lib|out|esm|cjs)\//;
@@ -134,7 +134,7 @@ export class TsResolver {
     return config;
   }
 
-  /** Applies a config's `extends` chain (bases first), then its own `baseUrl`/`paths`. */
+  // Applies a config's `extends` chain (bases first), then its own `baseUrl`/`paths`.
   private applyConfig(path: string, leafDir: string, config: PathsConfig, seen: Set<string>, depth: number): void {
     if (seen.has(path) || depth > 16) return;
     seen.add(path);
@@ -265,7 +265,7 @@ export class TsResolver {
     return rest === '' ? (this.probeIndex(childPath(dir, 'src')) ?? this.probeIndex(dir)) : null;
   }
 
-  /** Package.json `imports` (`#internal/*`) of the nearest package.json that declares them. */
+  // Package.json `imports` (`#internal/*`) of the nearest package.json that declares them.
   private resolveImportsField(fromDir: string, specifier: string): string | null {
     for (const dir of ancestorsOf(fromDir)) {
       const manifest = childPath(dir, 'package.json');
@@ -324,7 +324,7 @@ function matchesWorkspace(dir: string, globs: { base: string; re: RegExp; negate
   return included;
 }
 
-/** Targets of a package.json `exports` field for a subpath (`.` or `./x`), `*` substituted. */
+// Targets of a package.json `exports` field for a subpath (`.` or `./x`), `*` substituted.
 function exportTargets(exportsField: unknown, subpath: string): string[] {
   if (exportsField === undefined || exportsField === null) return [];
   if (isObject(exportsField) && Object.keys(exportsField).some((key) => key.startsWith('.'))) {
@@ -336,7 +336,7 @@ function exportTargets(exportsField: unknown, subpath: string): string[] {
   return subpath === '.' ? conditionTargets(exportsField) : [];
 }
 
-/** The string targets of an exports/imports value, sources first (`source`, `types`, `import`, …). */
+// The string targets of an exports/imports value, sources first (`source`, `types`, `import`, …).
 function conditionTargets(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap((item: unknown) => conditionTargets(item));
