@@ -26,7 +26,7 @@ export interface SarifOptions {
 }
 
 /** GitHub code scanning limits that the reporter enforces or warns about (§2). */
-export const SARIF_LIMITS = { maxResults: 25_000, maxGzipBytes: 10_000_000 } as const;
+export const SARIF_LIMITS: Readonly<{ maxResults: number; maxGzipBytes: number }> = { maxResults: 25_000, maxGzipBytes: 10_000_000 };
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
