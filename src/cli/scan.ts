@@ -14,6 +14,9 @@ export interface ScanFlags {
   format?: string[];
   output?: string;
   json?: string;
+  sarif?: string;
+  category?: string;
+  sarifIncludeSuppressed?: boolean;
   failOn: 'error' | 'warning' | 'note' | 'none';
   jobs?: string;
   includeTests?: boolean;
@@ -69,6 +72,8 @@ export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<nu
     rules: ruleInfos(),
     color: !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
     quiet: flags.quiet,
+    category: flags.category,
+    includeSuppressed: flags.sarifIncludeSuppressed,
   };
   for (const format of formats) {
     const text = FORMATS[format](result, context);
@@ -76,5 +81,6 @@ export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<nu
     else process.stdout.write(text);
   }
   if (flags.json) writeOutput(flags.json, FORMATS.json(result, context));
+  if (flags.sarif) writeOutput(flags.sarif, FORMATS.sarif(result, context));
   return exitCodeFor(result, flags.failOn);
 }

@@ -1,7 +1,9 @@
 // The format registry: every output format by name, each a pure function from the result to a string.
 import type { RunResult } from '../result.js';
 import type { RuleMeta } from '../rule-api.js';
+import { renderGithub } from './github.js';
 import { renderJson } from './json.js';
+import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export interface RuleInfo {
@@ -24,6 +26,8 @@ export type Renderer = (result: RunResult, context: RenderContext) => string;
 export const FORMATS: Record<string, Renderer> = {
   text: (result, ctx) => renderText(result, { color: ctx.color, quiet: ctx.quiet }),
   json: (result) => renderJson(result),
+  sarif: (result, ctx) => renderSarif(result, { rules: ctx.rules, category: ctx.category, includeSuppressed: ctx.includeSuppressed }),
+  github: (result) => renderGithub(result),
 };
 
 /** The names of the available formats, sorted. */
