@@ -1,0 +1,84 @@
+// docker-compose files: `services.*.environment` (map and list forms) and `env_file`.
+import type { Node } from 'yaml';
+import type { DeployContext, ProvidedValue } from './context.js';
+import { environmentFromEntries, resolveRepoPath } from './environment.js';
+import type { YamlView } from './yaml-view.js';
+
+interface Entry {
+  name: string;
+  nameStart: number;
+  nameEnd: number;
+  value: ProvidedValue;
+}
+
+/** Extracts the environment each compose service receives. */
+export function extractCompose(ctx: DeployContext, view: YamlView, root: Node, fileEnvironment: string | null): void {
+  for (const service of view.entries(view.get(root, 'services'))) {
+    const serviceHint = composeHint(ctx.path, view, service.key, service.value);
+    const entries = environmentEntries(view, view.get(service.value, 'environment'));
+    const environment =
+      environmentFromEntries(entries.map((e) => ({ name: e.name, literal: e.value.state === 'literal' ? e.value.text : null }))) ??
+      fileEnvironment;
+    for (const entry of entries) ctx.provide({ ...entry, source: 'compose', environment, serviceHint });
+    const envFile = view.get(service.value, 'env_file');
+    const files = view.items(envFile).length > 0 ? view.items(envFile) : envFile ? [envFile] : [];
+    for (const file of files) {
+      const pathNode = view.str(file) !== null ? file : view.get(file, 'path');
+      const ref = view.str(pathNode);
+      const span = view.span(pathNode);
+      if (ref === null || !span) continue;
+      ctx.provide({
+        name: '*',
+        nameStart: span.start,
+        nameEnd: span.end,
+        source: 'compose',
+        environment,
+        serviceHint,
+        value: { state: 'reference' },
+        envFile: resolveRepoPath(ctx.path, ref),
+      });
+    }
+  }
+}
+
+function environmentEntries(view: YamlView, node: Node | null): Entry[] {
+  const entries: Entry[] = [];
+  for (const entry of view.entries(node)) {
+    const span = view.span(entry.keyNode);
+    if (!span) continue;
+    entries.push({ name: entry.key, nameStart: span.start, nameEnd: span.end, value: view.value(entry.value, 'reference') });
+  }
+  for (const item of view.items(node)) {
+    const chars = view.raw(item);
+    const text = view.str(item);
+    if (!chars || text === null) continue;
+    const eq = chars.value.indexOf('=');
+    const nameTo = eq < 0 ? chars.value.length : eq;
+    const name = chars.value.slice(0, nameTo).trim();
+    let value: ProvidedValue = { state: 'reference' };
+    if (eq >= 0) {
+      const valueText = text.slice(text.indexOf('=') + 1);
+      const end = chars.value.length > eq + 1 ? chars.offsets[chars.value.length - 1] + 1 : chars.offsets[eq] + 1;
+      value = { state: 'literal', text: valueText, start: chars.offsets[eq] + 1, end };
+    }
+    entries.push({ name, nameStart: chars.offsets[0], nameEnd: chars.offsets[0] + name.length, value });
+  }
+  return entries;
+}
+
+/**
+ * The service's build folder (`build: ./api`, `build.context` + `dockerfile`) resolved against the
+ * compose file's folder, else the compose service name.
+ */
+function composeHint(path: string, view: YamlView, name: string, service: Node | null): string {
+  const build = view.get(service, 'build');
+  const context = view.str(build) ?? view.str(view.get(build, 'context'));
+  const dockerfile = view.str(view.get(build, 'dockerfile'));
+  let dir = context === null ? '' : resolveRepoPath(path, context);
+  if (dockerfile !== null && !dockerfile.includes('$')) {
+    const file = resolveRepoPath(`${dir.length > 0 ? `${dir}/` : ''}x`, dockerfile);
+    const slash = file.lastIndexOf('/');
+    dir = slash < 0 ? dir : file.slice(0, slash);
+  }
+  return dir.length > 0 && !dir.includes('$') ? dir : name;
+}

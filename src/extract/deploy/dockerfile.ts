@@ -1,0 +1,72 @@
+// Dockerfiles: `ENV A=b`, legacy `ENV A b` and `ARG A[=default]` instructions, continuation lines joined.
+import { posix } from 'node:path';
+import type { DeployContext, ProvidedValue } from './context.js';
+import { environmentFromPath, folderHint, normalizeEnvironment } from './environment.js';
+import { splitCommands, type Word } from './shell-words.js';
+
+const INSTRUCTION = /^[ \t]*(ENV|ARG)[ \t]+/i;
+
+/** Extracts ENV and ARG names from a Dockerfile. */
+export function extractDockerfile(ctx: DeployContext): void {
+  const environment = environmentFromPath(ctx.path);
+  const serviceHint = dockerfileHint(ctx.path);
+  const text = ctx.text;
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    let end = lineStart;
+    // A logical line runs on while a physical line ends with a backslash.
+    for (;;) {
+      let next = text.indexOf('\n', end);
+      if (next < 0) next = text.length;
+      const physical = text.slice(end, next).replace(/\r$/, '');
+      end = next;
+      if (!physical.endsWith('\\') || next >= text.length) break;
+      end = next + 1;
+    }
+    const logical = text.slice(lineStart, end);
+    const match = INSTRUCTION.exec(logical);
+    if (match) {
+      const words = splitCommands(logical.slice(match[0].length), lineStart + match[0].length)[0] ?? [];
+      instruction(ctx, match[1].toUpperCase(), words, { environment, serviceHint });
+    }
+    lineStart = end + 1;
+  }
+}
+
+function instruction(ctx: DeployContext, keyword: string, words: Word[], where: { environment: string | null; serviceHint: string | null }): void {
+  if (words.length === 0) return;
+  const base = { source: 'dockerfile', ...where };
+  if (keyword === 'ENV' && !words[0].value.includes('=')) {
+    const rest = words.slice(1);
+    const value: ProvidedValue =
+      rest.length === 0
+        ? { state: 'empty' }
+        : { state: 'literal', text: rest.map((w) => w.value).join(' '), start: rest[0].start, end: rest[rest.length - 1].end };
+    ctx.provide({ ...base, name: words[0].value, nameStart: words[0].start, nameEnd: words[0].end, value });
+    return;
+  }
+  for (const word of words) {
+    const eq = word.value.indexOf('=');
+    const nameLength = eq < 0 ? word.value.length : eq;
+    let value: ProvidedValue = { state: 'empty' };
+    if (eq >= 0 && eq + 1 < word.value.length) {
+      value = { state: 'literal', text: word.value.slice(eq + 1), start: word.offsets[eq + 1], end: word.offsets[word.value.length - 1] + 1 };
+    }
+    ctx.provide({
+      ...base,
+      name: word.value.slice(0, nameLength),
+      nameStart: word.offsets[0],
+      nameEnd: word.offsets[nameLength - 1] + 1,
+      value,
+    });
+  }
+}
+
+/** The Dockerfile's folder, or the `api` of a root-level `Dockerfile.api` / `api.dockerfile`. */
+function dockerfileHint(path: string): string | null {
+  const folder = folderHint(path);
+  if (folder) return folder;
+  const name = posix.basename(path);
+  const suffix = /^Dockerfile\.(.+)$/i.exec(name)?.[1] ?? /^(.+)\.dockerfile$/i.exec(name)?.[1] ?? null;
+  return suffix && !normalizeEnvironment(suffix) ? suffix : null;
+}
