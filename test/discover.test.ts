@@ -1,0 +1,115 @@
+// Discovery: .gitignore, default excludes, skips (binary, non-UTF-8, large, symlink loops), tests, services.
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/load.js';
+import { discover } from '../src/discover/index.js';
+import { isTestPath, languageOf } from '../src/discover/languages.js';
+import { scan } from '../src/run.js';
+
+function repo(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jwtfrag-disc-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+const defaults = parseConfig({}, 'defaults');
+
+describe('languages and tests', () => {
+  it('maps file names to languages', () => {
+    expect(languageOf('a/b.ts')).toBe('ts');
+    expect(languageOf('a/b.d.ts')).toBeNull();
+    expect(languageOf('a/b.min.js')).toBeNull();
+    expect(languageOf('a/.env.staging')).toBe('dotenv');
+    expect(languageOf('Dockerfile.prod')).toBe('dockerfile');
+    expect(languageOf('deploy/main.tf')).toBe('hcl');
+    expect(languageOf('x/app.py')).toBe('python');
+    expect(languageOf('README.md')).toBeNull();
+  });
+  it('recognises test code', () => {
+    for (const p of ['tests/a.py', 'svc/test/a.ts', 'a/__tests__/x.ts', 'a/x.test.ts', 'a/x.spec.js', 'a/test_x.py', 'a/x_test.py', 'a/conftest.py']) {
+      expect(isTestPath(p), p).toBe(true);
+    }
+    for (const p of ['a/testing.py', 'a/contest.py', 'latest/x.ts', 'a/attest.ts']) expect(isTestPath(p), p).toBe(false);
+  });
+});
+
+describe('discover', () => {
+  it('honours .gitignore and built-in excludes, counts skips', async () => {
+    const dir = repo({
+      '.gitignore': 'generated/\n',
+      'api/package.json': JSON.stringify({ scripts: { start: 'node .' } }),
+      'api/src/a.ts': 'export const a = 1;\n',
+      'api/generated/b.ts': 'export const b = 1;\n',
+      'node_modules/x/index.js': 'module.exports = 1;\n',
+      'api/tests/a.test.ts': 'export {};\n',
+      '.venv/pyvenv.cfg': 'home = /usr\n',
+      '.venv/lib/site.py': 'x = 1\n',
+    });
+    const d = await discover(dir, defaults, false);
+    expect(d.files.map((f) => f.path)).toEqual(['api/src/a.ts']);
+    expect(d.testFiles).toBe(1);
+    expect(d.skipped.gitignored).toBe(1);
+    const withTests = await discover(dir, defaults, true);
+    expect(withTests.files.map((f) => f.path)).toEqual(['api/src/a.ts', 'api/tests/a.test.ts']);
+  });
+
+  it('detects services and shared libraries from markers and names', async () => {
+    const dir = repo({
+      'auth_service/main.py': 'x = 1\n',
+      'netra_backend/pyproject.toml': '[project]\nname = "b"\n',
+      'netra_backend/app/x.py': 'x = 1\n',
+      'shared/env.py': 'x = 1\n',
+      'frontend/package.json': JSON.stringify({ scripts: { dev: 'next dev', start: 'next start' } }),
+      'apps/api/package.json': JSON.stringify({ scripts: { start: 'nest start' } }),
+      'libs/common/package.json': JSON.stringify({ name: '@org/common' }),
+      'scripts/tool.py': 'x = 1\n',
+    });
+    const d = await discover(dir, defaults, false);
+    const summary = d.services.map((s) => `${s.name}:${s.kind}:${s.roots.join(',')}`);
+    expect(summary).toEqual([
+      'api:service:apps/api',
+      'auth_service:service:auth_service',
+      'common:shared:libs/common',
+      'frontend:service:frontend',
+      'netra_backend:service:netra_backend',
+      'shared:shared:shared',
+    ]);
+    expect(d.files.find((f) => f.path === 'netra_backend/app/x.py')?.service).toBe('netra_backend');
+    expect(d.files.find((f) => f.path === 'scripts/tool.py')?.service).toBeNull();
+  });
+
+  it('uses configured services instead of detection', async () => {
+    const dir = repo({ 'a/x.py': 'x = 1\n', 'b/y.py': 'y = 1\n' });
+    const config = parseConfig({ services: { alpha: 'a/**' }, shared: { lib: ['b'] } }, 'test');
+    const d = await discover(dir, config, false);
+    expect(d.services.map((s) => `${s.name}:${s.kind}`)).toEqual(['alpha:service', 'lib:shared']);
+    expect(d.files.map((f) => `${f.path}@${f.service}`)).toEqual(['a/x.py@alpha', 'b/y.py@lib']);
+  });
+
+  it('bad input never stops a scan: binary, non-UTF-8, large files and symlink loops are counted', async () => {
+    const dir = repo({
+      'svc/main.py': 'import os\nKEY = os.getenv("JWT_SECRET")\n',
+      'svc/blob.py': Buffer.from([0x69, 0x00, 0x01, 0x02]),
+      'svc/latin.py': Buffer.from([0x78, 0x3d, 0x22, 0xe9, 0x22, 0x0a]),
+      'svc/huge.py': 'x = 1\n'.repeat(50),
+    });
+    symlinkSync(join(dir, 'svc', 'loop-a'), join(dir, 'svc', 'loop-b'));
+    symlinkSync(join(dir, 'svc', 'loop-b'), join(dir, 'svc', 'loop-a'));
+    const config = parseConfig({ maxFileSize: 200 }, 'test');
+    const { result } = await scan({ root: dir, config, jobs: 1 });
+    expect(result.files.skipped).toEqual({ 'skipped-binary': 1, 'skipped-encoding': 1, 'skipped-large': 1, 'symlink-loop': 2 });
+    expect(result.notifications.map((n) => `${n.file}:${n.id}`)).toEqual([
+      'svc/blob.py:skipped-binary',
+      'svc/huge.py:skipped-large',
+      'svc/latin.py:skipped-encoding',
+      'svc/loop-a:symlink-loop',
+      'svc/loop-b:symlink-loop',
+    ]);
+    expect(result.files.scanned).toBe(1);
+  });
+});
