@@ -1,5 +1,6 @@
 // Extraction entry point: a pure function (path, text, language, options) → FileFacts, per language.
 import { emptyFacts, type FileFacts, type Language } from '../model/facts.js';
+import { extractDeployment } from './deploy/index.js';
 import { extractPython } from './python/index.js';
 import { extractTypeScript } from './typescript/index.js';
 
@@ -22,8 +23,13 @@ export async function extractFile(
         return extractTypeScript(path, text, language, options);
       case 'python':
         return await extractPython(path, text, options);
-      default:
-        return emptyFacts(path, language);
+      case 'dotenv':
+      case 'yaml':
+      case 'json':
+      case 'shell':
+      case 'dockerfile':
+      case 'hcl':
+        return extractDeployment(path, text, language);
     }
   } catch (error) {
     const facts = emptyFacts(path, language);
