@@ -1,8 +1,108 @@
-// Python extraction through web-tree-sitter (placeholder until the extractor lands).
+// Python extraction through web-tree-sitter: parse once, collect scopes, walk for reads and JWT sites, then trace.
+import { DEFAULT_ENV_ACCESSORS } from '../../config/schema.js';
 import { emptyFacts, type FileFacts } from '../../model/facts.js';
+import { parseSuppressionComment } from '../../util/suppression.js';
 import type { ExtractOptions } from '../index.js';
+import { collectSettingsFields, envReadsAt, groupAt, isSettingsClass, loopFrameOf, type LoopFrame } from './env.js';
+import { collectExports } from './exports.js';
+import { assignmentSites, buildJwtOps, jwtCallSite, otherSites, type JwtSite } from './jwt.js';
+import { parsePython } from './parser.js';
+import { collectScopes, moduleScope, textOf, type FileState, type Scope } from './scopes.js';
+import { LineMap, type PyNode } from './tree.js';
 
-/** Extracts facts from a Python file. */
-export async function extractPython(path: string, _text: string, _options: ExtractOptions): Promise<FileFacts> {
-  return emptyFacts(path, 'python');
+/** Pass 2: env reads, fallback groups, pydantic fields and JWT sites, in source order. */
+function walk(state: FileState, sites: JwtSite[]): void {
+  const visit = (node: PyNode, scope: Scope, loops: LoopFrame[]): void => {
+    let inner = scope;
+    switch (node.type) {
+      case 'function_definition':
+        inner = state.scopeOf.get(node) ?? scope;
+        break;
+      case 'class_definition': {
+        inner = state.scopeOf.get(node) ?? scope;
+        if (inner.cls && isSettingsClass(state, inner.cls)) collectSettingsFields(state, inner.cls);
+        break;
+      }
+      case 'for_statement': {
+        const frame = loopFrameOf(state, node);
+        if (frame) {
+          for (const kid of node.children) visit(kid, scope, kid === frame.body ? [...loops, frame] : loops);
+          return;
+        }
+        break;
+      }
+      case 'boolean_operator':
+        groupAt(state, node, scope, loops);
+        break;
+      case 'subscript':
+        envReadsAt(state, node, scope, loops);
+        break;
+      case 'call': {
+        if (envReadsAt(state, node, scope, loops)) groupAt(state, node, scope, loops);
+        else {
+          const site = jwtCallSite(state, node, scope);
+          if (site) sites.push(site);
+          else sites.push(...otherSites(state, node, scope));
+        }
+        break;
+      }
+      case 'assignment':
+        sites.push(...assignmentSites(state, node, scope));
+        break;
+      case 'tuple':
+        sites.push(...otherSites(state, node, scope));
+        break;
+      default:
+        break;
+    }
+    for (const kid of node.children) visit(kid, inner, loops);
+  };
+  visit(state.module.node, state.module, []);
+}
+
+function collectSuppressions(state: FileState, comments: PyNode[]): void {
+  for (const comment of comments) {
+    const parsed = parseSuppressionComment(textOf(state, comment));
+    if (!parsed) continue;
+    const loc = state.lines.loc(comment.start, comment.end);
+    state.facts.suppressions.push({ ruleId: parsed.ruleId, reason: parsed.reason, line: loc.line, loc });
+  }
+}
+
+/** Extracts facts from a Python file (EXTRACTION.md); syntax errors become a `parse-error` notification. */
+export async function extractPython(path: string, text: string, options: ExtractOptions): Promise<FileFacts> {
+  const facts = emptyFacts(path, 'python');
+  const parsed = await parsePython(text);
+  const accessors = [...new Set([...options.envAccessors.python, ...DEFAULT_ENV_ACCESSORS.python])];
+  const state: FileState = {
+    text,
+    lines: new LineMap(text),
+    facts,
+    module: moduleScope(parsed.root),
+    scopeOf: new Map(),
+    bindings: new Map(),
+    readsAt: new Map(),
+    readDefaultLoc: new Map(),
+    accessors,
+    isInit: /(^|\/)__init__\.py$/.test(path.replace(/\\/g, '/')),
+    secretStarts: new Set(),
+  };
+  if (parsed.firstError) {
+    const loc = state.lines.loc(parsed.firstError.start, parsed.firstError.end);
+    facts.notifications.push({
+      level: 'warning',
+      id: 'parse-error',
+      message: `syntax error at ${loc.line}:${loc.column}; facts were extracted from the parts that parse`,
+      file: path,
+      loc,
+    });
+  }
+  collectScopes(state);
+  const sites: JwtSite[] = [];
+  walk(state, sites);
+  buildJwtOps(state, sites);
+  collectExports(state);
+  collectSuppressions(state, parsed.comments);
+  facts.secretLiterals.sort((a, b) => a.line - b.line || a.column - b.column);
+  return facts;
 }

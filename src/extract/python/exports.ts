@@ -1,0 +1,65 @@
+// Module-level values another file may import: constants, functions, settings-instance and class attributes, re-exports.
+import type { ExportedValue, ValueSource } from '../../model/facts.js';
+import type { ClassInfo, FileState } from './scopes.js';
+import { instanceClassOf, traceClassMember, traceFunctionReturns, traceValue } from './trace.js';
+import type { PyNode } from './tree.js';
+
+const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD/i;
+
+function meaningful(sources: ValueSource[]): boolean {
+  return sources.some((source) => source.kind !== 'unknown');
+}
+
+/** Attribute names of a class: pydantic fields, class attributes and `self.x` attributes. */
+function memberNames(cls: ClassInfo): Map<string, PyNode> {
+  const names = new Map<string, PyNode>();
+  for (const [name, node] of cls.fieldNodes) names.set(name, node);
+  for (const [name, assigns] of cls.scope.assigns) if (!names.has(name) && name !== 'model_config') names.set(name, assigns[0].target);
+  for (const [name, assigns] of cls.selfAttrs) if (!names.has(name)) names.set(name, assigns[0].target);
+  return names;
+}
+
+function push(state: FileState, name: string, kind: ExportedValue['kind'], sources: ValueSource[], at: PyNode): void {
+  state.facts.exports.push({ name, kind, value: { sources }, loc: state.lines.loc(at.start, at.end) });
+}
+
+function classExports(state: FileState, cls: ClassInfo, prefix: string): void {
+  for (const [member, at] of memberNames(cls)) {
+    const sources = traceClassMember(state, cls, member, at, SECRETISH.test(member)) ?? [];
+    if (meaningful(sources)) push(state, `${prefix}.${member}`, 'attribute', sources, at);
+  }
+}
+
+/** Records the module's exported values (EXTRACTION.md "Exports"). */
+export function collectExports(state: FileState): void {
+  const module = state.module;
+  for (const [name, assigns] of module.assigns) {
+    const last = assigns[assigns.length - 1];
+    const cls = instanceClassOf(state, last.value, last.scope);
+    if (cls) {
+      classExports(state, cls, name);
+      continue;
+    }
+    const sources = traceValue(state, last.value, last.scope, SECRETISH.test(name));
+    if (meaningful(sources)) push(state, name, 'const', sources, last.target);
+  }
+  for (const [name, fn] of module.functions) {
+    const sources = traceFunctionReturns(state, fn, SECRETISH.test(name));
+    const nameNode = fn.node.children.find((kid) => kid.field === 'name') ?? fn.node;
+    if (meaningful(sources)) push(state, name, 'function', sources, nameNode);
+  }
+  for (const [name, cls] of module.classes) classExports(state, cls, name);
+  if (!state.isInit) return;
+  for (const binding of state.bindings.values()) {
+    if (!binding.topLevel || binding.imported === null) continue;
+    const source: ValueSource = {
+      kind: 'import',
+      module: binding.module,
+      name: binding.imported,
+      path: [],
+      call: false,
+      loc: state.lines.loc(binding.node.start, binding.node.end),
+    };
+    push(state, binding.local, 'const', [source], binding.node);
+  }
+}

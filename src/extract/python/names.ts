@@ -1,0 +1,162 @@
+// Static string values of env-name expressions (literal names and `*` patterns) and callee normalisation.
+import { lookupName, stringContent, textOf, type FileState, type Scope } from './scopes.js';
+import { field, namedKids, unparen, type PyNode } from './tree.js';
+
+const MAX_DEPTH = 8;
+
+/** Whether a node is a plain (non-f) string literal or an implicit concatenation of them. */
+export function isPlainString(node: PyNode): boolean {
+  if (node.type === 'string') return !node.children.some((kid) => kid.type === 'interpolation');
+  if (node.type === 'concatenated_string') return namedKids(node).every((kid) => isPlainString(kid));
+  return false;
+}
+
+/** Raw content length of a plain string literal (its text is never kept). */
+export function literalLength(state: FileState, node: PyNode): number {
+  if (node.type === 'concatenated_string') {
+    let total = 0;
+    for (const kid of namedKids(node)) total += literalLength(state, kid);
+    return total;
+  }
+  if (node.type === 'string') return stringContent(state, node).length;
+  return node.end - node.start;
+}
+
+/** Static text of an expression with `*` for each unknown part. */
+function staticText(state: FileState, node: PyNode, scope: Scope, depth: number): string {
+  if (depth > MAX_DEPTH) return '*';
+  const n = unparen(node);
+  switch (n.type) {
+    case 'string': {
+      let out = '';
+      for (const kid of n.children) {
+        if (kid.type === 'string_content' || kid.type === 'escape_sequence') out += textOf(state, kid);
+        else if (kid.type === 'interpolation') {
+          const expression = field(kid, 'expression') ?? namedKids(kid)[0];
+          out += expression ? staticText(state, expression, scope, depth + 1) : '*';
+        }
+      }
+      return out;
+    }
+    case 'concatenated_string': {
+      let out = '';
+      for (const kid of namedKids(n)) out += staticText(state, kid, scope, depth + 1);
+      return out;
+    }
+    case 'binary_operator': {
+      const left = field(n, 'left');
+      const right = field(n, 'right');
+      const operator = field(n, 'operator');
+      if (!left || !right || !operator) return '*';
+      const op = textOf(state, operator);
+      if (op === '+') return staticText(state, left, scope, depth + 1) + staticText(state, right, scope, depth + 1);
+      if (op === '%') {
+        return staticText(state, left, scope, depth + 1).replace(/%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXoeEgGca]/g, '*');
+      }
+      return '*';
+    }
+    case 'call': {
+      const fn = field(n, 'function');
+      if (fn?.type === 'attribute') {
+        const object = field(fn, 'object');
+        const attr = field(fn, 'attribute');
+        const method = attr ? textOf(state, attr) : '';
+        if (object && method === 'format') return staticText(state, object, scope, depth + 1).replace(/\{[^{}]*\}/g, '*');
+        if (object && method === 'upper') return staticText(state, object, scope, depth + 1).toUpperCase();
+        if (object && (method === 'strip' || method === 'lower')) {
+          const inner = staticText(state, object, scope, depth + 1);
+          return method === 'lower' ? inner.toLowerCase() : inner.trim();
+        }
+      }
+      return '*';
+    }
+    case 'identifier': {
+      const found = lookupName(state, textOf(state, n), scope, n.start);
+      if (found?.kind === 'assign') return staticText(state, found.assign.value, found.assign.scope, depth + 1);
+      return '*';
+    }
+    default:
+      return '*';
+  }
+}
+
+export type StaticName = { name: string; pattern: null } | { name: null; pattern: string };
+
+/** The env name (literal) or pattern (dynamic) an expression evaluates to; null when wholly unknown. */
+export function resolveEnvName(state: FileState, node: PyNode, scope: Scope): StaticName | null {
+  const value = staticText(state, node, scope, 0);
+  if (!value.includes('*')) return value.length > 0 ? { name: value, pattern: null } : null;
+  const pattern = value.replace(/\*+/g, '*');
+  if (pattern === '*' || !/[A-Za-z0-9]/.test(pattern)) return null;
+  return { name: null, pattern };
+}
+
+/**
+ * Normalises a callee to a dotted string per EXTRACTION.md: identifiers joined by `.`, calls as
+ * `name()`, a leading `self.`/`cls.` dropped, and variables (or `self.x` attributes) assigned from a
+ * call replaced by that call.
+ */
+export function normaliseCallee(state: FileState, node: PyNode, scope: Scope, depth = 0): string | null {
+  if (depth > MAX_DEPTH) return null;
+  const n = unparen(node);
+  if (n.type === 'identifier') {
+    const name = textOf(state, n);
+    const found = lookupName(state, name, scope, n.start);
+    if (found?.kind === 'assign') {
+      const value = unparen(found.assign.value);
+      if (value.type === 'call') return normaliseCallee(state, value, found.assign.scope, depth + 1);
+    }
+    return name;
+  }
+  if (n.type === 'attribute') {
+    const object = field(n, 'object');
+    const attr = field(n, 'attribute');
+    if (!object || !attr) return null;
+    const attrName = textOf(state, attr);
+    const obj = unparen(object);
+    if (obj.type === 'identifier' && scope.cls) {
+      const objName = textOf(state, obj);
+      if (objName === 'self' || objName === 'cls') {
+        const assigns = scope.cls.selfAttrs.get(attrName) ?? scope.cls.scope.assigns.get(attrName);
+        const value = assigns && assigns.length > 0 ? unparen(assigns[0].value) : null;
+        if (value && value.type === 'call' && assigns) return normaliseCallee(state, value, assigns[0].scope, depth + 1);
+        return attrName;
+      }
+    }
+    const base = normaliseCallee(state, obj, scope, depth + 1);
+    return base === null ? null : `${base}.${attrName}`;
+  }
+  if (n.type === 'call') {
+    const fn = field(n, 'function');
+    const base = fn ? normaliseCallee(state, fn, scope, depth + 1) : null;
+    return base === null ? null : `${base}()`;
+  }
+  return null;
+}
+
+/** Whether a normalised callee matches an accessor string (equal, or ends with `.` + it). */
+export function matchesAccessor(callee: string, accessor: string): boolean {
+  return callee === accessor || callee.endsWith(`.${accessor}`);
+}
+
+/**
+ * The callee with `os` import aliases undone: `import os as o` → `os…`, `from os import getenv as g` → `getenv`.
+ * Returns null when the root is not bound to `os`.
+ */
+export function osCallee(state: FileState, node: PyNode): string | null {
+  const parts: string[] = [];
+  let n = unparen(node);
+  while (n.type === 'attribute') {
+    const attr = field(n, 'attribute');
+    const object = field(n, 'object');
+    if (!attr || !object) return null;
+    parts.unshift(textOf(state, attr));
+    n = unparen(object);
+  }
+  if (n.type !== 'identifier') return null;
+  const binding = state.bindings.get(textOf(state, n));
+  if (!binding) return null;
+  if (binding.imported === null && binding.module === 'os') return ['os', ...parts].join('.');
+  if (binding.module === 'os' && binding.imported !== null) return [binding.imported, ...parts].join('.');
+  return null;
+}

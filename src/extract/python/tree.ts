@@ -1,0 +1,75 @@
+// A plain JavaScript copy of the tree-sitter syntax tree, plus span helpers; no parser types leave here.
+import type { Loc } from '../../model/facts.js';
+
+/** One syntax node; `start`/`end` are UTF-16 offsets into the file text. */
+export interface PyNode {
+  type: string;
+  start: number;
+  end: number;
+  /** The field name this node has in its parent (`function`, `arguments`, `left`, …). */
+  field: string | null;
+  named: boolean;
+  children: PyNode[];
+  parent: PyNode | null;
+}
+
+/** Maps UTF-16 offsets to 1-based lines and columns. */
+export class LineMap {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    let at = text.indexOf('\n');
+    while (at >= 0) {
+      this.starts.push(at + 1);
+      at = text.indexOf('\n', at + 1);
+    }
+  }
+
+  /** 1-based line of an offset. */
+  lineOf(offset: number): number {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  }
+
+  /** The span of [start, end) as a `Loc`. */
+  loc(start: number, end: number): Loc {
+    const line = this.lineOf(start);
+    const endLine = end === start ? line : this.lineOf(end);
+    return { line, column: start - this.starts[line - 1] + 1, endLine, endColumn: end - this.starts[endLine - 1] + 1 };
+  }
+}
+
+/** The first child with the given field name. */
+export function field(node: PyNode, name: string): PyNode | null {
+  for (const child of node.children) if (child.field === name) return child;
+  return null;
+}
+
+/** Named children, leaving out comments. */
+export function namedKids(node: PyNode): PyNode[] {
+  const out: PyNode[] = [];
+  for (const child of node.children) if (child.named && child.type !== 'comment') out.push(child);
+  return out;
+}
+
+/** Skips parentheses around an expression. */
+export function unparen(node: PyNode): PyNode {
+  let current = node;
+  while (current.type === 'parenthesized_expression') {
+    const inner = namedKids(current)[0];
+    if (!inner) break;
+    current = inner;
+  }
+  return current;
+}
+
+/** Whether `inner` lies inside `outer` (or is it). */
+export function contains(outer: PyNode, inner: PyNode): boolean {
+  return inner.start >= outer.start && inner.end <= outer.end;
+}
