@@ -1,8 +1,157 @@
-// TypeScript/JavaScript extraction over compiler nodes (placeholder until the extractor lands).
-import { emptyFacts, type FileFacts } from '../../model/facts.js';
+// TypeScript/JavaScript extraction: one walk over compiler nodes, then key tracing, exports, suppressions and parse errors.
+import { ts } from 'ts-morph';
+import { DEFAULT_ENV_ACCESSORS } from '../../config/schema.js';
+import { emptyFacts, type FileFacts, type JwtOp } from '../../model/facts.js';
+import { parseSuppressionComment } from '../../util/suppression.js';
 import type { ExtractOptions } from '../index.js';
+import { type Ctx, nodeLoc, spanLoc, unwrap } from './context.js';
+import { finishEnv, markSecretLiteral, visitEnv } from './env.js';
+import { collectExports } from './exports.js';
+import { collectModuleImports, visitImportCall } from './imports.js';
+import { verifiedSameToken, visitJwt } from './jwt.js';
+import { traceValue } from './trace.js';
 
-/** Extracts facts from a TypeScript or JavaScript file. */
-export function extractTypeScript(path: string, _text: string, language: 'ts' | 'js', _options: ExtractOptions): FileFacts {
-  return emptyFacts(path, language);
+const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
+  ts: ts.ScriptKind.TS,
+  mts: ts.ScriptKind.TS,
+  cts: ts.ScriptKind.TS,
+  tsx: ts.ScriptKind.TSX,
+  js: ts.ScriptKind.JS,
+  mjs: ts.ScriptKind.JS,
+  cjs: ts.ScriptKind.JS,
+  jsx: ts.ScriptKind.JSX,
+};
+
+function scriptKind(path: string, language: 'ts' | 'js'): ts.ScriptKind {
+  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+  return SCRIPT_KINDS[ext] ?? (language === 'ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS);
+}
+
+function accessorList(options: ExtractOptions): string[] {
+  const all = new Set<string>([...DEFAULT_ENV_ACCESSORS.typescript, ...options.envAccessors.typescript]);
+  return [...all].sort((a, b) => b.length - a.length || a.localeCompare(b));
+}
+
+function walk(ctx: Ctx): void {
+  const visit = (node: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.CallExpression:
+        visitEnv(ctx, node);
+        visitImportCall(ctx, node as ts.CallExpression);
+        visitJwt(ctx, node);
+        break;
+      case ts.SyntaxKind.NewExpression:
+        visitJwt(ctx, node);
+        break;
+      case ts.SyntaxKind.PropertyAccessExpression:
+      case ts.SyntaxKind.ElementAccessExpression:
+      case ts.SyntaxKind.VariableDeclaration:
+      case ts.SyntaxKind.BinaryExpression:
+        visitEnv(ctx, node);
+        break;
+      default:
+        break;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(ctx.sf);
+}
+
+function resolveOps(ctx: Ctx): void {
+  for (const pending of ctx.ops) {
+    const op: JwtOp = { op: pending.op, library: pending.library, loc: pending.loc, key: null, scope: pending.scope };
+    if (pending.keyExpr) {
+      const sources = traceValue(ctx, pending.keyExpr);
+      for (const s of sources) {
+        if (s.kind !== 'env') continue;
+        const def = ctx.readDefaults[s.read];
+        if (def && ctx.facts.envReads[s.read].defaultKind === 'literal') markSecretLiteral(ctx, unwrap(def.expr));
+      }
+      op.key = { loc: nodeLoc(ctx.sf, pending.keyExpr), trace: { sources } };
+    }
+    if (pending.op === 'decode-unverified') {
+      op.claimsUsed = pending.claimsUsed ?? false;
+      op.verifiedSameToken = verifiedSameToken(ctx, pending);
+    }
+    ctx.facts.jwtOps.push(op);
+  }
+}
+
+function commentAt(sf: ts.SourceFile, pos: number): ts.CommentRange | undefined {
+  let node: ts.Node = sf;
+  for (;;) {
+    let next: ts.Node | undefined;
+    for (const child of node.getChildren(sf)) {
+      if (pos < child.pos || pos >= child.end) continue;
+      if (ts.isJSDoc(child)) return { pos: child.pos, end: child.end, kind: ts.SyntaxKind.MultiLineCommentTrivia };
+      if (pos < child.getStart(sf)) return ts.getLeadingCommentRanges(sf.text, child.pos)?.find((r) => pos >= r.pos && pos < r.end);
+      next = child;
+      break;
+    }
+    if (!next) return undefined;
+    node = next;
+  }
+}
+
+function collectSuppressions(ctx: Ctx): void {
+  const { sf } = ctx;
+  const text = sf.text;
+  const seen = new Set<number>();
+  for (let at = text.indexOf('jwtfrag-ignore'); at >= 0; at = text.indexOf('jwtfrag-ignore', at + 1)) {
+    const range = commentAt(sf, at);
+    if (!range || seen.has(range.pos)) continue;
+    seen.add(range.pos);
+    const parsed = parseSuppressionComment(text.slice(range.pos, range.end));
+    if (!parsed) continue;
+    const loc = spanLoc(sf, range.pos, range.end);
+    ctx.facts.suppressions.push({ ruleId: parsed.ruleId, reason: parsed.reason, line: loc.line, loc });
+  }
+}
+
+function parseError(ctx: Ctx, path: string): void {
+  const diagnostics = (ctx.sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics;
+  const first = diagnostics?.[0];
+  if (!first) return;
+  const start = first.start ?? 0;
+  const loc = spanLoc(ctx.sf, start, Math.min(start + (first.length ?? 0), ctx.sf.text.length));
+  ctx.facts.notifications.push({
+    level: 'warning',
+    id: 'parse-error',
+    message: `syntax error at ${loc.line}:${loc.column}; facts were extracted from the parts that parse`,
+    file: path,
+    loc,
+  });
+}
+
+/** Extracts facts from a TypeScript or JavaScript file (syntax only: no type checker, no module resolution). */
+export function extractTypeScript(path: string, text: string, language: 'ts' | 'js', options: ExtractOptions): FileFacts {
+  const facts = emptyFacts(path, language);
+  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path, language));
+  const ctx: Ctx = {
+    sf,
+    facts,
+    accessors: accessorList(options),
+    imports: new Map(),
+    importedModules: new Set(),
+    readByNode: new Map(),
+    readNodes: [],
+    readDefaults: [],
+    envAliases: new Set(),
+    chains: [],
+    ops: [],
+    secretLiteralStarts: new Set(),
+    declIndex: new Map(),
+    returnsCache: new Map(),
+    classCache: new Map(),
+  };
+  parseError(ctx, path);
+  collectModuleImports(ctx);
+  walk(ctx);
+  finishEnv(ctx);
+  resolveOps(ctx);
+  collectExports(ctx);
+  if (text.includes('jwtfrag-ignore')) collectSuppressions(ctx);
+  facts.imports.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+  facts.secretLiterals.sort((a, b) => a.line - b.line || a.column - b.column);
+  return facts;
 }

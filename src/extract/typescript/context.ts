@@ -1,0 +1,366 @@
+// Per-file extraction state and cheap syntax lookups (scoped declarations, scopes, class members) over compiler nodes.
+import { ts } from 'ts-morph';
+import type { FileFacts, Loc } from '../../model/facts.js';
+
+export interface ImportBinding {
+  module: string;
+  /** `default`, `*` (namespace, import-equals, CommonJS module object) or the exported name. */
+  imported: string;
+}
+
+/** A JWT operation found during the walk; its key is traced once every env read is known. */
+export interface PendingOp {
+  op: 'sign' | 'verify' | 'decode-unverified' | 'configure';
+  library: string;
+  loc: Loc;
+  keyExpr: ts.Expression | null;
+  /** The token argument (verify and decode ops), for decode-then-verify pairing. */
+  token: ts.Expression | null;
+  call: ts.Node;
+  scope: string | null;
+  claimsUsed?: boolean;
+}
+
+/** A read's default as written (`?? x`, a second `get` argument, a destructuring default). */
+export interface ReadDefault {
+  expr: ts.Expression;
+  /** True when the default is a `get('A', get('B'))`-style nested default. */
+  nested: boolean;
+}
+
+export interface Ctx {
+  sf: ts.SourceFile;
+  facts: FileFacts;
+  accessors: string[];
+  /** Module-scope import bindings: import declarations, import-equals and module-level `require`. */
+  imports: Map<string, ImportBinding>;
+  /** Modules imported anywhere at module level (specifier as written). */
+  importedModules: Set<string>;
+  /** Env-read expression (or binding element / schema key) → read id. */
+  readByNode: Map<ts.Node, number>;
+  /** The node each read was registered at, by read id. */
+  readNodes: ts.Node[];
+  readDefaults: (ReadDefault | null)[];
+  /** Names of locals bound to `process.env`-like objects (`const env = process.env`). */
+  envAliases: Set<string>;
+  chains: ts.BinaryExpression[];
+  ops: PendingOp[];
+  secretLiteralStarts: Set<number>;
+  declIndex: Map<ts.Node, Map<string, ts.Node>>;
+  returnsCache: Map<ts.Node, ts.Expression[]>;
+  classCache: Map<ts.Node, Map<string, ts.Node[]>>;
+}
+
+/** Converts a UTF-16 offset range into a 1-based, end-exclusive location. */
+export function spanLoc(sf: ts.SourceFile, start: number, end: number): Loc {
+  const a = sf.getLineAndCharacterOfPosition(start);
+  const b = sf.getLineAndCharacterOfPosition(end);
+  return { line: a.line + 1, column: a.character + 1, endLine: b.line + 1, endColumn: b.character + 1 };
+}
+
+/** The location of a node without its leading trivia. */
+export function nodeLoc(sf: ts.SourceFile, node: ts.Node): Loc {
+  return spanLoc(sf, node.getStart(sf), node.getEnd());
+}
+
+/** Strips parentheses, type assertions, `!`, `satisfies` and `await` around an expression. */
+export function unwrap(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(e) ||
+      ts.isAsExpression(e) ||
+      ts.isNonNullExpression(e) ||
+      ts.isSatisfiesExpression(e) ||
+      ts.isTypeAssertionExpression(e) ||
+      ts.isAwaitExpression(e)
+    ) {
+      e = e.expression;
+    } else {
+      return e;
+    }
+  }
+}
+
+/** The nearest ancestor that is not a parenthesis, assertion, `!` or `await` wrapper. */
+export function outerParent(node: ts.Node): { node: ts.Node; parent: ts.Node } {
+  let n = node;
+  let p = n.parent;
+  while (
+    p &&
+    (ts.isParenthesizedExpression(p) ||
+      ts.isAsExpression(p) ||
+      ts.isNonNullExpression(p) ||
+      ts.isSatisfiesExpression(p) ||
+      ts.isTypeAssertionExpression(p) ||
+      ts.isAwaitExpression(p))
+  ) {
+    n = p;
+    p = p.parent;
+  }
+  return { node: n, parent: p };
+}
+
+/** The text of a property name when it is static (identifier, string or numeric literal). */
+export function propName(name: ts.PropertyName | ts.MemberName | ts.BindingName | undefined): string | null {
+  if (!name) return null;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (ts.isComputedPropertyName(name)) {
+    const inner = unwrap(name.expression);
+    if (ts.isStringLiteralLike(inner)) return inner.text;
+  }
+  return null;
+}
+
+/** A string literal's value (plain or template without substitutions). */
+export function stringValue(expr: ts.Node): string | null {
+  return ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr) ? expr.text : null;
+}
+
+/** Whether a node is a function-like body owner (declaration, expression, arrow, method, accessor, constructor). */
+export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node)
+  );
+}
+
+function className(node: ts.Node): string {
+  const cls = node.parent;
+  if (cls && (ts.isClassDeclaration(cls) || ts.isClassExpression(cls)) && cls.name) return cls.name.text;
+  if (cls && ts.isClassExpression(cls) && ts.isVariableDeclaration(cls.parent) && ts.isIdentifier(cls.parent.name)) {
+    return cls.parent.name.text;
+  }
+  return '<class>';
+}
+
+function functionName(fn: ts.FunctionLikeDeclaration): string | null {
+  if (ts.isConstructorDeclaration(fn)) return `${className(fn)}.constructor`;
+  if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) {
+    const name = propName(fn.name) ?? '<computed>';
+    return ts.isClassLike(fn.parent) ? `${className(fn)}.${name}` : name;
+  }
+  if (fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  const { parent } = outerParent(fn);
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (ts.isPropertyAssignment(parent)) return propName(parent.name);
+  if (ts.isPropertyDeclaration(parent)) return `${className(parent)}.${propName(parent.name) ?? '<computed>'}`;
+  return null;
+}
+
+/** The nearest enclosing function-like node, or the source file at module level. */
+export function enclosingFunction(node: ts.Node): ts.Node {
+  for (let n = node.parent; n; n = n.parent) {
+    if (isFunctionLike(n) || ts.isSourceFile(n)) return n;
+  }
+  return node.getSourceFile();
+}
+
+/** Qualified name of the innermost named enclosing function (`AuthService.verify`), `<anonymous>`, or null at module level. */
+export function scopeName(node: ts.Node): string | null {
+  let anonymous = false;
+  for (let n = node.parent; n; n = n.parent) {
+    if (isFunctionLike(n)) {
+      const name = functionName(n);
+      if (name) return name;
+      anonymous = true;
+    }
+  }
+  return anonymous ? '<anonymous>' : null;
+}
+
+function addBindingNames(name: ts.BindingName, decl: ts.Node, into: Map<string, ts.Node>): void {
+  if (ts.isIdentifier(name)) {
+    if (!into.has(name.text)) into.set(name.text, decl);
+    return;
+  }
+  for (const element of name.elements) {
+    if (ts.isBindingElement(element)) addBindingNames(element.name, ts.isIdentifier(element.name) ? element : decl, into);
+  }
+}
+
+function indexStatements(statements: ts.NodeArray<ts.Statement>, into: Map<string, ts.Node>): void {
+  for (const st of statements) {
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) addBindingNames(d.name, d, into);
+    } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) {
+      if (!into.has(st.name.text)) into.set(st.name.text, st);
+    } else if (ts.isImportDeclaration(st) && st.importClause) {
+      const clause = st.importClause;
+      if (clause.name) into.set(clause.name.text, clause);
+      const nb = clause.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) into.set(nb.name.text, nb);
+      if (nb && ts.isNamedImports(nb)) for (const s of nb.elements) into.set(s.name.text, s);
+    } else if (ts.isImportEqualsDeclaration(st)) {
+      into.set(st.name.text, st);
+    }
+  }
+}
+
+function declarationsOf(ctx: Ctx, node: ts.Node): Map<string, ts.Node> | null {
+  let index = ctx.declIndex.get(node);
+  if (index) return index;
+  if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) {
+    index = new Map();
+    indexStatements(node.statements, index);
+  } else if (isFunctionLike(node)) {
+    index = new Map();
+    for (const p of node.parameters) addBindingNames(p.name, p, index);
+    if ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name) index.set(node.name.text, node);
+  } else if ((ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
+    index = new Map();
+    for (const d of node.initializer.declarations) addBindingNames(d.name, d, index);
+  } else if (ts.isCatchClause(node) && node.variableDeclaration) {
+    index = new Map();
+    addBindingNames(node.variableDeclaration.name, node.variableDeclaration, index);
+  } else {
+    return null;
+  }
+  ctx.declIndex.set(node, index);
+  return index;
+}
+
+/**
+ * Finds the declaration an identifier refers to by walking up its enclosing blocks and functions.
+ * Returns a VariableDeclaration, BindingElement, Parameter, function/class declaration or an import node.
+ */
+export function lookup(ctx: Ctx, id: ts.Identifier): ts.Node | undefined {
+  const name = id.text;
+  for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+    const index = declarationsOf(ctx, n);
+    const found = index?.get(name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The nearest enclosing class of a node (the class `this` refers to, approximately). */
+export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isClassDeclaration(n) || ts.isClassExpression(n)) return n;
+  }
+  return undefined;
+}
+
+/** Whether a type node names `typeName` (`T`, `ns.T`, `T<…>`). */
+export function typeIs(type: ts.TypeNode | undefined, typeName: string): boolean {
+  if (!type || !ts.isTypeReferenceNode(type)) return false;
+  const n = type.typeName;
+  return ts.isIdentifier(n) ? n.text === typeName : n.right.text === typeName;
+}
+
+function newOf(expr: ts.Expression | undefined, typeName: string): boolean {
+  if (!expr) return false;
+  const e = unwrap(expr);
+  return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === typeName;
+}
+
+/** Whether a class declares member `name` (property, parameter property) with type `typeName`. */
+export function memberHasType(cls: ts.ClassLikeDeclaration, name: string, typeName: string): boolean {
+  for (const m of cls.members) {
+    if (ts.isPropertyDeclaration(m) && propName(m.name) === name) return typeIs(m.type, typeName) || newOf(m.initializer, typeName);
+    if (ts.isConstructorDeclaration(m)) {
+      for (const p of m.parameters) {
+        if (ts.isIdentifier(p.name) && p.name.text === name && ts.getModifiers(p)?.length) return typeIs(p.type, typeName);
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether an expression (`x`, `this.x`) is declared with type `typeName` or created with `new typeName()`. */
+export function exprHasType(ctx: Ctx, expr: ts.Expression, typeName: string): boolean {
+  const e = unwrap(expr);
+  if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = enclosingClass(e);
+    return cls ? memberHasType(cls, e.name.text, typeName) : false;
+  }
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(ctx, e);
+    if (decl && (ts.isParameter(decl) || ts.isVariableDeclaration(decl))) {
+      return typeIs(decl.type, typeName) || newOf(decl.initializer, typeName);
+    }
+  }
+  return false;
+}
+
+/** The expressions a function returns (expression body, or `return` statements not inside nested functions). */
+export function returnExprs(ctx: Ctx, fn: ts.FunctionLikeDeclaration): ts.Expression[] {
+  const cached = ctx.returnsCache.get(fn);
+  if (cached) return cached;
+  const out: ts.Expression[] = [];
+  const body = fn.body;
+  if (body && !ts.isBlock(body)) {
+    out.push(body);
+  } else if (body) {
+    const visit = (n: ts.Node): void => {
+      if (ts.isReturnStatement(n)) {
+        if (n.expression) out.push(n.expression);
+        return;
+      }
+      if (isFunctionLike(n) || ts.isClassLike(n)) return;
+      ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(body, visit);
+  }
+  ctx.returnsCache.set(fn, out);
+  return out;
+}
+
+/**
+ * Where a class member's value comes from: property initialisers, `this.x = …` in the constructor or
+ * other methods (top-level statements), getters (the getter node itself) and constructor parameters.
+ */
+export function classMember(ctx: Ctx, cls: ts.ClassLikeDeclaration, name: string): ts.Node[] {
+  let members = ctx.classCache.get(cls);
+  if (!members) {
+    members = new Map();
+    const add = (key: string, value: ts.Node): void => {
+      const list = members?.get(key);
+      if (list) list.push(value);
+      else members?.set(key, [value]);
+    };
+    for (const m of cls.members) {
+      const key = propName(m.name);
+      if (ts.isPropertyDeclaration(m) && key !== null) add(key, m.initializer ?? m);
+      else if ((ts.isGetAccessorDeclaration(m) || ts.isMethodDeclaration(m)) && key !== null) add(key, m);
+      if (ts.isConstructorDeclaration(m)) {
+        for (const p of m.parameters) if (ts.isIdentifier(p.name) && ts.getModifiers(p)?.length) add(p.name.text, p);
+      }
+      if ((ts.isConstructorDeclaration(m) || ts.isMethodDeclaration(m)) && m.body) {
+        for (const st of m.body.statements) {
+          if (!ts.isExpressionStatement(st)) continue;
+          const e = st.expression;
+          if (
+            ts.isBinaryExpression(e) &&
+            e.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+            ts.isPropertyAccessExpression(e.left) &&
+            e.left.expression.kind === ts.SyntaxKind.ThisKeyword
+          ) {
+            add(e.left.name.text, e.right);
+          }
+        }
+      }
+    }
+    ctx.classCache.set(cls, members);
+  }
+  return members.get(name) ?? [];
+}
+
+/** A short dotted description of a callee built from identifiers only (never literal text). */
+export function calleeText(expr: ts.Expression): string {
+  const e = unwrap(expr);
+  if (ts.isIdentifier(e)) return e.text;
+  if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (ts.isPropertyAccessExpression(e)) return `${calleeText(e.expression)}.${e.name.text}`;
+  if (ts.isCallExpression(e)) return `${calleeText(e.expression)}()`;
+  if (ts.isNewExpression(e)) return `new ${calleeText(e.expression)}()`;
+  if (ts.isElementAccessExpression(e)) return `${calleeText(e.expression)}[]`;
+  return '…';
+}

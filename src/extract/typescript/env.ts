@@ -1,0 +1,436 @@
+// Env reads in TS/JS: process.env forms, configured accessors, schema-declared env, dynamic names, defaults and fallback groups.
+import { ts } from 'ts-morph';
+import type { EnvRead } from '../../model/facts.js';
+import {
+  type Ctx,
+  exprHasType,
+  lookup,
+  nodeLoc,
+  outerParent,
+  propName,
+  scopeName,
+  stringValue,
+  unwrap,
+} from './context.js';
+
+const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD/i;
+const PARSE_METHODS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync']);
+
+/** The accessor label when `expr` is an env object: `process.env`, `import.meta.env` or `Bun.env`. */
+export function envObjectAccessor(expr: ts.Expression): string | null {
+  const e = unwrap(expr);
+  if (!ts.isPropertyAccessExpression(e) || e.name.text !== 'env') return null;
+  const base = e.expression;
+  if (ts.isIdentifier(base)) {
+    if (base.text === 'process') return 'process.env';
+    if (base.text === 'Bun') return 'Bun.env';
+    return null;
+  }
+  if (ts.isMetaProperty(base) && base.keywordToken === ts.SyntaxKind.ImportKeyword && base.name.text === 'meta') return 'import.meta.env';
+  if (ts.isPropertyAccessExpression(base) && base.name.text === 'process' && ts.isIdentifier(base.expression) && base.expression.text === 'globalThis') {
+    return 'process.env';
+  }
+  return null;
+}
+
+function aliasAccessor(ctx: Ctx, expr: ts.Expression): string | null {
+  const direct = envObjectAccessor(expr);
+  if (direct) return direct;
+  const e = unwrap(expr);
+  if (!ts.isIdentifier(e) || !ctx.envAliases.has(e.text)) return null;
+  const decl = lookup(ctx, e);
+  return decl && ts.isVariableDeclaration(decl) && decl.initializer ? envObjectAccessor(decl.initializer) : null;
+}
+
+function nameParts(ctx: Ctx, expr: ts.Expression, depth: number): (string | null)[] {
+  const e = unwrap(expr);
+  const literal = stringValue(e);
+  if (literal !== null) return [literal];
+  if (depth > 4) return [null];
+  if (ts.isTemplateExpression(e)) {
+    const out: (string | null)[] = [e.head.text];
+    for (const span of e.templateSpans) out.push(...nameParts(ctx, span.expression, depth + 1), span.literal.text);
+    return out;
+  }
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    return [...nameParts(ctx, e.left, depth + 1), ...nameParts(ctx, e.right, depth + 1)];
+  }
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(ctx, e);
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) {
+      return nameParts(ctx, decl.initializer, depth + 1);
+    }
+    return [null];
+  }
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression)) {
+    const decl = lookup(ctx, e.expression);
+    const member = e.name.text;
+    if (decl && ts.isEnumDeclaration(decl)) {
+      for (const m of decl.members) if (propName(m.name) === member && m.initializer) return nameParts(ctx, m.initializer, depth + 1);
+    }
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer) {
+      const obj = unwrap(decl.initializer);
+      if (ts.isObjectLiteralExpression(obj)) {
+        for (const p of obj.properties) {
+          if (ts.isPropertyAssignment(p) && propName(p.name) === member) return nameParts(ctx, p.initializer, depth + 1);
+        }
+      }
+    }
+  }
+  return [null];
+}
+
+/** Resolves an env name argument to a literal name or a `*` pattern; null when wholly unknown. */
+export function resolveName(ctx: Ctx, expr: ts.Expression): { name: string | null; pattern: string | null } | null {
+  const parts = nameParts(ctx, expr, 0);
+  if (!parts.includes(null)) return { name: parts.join(''), pattern: null };
+  const pattern = parts
+    .map((p) => p ?? '*')
+    .join('')
+    .replace(/\*+/g, '*');
+  return /^\**$/.test(pattern) ? null : { name: null, pattern };
+}
+
+function addRead(
+  ctx: Ctx,
+  key: ts.Node,
+  locNode: ts.Node,
+  resolved: { name: string | null; pattern: string | null },
+  accessor: string,
+  def: ts.Expression | undefined,
+  nested = false,
+): void {
+  if (ctx.readByNode.has(key)) return;
+  const read: EnvRead = {
+    id: ctx.facts.envReads.length,
+    name: resolved.name,
+    pattern: resolved.pattern,
+    accessor,
+    defaultKind: 'none',
+    group: null,
+    loc: nodeLoc(ctx.sf, locNode),
+    scope: scopeName(key),
+  };
+  ctx.facts.envReads.push(read);
+  ctx.readByNode.set(key, read.id);
+  ctx.readNodes.push(key);
+  ctx.readDefaults.push(def ? { expr: def, nested } : null);
+}
+
+function isWriteTarget(node: ts.Node): boolean {
+  const { node: outer, parent } = outerParent(node);
+  if (ts.isBinaryExpression(parent) && parent.left === outer) {
+    const k = parent.operatorToken.kind;
+    return k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
+  }
+  return ts.isDeleteExpression(parent) || ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent);
+}
+
+const lastNamesCache = new WeakMap<string[], Set<string>>();
+
+function accessorLastNames(accessors: string[]): Set<string> {
+  let out = lastNamesCache.get(accessors);
+  if (!out) {
+    out = new Set();
+    for (const a of accessors) out.add(a.slice(a.lastIndexOf('.') + 1));
+    lastNamesCache.set(accessors, out);
+  }
+  return out;
+}
+
+function normalizeCallee(ctx: Ctx, expr: ts.Expression, depth: number): string {
+  const e = unwrap(expr);
+  if (e.kind === ts.SyntaxKind.ThisKeyword) return '';
+  if (ts.isIdentifier(e)) {
+    if (exprHasType(ctx, e, 'ConfigService')) return 'configService';
+    const decl = depth < 3 ? lookup(ctx, e) : undefined;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isCallExpression(unwrap(decl.initializer))) {
+      return normalizeCallee(ctx, decl.initializer, depth + 1);
+    }
+    return e.text;
+  }
+  if (ts.isPropertyAccessExpression(e)) {
+    if (e.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      return exprHasType(ctx, e, 'ConfigService') ? 'configService' : e.name.text;
+    }
+    const left = normalizeCallee(ctx, e.expression, depth);
+    return left ? `${left}.${e.name.text}` : e.name.text;
+  }
+  if (ts.isCallExpression(e)) return `${normalizeCallee(ctx, e.expression, depth)}()`;
+  return '?';
+}
+
+function matchAccessor(ctx: Ctx, callee: ts.Expression): string | null {
+  const last = accessorLastNames(ctx.accessors);
+  const e = unwrap(callee);
+  const method = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : null;
+  if (method === null || !last.has(method)) return null;
+  const norm = normalizeCallee(ctx, e, 0);
+  for (const a of ctx.accessors) if (norm === a || norm.endsWith(`.${a}`)) return a;
+  return null;
+}
+
+/** Resolves an expression (an object literal, or a local bound to one) to its object literal. */
+export function objectLiteral(ctx: Ctx, expr: ts.Expression | undefined): ts.ObjectLiteralExpression | null {
+  if (!expr) return null;
+  const e = unwrap(expr);
+  if (ts.isObjectLiteralExpression(e)) return e;
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(ctx, e);
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer) {
+      const init = unwrap(decl.initializer);
+      if (ts.isObjectLiteralExpression(init)) return init;
+    }
+  }
+  return null;
+}
+
+function schemaKeys(ctx: Ctx, obj: ts.ObjectLiteralExpression, accessor: string, defaultOf: (v: ts.Expression) => ts.Expression | undefined): void {
+  for (const p of obj.properties) {
+    if (!ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) continue;
+    const name = propName(p.name);
+    if (name === null) continue;
+    const value = ts.isPropertyAssignment(p) ? p.initializer : undefined;
+    addRead(ctx, p, p.name, { name, pattern: null }, accessor, value ? defaultOf(value) : undefined);
+  }
+}
+
+function envalidDefault(value: ts.Expression): ts.Expression | undefined {
+  const v = unwrap(value);
+  if (!ts.isCallExpression(v)) return undefined;
+  const opts = v.arguments[0] ? unwrap(v.arguments[0]) : undefined;
+  if (!opts || !ts.isObjectLiteralExpression(opts)) return undefined;
+  for (const p of opts.properties) if (ts.isPropertyAssignment(p) && propName(p.name) === 'default') return p.initializer;
+  return undefined;
+}
+
+function zodDefault(value: ts.Expression): ts.Expression | undefined {
+  let e = unwrap(value);
+  while (ts.isCallExpression(e)) {
+    const callee = unwrap(e.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    if (callee.name.text === 'default') return e.arguments[0];
+    e = unwrap(callee.expression);
+  }
+  return undefined;
+}
+
+function calleeName(expr: ts.Expression): string | null {
+  const e = unwrap(expr);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  return null;
+}
+
+function zodObjectShape(ctx: Ctx, expr: ts.Expression, depth: number): ts.ObjectLiteralExpression | null {
+  let e = unwrap(expr);
+  if (ts.isIdentifier(e) && depth < 3) {
+    const decl = lookup(ctx, e);
+    return decl && ts.isVariableDeclaration(decl) && decl.initializer ? zodObjectShape(ctx, decl.initializer, depth + 1) : null;
+  }
+  while (ts.isCallExpression(e)) {
+    const callee = unwrap(e.expression);
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'object') return objectLiteral(ctx, e.arguments[0]);
+    if (!ts.isPropertyAccessExpression(callee)) return null;
+    e = unwrap(callee.expression);
+  }
+  return null;
+}
+
+function visitCall(ctx: Ctx, call: ts.CallExpression): void {
+  const callee = unwrap(call.expression);
+  const name = calleeName(callee);
+  const arg0 = call.arguments[0];
+  if (name === 'cleanEnv' && call.arguments.length >= 2) {
+    const schema = objectLiteral(ctx, call.arguments[1]);
+    if (schema) schemaKeys(ctx, schema, 'envalid', envalidDefault);
+    return;
+  }
+  if (name === 'createEnv' && arg0) {
+    const opts = objectLiteral(ctx, arg0);
+    if (!opts) return;
+    for (const p of opts.properties) {
+      const section = propName(p.name);
+      if (!ts.isPropertyAssignment(p) || (section !== 'server' && section !== 'client' && section !== 'shared')) continue;
+      const schema = objectLiteral(ctx, p.initializer);
+      if (schema) schemaKeys(ctx, schema, 'zod-env', zodDefault);
+    }
+    return;
+  }
+  if (name !== null && PARSE_METHODS.has(name) && ts.isPropertyAccessExpression(callee) && arg0 && aliasAccessor(ctx, arg0)) {
+    const shape = zodObjectShape(ctx, callee.expression, 0);
+    if (shape) schemaKeys(ctx, shape, 'zod-env', zodDefault);
+    return;
+  }
+  if (!arg0) return;
+  const accessor = matchAccessor(ctx, callee);
+  if (!accessor) return;
+  const resolved = resolveName(ctx, arg0);
+  if (!resolved) return;
+  const second = call.arguments[1];
+  const def = second && !ts.isObjectLiteralExpression(unwrap(second)) ? second : undefined;
+  addRead(ctx, call, arg0, resolved, accessor, def, def !== undefined);
+}
+
+/** Registers the env reads a node stands for (called once per node by the file walk). */
+export function visitEnv(ctx: Ctx, node: ts.Node): void {
+  switch (node.kind) {
+    case ts.SyntaxKind.PropertyAccessExpression: {
+      const pa = node as ts.PropertyAccessExpression;
+      if (pa.name.text === 'env' || (!ts.isPropertyAccessExpression(pa.expression) && !ts.isIdentifier(pa.expression))) return;
+      const accessor = aliasAccessor(ctx, pa.expression);
+      if (accessor && !isWriteTarget(pa)) addRead(ctx, pa, pa.name, { name: pa.name.text, pattern: null }, accessor, undefined);
+      return;
+    }
+    case ts.SyntaxKind.ElementAccessExpression: {
+      const ea = node as ts.ElementAccessExpression;
+      const accessor = aliasAccessor(ctx, ea.expression);
+      if (!accessor || isWriteTarget(ea)) return;
+      const resolved = resolveName(ctx, ea.argumentExpression);
+      if (resolved) addRead(ctx, ea, ea.argumentExpression, resolved, accessor, undefined);
+      return;
+    }
+    case ts.SyntaxKind.VariableDeclaration: {
+      const vd = node as ts.VariableDeclaration;
+      if (!vd.initializer) return;
+      const accessor = envObjectAccessor(vd.initializer);
+      if (!accessor) return;
+      if (ts.isIdentifier(vd.name)) {
+        ctx.envAliases.add(vd.name.text);
+        return;
+      }
+      if (!ts.isObjectBindingPattern(vd.name)) return;
+      for (const el of vd.name.elements) {
+        if (el.dotDotDotToken) continue;
+        const keyNode = el.propertyName ?? el.name;
+        const name = el.propertyName ? propName(el.propertyName) : ts.isIdentifier(el.name) ? el.name.text : null;
+        if (name !== null) addRead(ctx, el, keyNode, { name, pattern: null }, accessor, el.initializer);
+      }
+      return;
+    }
+    case ts.SyntaxKind.CallExpression:
+      visitCall(ctx, node as ts.CallExpression);
+      return;
+    case ts.SyntaxKind.BinaryExpression: {
+      const be = node as ts.BinaryExpression;
+      if (!isChainOp(be)) return;
+      const { parent } = outerParent(be);
+      if (!(ts.isBinaryExpression(parent) && isChainOp(parent))) ctx.chains.push(be);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function isChainOp(be: ts.BinaryExpression): boolean {
+  const k = be.operatorToken.kind;
+  return k === ts.SyntaxKind.QuestionQuestionToken || k === ts.SyntaxKind.BarBarToken;
+}
+
+function flatten(expr: ts.Expression, out: ts.Expression[]): ts.Expression[] {
+  const e = unwrap(expr);
+  if (ts.isBinaryExpression(e) && isChainOp(e)) {
+    flatten(e.left, out);
+    flatten(e.right, out);
+  } else {
+    out.push(e);
+  }
+  return out;
+}
+
+function literalLength(expr: ts.Expression): number | null {
+  const s = stringValue(expr);
+  if (s !== null) return s.length;
+  if (ts.isNumericLiteral(expr)) return expr.text.length;
+  return null;
+}
+
+/** Whether a read's name marks its literal default as secret material. */
+export function secretishRead(read: EnvRead): boolean {
+  return SECRETISH.test(read.name ?? read.pattern ?? '');
+}
+
+/** Adds the span of a string literal to `secretLiterals` (once). */
+export function markSecretLiteral(ctx: Ctx, expr: ts.Expression): void {
+  if (stringValue(expr) === null) return;
+  const start = expr.getStart(ctx.sf);
+  if (ctx.secretLiteralStarts.has(start)) return;
+  ctx.secretLiteralStarts.add(start);
+  ctx.facts.secretLiterals.push(nodeLoc(ctx.sf, expr));
+}
+
+/** Fills in defaults and fallback groups once every read of the file is known. */
+export function finishEnv(ctx: Ctx): void {
+  const { facts } = ctx;
+  for (const root of ctx.chains) {
+    const operands = flatten(root, []);
+    const ids = operands.map((o) => ctx.readByNode.get(o));
+    for (let i = 0; i < operands.length - 1; i++) {
+      const id = ids[i];
+      if (id !== undefined && ctx.readDefaults[id] === null) ctx.readDefaults[id] = { expr: operands[i + 1], nested: false };
+    }
+    const reads = ids.filter((id): id is number => id !== undefined && facts.envReads[id].group === null);
+    if (reads.length < 2) continue;
+    const last = operands[operands.length - 1];
+    const lastLen = ids[ids.length - 1] === undefined ? literalLength(last) : null;
+    const gid = facts.fallbackGroups.length;
+    facts.fallbackGroups.push({
+      id: gid,
+      reads,
+      literalFallback: lastLen !== null ? { length: lastLen, loc: nodeLoc(ctx.sf, last) } : null,
+      loc: nodeLoc(ctx.sf, root),
+      form: root.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ? '??' : '||',
+    });
+    for (const id of reads) facts.envReads[id].group = gid;
+  }
+  const nestedTargets = new Set<number>();
+  for (const read of facts.envReads) {
+    const def = ctx.readDefaults[read.id];
+    if (!def) continue;
+    const e = unwrap(def.expr);
+    const target = ctx.readByNode.get(e);
+    if (target !== undefined) {
+      read.defaultKind = 'env';
+      if (def.nested) nestedTargets.add(target);
+      continue;
+    }
+    const len = literalLength(e);
+    if (len !== null) {
+      read.defaultKind = 'literal';
+      read.defaultLength = len;
+      if (secretishRead(read)) markSecretLiteral(ctx, e);
+    } else if (!(ts.isIdentifier(e) && e.text === 'undefined')) {
+      read.defaultKind = 'expression';
+    }
+  }
+  for (const read of facts.envReads) {
+    if (nestedTargets.has(read.id) || read.group !== null || read.defaultKind !== 'env' || !ctx.readDefaults[read.id]?.nested) continue;
+    const reads = [read.id];
+    let cur = read.id;
+    let literalFallback: { length: number; loc: ReturnType<typeof nodeLoc> } | null = null;
+    for (;;) {
+      const def = ctx.readDefaults[cur];
+      if (!def) break;
+      const e = unwrap(def.expr);
+      const next = ctx.readByNode.get(e);
+      if (next === undefined || !def.nested || reads.includes(next)) {
+        const len = next === undefined ? literalLength(e) : null;
+        if (len !== null) literalFallback = { length: len, loc: nodeLoc(ctx.sf, e) };
+        break;
+      }
+      reads.push(next);
+      cur = next;
+    }
+    const gid = facts.fallbackGroups.length;
+    const outer = ctx.readNodes[read.id];
+    facts.fallbackGroups.push({
+      id: gid,
+      reads,
+      literalFallback,
+      loc: nodeLoc(ctx.sf, outer),
+      form: 'nested-default',
+    });
+    for (const id of reads) facts.envReads[id].group = gid;
+  }
+}

@@ -1,0 +1,188 @@
+// Module exports in TS/JS (ESM and CommonJS) as traced values, for cross-file tracing in the model.
+import { ts } from 'ts-morph';
+import type { ExportedValue, ValueSource } from '../../model/facts.js';
+import { type Ctx, classMember, lookup, nodeLoc, propName, returnExprs, stringValue, unwrap } from './context.js';
+import { traceValue } from './trace.js';
+
+const MAX_OBJECT_DEPTH = 4;
+
+function useful(sources: ValueSource[]): boolean {
+  return sources.some((s) => s.kind !== 'unknown');
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) ? (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false) : false;
+}
+
+function push(ctx: Ctx, name: string, kind: ExportedValue['kind'], sources: ValueSource[], at: ts.Node): void {
+  if (useful(sources)) ctx.facts.exports.push({ name, kind, value: { sources }, loc: nodeLoc(ctx.sf, at) });
+}
+
+function functionValue(ctx: Ctx, fn: ts.FunctionLikeDeclaration): ValueSource[] {
+  const out: ValueSource[] = [];
+  for (const r of returnExprs(ctx, fn)) out.push(...traceValue(ctx, r));
+  return out;
+}
+
+function classAttributes(ctx: Ctx, prefix: string, cls: ts.ClassLikeDeclaration, wantStatic: boolean, at: ts.Node): void {
+  const names = new Set<string>();
+  for (const m of cls.members) {
+    const n = propName(m.name);
+    if (n !== null && (ts.isPropertyDeclaration(m) || ts.isGetAccessorDeclaration(m)) && hasModifier(m, ts.SyntaxKind.StaticKeyword) === wantStatic) {
+      names.add(n);
+    }
+    if (ts.isConstructorDeclaration(m) && !wantStatic && m.body) {
+      for (const st of m.body.statements) {
+        const e = ts.isExpressionStatement(st) ? st.expression : null;
+        if (e && ts.isBinaryExpression(e) && ts.isPropertyAccessExpression(e.left) && e.left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+          names.add(e.left.name.text);
+        }
+      }
+    }
+  }
+  for (const name of names) {
+    const sources: ValueSource[] = [];
+    for (const v of classMember(ctx, cls, name)) {
+      if (ts.isGetAccessorDeclaration(v)) sources.push(...functionValue(ctx, v));
+      else if (ts.isExpression(v)) sources.push(...traceValue(ctx, v));
+    }
+    push(ctx, `${prefix}.${name}`, 'attribute', sources, at);
+  }
+}
+
+function localClass(ctx: Ctx, expr: ts.Expression): ts.ClassDeclaration | null {
+  const e = unwrap(expr);
+  if (!ts.isNewExpression(e) || !ts.isIdentifier(e.expression)) return null;
+  const decl = lookup(ctx, e.expression);
+  return decl && ts.isClassDeclaration(decl) ? decl : null;
+}
+
+function emitValue(ctx: Ctx, name: string, value: ts.Expression, at: ts.Node, depth: number): void {
+  const e = unwrap(value);
+  if (ts.isObjectLiteralExpression(e)) {
+    if (depth >= MAX_OBJECT_DEPTH) return;
+    for (const p of e.properties) {
+      const key = propName(p.name);
+      if (key === null) continue;
+      if (ts.isPropertyAssignment(p)) emitValue(ctx, `${name}.${key}`, p.initializer, p.name, depth + 1);
+      else if (ts.isShorthandPropertyAssignment(p)) push(ctx, `${name}.${key}`, 'attribute', traceValue(ctx, p.name), p.name);
+      else if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p)) {
+        push(ctx, `${name}.${key}`, ts.isMethodDeclaration(p) ? 'function' : 'attribute', functionValue(ctx, p), p.name);
+      }
+    }
+    return;
+  }
+  const kind = name.includes('.') ? 'attribute' : 'const';
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
+    push(ctx, name, 'function', functionValue(ctx, e), at);
+    return;
+  }
+  const cls = localClass(ctx, e);
+  if (cls) {
+    classAttributes(ctx, name, cls, false, at);
+    return;
+  }
+  push(ctx, name, kind, traceValue(ctx, e), at);
+}
+
+function emitLocal(ctx: Ctx, exported: string, local: ts.Identifier, at: ts.Node): void {
+  const decl = lookup(ctx, local);
+  if (!decl) return;
+  if (ts.isVariableDeclaration(decl)) {
+    if (decl.initializer) emitValue(ctx, exported, decl.initializer, at, 0);
+  } else if (ts.isFunctionDeclaration(decl)) {
+    push(ctx, exported, 'function', functionValue(ctx, decl), at);
+  } else if (ts.isClassDeclaration(decl)) {
+    classAttributes(ctx, exported, decl, true, at);
+  } else {
+    push(ctx, exported, 'const', traceValue(ctx, local), at);
+  }
+}
+
+function commonJsTarget(expr: ts.Expression): string[] | null {
+  const path: string[] = [];
+  let e = unwrap(expr);
+  while (ts.isPropertyAccessExpression(e)) {
+    path.unshift(e.name.text);
+    e = unwrap(e.expression);
+  }
+  if (!ts.isIdentifier(e)) return null;
+  if (e.text === 'exports') return path;
+  if (e.text === 'module' && path[0] === 'exports') return path.slice(1);
+  return null;
+}
+
+/** Records the module's exported values (after the walk, so env reads are known). */
+export function collectExports(ctx: Ctx): void {
+  for (const st of ctx.sf.statements) {
+    const exported = hasModifier(st, ts.SyntaxKind.ExportKeyword);
+    const isDefault = hasModifier(st, ts.SyntaxKind.DefaultKeyword);
+    if (ts.isVariableStatement(st) && exported) {
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.initializer) emitValue(ctx, d.name.text, d.initializer, d.name, 0);
+      }
+    } else if (ts.isFunctionDeclaration(st) && exported) {
+      const name = isDefault ? 'default' : st.name?.text;
+      if (name) push(ctx, name, 'function', functionValue(ctx, st), st.name ?? st);
+    } else if (ts.isClassDeclaration(st) && exported) {
+      const name = isDefault ? 'default' : st.name?.text;
+      if (name) classAttributes(ctx, name, st, true, st.name ?? st);
+    } else if (ts.isExportAssignment(st) && !st.isExportEquals) {
+      const e = unwrap(st.expression);
+      if (ts.isIdentifier(e)) emitLocal(ctx, 'default', e, st.expression);
+      else emitValue(ctx, 'default', st.expression, st.expression, 0);
+    } else if (ts.isExportDeclaration(st) && !st.isTypeOnly) {
+      const module = st.moduleSpecifier ? stringValue(st.moduleSpecifier) : null;
+      const clause = st.exportClause;
+      if (module !== null) {
+        const at = st.moduleSpecifier ?? st;
+        if (!clause) {
+          ctx.facts.exports.push({ name: '*', kind: 'const', value: { sources: [reexport(ctx, module, '*', at)] }, loc: nodeLoc(ctx.sf, at) });
+        } else if (ts.isNamespaceExport(clause)) {
+          const name = propName(clause.name) ?? '*';
+          ctx.facts.exports.push({ name, kind: 'const', value: { sources: [reexport(ctx, module, '*', at)] }, loc: nodeLoc(ctx.sf, clause.name) });
+        } else {
+          for (const s of clause.elements) {
+            if (s.isTypeOnly) continue;
+            const name = propName(s.name) ?? '';
+            const imported = propName(s.propertyName ?? s.name) ?? '';
+            ctx.facts.exports.push({ name, kind: 'const', value: { sources: [reexport(ctx, module, imported, at)] }, loc: nodeLoc(ctx.sf, s.name) });
+          }
+        }
+      } else if (clause && ts.isNamedExports(clause)) {
+        for (const s of clause.elements) {
+          const local = s.propertyName ?? s.name;
+          if (!s.isTypeOnly && ts.isIdentifier(local)) emitLocal(ctx, propName(s.name) ?? local.text, local, s.name);
+        }
+      }
+    } else if (ts.isExpressionStatement(st)) {
+      const e = st.expression;
+      if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+      const path = commonJsTarget(e.left);
+      if (!path) continue;
+      if (path.length === 0) {
+        const value = unwrap(e.right);
+        if (ts.isObjectLiteralExpression(value)) {
+          for (const p of value.properties) {
+            const key = propName(p.name);
+            if (key === null) continue;
+            if (ts.isPropertyAssignment(p)) emitValue(ctx, key, p.initializer, p.name, 0);
+            else if (ts.isShorthandPropertyAssignment(p)) emitLocal(ctx, key, p.name, p.name);
+          }
+        } else if (ts.isIdentifier(value)) {
+          emitLocal(ctx, 'default', value, value);
+        } else {
+          emitValue(ctx, 'default', value, value, 0);
+        }
+      } else {
+        const value = unwrap(e.right);
+        if (ts.isIdentifier(value)) emitLocal(ctx, path.join('.'), value, e.left);
+        else emitValue(ctx, path.join('.'), e.right, e.left, 0);
+      }
+    }
+  }
+}
+
+function reexport(ctx: Ctx, module: string, name: string, at: ts.Node): ValueSource {
+  return { kind: 'import', module, name, path: [], call: false, loc: nodeLoc(ctx.sf, at) };
+}

@@ -1,0 +1,354 @@
+// Traces a value (a JWT key, an exported constant) to env reads, literals, constant-derived keys, imports or unknowns within one file.
+import { ts } from 'ts-morph';
+import type { ValueSource } from '../../model/facts.js';
+import {
+  type Ctx,
+  calleeText,
+  classMember,
+  enclosingClass,
+  isFunctionLike,
+  lookup,
+  nodeLoc,
+  propName,
+  returnExprs,
+  stringValue,
+  unwrap,
+} from './context.js';
+import { markSecretLiteral } from './env.js';
+
+const MAX_DEPTH = 8;
+const PASSTHROUGH_METHODS = new Set(['toString', 'trim', 'valueOf', 'normalize']);
+const HASH_FACTORIES = new Set(['createHash', 'createHmac']);
+
+interface Walk {
+  depth: number;
+  seen: Set<ts.Node>;
+}
+
+function unknown(ctx: Ctx, text: string, node: ts.Node): ValueSource {
+  return { kind: 'unknown', text: text.length > 80 ? `${text.slice(0, 77)}…` : text, loc: nodeLoc(ctx.sf, node) };
+}
+
+function isConstant(sources: ValueSource[]): boolean {
+  return sources.length > 0 && sources.every((s) => s.kind === 'literal' || s.kind === 'constant-derived');
+}
+
+function requireSpecifier(expr: ts.Expression): string | null {
+  const e = unwrap(expr);
+  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require' && e.arguments.length === 1) {
+    return stringValue(e.arguments[0]);
+  }
+  return null;
+}
+
+/** Traces an expression to the ordered sources of its value. */
+export function traceValue(ctx: Ctx, expr: ts.Expression): ValueSource[] {
+  return trace(ctx, expr, { depth: 0, seen: new Set() });
+}
+
+function enter(w: Walk, node: ts.Node): Walk | null {
+  if (w.depth >= MAX_DEPTH || w.seen.has(node)) return null;
+  const seen = new Set(w.seen);
+  seen.add(node);
+  return { depth: w.depth + 1, seen };
+}
+
+function trace(ctx: Ctx, expr: ts.Expression, w: Walk): ValueSource[] {
+  const e = unwrap(expr);
+  const read = ctx.readByNode.get(e);
+  if (read !== undefined) return [{ kind: 'env', read }];
+  const literal = stringValue(e);
+  if (literal !== null) {
+    markSecretLiteral(ctx, e);
+    return [{ kind: 'literal', length: literal.length, loc: nodeLoc(ctx.sf, e) }];
+  }
+  switch (e.kind) {
+    case ts.SyntaxKind.BinaryExpression: {
+      const be = e as ts.BinaryExpression;
+      const op = be.operatorToken.kind;
+      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
+        return [...trace(ctx, be.left, w), ...trace(ctx, be.right, w)];
+      }
+      if (op === ts.SyntaxKind.PlusToken) return combine(ctx, e, [be.left, be.right], 'concatenation of literals', w);
+      return [unknown(ctx, 'expression', e)];
+    }
+    case ts.SyntaxKind.TemplateExpression:
+      return combine(ctx, e, (e as ts.TemplateExpression).templateSpans.map((s) => s.expression), 'template of literals', w);
+    case ts.SyntaxKind.ConditionalExpression: {
+      const ce = e as ts.ConditionalExpression;
+      return [...trace(ctx, ce.whenTrue, w), ...trace(ctx, ce.whenFalse, w)];
+    }
+    case ts.SyntaxKind.Identifier:
+      return traceIdentifier(ctx, e as ts.Identifier, w);
+    case ts.SyntaxKind.PropertyAccessExpression:
+    case ts.SyntaxKind.ElementAccessExpression:
+      return traceMember(ctx, e as ts.PropertyAccessExpression | ts.ElementAccessExpression, false, w);
+    case ts.SyntaxKind.CallExpression:
+      return traceCall(ctx, e as ts.CallExpression, w);
+    case ts.SyntaxKind.ObjectLiteralExpression:
+      return [unknown(ctx, 'object literal', e)];
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.FunctionExpression:
+      return [unknown(ctx, 'function', e)];
+    case ts.SyntaxKind.NewExpression:
+      return [unknown(ctx, `new ${calleeText((e as ts.NewExpression).expression)}()`, e)];
+    default:
+      return [unknown(ctx, ts.SyntaxKind[e.kind] ?? 'expression', e)];
+  }
+}
+
+function combine(ctx: Ctx, whole: ts.Expression, parts: ts.Expression[], description: string, w: Walk): ValueSource[] {
+  const traced = parts.map((p) => trace(ctx, p, w));
+  if (traced.every(isConstant)) return [{ kind: 'constant-derived', loc: nodeLoc(ctx.sf, whole), description }];
+  const out: ValueSource[] = [];
+  for (const t of traced) if (!isConstant(t)) out.push(...t);
+  return out;
+}
+
+function traceIdentifier(ctx: Ctx, id: ts.Identifier, w: Walk): ValueSource[] {
+  if (id.text === 'undefined') return [unknown(ctx, 'undefined', id)];
+  const decl = lookup(ctx, id);
+  if (!decl) return [unknown(ctx, `global ${id.text}`, id)];
+  return traceDeclaration(ctx, decl, id, [], false, w);
+}
+
+function importSource(ctx: Ctx, decl: ts.Node, at: ts.Node, path: string[], call: boolean): ValueSource | null {
+  let module: string | null = null;
+  let name: string | null = null;
+  let namespace = false;
+  if (ts.isImportSpecifier(decl)) {
+    module = stringValue(decl.parent.parent.parent.moduleSpecifier);
+    name = (decl.propertyName ?? decl.name).text;
+  } else if (ts.isImportClause(decl)) {
+    module = stringValue(decl.parent.moduleSpecifier);
+    name = 'default';
+  } else if (ts.isNamespaceImport(decl)) {
+    module = stringValue(decl.parent.parent.moduleSpecifier);
+    namespace = true;
+  } else if (ts.isImportEqualsDeclaration(decl) && ts.isExternalModuleReference(decl.moduleReference)) {
+    module = stringValue(decl.moduleReference.expression);
+    namespace = true;
+  } else if (ts.isVariableDeclaration(decl) && decl.initializer) {
+    module = requireSpecifier(decl.initializer);
+    namespace = true;
+  }
+  if (module === null) return null;
+  if (namespace) {
+    name = path[0] ?? '*';
+    path = path.slice(1);
+  }
+  return { kind: 'import', module, name: name ?? '*', path, call, loc: nodeLoc(ctx.sf, at) };
+}
+
+function traceDeclaration(ctx: Ctx, decl: ts.Node, at: ts.Node, path: string[], call: boolean, w0: Walk): ValueSource[] {
+  const imported = importSource(ctx, decl, at, path, call);
+  if (imported) return [imported];
+  const w = enter(w0, decl);
+  if (!w) return [unknown(ctx, 'recursive or too deep', at)];
+  if (ts.isVariableDeclaration(decl)) {
+    if (!decl.initializer) return [unknown(ctx, `variable ${decl.name.getText(ctx.sf)}`, at)];
+    return tracePath(ctx, decl.initializer, path, call, at, w);
+  }
+  if (ts.isBindingElement(decl)) {
+    const read = ctx.readByNode.get(decl);
+    if (read !== undefined && path.length === 0 && !call) return [{ kind: 'env', read }];
+    const fromRoot: string[] = [];
+    let node: ts.Node = decl;
+    while (ts.isBindingElement(node)) {
+      const key = node.propertyName ? propName(node.propertyName) : ts.isIdentifier(node.name) ? node.name.text : null;
+      if (key === null || node.dotDotDotToken) return [unknown(ctx, 'destructured value', at)];
+      fromRoot.unshift(key);
+      node = node.parent.parent;
+    }
+    const sources: ValueSource[] = [];
+    if ((ts.isVariableDeclaration(node) || ts.isParameter(node)) && node.initializer) {
+      sources.push(...tracePath(ctx, node.initializer, [...fromRoot, ...path], call, at, w));
+    } else {
+      sources.push(unknown(ctx, `destructured ${ts.isParameter(node) ? 'parameter' : 'value'}`, at));
+    }
+    if (decl.initializer && !sources.some((s) => s.kind !== 'unknown')) sources.push(...trace(ctx, decl.initializer, w));
+    return sources;
+  }
+  if (ts.isParameter(decl)) {
+    if (decl.initializer && path.length === 0 && !call) return trace(ctx, decl.initializer, w);
+    return [unknown(ctx, `parameter ${decl.name.getText(ctx.sf)}`, at)];
+  }
+  if (isFunctionLike(decl)) {
+    if (!call || path.length > 0) return [unknown(ctx, 'function', at)];
+    return traceReturns(ctx, decl, at, w);
+  }
+  if (ts.isClassDeclaration(decl) && path.length > 0) {
+    return traceClassMember(ctx, decl, path, call, at, w, true);
+  }
+  if (ts.isEnumDeclaration(decl) && path.length === 1) {
+    for (const m of decl.members) if (propName(m.name) === path[0] && m.initializer) return trace(ctx, m.initializer, w);
+  }
+  return [unknown(ctx, 'declaration', at)];
+}
+
+function traceReturns(ctx: Ctx, fn: ts.FunctionLikeDeclaration, at: ts.Node, w: Walk): ValueSource[] {
+  const out: ValueSource[] = [];
+  for (const r of returnExprs(ctx, fn)) out.push(...trace(ctx, r, w));
+  return out.length > 0 ? out : [unknown(ctx, 'function without a traceable return', at)];
+}
+
+function isStaticValue(value: ts.Node): boolean {
+  const member = ts.isPropertyDeclaration(value.parent) && value.parent.initializer === value ? value.parent : value;
+  if (!ts.isPropertyDeclaration(member) && !ts.isGetAccessorDeclaration(member) && !ts.isMethodDeclaration(member)) return false;
+  return ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+}
+
+function traceClassMember(
+  ctx: Ctx,
+  cls: ts.ClassLikeDeclaration,
+  path: string[],
+  call: boolean,
+  at: ts.Node,
+  w: Walk,
+  staticOnly: boolean,
+): ValueSource[] {
+  const [name, ...rest] = path;
+  const out: ValueSource[] = [];
+  for (const value of classMember(ctx, cls, name)) {
+    if (staticOnly && !isStaticValue(value)) continue;
+    if (ts.isParameter(value)) {
+      out.push(unknown(ctx, `constructor parameter ${name}`, at));
+    } else if (ts.isGetAccessorDeclaration(value) || ts.isMethodDeclaration(value)) {
+      const isGetter = ts.isGetAccessorDeclaration(value);
+      if (isGetter && rest.length === 0 && !call) out.push(...traceReturns(ctx, value, at, w));
+      else if (!isGetter && call && rest.length === 0) out.push(...traceReturns(ctx, value, at, w));
+      else if (isGetter) for (const r of returnExprs(ctx, value)) out.push(...tracePath(ctx, r, rest, call, at, w));
+    } else if (ts.isPropertyDeclaration(value)) {
+      out.push(unknown(ctx, `field ${name}`, at));
+    } else if (ts.isExpression(value)) {
+      out.push(...tracePath(ctx, value, rest, call, at, w));
+    }
+  }
+  return out.length > 0 ? out : [unknown(ctx, `member ${name}`, at)];
+}
+
+function memberChain(expr: ts.Expression): { root: ts.Expression; path: string[] } | null {
+  const path: string[] = [];
+  let e = unwrap(expr);
+  for (;;) {
+    if (ts.isPropertyAccessExpression(e)) {
+      path.unshift(e.name.text);
+      e = unwrap(e.expression);
+    } else if (ts.isElementAccessExpression(e)) {
+      const key = stringValue(unwrap(e.argumentExpression));
+      if (key === null) return null;
+      path.unshift(key);
+      e = unwrap(e.expression);
+    } else {
+      return { root: e, path };
+    }
+  }
+}
+
+function traceMember(ctx: Ctx, e: ts.PropertyAccessExpression | ts.ElementAccessExpression, call: boolean, w: Walk): ValueSource[] {
+  const chain = memberChain(e);
+  if (!chain) return [unknown(ctx, `${calleeText(e)} (computed)`, e)];
+  return tracePath(ctx, chain.root, chain.path, call, e, w);
+}
+
+/** Follows `root.path…` (optionally called) to the value it stands for. */
+function tracePath(ctx: Ctx, rootExpr: ts.Expression, path: string[], call: boolean, at: ts.Node, w: Walk): ValueSource[] {
+  const root = unwrap(rootExpr);
+  if (path.length === 0 && !call) return trace(ctx, root, w);
+  if (path.length === 0 && call) {
+    if (ts.isArrowFunction(root) || ts.isFunctionExpression(root)) return traceReturns(ctx, root, at, w);
+    const sources = trace(ctx, root, w);
+    return sources.map((s) => (s.kind === 'import' && !s.call ? { ...s, call: true } : s));
+  }
+  const spec = requireSpecifier(root);
+  if (spec !== null) return [{ kind: 'import', module: spec, name: path[0], path: path.slice(1), call, loc: nodeLoc(ctx.sf, at) }];
+  if (ts.isIdentifier(root)) {
+    const decl = lookup(ctx, root);
+    if (!decl) return [unknown(ctx, `global ${calleeText(root)}.${path.join('.')}${call ? '()' : ''}`, at)];
+    return traceDeclaration(ctx, decl, at, path, call, w);
+  }
+  if (root.kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = enclosingClass(root);
+    if (cls) return traceClassMember(ctx, cls, path, call, at, w, false);
+  }
+  if (ts.isObjectLiteralExpression(root)) {
+    const [name, ...rest] = path;
+    for (const p of root.properties) {
+      if (propName(p.name) !== name) continue;
+      if (ts.isPropertyAssignment(p)) return tracePath(ctx, p.initializer, rest, call, at, w);
+      if (ts.isShorthandPropertyAssignment(p)) return tracePath(ctx, p.name, rest, call, at, w);
+      if ((ts.isMethodDeclaration(p) && call) || ts.isGetAccessorDeclaration(p)) {
+        return rest.length === 0 ? traceReturns(ctx, p, at, w) : [unknown(ctx, `member ${name}`, at)];
+      }
+    }
+    return [unknown(ctx, `property ${name}`, at)];
+  }
+  if (ts.isNewExpression(root) && ts.isIdentifier(root.expression)) {
+    const decl = lookup(ctx, root.expression);
+    if (decl && ts.isClassDeclaration(decl)) return traceClassMember(ctx, decl, path, call, at, w, false);
+  }
+  if (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) {
+    const chain = memberChain(root);
+    if (chain) return tracePath(ctx, chain.root, [...chain.path, ...path], call, at, w);
+  }
+  return [unknown(ctx, `${calleeText(root)}.${path.join('.')}${call ? '()' : ''}`, at)];
+}
+
+function derive(ctx: Ctx, whole: ts.Expression, args: ts.Expression[], description: string, w: Walk): ValueSource[] {
+  const sources: ValueSource[] = [];
+  for (const a of args) sources.push(...trace(ctx, a, w));
+  if (isConstant(sources)) return [{ kind: 'constant-derived', loc: nodeLoc(ctx.sf, whole), description }];
+  return sources;
+}
+
+function hashChain(call: ts.CallExpression): { inputs: ts.Expression[]; algorithmCall: ts.CallExpression } | null {
+  const inputs: ts.Expression[] = [];
+  let e: ts.Expression = unwrap(call.expression);
+  while (ts.isPropertyAccessExpression(e)) {
+    const inner = unwrap(e.expression);
+    if (!ts.isCallExpression(inner)) return null;
+    const callee = unwrap(inner.expression);
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+    if (HASH_FACTORIES.has(name)) {
+      if (name === 'createHmac' && inner.arguments[1]) inputs.push(inner.arguments[1]);
+      return { inputs, algorithmCall: inner };
+    }
+    if (name === 'update' && inner.arguments[0]) inputs.push(inner.arguments[0]);
+    e = callee;
+  }
+  return null;
+}
+
+function traceCall(ctx: Ctx, call: ts.CallExpression, w: Walk): ValueSource[] {
+  const callee = unwrap(call.expression);
+  const args = [...call.arguments];
+  if (ts.isIdentifier(callee)) {
+    if (callee.text === 'String' && args[0]) return trace(ctx, args[0], w);
+    if (callee.text === 'createSecretKey' && args[0]) return derive(ctx, call, [args[0]], 'secret key from constants', w);
+    if (callee.text === 'require') return [unknown(ctx, 'require()', call)];
+    const decl = lookup(ctx, callee);
+    if (!decl) return [unknown(ctx, `call to ${callee.text}()`, call)];
+    return traceDeclaration(ctx, decl, call, [], true, w);
+  }
+  if (ts.isPropertyAccessExpression(callee)) {
+    const method = callee.name.text;
+    const recv = unwrap(callee.expression);
+    const recvText = calleeText(recv);
+    if (PASSTHROUGH_METHODS.has(method)) return trace(ctx, recv, w);
+    if (method === 'repeat' && stringValue(recv) !== null) return derive(ctx, call, [recv], 'repeated literal', w);
+    if ((recvText === 'Buffer' && method === 'from') || (recvText === 'Uint8Array' && method === 'from')) {
+      return args[0] ? derive(ctx, call, [args[0]], `${recvText}.from of a literal`, w) : [unknown(ctx, `${recvText}.from()`, call)];
+    }
+    if (method === 'encode' && ts.isNewExpression(recv) && calleeText(recv.expression) === 'TextEncoder' && args[0]) {
+      return derive(ctx, call, [args[0]], 'TextEncoder of a literal', w);
+    }
+    if (method === 'createSecretKey' && args[0]) return derive(ctx, call, [args[0]], 'secret key from constants', w);
+    if (method === 'digest') {
+      const chain = hashChain(call);
+      if (chain && chain.inputs.length > 0) return derive(ctx, call, chain.inputs, 'hash of a literal', w);
+    }
+    const chain = memberChain(callee);
+    if (chain) return tracePath(ctx, chain.root, chain.path, true, call, w);
+  }
+  return [unknown(ctx, `call to ${calleeText(callee)}()`, call)];
+}
