@@ -12,6 +12,8 @@ export interface PoolOptions {
   jobs?: number;
   maxBytes: number;
   extract: ExtractOptions;
+  /** Smallest scan that uses worker threads (default 400 files). */
+  poolThreshold?: number;
 }
 
 function workerUrl(): { filename: string; execArgv: string[] } {
@@ -28,7 +30,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   for (let i = 0; i < items.length; i += BATCH_SIZE) {
     batches.push({ items: items.slice(i, i + BATCH_SIZE), options: options.extract, maxBytes: options.maxBytes });
   }
-  if (jobs === 1 || items.length < POOL_THRESHOLD) {
+  if (jobs === 1 || items.length < (options.poolThreshold ?? POOL_THRESHOLD)) {
     const out: BatchResult[] = [];
     for (const batch of batches) out.push(...(await runBatch(batch)));
     return out;
