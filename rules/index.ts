@@ -2,16 +2,20 @@
 import type { Rule } from '../src/rule-api.js';
 import dynamicSecretName from './dynamic-secret-name.js';
 import hardcodedJwtSecret from './hardcoded-jwt-secret.js';
+import invalidSuppression from './invalid-suppression.js';
 import secretFallbackChain from './secret-fallback-chain.js';
 import secretNameSprawl from './secret-name-sprawl.js';
 import signerVerifierMismatch from './signer-verifier-mismatch.js';
+import unusedSuppression from './unused-suppression.js';
 import unverifiedJwtDecode from './unverified-jwt-decode.js';
 
 export const RULES: readonly Rule[] = [
   dynamicSecretName,
   hardcodedJwtSecret,
+  invalidSuppression,
   secretFallbackChain,
   secretNameSprawl,
   signerVerifierMismatch,
+  unusedSuppression,
   unverifiedJwtDecode,
 ];

@@ -1,18 +1,15 @@
 // Runs the rules over the model and turns their reports into findings with configured severities.
 import type { ParsedConfig } from './config/schema.js';
+import type { FileFacts } from './model/facts.js';
 import type { Model } from './model/types.js';
 import type { Finding } from './result.js';
 import { formatMessage, type Rule } from './rule-api.js';
+import { applyInlineSuppressions } from './suppress.js';
 
 /** Thrown when the config names a rule that does not exist. */
 export class UnknownRuleError extends Error {}
 
-/** Runs every enabled rule; findings come back sorted by file, line, column and rule. */
-export function runRules(model: Model, rules: readonly Rule[], config: ParsedConfig): Finding[] {
-  const known = new Set(rules.map((r) => r.meta.id));
-  for (const id of Object.keys(config.rules)) {
-    if (!known.has(id)) throw new UnknownRuleError(`unknown rule id in config field rules.${id} (run 'jwtfrag rules' to list them)`);
-  }
+function runPhase(model: Model, rules: readonly Rule[], config: ParsedConfig, ruleIds: ReadonlySet<string>, prior: readonly Finding[]): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
     const setting = config.rules[rule.meta.id];
@@ -21,12 +18,14 @@ export function runRules(model: Model, rules: readonly Rule[], config: ParsedCon
     const options = typeof setting === 'object' ? (setting.options ?? {}) : {};
     rule.check(model, {
       options,
+      ruleIds,
+      findings: prior,
       report(d) {
         const template = rule.meta.messages[d.messageId];
         if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id '${d.messageId}'`);
         findings.push({
           ruleId: rule.meta.id,
-          severity: d.severity ?? configured ?? rule.meta.defaultSeverity,
+          severity: configured ?? d.severity ?? rule.meta.defaultSeverity,
           precision: d.precision ?? rule.meta.precision,
           messageId: d.messageId,
           data: d.data,
@@ -40,7 +39,23 @@ export function runRules(model: Model, rules: readonly Rule[], config: ParsedCon
       },
     });
   }
-  return sortFindings(findings);
+  return findings;
+}
+
+/**
+ * Runs every enabled rule, applies inline suppressions, then runs the post-suppression rules.
+ * Findings come back sorted by file, line, column and rule.
+ */
+export function runRules(model: Model, rules: readonly Rule[], config: ParsedConfig, facts: FileFacts[] = model.facts): Finding[] {
+  const ruleIds = new Set(rules.map((r) => r.meta.id));
+  for (const id of Object.keys(config.rules)) {
+    if (!ruleIds.has(id)) throw new UnknownRuleError(`unknown rule id in config field rules.${id} (run 'jwtfrag rules' to list them)`);
+  }
+  const main = rules.filter((r) => r.meta.phase !== 'post-suppression');
+  const post = rules.filter((r) => r.meta.phase === 'post-suppression');
+  const findings = applyInlineSuppressions(runPhase(model, main, config, ruleIds, []), facts);
+  const meta = applyInlineSuppressions(runPhase(model, post, config, ruleIds, findings), facts);
+  return sortFindings([...findings, ...meta]);
 }
 
 /** Sorts findings by file, line, column, rule id and message. */

@@ -1,7 +1,7 @@
 // The rule API: `defineRule`, rule metadata and the context a rule reports through.
 import type { Loc } from './model/facts.js';
 import type { Model } from './model/types.js';
-import type { Precision, RelatedLocation, Severity } from './result.js';
+import type { Finding, Precision, RelatedLocation, Severity } from './result.js';
 
 export type RuleCategory = 'secrets' | 'imports' | 'websocket' | 'deployment' | 'meta';
 
@@ -16,6 +16,11 @@ export interface RuleMeta {
   tags: string[];
   /** Message templates keyed by message id; `{{name}}` placeholders. */
   messages: Record<string, string>;
+  /**
+   * `post-suppression` rules run after every other rule and after inline suppressions were applied;
+   * they see those findings in `ctx.findings` (used by the suppression meta-rules).
+   */
+  phase?: 'main' | 'post-suppression';
 }
 
 export interface ReportDescriptor {
@@ -34,6 +39,10 @@ export interface ReportDescriptor {
 
 export interface RuleContext {
   readonly options: Record<string, unknown>;
+  /** Every registered rule id. */
+  readonly ruleIds: ReadonlySet<string>;
+  /** For `post-suppression` rules: the findings of the main phase, with inline suppressions applied. */
+  readonly findings: readonly Finding[];
   report(descriptor: ReportDescriptor): void;
 }
 

@@ -86,7 +86,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     families: familiesOf(config),
   });
 
-  const findings = applyInlineSuppressions(runRules(model, options.rules ?? RULES, config), facts);
+  const findings = runRules(model, options.rules ?? RULES, config, facts);
   attachSourceContext(root, findings, facts, config.maxFileSize);
 
   const byLanguage: RunResult['files']['byLanguage'] = {};

@@ -1,5 +1,6 @@
 // Read-only queries over the model shared by rules and the inventory (indexes are built once per model).
-import type { Loc } from './facts.js';
+import type { Loc, SuppressionComment } from './facts.js';
+import type { Finding } from '../result.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelJwtOp, ResolvedSecret } from './types.js';
 
 interface Index {
@@ -60,4 +61,13 @@ export function verifies(op: ModelJwtOp): boolean {
 /** Compares two locations in reading order. */
 export function compareLoc(a: Loc, b: Loc): number {
   return a.line - b.line || a.column - b.column;
+}
+
+/** Whether a suppression comment covers a finding: same rule, a reason, on its line or the line before. */
+export function covers(comment: SuppressionComment, finding: Finding): boolean {
+  return (
+    comment.ruleId === finding.ruleId &&
+    comment.reason !== null &&
+    (comment.line === finding.loc.line || comment.line === finding.loc.line - 1)
+  );
 }
