@@ -574,6 +574,16 @@ resource "kubernetes_deployment" "ws" {
     expect(facts.notifications).toEqual([]);
   });
 
+  it('reads one-line env blocks', () => {
+    const text = 'resource "google_cloud_run_service" "ws" {\n  env { name = "WS_SECRET" value = "' + CANARY + '" }\n  env { name = "B", value = var.b }\n}\n';
+    const facts = extractDeployment('ws.tf', text, 'hcl');
+    expect(rows(facts)).toEqual([
+      ['WS_SECRET', 'terraform', null, 'ws', 'set', CANARY.length],
+      ['B', 'terraform', null, 'ws', 'reference'],
+    ]);
+    expectNameSpans(facts, text);
+  });
+
   it('reports unbalanced braces as a parse error and keeps what parsed', () => {
     const broken = extractDeployment('main.tf', 'resource "x" "y" {\n  env {\n    name = "A"\n  }\n', 'hcl');
     expect(rows(broken)).toEqual([['A', 'terraform', null, 'y', 'empty']]);

@@ -126,7 +126,8 @@ function parseBody(tokens: Token[], from: number, nested: boolean): { items: (At
         else if (t.kind === 'punct' && '}])'.includes(t.text)) {
           if (depth === 0) break;
           depth--;
-        } else if (t.kind === 'newline' && depth === 0) break;
+        } else if ((t.kind === 'newline' || (t.kind === 'punct' && t.text === ',')) && depth === 0) break;
+        else if (depth === 0 && value.length > 0 && startsAttribute(tokens, j)) break;
         if (t.kind !== 'newline') value.push(t);
       }
       items.push({ type: 'attribute', name: token.text, value });
@@ -147,6 +148,12 @@ function parseBody(tokens: Token[], from: number, nested: boolean): { items: (At
     i = j;
   }
   return { items, next: tokens.length + 1, error: nested ? (tokens[from - 1]?.start ?? 0) : null };
+}
+
+/** `name =` (not `==`) at `i`: the next attribute of a one-line block such as `env { name = "X" value = "y" }`. */
+function startsAttribute(tokens: Token[], i: number): boolean {
+  const [t, eq, after] = [tokens[i], tokens[i + 1], tokens[i + 2]];
+  return t.kind === 'ident' && eq?.kind === 'punct' && eq.text === '=' && !(after?.kind === 'punct' && after.text === '=');
 }
 
 function literalString(tokens: Token[]): Token | null {
