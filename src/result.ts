@@ -90,6 +90,8 @@ export interface RunResult {
   jwtOps: JwtOpSummary[];
   findings: Finding[];
   notifications: Notification[];
+  /** Present when a baseline was used: how many findings it matched and which entries matched nothing. */
+  baseline?: { known: number; stale: { ruleId: string; key: string; count: number; message: string }[] };
   /** Counts of findings per rule (unsuppressed). */
   counts: Record<string, number>;
   timestamp?: string;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../rules/index.js';
+import { applyBaseline, type Baseline } from './baseline.js';
 import { DEFAULT_ENV_ACCESSORS, familiesOf, type ParsedConfig } from './config/schema.js';
 import { attachSourceContext } from './discover/context.js';
 import { discover } from './discover/index.js';
@@ -23,6 +24,8 @@ export interface ScanOptions {
   includeTests?: boolean;
   jobs?: number;
   rules?: readonly Rule[];
+  /** Known findings: matching ones are kept but marked as baselined. */
+  baseline?: Baseline;
   /** Adds an ISO timestamp to the result (off by default: output is deterministic). */
   timestamp?: boolean;
 }
@@ -87,6 +90,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   });
 
   const findings = runRules(model, options.rules ?? RULES, config, facts);
+  const baselined = options.baseline ? applyBaseline(findings, options.baseline) : null;
   attachSourceContext(root, findings, facts, config.maxFileSize);
 
   const byLanguage: RunResult['files']['byLanguage'] = {};
@@ -110,6 +114,12 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     notifications: sortNotifications(notifications),
     counts: countByRule(findings),
   };
+  if (baselined) {
+    result.baseline = {
+      known: baselined.known,
+      stale: baselined.stale.map((e) => ({ ruleId: e.ruleId, key: e.key, count: e.count, message: e.message })),
+    };
+  }
   if (options.timestamp) result.timestamp = new Date().toISOString();
   return { result, model };
 }

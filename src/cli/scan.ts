@@ -1,11 +1,12 @@
 // `jwtfrag scan`: loads the config, runs the pipeline, writes each requested format and picks the exit code.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { checkRoot } from '../discover/index.js';
 import { FORMATS, formatNames, type RenderContext } from '../report/index.js';
 import { SEVERITY_RANK, type RunResult, type Severity } from '../result.js';
-import { scan } from '../run.js';
+import { countByRule, scan } from '../run.js';
+import { applyBaseline, createBaseline, parseBaseline, pruneBaseline, serializeBaseline, type Baseline } from '../baseline.js';
 import { ruleInfos } from './catalog.js';
 import { UsageError } from './usage.js';
 
@@ -17,6 +18,9 @@ export interface ScanFlags {
   sarif?: string;
   category?: string;
   sarifIncludeSuppressed?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  pruneBaseline?: boolean;
   failOn: 'error' | 'warning' | 'note' | 'none';
   jobs?: string;
   includeTests?: boolean;
@@ -50,6 +54,18 @@ function parseJobs(value: string | undefined): number | undefined {
   return jobs;
 }
 
+function readBaseline(path: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const parsed = parseBaseline(text);
+  if (typeof parsed === 'string') throw new UsageError(`${path}: ${parsed}`);
+  return parsed;
+}
+
 /** Runs `jwtfrag scan`; returns the exit code. */
 export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<number> {
   const root = resolve(rootArg);
@@ -65,7 +81,22 @@ export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<nu
 
   const showProgress = flags.progress && !flags.quiet && process.stderr.isTTY;
   if (showProgress) process.stderr.write('jwtfrag: scanning…\r');
-  const { result } = await scan({ root, config, includeTests: flags.includeTests, jobs, timestamp: flags.timestamp });
+  if (flags.pruneBaseline && !flags.baseline) throw new UsageError('--prune-baseline needs --baseline <file>');
+  const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
+  const { result } = await scan({ root, config, includeTests: flags.includeTests, jobs, timestamp: flags.timestamp, baseline });
+  if (flags.writeBaseline) {
+    const written = createBaseline(result.findings);
+    writeOutput(flags.writeBaseline, serializeBaseline(written));
+    const outcome = applyBaseline(result.findings, written);
+    result.baseline = { known: outcome.known, stale: [] };
+    result.counts = countByRule(result.findings);
+    process.stderr.write(`jwtfrag: wrote ${flags.writeBaseline} with ${written.entries.length} entries (${outcome.known} findings)\n`);
+  }
+  if (flags.pruneBaseline && baseline && flags.baseline && result.baseline) {
+    const pruned = pruneBaseline(baseline, result.baseline.stale);
+    writeOutput(flags.baseline, serializeBaseline(pruned));
+    process.stderr.write(`jwtfrag: pruned ${baseline.entries.length - pruned.entries.length} stale entries from ${flags.baseline}\n`);
+  }
   if (showProgress) process.stderr.write('\x1b[2K');
 
   const context: RenderContext = {

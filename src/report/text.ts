@@ -72,7 +72,8 @@ export function renderText(result: RunResult, options: TextOptions): string {
   }
 
   const active = result.findings.filter((f) => !f.suppression);
-  const suppressed = result.findings.length - active.length;
+  const known = result.findings.filter((f) => f.suppression?.kind === 'baseline').length;
+  const suppressed = result.findings.length - active.length - known;
   let file: string | null = null;
   if (active.length > 0) out.push('');
   for (const finding of active) {
@@ -102,6 +103,12 @@ export function renderText(result: RunResult, options: TextOptions): string {
     }
   }
 
+  if (result.baseline && result.baseline.stale.length > 0) {
+    out.push('');
+    out.push(paint('bold', 'Baseline entries that no longer match (fixed? run with --prune-baseline)'));
+    for (const e of result.baseline.stale) out.push(`  ${e.ruleId} ×${e.count}: ${e.message}`);
+  }
+
   const bySeverity = { error: 0, warning: 0, note: 0 };
   for (const f of active) bySeverity[f.severity]++;
   const skipped = Object.values(result.files.skipped).reduce((a, b) => a + b, 0);
@@ -109,6 +116,7 @@ export function renderText(result: RunResult, options: TextOptions): string {
   const head = active.length === 0 ? paint('green', '✔ no findings') : paint(bySeverity.error ? 'red' : 'yellow', `✖ ${plural(active.length, 'finding')}`);
   const parts = [
     active.length ? `${bySeverity.error} error, ${bySeverity.warning} warning, ${bySeverity.note} note` : '',
+    known ? `${known} known finding${known === 1 ? '' : 's'}` : '',
     suppressed ? `${suppressed} suppressed` : '',
     skipped ? `${skipped} skipped` : '',
     result.notifications.length ? plural(result.notifications.length, 'notification') : '',
