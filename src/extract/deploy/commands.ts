@@ -85,7 +85,7 @@ export function scanCommands(commands: Word[][], scope: CommandScope): CommandRe
   return result;
 }
 
-/** Index just after `run deploy` when words from `from` read `[flags|beta|alpha] run deploy`, else -1. */
+// Index just after `run deploy` when words from `from` read `[flags|beta|alpha] run deploy`, else -1.
 function gcloudRunDeploy(words: Word[], from: number): number {
   let j = from;
   while (j < words.length && (words[j].value.startsWith('-') || words[j].value === 'beta' || words[j].value === 'alpha')) j++;

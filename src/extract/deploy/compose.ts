@@ -66,10 +66,8 @@ function environmentEntries(view: YamlView, node: Node | null): Entry[] {
   return entries;
 }
 
-/**
- * The service's build folder (`build: ./api`, `build.context` + `dockerfile`) resolved against the
- * compose file's folder, else the compose service name.
- */
+// The service's build folder (`build: ./api`, `build.context` + `dockerfile`) resolved against the
+// compose file's folder, else the compose service name.
 function composeHint(path: string, view: YamlView, name: string, service: Node | null): string {
   const build = view.get(service, 'build');
   const context = view.str(build) ?? view.str(view.get(build, 'context'));

@@ -62,7 +62,7 @@ function instruction(ctx: DeployContext, keyword: string, words: Word[], where: 
   }
 }
 
-/** The Dockerfile's folder, or the `api` of a root-level `Dockerfile.api` / `api.dockerfile`. */
+// The Dockerfile's folder, or the `api` of a root-level `Dockerfile.api` / `api.dockerfile`.
 function dockerfileHint(path: string): string | null {
   const folder = folderHint(path);
   if (folder) return folder;

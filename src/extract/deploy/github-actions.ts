@@ -104,7 +104,7 @@ function blockEnvironmentOf(view: YamlView, node: Node | null): string | null {
   return environmentFromEntries(view.entries(node).map((e) => ({ name: e.key, literal: view.str(e.value) })));
 }
 
-/** `google-github-actions/deploy-cloudrun` inputs: `env_vars` and `secrets` lists (newline or comma separated). */
+// `google-github-actions/deploy-cloudrun` inputs: `env_vars` and `secrets` lists (newline or comma separated).
 function deployCloudRun(ctx: DeployContext, view: YamlView, inputs: Node | null, environment: string | null): Span[] {
   const consumed: Span[] = [];
   const service = view.str(view.get(inputs, 'service'));
@@ -112,10 +112,11 @@ function deployCloudRun(ctx: DeployContext, view: YamlView, inputs: Node | null,
   const dir = sourceDir === null ? '' : resolveRepoPath('x', sourceDir);
   const serviceHint = dir.length > 0 ? dir : service;
   const entries: { name: string; nameStart: number; nameEnd: number; value: ProvidedValue }[] = [];
-  for (const [key, secrets] of [
+  const inputs: [string, boolean][] = [
     ['env_vars', false],
     ['secrets', true],
-  ] as const) {
+  ];
+  for (const [key, secrets] of inputs) {
     const raw = view.raw(view.get(inputs, key));
     if (!raw) continue;
     let lineFrom = 0;

@@ -61,7 +61,7 @@ function containerEnv(
   for (const entry of entries) ctx.provide({ ...entry, source: scope.source, environment: env, serviceHint });
 }
 
-/** `- name: X` items with `value` / `valueFrom` (secretKeyRef, configMapKeyRef, fieldRef → reference). */
+// `- name: X` items with `value` / `valueFrom` (secretKeyRef, configMapKeyRef, fieldRef → reference).
 function envList(view: YamlView, node: Node | null, original: string): Entry[] {
   const entries: Entry[] = [];
   for (const item of view.items(node)) {

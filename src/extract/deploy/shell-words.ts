@@ -50,6 +50,9 @@ export function splitCommands(src: string, base = 0): Word[][] {
   const open = (at: number): void => {
     if (!word) word = { value: '', offsets: [], start: base + at, end: base + at };
   };
+  const closeAt = (at: number): void => {
+    if (word) word.end = base + Math.min(at, src.length);
+  };
   const endWord = (): void => {
     if (word) words.push(word);
     word = null;
@@ -104,7 +107,7 @@ export function splitCommands(src: string, base = 0): Word[][] {
       open(i);
       i++;
       while (i < src.length && src[i] !== "'") push(src[i], i++);
-      if (word) (word as Word).end = base + Math.min(i + 1, src.length);
+      closeAt(i + 1);
       i++;
       continue;
     }
@@ -122,7 +125,7 @@ export function splitCommands(src: string, base = 0): Word[][] {
           push(src[i], i++);
         }
       }
-      if (word) (word as Word).end = base + Math.min(i + 1, src.length);
+      closeAt(i + 1);
       i++;
       continue;
     }

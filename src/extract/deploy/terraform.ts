@@ -26,7 +26,7 @@ interface Block {
   body: (Attribute | Block)[];
 }
 
-/** Tokenizes HCL; reports the offset of an unterminated string or comment, if any. */
+// Tokenizes HCL; reports the offset of an unterminated string or comment, if any.
 function tokenize(text: string): { tokens: Token[]; error: number | null } {
   const tokens: Token[] = [];
   let i = 0;
@@ -97,7 +97,7 @@ function tokenize(text: string): { tokens: Token[]; error: number | null } {
   return { tokens, error: null };
 }
 
-/** Parses a body up to a closing brace (or the end); returns the items and the index after it. */
+// Parses a body up to a closing brace (or the end); returns the items and the index after it.
 function parseBody(tokens: Token[], from: number, nested: boolean): { items: (Attribute | Block)[]; next: number; error: number | null } {
   const items: (Attribute | Block)[] = [];
   let i = from;
@@ -150,7 +150,7 @@ function parseBody(tokens: Token[], from: number, nested: boolean): { items: (At
   return { items, next: tokens.length + 1, error: nested ? (tokens[from - 1]?.start ?? 0) : null };
 }
 
-/** `name =` (not `==`) at `i`: the next attribute of a one-line block such as `env { name = "X" value = "y" }`. */
+// `name =` (not `==`) at `i`: the next attribute of a one-line block such as `env { name = "X" value = "y" }`.
 function startsAttribute(tokens: Token[], i: number): boolean {
   const [t, eq, after] = [tokens[i], tokens[i + 1], tokens[i + 2]];
   return t.kind === 'ident' && eq?.kind === 'punct' && eq.text === '=' && !(after?.kind === 'punct' && after.text === '=');
@@ -174,7 +174,7 @@ export function extractTerraform(ctx: DeployContext): void {
   }
 }
 
-/** A literal `name` attribute (or `metadata { name }`) of the resource, else its label. */
+// A literal `name` attribute (or `metadata { name }`) of the resource, else its label.
 function resourceHint(block: Block): string | null {
   const attr = (b: Block, name: string): Token | null => {
     for (const item of b.body) if (item.type === 'attribute' && item.name === name) return literalString(item.value);

@@ -87,7 +87,7 @@ function kindOf(path: string, view: YamlView, root: Node): YamlKind {
   return null;
 }
 
-/** Helm templates: parse with template actions blanked; when even that fails, scan lines and say so. */
+// Helm templates: parse with template actions blanked; when even that fails, scan lines and say so.
 function helmTemplate(ctx: DeployContext, fileEnvironment: string | null, chart: string | null): void {
   const scope: ManifestScope = { source: 'helm', fileEnvironment, original: ctx.text, fallbackHint: chart };
   const blanked = blankTemplateActions(ctx.text);
@@ -102,7 +102,7 @@ function helmTemplate(ctx: DeployContext, fileEnvironment: string | null, chart:
   }
 }
 
-/** `charts/api/templates/x.yaml` and `charts/api/values-prod.yaml` → `api`; generic folder names → null. */
+// `charts/api/templates/x.yaml` and `charts/api/values-prod.yaml` → `api`; generic folder names → null.
 function chartName(path: string): string | null {
   const segments = path.split('/');
   const templates = segments.indexOf('templates');
