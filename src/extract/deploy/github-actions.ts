@@ -112,11 +112,11 @@ function deployCloudRun(ctx: DeployContext, view: YamlView, inputs: Node | null,
   const dir = sourceDir === null ? '' : resolveRepoPath('x', sourceDir);
   const serviceHint = dir.length > 0 ? dir : service;
   const entries: { name: string; nameStart: number; nameEnd: number; value: ProvidedValue }[] = [];
-  const inputs: [string, boolean][] = [
+  const lists: [string, boolean][] = [
     ['env_vars', false],
     ['secrets', true],
   ];
-  for (const [key, secrets] of inputs) {
+  for (const [key, secrets] of lists) {
     const raw = view.raw(view.get(inputs, key));
     if (!raw) continue;
     let lineFrom = 0;
