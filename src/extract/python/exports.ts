@@ -5,6 +5,11 @@ import { instanceClassOf, traceClassMember, traceFunctionReturns, traceValue } f
 import type { PyNode } from './tree.js';
 
 const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD/i;
+const NOT_A_VALUE = /(NAME|ENV|VAR|HEADER|ALGORITHM|ALG|PREFIX|FIELD|TYPE|LENGTH|EXPIRE|EXPIRES|MINUTES|TTL)S?$/i;
+
+function secretish(name: string): boolean {
+  return SECRETISH.test(name) && !NOT_A_VALUE.test(name);
+}
 
 function meaningful(sources: ValueSource[]): boolean {
   return sources.some((source) => source.kind !== 'unknown');
@@ -25,7 +30,7 @@ function push(state: FileState, name: string, kind: ExportedValue['kind'], sourc
 
 function classExports(state: FileState, cls: ClassInfo, prefix: string): void {
   for (const [member, at] of memberNames(cls)) {
-    const sources = traceClassMember(state, cls, member, at, SECRETISH.test(member)) ?? [];
+    const sources = traceClassMember(state, cls, member, at, secretish(member)) ?? [];
     if (meaningful(sources)) push(state, `${prefix}.${member}`, 'attribute', sources, at);
   }
 }
@@ -40,11 +45,11 @@ export function collectExports(state: FileState): void {
       classExports(state, cls, name);
       continue;
     }
-    const sources = traceValue(state, last.value, last.scope, SECRETISH.test(name));
+    const sources = traceValue(state, last.value, last.scope, secretish(name));
     if (meaningful(sources)) push(state, name, 'const', sources, last.target);
   }
   for (const [name, fn] of module.functions) {
-    const sources = traceFunctionReturns(state, fn, SECRETISH.test(name));
+    const sources = traceFunctionReturns(state, fn, secretish(name));
     const nameNode = fn.node.children.find((kid) => kid.field === 'name') ?? fn.node;
     if (meaningful(sources)) push(state, name, 'function', sources, nameNode);
   }
