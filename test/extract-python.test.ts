@@ -407,6 +407,53 @@ describe('extractPython: JWT operations and key tracing', () => {
   });
 });
 
+describe('extractPython: settings objects', () => {
+  it('traces SecretStr fields through get_settings(), self attributes and properties', async () => {
+    const facts = await extract(
+      [
+        'from functools import lru_cache',
+        'from pydantic_settings import BaseSettings',
+        'from pydantic import SecretStr',
+        'import jwt',
+        'class Settings(BaseSettings):',
+        '    JWT_SECRET: SecretStr',
+        '@lru_cache',
+        'def get_settings() -> Settings:',
+        '    return Settings()',
+        'settings = get_settings()',
+        'class AuthService:',
+        '    def __init__(self):',
+        '        self.s = get_settings()',
+        '    def a(self, t):',
+        '        return jwt.decode(t, self.s.JWT_SECRET.get_secret_value(), algorithms=["HS256"])',
+        '    @property',
+        '    def key(self):',
+        '        return settings.JWT_SECRET.get_secret_value()',
+        '    def c(self, p):',
+        '        return jwt.encode(p, self.key)',
+      ].join('\n'),
+      'svc/core/jwt_conf.py',
+    );
+    expect(facts.jwtOps.map((op) => [op.op, op.scope, op.key?.trace.sources])).toEqual([
+      ['verify', 'AuthService.a', [{ kind: 'env', read: 0 }]],
+      ['sign', 'AuthService.c', [{ kind: 'env', read: 0 }]],
+    ]);
+    expect(facts.exports.map((value) => [value.name, value.kind])).toEqual([
+      ['settings.JWT_SECRET', 'attribute'],
+      ['get_settings.JWT_SECRET', 'attribute'],
+      ['Settings.JWT_SECRET', 'attribute'],
+    ]);
+  });
+
+  it('survives empty, CRLF and garbage input', async () => {
+    expect((await extract('')).envReads).toEqual([]);
+    const crlf = await extract('import os\r\nA = os.getenv("CRLF_NAME")\r\n');
+    expect(crlf.envReads[0].loc).toEqual(at(2, 15, 26));
+    const garbage = await extract(')))) ((( def class import\n\x00\u2028 os.getenv("G")');
+    expect(garbage.notifications.map((n) => n.id)).toEqual(['parse-error']);
+  });
+});
+
 describe('extractPython: imports', () => {
   it('records every import form with bindings and flags', async () => {
     const facts = await extract(

@@ -49,6 +49,12 @@ export function collectExports(state: FileState): void {
     if (meaningful(sources)) push(state, name, 'const', sources, last.target);
   }
   for (const [name, fn] of module.functions) {
+    const returned = fn.returns.map((value) => instanceClassOf(state, value, fn)).find((cls) => cls !== null);
+    if (returned) {
+      // `get_settings()` returning a settings instance: members as `get_settings.attr`.
+      classExports(state, returned, name);
+      continue;
+    }
     const sources = traceFunctionReturns(state, fn, secretish(name));
     const nameNode = fn.node.children.find((kid) => kid.field === 'name') ?? fn.node;
     if (meaningful(sources)) push(state, name, 'function', sources, nameNode);
