@@ -383,8 +383,3 @@ export function lookupName(state: FileState, name: string, scope: Scope, positio
   const binding = state.bindings.get(name);
   return binding ? { kind: 'import', binding } : null;
 }
-
-/** The qualified scope label of an env read or op (`Class.method`, a class body's class, or null). */
-export function scopeLabel(scope: Scope): string | null {
-  return scope.qual;
-}

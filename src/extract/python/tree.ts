@@ -68,8 +68,3 @@ export function unparen(node: PyNode): PyNode {
   }
   return current;
 }
-
-/** Whether `inner` lies inside `outer` (or is it). */
-export function contains(outer: PyNode, inner: PyNode): boolean {
-  return inner.start >= outer.start && inner.end <= outer.end;
-}
