@@ -18,7 +18,7 @@ export default defineRule({
     securitySeverity: 7.5,
     tags: ['security', 'correctness', 'external/cwe/cwe-347'],
     messages: {
-      mismatch: '{{service}} verifies tokens with {{verifierName}}, but {{signerServices}} sign them with {{signerNames}}; unless both variables hold the same value, verification fails (401/403, WebSocket close 1006).',
+      mismatch: '{{service}} verifies tokens with {{verifierName}}{{verifierChain}}, but {{signerServices}} {{signVerb}} them with {{signerNames}}; unless both variables hold the same value, verification fails (401/403, WebSocket close 1006).',
     },
   },
   check(model, ctx) {
@@ -38,6 +38,8 @@ export default defineRule({
         data: {
           service: op.service ?? '(no service)',
           verifierName: describe(primary),
+          verifierChain: (op.secret?.chain.length ?? 0) > 1 ? ` (first set of ${op.secret?.chain.map(describe).join(' → ')})` : '',
+          signVerb: signerServices.length === 1 ? 'signs' : 'sign',
           signerServices: signerServices.join(', '),
           signerNames: signerNames.join(', '),
         },
