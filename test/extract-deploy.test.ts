@@ -606,9 +606,17 @@ describe('robustness', () => {
     ]);
   });
 
-  it('ignores YAML that is no deployment format and accepts JSON without analysing it', () => {
+  it('ignores YAML and JSON that is no known deployment format', () => {
     expect(extractDeployment('.pre-commit-config.yaml', 'repos:\n  - repo: x\n', 'yaml').provisions).toEqual([]);
     expect(extractDeployment('app.json', '{"env": {"JWT_SECRET": "x"}}', 'json').provisions).toEqual([]);
+  });
+
+  it('reads JSON Cloud Build configs through the YAML path', () => {
+    const text = '{\n  "steps": [\n    {"name": "gcr.io/cloud-builders/gcloud", "args": ["run", "deploy", "api", "--set-secrets=JWT_SECRET=jwt:1"]}\n  ]\n}\n';
+    const facts = extractDeployment('cloudbuild.json', text, 'json');
+    expect(rows(facts)).toEqual([['JWT_SECRET', 'cloudbuild', null, 'api', 'reference']]);
+    expect(locOf(facts, 'JWT_SECRET')).toBe('3:94-3:104');
+    expectNameSpans(facts, text);
   });
 
   it('counts UTF-16 code units in columns', () => {

@@ -13,7 +13,8 @@ export type DeployLanguage = 'dotenv' | 'yaml' | 'json' | 'shell' | 'dockerfile'
 /**
  * Extracts provisions (env names, value states, spans), suppression comments, secret literal spans
  * and parse notifications from one deployment file. Never stores a value's text; never throws on
- * bad input. JSON deploy files are accepted but not analysed yet.
+ * bad input. JSON goes through the YAML path (JSON is YAML), so JSON Cloud Build configs and
+ * Kubernetes manifests are read; other JSON deploy formats (ECS task definitions, app.json) are not.
  */
 export function extractDeployment(path: string, text: string, language: DeployLanguage): FileFacts {
   const ctx = new DeployContext(path, text, language);
@@ -24,6 +25,7 @@ export function extractDeployment(path: string, text: string, language: DeployLa
         extractDotenv(ctx);
         break;
       case 'yaml':
+      case 'json':
         extractYaml(ctx);
         break;
       case 'shell':
@@ -34,8 +36,6 @@ export function extractDeployment(path: string, text: string, language: DeployLa
         break;
       case 'hcl':
         extractTerraform(ctx);
-        break;
-      case 'json':
         break;
     }
   } catch (error) {
