@@ -6,7 +6,7 @@ export default defineRule({
     id: 'secret-name-sprawl',
     title: 'One JWT secret is read under several environment variable names',
     category: 'secrets',
-    defaultSeverity: 'warning',
+    defaultSeverity: 'error',
     precision: 'high',
     securitySeverity: 5.3,
     tags: ['security', 'maintainability', 'external/cwe/cwe-1188'],
@@ -35,6 +35,8 @@ export default defineRule({
           related: canonicalSite ? [{ file: canonicalSite.file, loc: canonicalSite.loc, message: `canonical ${canonical} read here` }] : [],
           key: [family.id, read.service ?? '', read.name],
           service: read.service,
+          // A read that only matches the family by its name is less certain: warning, medium precision.
+          severity: read.familyBy === 'name' ? 'warning' : undefined,
           precision: read.familyBy === 'name' ? 'medium' : 'high',
         });
       }

@@ -72,11 +72,14 @@ describe('baseline CLI flow', () => {
     writeFileSync(target, '# moved\n# down\n' + original);
     expect(run(['scan', dir, '--baseline', file, '--quiet']).status).toBe(0);
 
-    // A new name for the secret is new.
+    // A new name for the secret (read by name only: a warning) is new.
     writeFileSync(join(dir, 'analytics_service', 'analytics', 'late_keys.py'), 'import os\n\nREPORTS_JWT_SECRET = os.getenv("REPORTS_JWT_SECRET")\n');
-    const after = run(['scan', dir, '--baseline', file, '--format', 'json']);
+    expect(run(['scan', dir, '--baseline', file, '--quiet']).status).toBe(0);
+    const after = run(['scan', dir, '--baseline', file, '--format', 'json', '--fail-on', 'warning']);
     expect(after.status).toBe(1);
     const fresh = (JSON.parse(after.stdout) as { findings: Finding[] }).findings.filter((f) => !f.suppression);
-    expect(fresh.map((f) => `${f.file}:${f.loc.line} ${f.ruleId}`)).toEqual(['analytics_service/analytics/late_keys.py:3 secret-name-sprawl']);
+    expect(fresh.map((f) => `${f.file}:${f.loc.line} ${f.ruleId} ${f.severity}`)).toEqual([
+      'analytics_service/analytics/late_keys.py:3 secret-name-sprawl warning',
+    ]);
   });
 });
