@@ -51,6 +51,20 @@ export interface Ctx {
   classCache: Map<ts.Node, Map<string, ts.Node[]>>;
 }
 
+/** `ts.SyntaxKind`, read once: the bundled `ts` namespace exposes it through a getter. */
+export const SK = ts.SyntaxKind;
+
+const WRAPPER_KINDS = new Set<ts.SyntaxKind>([
+  SK.ParenthesizedExpression,
+  SK.AsExpression,
+  SK.NonNullExpression,
+  SK.SatisfiesExpression,
+  SK.TypeAssertionExpression,
+  SK.AwaitExpression,
+]);
+
+type Wrapper = ts.ParenthesizedExpression | ts.AsExpression | ts.NonNullExpression | ts.SatisfiesExpression | ts.TypeAssertion | ts.AwaitExpression;
+
 /** Converts a UTF-16 offset range into a 1-based, end-exclusive location. */
 export function spanLoc(sf: ts.SourceFile, start: number, end: number): Loc {
   const a = sf.getLineAndCharacterOfPosition(start);
@@ -66,35 +80,15 @@ export function nodeLoc(sf: ts.SourceFile, node: ts.Node): Loc {
 /** Strips parentheses, type assertions, `!`, `satisfies` and `await` around an expression. */
 export function unwrap(expr: ts.Expression): ts.Expression {
   let e = expr;
-  for (;;) {
-    if (
-      ts.isParenthesizedExpression(e) ||
-      ts.isAsExpression(e) ||
-      ts.isNonNullExpression(e) ||
-      ts.isSatisfiesExpression(e) ||
-      ts.isTypeAssertionExpression(e) ||
-      ts.isAwaitExpression(e)
-    ) {
-      e = e.expression;
-    } else {
-      return e;
-    }
-  }
+  while (WRAPPER_KINDS.has(e.kind)) e = (e as Wrapper).expression;
+  return e;
 }
 
 /** The nearest ancestor that is not a parenthesis, assertion, `!` or `await` wrapper. */
 export function outerParent(node: ts.Node): { node: ts.Node; parent: ts.Node } {
   let n = node;
   let p = n.parent;
-  while (
-    p &&
-    (ts.isParenthesizedExpression(p) ||
-      ts.isAsExpression(p) ||
-      ts.isNonNullExpression(p) ||
-      ts.isSatisfiesExpression(p) ||
-      ts.isTypeAssertionExpression(p) ||
-      ts.isAwaitExpression(p))
-  ) {
+  while (p && WRAPPER_KINDS.has(p.kind)) {
     n = p;
     p = p.parent;
   }
@@ -120,16 +114,31 @@ export function stringValue(expr: ts.Node): string | null {
 
 /** Whether a node is a function-like body owner (declaration, expression, arrow, method, accessor, constructor). */
 export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node)
-  );
+  return FUNCTION_KINDS.has(node.kind);
 }
+
+const FUNCTION_KINDS = new Set<ts.SyntaxKind>([
+  SK.FunctionDeclaration,
+  SK.FunctionExpression,
+  SK.ArrowFunction,
+  SK.MethodDeclaration,
+  SK.Constructor,
+  SK.GetAccessor,
+  SK.SetAccessor,
+]);
+
+const SCOPE_KINDS = new Set<ts.SyntaxKind>([
+  ...FUNCTION_KINDS,
+  SK.SourceFile,
+  SK.Block,
+  SK.ModuleBlock,
+  SK.CaseClause,
+  SK.DefaultClause,
+  SK.ForStatement,
+  SK.ForOfStatement,
+  SK.ForInStatement,
+  SK.CatchClause,
+]);
 
 function className(node: ts.Node): string {
   const cls = node.parent;
@@ -204,6 +213,7 @@ function indexStatements(statements: ts.NodeArray<ts.Statement>, into: Map<strin
 }
 
 function declarationsOf(ctx: Ctx, node: ts.Node): Map<string, ts.Node> | null {
+  if (!SCOPE_KINDS.has(node.kind)) return null;
   let index = ctx.declIndex.get(node);
   if (index) return index;
   if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) {
@@ -277,7 +287,7 @@ export function memberHasType(cls: ts.ClassLikeDeclaration, name: string, typeNa
 /** Whether an expression (`x`, `this.x`) is declared with type `typeName` or created with `new typeName()`. */
 export function exprHasType(ctx: Ctx, expr: ts.Expression, typeName: string): boolean {
   const e = unwrap(expr);
-  if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) {
+  if (ts.isPropertyAccessExpression(e) && e.expression.kind === SK.ThisKeyword) {
     const cls = enclosingClass(e);
     return cls ? memberHasType(cls, e.name.text, typeName) : false;
   }
@@ -339,9 +349,9 @@ export function classMember(ctx: Ctx, cls: ts.ClassLikeDeclaration, name: string
           const e = st.expression;
           if (
             ts.isBinaryExpression(e) &&
-            e.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+            e.operatorToken.kind === SK.EqualsToken &&
             ts.isPropertyAccessExpression(e.left) &&
-            e.left.expression.kind === ts.SyntaxKind.ThisKeyword
+            e.left.expression.kind === SK.ThisKeyword
           ) {
             add(e.left.name.text, e.right);
           }
@@ -357,7 +367,7 @@ export function classMember(ctx: Ctx, cls: ts.ClassLikeDeclaration, name: string
 export function calleeText(expr: ts.Expression): string {
   const e = unwrap(expr);
   if (ts.isIdentifier(e)) return e.text;
-  if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
+  if (e.kind === SK.ThisKeyword) return 'this';
   if (ts.isPropertyAccessExpression(e)) return `${calleeText(e.expression)}.${e.name.text}`;
   if (ts.isCallExpression(e)) return `${calleeText(e.expression)}()`;
   if (ts.isNewExpression(e)) return `new ${calleeText(e.expression)}()`;

@@ -3,6 +3,7 @@ import { ts } from 'ts-morph';
 import type { EnvRead } from '../../model/facts.js';
 import {
   type Ctx,
+  SK,
   exprHasType,
   lookup,
   nodeLoc,
@@ -26,7 +27,7 @@ export function envObjectAccessor(expr: ts.Expression): string | null {
     if (base.text === 'Bun') return 'Bun.env';
     return null;
   }
-  if (ts.isMetaProperty(base) && base.keywordToken === ts.SyntaxKind.ImportKeyword && base.name.text === 'meta') return 'import.meta.env';
+  if (ts.isMetaProperty(base) && base.keywordToken === SK.ImportKeyword && base.name.text === 'meta') return 'import.meta.env';
   if (ts.isPropertyAccessExpression(base) && base.name.text === 'process' && ts.isIdentifier(base.expression) && base.expression.text === 'globalThis') {
     return 'process.env';
   }
@@ -52,7 +53,7 @@ function nameParts(ctx: Ctx, expr: ts.Expression, depth: number): (string | null
     for (const span of e.templateSpans) out.push(...nameParts(ctx, span.expression, depth + 1), span.literal.text);
     return out;
   }
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === SK.PlusToken) {
     return [...nameParts(ctx, e.left, depth + 1), ...nameParts(ctx, e.right, depth + 1)];
   }
   if (ts.isIdentifier(e)) {
@@ -121,7 +122,7 @@ function isWriteTarget(node: ts.Node): boolean {
   const { node: outer, parent } = outerParent(node);
   if (ts.isBinaryExpression(parent) && parent.left === outer) {
     const k = parent.operatorToken.kind;
-    return k >= ts.SyntaxKind.FirstAssignment && k <= ts.SyntaxKind.LastAssignment;
+    return k >= SK.FirstAssignment && k <= SK.LastAssignment;
   }
   return ts.isDeleteExpression(parent) || ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent);
 }
@@ -140,7 +141,7 @@ function accessorLastNames(accessors: string[]): Set<string> {
 
 function normalizeCallee(ctx: Ctx, expr: ts.Expression, depth: number): string {
   const e = unwrap(expr);
-  if (e.kind === ts.SyntaxKind.ThisKeyword) return '';
+  if (e.kind === SK.ThisKeyword) return '';
   if (ts.isIdentifier(e)) {
     if (exprHasType(ctx, e, 'ConfigService')) return 'configService';
     const decl = depth < 3 ? lookup(ctx, e) : undefined;
@@ -150,7 +151,7 @@ function normalizeCallee(ctx: Ctx, expr: ts.Expression, depth: number): string {
     return e.text;
   }
   if (ts.isPropertyAccessExpression(e)) {
-    if (e.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    if (e.expression.kind === SK.ThisKeyword) {
       return exprHasType(ctx, e, 'ConfigService') ? 'configService' : e.name.text;
     }
     const left = normalizeCallee(ctx, e.expression, depth);
@@ -275,14 +276,14 @@ function visitCall(ctx: Ctx, call: ts.CallExpression): void {
 /** Registers the env reads a node stands for (called once per node by the file walk). */
 export function visitEnv(ctx: Ctx, node: ts.Node): void {
   switch (node.kind) {
-    case ts.SyntaxKind.PropertyAccessExpression: {
+    case SK.PropertyAccessExpression: {
       const pa = node as ts.PropertyAccessExpression;
       if (pa.name.text === 'env' || (!ts.isPropertyAccessExpression(pa.expression) && !ts.isIdentifier(pa.expression))) return;
       const accessor = aliasAccessor(ctx, pa.expression);
       if (accessor && !isWriteTarget(pa)) addRead(ctx, pa, pa.name, { name: pa.name.text, pattern: null }, accessor, undefined);
       return;
     }
-    case ts.SyntaxKind.ElementAccessExpression: {
+    case SK.ElementAccessExpression: {
       const ea = node as ts.ElementAccessExpression;
       const accessor = aliasAccessor(ctx, ea.expression);
       if (!accessor || isWriteTarget(ea)) return;
@@ -290,7 +291,7 @@ export function visitEnv(ctx: Ctx, node: ts.Node): void {
       if (resolved) addRead(ctx, ea, ea.argumentExpression, resolved, accessor, undefined);
       return;
     }
-    case ts.SyntaxKind.VariableDeclaration: {
+    case SK.VariableDeclaration: {
       const vd = node as ts.VariableDeclaration;
       if (!vd.initializer) return;
       const accessor = envObjectAccessor(vd.initializer);
@@ -308,10 +309,10 @@ export function visitEnv(ctx: Ctx, node: ts.Node): void {
       }
       return;
     }
-    case ts.SyntaxKind.CallExpression:
+    case SK.CallExpression:
       visitCall(ctx, node as ts.CallExpression);
       return;
-    case ts.SyntaxKind.BinaryExpression: {
+    case SK.BinaryExpression: {
       const be = node as ts.BinaryExpression;
       if (!isChainOp(be)) return;
       const { parent } = outerParent(be);
@@ -325,7 +326,7 @@ export function visitEnv(ctx: Ctx, node: ts.Node): void {
 
 function isChainOp(be: ts.BinaryExpression): boolean {
   const k = be.operatorToken.kind;
-  return k === ts.SyntaxKind.QuestionQuestionToken || k === ts.SyntaxKind.BarBarToken;
+  return k === SK.QuestionQuestionToken || k === SK.BarBarToken;
 }
 
 function flatten(expr: ts.Expression, out: ts.Expression[]): ts.Expression[] {
@@ -380,7 +381,7 @@ export function finishEnv(ctx: Ctx): void {
       reads,
       literalFallback: lastLen !== null ? { length: lastLen, loc: nodeLoc(ctx.sf, last) } : null,
       loc: nodeLoc(ctx.sf, root),
-      form: root.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ? '??' : '||',
+      form: root.operatorToken.kind === SK.QuestionQuestionToken ? '??' : '||',
     });
     for (const id of reads) facts.envReads[id].group = gid;
   }

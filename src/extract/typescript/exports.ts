@@ -1,10 +1,15 @@
 // Module exports in TS/JS (ESM and CommonJS) as traced values, for cross-file tracing in the model.
 import { ts } from 'ts-morph';
 import type { ExportedValue, ValueSource } from '../../model/facts.js';
-import { type Ctx, classMember, lookup, nodeLoc, propName, returnExprs, stringValue, unwrap } from './context.js';
+import { type Ctx, SK, classMember, lookup, nodeLoc, propName, returnExprs, stringValue, unwrap } from './context.js';
 import { traceValue } from './trace.js';
 
 const MAX_OBJECT_DEPTH = 4;
+const SECRETISH = /secret|key|token|password/i;
+
+function traceExport(ctx: Ctx, name: string, expr: ts.Expression): ValueSource[] {
+  return traceValue(ctx, expr, SECRETISH.test(name));
+}
 
 function useful(sources: ValueSource[]): boolean {
   return sources.some((s) => s.kind !== 'unknown');
@@ -18,9 +23,9 @@ function push(ctx: Ctx, name: string, kind: ExportedValue['kind'], sources: Valu
   if (useful(sources)) ctx.facts.exports.push({ name, kind, value: { sources }, loc: nodeLoc(ctx.sf, at) });
 }
 
-function functionValue(ctx: Ctx, fn: ts.FunctionLikeDeclaration): ValueSource[] {
+function functionValue(ctx: Ctx, name: string, fn: ts.FunctionLikeDeclaration): ValueSource[] {
   const out: ValueSource[] = [];
-  for (const r of returnExprs(ctx, fn)) out.push(...traceValue(ctx, r));
+  for (const r of returnExprs(ctx, fn)) out.push(...traceExport(ctx, name, r));
   return out;
 }
 
@@ -28,13 +33,13 @@ function classAttributes(ctx: Ctx, prefix: string, cls: ts.ClassLikeDeclaration,
   const names = new Set<string>();
   for (const m of cls.members) {
     const n = propName(m.name);
-    if (n !== null && (ts.isPropertyDeclaration(m) || ts.isGetAccessorDeclaration(m)) && hasModifier(m, ts.SyntaxKind.StaticKeyword) === wantStatic) {
+    if (n !== null && (ts.isPropertyDeclaration(m) || ts.isGetAccessorDeclaration(m)) && hasModifier(m, SK.StaticKeyword) === wantStatic) {
       names.add(n);
     }
     if (ts.isConstructorDeclaration(m) && !wantStatic && m.body) {
       for (const st of m.body.statements) {
         const e = ts.isExpressionStatement(st) ? st.expression : null;
-        if (e && ts.isBinaryExpression(e) && ts.isPropertyAccessExpression(e.left) && e.left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        if (e && ts.isBinaryExpression(e) && ts.isPropertyAccessExpression(e.left) && e.left.expression.kind === SK.ThisKeyword) {
           names.add(e.left.name.text);
         }
       }
@@ -43,8 +48,8 @@ function classAttributes(ctx: Ctx, prefix: string, cls: ts.ClassLikeDeclaration,
   for (const name of names) {
     const sources: ValueSource[] = [];
     for (const v of classMember(ctx, cls, name)) {
-      if (ts.isGetAccessorDeclaration(v)) sources.push(...functionValue(ctx, v));
-      else if (ts.isExpression(v)) sources.push(...traceValue(ctx, v));
+      if (ts.isGetAccessorDeclaration(v)) sources.push(...functionValue(ctx, name, v));
+      else if (ts.isExpression(v)) sources.push(...traceExport(ctx, name, v));
     }
     push(ctx, `${prefix}.${name}`, 'attribute', sources, at);
   }
@@ -65,16 +70,16 @@ function emitValue(ctx: Ctx, name: string, value: ts.Expression, at: ts.Node, de
       const key = propName(p.name);
       if (key === null) continue;
       if (ts.isPropertyAssignment(p)) emitValue(ctx, `${name}.${key}`, p.initializer, p.name, depth + 1);
-      else if (ts.isShorthandPropertyAssignment(p)) push(ctx, `${name}.${key}`, 'attribute', traceValue(ctx, p.name), p.name);
+      else if (ts.isShorthandPropertyAssignment(p)) push(ctx, `${name}.${key}`, 'attribute', traceExport(ctx, key, p.name), p.name);
       else if (ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p)) {
-        push(ctx, `${name}.${key}`, ts.isMethodDeclaration(p) ? 'function' : 'attribute', functionValue(ctx, p), p.name);
+        push(ctx, `${name}.${key}`, ts.isMethodDeclaration(p) ? 'function' : 'attribute', functionValue(ctx, key, p), p.name);
       }
     }
     return;
   }
   const kind = name.includes('.') ? 'attribute' : 'const';
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
-    push(ctx, name, 'function', functionValue(ctx, e), at);
+    push(ctx, name, 'function', functionValue(ctx, name, e), at);
     return;
   }
   const cls = localClass(ctx, e);
@@ -82,7 +87,7 @@ function emitValue(ctx: Ctx, name: string, value: ts.Expression, at: ts.Node, de
     classAttributes(ctx, name, cls, false, at);
     return;
   }
-  push(ctx, name, kind, traceValue(ctx, e), at);
+  push(ctx, name, kind, traceExport(ctx, name, e), at);
 }
 
 function emitLocal(ctx: Ctx, exported: string, local: ts.Identifier, at: ts.Node): void {
@@ -91,11 +96,11 @@ function emitLocal(ctx: Ctx, exported: string, local: ts.Identifier, at: ts.Node
   if (ts.isVariableDeclaration(decl)) {
     if (decl.initializer) emitValue(ctx, exported, decl.initializer, at, 0);
   } else if (ts.isFunctionDeclaration(decl)) {
-    push(ctx, exported, 'function', functionValue(ctx, decl), at);
+    push(ctx, exported, 'function', functionValue(ctx, exported, decl), at);
   } else if (ts.isClassDeclaration(decl)) {
     classAttributes(ctx, exported, decl, true, at);
   } else {
-    push(ctx, exported, 'const', traceValue(ctx, local), at);
+    push(ctx, exported, 'const', traceExport(ctx, exported, local), at);
   }
 }
 
@@ -115,15 +120,15 @@ function commonJsTarget(expr: ts.Expression): string[] | null {
 /** Records the module's exported values (after the walk, so env reads are known). */
 export function collectExports(ctx: Ctx): void {
   for (const st of ctx.sf.statements) {
-    const exported = hasModifier(st, ts.SyntaxKind.ExportKeyword);
-    const isDefault = hasModifier(st, ts.SyntaxKind.DefaultKeyword);
+    const exported = hasModifier(st, SK.ExportKeyword);
+    const isDefault = hasModifier(st, SK.DefaultKeyword);
     if (ts.isVariableStatement(st) && exported) {
       for (const d of st.declarationList.declarations) {
         if (ts.isIdentifier(d.name) && d.initializer) emitValue(ctx, d.name.text, d.initializer, d.name, 0);
       }
     } else if (ts.isFunctionDeclaration(st) && exported) {
       const name = isDefault ? 'default' : st.name?.text;
-      if (name) push(ctx, name, 'function', functionValue(ctx, st), st.name ?? st);
+      if (name) push(ctx, name, 'function', functionValue(ctx, name, st), st.name ?? st);
     } else if (ts.isClassDeclaration(st) && exported) {
       const name = isDefault ? 'default' : st.name?.text;
       if (name) classAttributes(ctx, name, st, true, st.name ?? st);
@@ -157,7 +162,7 @@ export function collectExports(ctx: Ctx): void {
       }
     } else if (ts.isExpressionStatement(st)) {
       const e = st.expression;
-      if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+      if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== SK.EqualsToken) continue;
       const path = commonJsTarget(e.left);
       if (!path) continue;
       if (path.length === 0) {

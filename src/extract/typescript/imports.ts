@@ -1,7 +1,7 @@
 // Imports in TS/JS: static, type-only, re-export, import-equals (module level), require and dynamic import() (anywhere).
 import { ts } from 'ts-morph';
 import type { ImportFact } from '../../model/facts.js';
-import { type Ctx, isFunctionLike, nodeLoc, outerParent, propName, stringValue } from './context.js';
+import { type Ctx, SK, isFunctionLike, nodeLoc, outerParent, propName, stringValue } from './context.js';
 
 type Bindings = ImportFact['bindings'];
 
@@ -111,7 +111,7 @@ function bindingsAround(call: ts.Node, member: string | null): Bindings {
 export function visitImportCall(ctx: Ctx, call: ts.CallExpression): void {
   const arg = call.arguments[0];
   if (!arg || stringValue(arg) === null) return;
-  if (call.expression.kind === ts.SyntaxKind.ImportKeyword) {
+  if (call.expression.kind === SK.ImportKeyword) {
     ctx.facts.imports.push(fact(ctx, arg, 'dynamic', bindingsAround(call, null), false, call));
   } else if (ts.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1) {
     ctx.facts.imports.push(fact(ctx, arg, 'require', bindingsAround(call, null), false, call));

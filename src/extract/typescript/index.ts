@@ -4,7 +4,7 @@ import { DEFAULT_ENV_ACCESSORS } from '../../config/schema.js';
 import { emptyFacts, type FileFacts, type JwtOp } from '../../model/facts.js';
 import { parseSuppressionComment } from '../../util/suppression.js';
 import type { ExtractOptions } from '../index.js';
-import { type Ctx, nodeLoc, spanLoc, unwrap } from './context.js';
+import { type Ctx, SK, nodeLoc, spanLoc, unwrap } from './context.js';
 import { finishEnv, markSecretLiteral, visitEnv } from './env.js';
 import { collectExports } from './exports.js';
 import { collectModuleImports, visitImportCall } from './imports.js';
@@ -32,27 +32,31 @@ function accessorList(options: ExtractOptions): string[] {
   return [...all].sort((a, b) => b.length - a.length || a.localeCompare(b));
 }
 
+const forEachChild = ts.forEachChild;
+const CALL = SK.CallExpression;
+const NEW = SK.NewExpression;
+const ENV_KINDS = new Set<ts.SyntaxKind>([SK.PropertyAccessExpression, SK.ElementAccessExpression, SK.VariableDeclaration, SK.BinaryExpression]);
+const JWT_MODULES = ['jsonwebtoken', 'jose', '@nestjs/jwt', 'passport-jwt', 'express-jwt', '@fastify/jwt', 'fastify-jwt', 'jwt-decode'];
+
+function usesJwtLibrary(ctx: Ctx): boolean {
+  if (JWT_MODULES.some((m) => ctx.importedModules.has(m))) return true;
+  return JWT_MODULES.some((m) => ctx.sf.text.includes(m));
+}
+
 function walk(ctx: Ctx): void {
+  const jwt = usesJwtLibrary(ctx);
   const visit = (node: ts.Node): void => {
-    switch (node.kind) {
-      case ts.SyntaxKind.CallExpression:
-        visitEnv(ctx, node);
-        visitImportCall(ctx, node as ts.CallExpression);
-        visitJwt(ctx, node);
-        break;
-      case ts.SyntaxKind.NewExpression:
-        visitJwt(ctx, node);
-        break;
-      case ts.SyntaxKind.PropertyAccessExpression:
-      case ts.SyntaxKind.ElementAccessExpression:
-      case ts.SyntaxKind.VariableDeclaration:
-      case ts.SyntaxKind.BinaryExpression:
-        visitEnv(ctx, node);
-        break;
-      default:
-        break;
+    const kind = node.kind;
+    if (kind === CALL) {
+      visitEnv(ctx, node);
+      visitImportCall(ctx, node as ts.CallExpression);
+      if (jwt) visitJwt(ctx, node);
+    } else if (kind === NEW) {
+      if (jwt) visitJwt(ctx, node);
+    } else if (ENV_KINDS.has(kind)) {
+      visitEnv(ctx, node);
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
   visit(ctx.sf);
 }
@@ -83,8 +87,11 @@ function commentAt(sf: ts.SourceFile, pos: number): ts.CommentRange | undefined 
     let next: ts.Node | undefined;
     for (const child of node.getChildren(sf)) {
       if (pos < child.pos || pos >= child.end) continue;
-      if (ts.isJSDoc(child)) return { pos: child.pos, end: child.end, kind: ts.SyntaxKind.MultiLineCommentTrivia };
-      if (pos < child.getStart(sf)) return ts.getLeadingCommentRanges(sf.text, child.pos)?.find((r) => pos >= r.pos && pos < r.end);
+      if (ts.isJSDoc(child)) return { pos: child.pos, end: child.end, kind: SK.MultiLineCommentTrivia };
+      if (pos < child.getStart(sf)) {
+        const ranges = [...(ts.getTrailingCommentRanges(sf.text, child.pos) ?? []), ...(ts.getLeadingCommentRanges(sf.text, child.pos) ?? [])];
+        return ranges.find((r) => pos >= r.pos && pos < r.end);
+      }
       next = child;
       break;
     }

@@ -2,6 +2,7 @@
 import { ts } from 'ts-morph';
 import {
   type Ctx,
+  SK,
   type PendingOp,
   enclosingClass,
   enclosingFunction,
@@ -31,16 +32,16 @@ const LIBRARY_BY_MODULE = new Map<string, string>([
 
 const IDENTITY = /^(?:current_?)?(?:user|user_?id|uid|sub|subject|identity|principal|account|account_?id|owner|actor|member|viewer)s?$/i;
 const COMPARISONS = new Set([
-  ts.SyntaxKind.EqualsEqualsEqualsToken,
-  ts.SyntaxKind.EqualsEqualsToken,
-  ts.SyntaxKind.ExclamationEqualsEqualsToken,
-  ts.SyntaxKind.ExclamationEqualsToken,
-  ts.SyntaxKind.LessThanToken,
-  ts.SyntaxKind.GreaterThanToken,
-  ts.SyntaxKind.LessThanEqualsToken,
-  ts.SyntaxKind.GreaterThanEqualsToken,
-  ts.SyntaxKind.InKeyword,
-  ts.SyntaxKind.InstanceOfKeyword,
+  SK.EqualsEqualsEqualsToken,
+  SK.EqualsEqualsToken,
+  SK.ExclamationEqualsEqualsToken,
+  SK.ExclamationEqualsToken,
+  SK.LessThanToken,
+  SK.GreaterThanToken,
+  SK.LessThanEqualsToken,
+  SK.GreaterThanEqualsToken,
+  SK.InKeyword,
+  SK.InstanceOfKeyword,
 ]);
 
 interface LibBinding {
@@ -218,7 +219,7 @@ function isPassportStrategy(ctx: Ctx, expr: ts.Expression): boolean {
 
 function superOfPassport(ctx: Ctx, call: ts.CallExpression): boolean {
   const cls = enclosingClass(call);
-  const heritage = cls?.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  const heritage = cls?.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword)?.types[0];
   if (!heritage) return false;
   const base = unwrap(heritage.expression);
   if (ts.isCallExpression(base) && base.arguments[0]) return isPassportStrategy(ctx, base.arguments[0]);
@@ -236,7 +237,7 @@ export function visitJwt(ctx: Ctx, node: ts.Node): void {
   }
   if (!ts.isCallExpression(node)) return;
   const callee = unwrap(node.expression);
-  if (callee.kind === ts.SyntaxKind.SuperKeyword) {
+  if (callee.kind === SK.SuperKeyword) {
     if (superOfPassport(ctx, node)) passport(ctx, node.arguments[0], callee, node);
     return;
   }
@@ -323,7 +324,7 @@ function resultUsed(ctx: Ctx, node: ts.Node, depth: number): boolean {
   if (ts.isBinaryExpression(parent)) {
     const k = parent.operatorToken.kind;
     if (COMPARISONS.has(k)) return true;
-    if (k === ts.SyntaxKind.EqualsToken && parent.right === outer) {
+    if (k === SK.EqualsToken && parent.right === outer) {
       const target = unwrap(parent.left);
       const name = ts.isIdentifier(target) ? target.text : ts.isPropertyAccessExpression(target) ? target.name.text : '';
       if (IDENTITY.test(name) || ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) return true;
@@ -333,7 +334,7 @@ function resultUsed(ctx: Ctx, node: ts.Node, depth: number): boolean {
       }
       return false;
     }
-    if (k === ts.SyntaxKind.QuestionQuestionToken || k === ts.SyntaxKind.BarBarToken || k === ts.SyntaxKind.AmpersandAmpersandToken) {
+    if (k === SK.QuestionQuestionToken || k === SK.BarBarToken || k === SK.AmpersandAmpersandToken) {
       return resultUsed(ctx, parent, depth);
     }
     return false;

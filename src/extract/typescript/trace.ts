@@ -3,6 +3,7 @@ import { ts } from 'ts-morph';
 import type { ValueSource } from '../../model/facts.js';
 import {
   type Ctx,
+  SK,
   calleeText,
   classMember,
   enclosingClass,
@@ -23,6 +24,8 @@ const HASH_FACTORIES = new Set(['createHash', 'createHmac']);
 interface Walk {
   depth: number;
   seen: Set<ts.Node>;
+  /** Whether literals reached are secret material (a key argument, a secret-named export). */
+  mark: boolean;
 }
 
 function unknown(ctx: Ctx, text: string, node: ts.Node): ValueSource {
@@ -41,16 +44,19 @@ function requireSpecifier(expr: ts.Expression): string | null {
   return null;
 }
 
-/** Traces an expression to the ordered sources of its value. */
-export function traceValue(ctx: Ctx, expr: ts.Expression): ValueSource[] {
-  return trace(ctx, expr, { depth: 0, seen: new Set() });
+/**
+ * Traces an expression to the ordered sources of its value. With `secret` (the default), string
+ * literals reached are recorded in `secretLiterals`.
+ */
+export function traceValue(ctx: Ctx, expr: ts.Expression, secret = true): ValueSource[] {
+  return trace(ctx, expr, { depth: 0, seen: new Set(), mark: secret });
 }
 
 function enter(w: Walk, node: ts.Node): Walk | null {
   if (w.depth >= MAX_DEPTH || w.seen.has(node)) return null;
   const seen = new Set(w.seen);
   seen.add(node);
-  return { depth: w.depth + 1, seen };
+  return { depth: w.depth + 1, seen, mark: w.mark };
 }
 
 function trace(ctx: Ctx, expr: ts.Expression, w: Walk): ValueSource[] {
@@ -59,38 +65,38 @@ function trace(ctx: Ctx, expr: ts.Expression, w: Walk): ValueSource[] {
   if (read !== undefined) return [{ kind: 'env', read }];
   const literal = stringValue(e);
   if (literal !== null) {
-    markSecretLiteral(ctx, e);
+    if (w.mark) markSecretLiteral(ctx, e);
     return [{ kind: 'literal', length: literal.length, loc: nodeLoc(ctx.sf, e) }];
   }
   switch (e.kind) {
-    case ts.SyntaxKind.BinaryExpression: {
+    case SK.BinaryExpression: {
       const be = e as ts.BinaryExpression;
       const op = be.operatorToken.kind;
-      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
+      if (op === SK.QuestionQuestionToken || op === SK.BarBarToken) {
         return [...trace(ctx, be.left, w), ...trace(ctx, be.right, w)];
       }
-      if (op === ts.SyntaxKind.PlusToken) return combine(ctx, e, [be.left, be.right], 'concatenation of literals', w);
+      if (op === SK.PlusToken) return combine(ctx, e, [be.left, be.right], 'concatenation of literals', w);
       return [unknown(ctx, 'expression', e)];
     }
-    case ts.SyntaxKind.TemplateExpression:
+    case SK.TemplateExpression:
       return combine(ctx, e, (e as ts.TemplateExpression).templateSpans.map((s) => s.expression), 'template of literals', w);
-    case ts.SyntaxKind.ConditionalExpression: {
+    case SK.ConditionalExpression: {
       const ce = e as ts.ConditionalExpression;
       return [...trace(ctx, ce.whenTrue, w), ...trace(ctx, ce.whenFalse, w)];
     }
-    case ts.SyntaxKind.Identifier:
+    case SK.Identifier:
       return traceIdentifier(ctx, e as ts.Identifier, w);
-    case ts.SyntaxKind.PropertyAccessExpression:
-    case ts.SyntaxKind.ElementAccessExpression:
+    case SK.PropertyAccessExpression:
+    case SK.ElementAccessExpression:
       return traceMember(ctx, e as ts.PropertyAccessExpression | ts.ElementAccessExpression, false, w);
-    case ts.SyntaxKind.CallExpression:
+    case SK.CallExpression:
       return traceCall(ctx, e as ts.CallExpression, w);
-    case ts.SyntaxKind.ObjectLiteralExpression:
+    case SK.ObjectLiteralExpression:
       return [unknown(ctx, 'object literal', e)];
-    case ts.SyntaxKind.ArrowFunction:
-    case ts.SyntaxKind.FunctionExpression:
+    case SK.ArrowFunction:
+    case SK.FunctionExpression:
       return [unknown(ctx, 'function', e)];
-    case ts.SyntaxKind.NewExpression:
+    case SK.NewExpression:
       return [unknown(ctx, `new ${calleeText((e as ts.NewExpression).expression)}()`, e)];
     default:
       return [unknown(ctx, ts.SyntaxKind[e.kind] ?? 'expression', e)];
@@ -195,7 +201,7 @@ function traceReturns(ctx: Ctx, fn: ts.FunctionLikeDeclaration, at: ts.Node, w: 
 function isStaticValue(value: ts.Node): boolean {
   const member = ts.isPropertyDeclaration(value.parent) && value.parent.initializer === value ? value.parent : value;
   if (!ts.isPropertyDeclaration(member) && !ts.isGetAccessorDeclaration(member) && !ts.isMethodDeclaration(member)) return false;
-  return ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+  return ts.getModifiers(member)?.some((m) => m.kind === SK.StaticKeyword) ?? false;
 }
 
 function traceClassMember(
@@ -219,7 +225,7 @@ function traceClassMember(
       else if (!isGetter && call && rest.length === 0) out.push(...traceReturns(ctx, value, at, w));
       else if (isGetter) for (const r of returnExprs(ctx, value)) out.push(...tracePath(ctx, r, rest, call, at, w));
     } else if (ts.isPropertyDeclaration(value)) {
-      out.push(unknown(ctx, `field ${name}`, at));
+      if (classMember(ctx, cls, name).length === 1) out.push(unknown(ctx, `field ${name}`, at));
     } else if (ts.isExpression(value)) {
       out.push(...tracePath(ctx, value, rest, call, at, w));
     }
@@ -267,7 +273,7 @@ function tracePath(ctx: Ctx, rootExpr: ts.Expression, path: string[], call: bool
     if (!decl) return [unknown(ctx, `global ${calleeText(root)}.${path.join('.')}${call ? '()' : ''}`, at)];
     return traceDeclaration(ctx, decl, at, path, call, w);
   }
-  if (root.kind === ts.SyntaxKind.ThisKeyword) {
+  if (root.kind === SK.ThisKeyword) {
     const cls = enclosingClass(root);
     if (cls) return traceClassMember(ctx, cls, path, call, at, w, false);
   }
