@@ -197,13 +197,16 @@ async function bench(options: BenchOptions): Promise<void> {
   out.push('');
   out.push(
     `raw parse: ${rawDetail.files} source files (${rawDetail.tsFiles} ts, ${rawDetail.pyFiles} py, ${rawDetail.pyErrors} py with errors), ` +
-      `parse loop alone ${rawDetail.loopMs} ms; the rest is process start-up and loading TypeScript and tree-sitter`,
+      `parse loop alone ${rawDetail.loopMs} ms (ts ${rawDetail.tsMs}, py ${rawDetail.pyMs}); the rest is process start-up and loading TypeScript and tree-sitter`,
   );
   if (summary) {
     const langs = Object.entries(summary.byLanguage)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     out.push(`scan: ${summary.scanned} files scanned (${langs}), ${summary.findings} findings, ${summary.parseErrors} parse-error notifications`);
+    if (summary.byLanguage.ts !== rawDetail.tsFiles || summary.byLanguage.python !== rawDetail.pyFiles) {
+      out.push('warning: the scan and the raw parse did not see the same TS/Python files; the ratio compares different work');
+    }
   }
   out.push('times are wall clock from child process start to exit; RSS is process.resourceUsage().maxRSS of each child (all threads)');
   process.stdout.write(out.join('\n') + '\n');
