@@ -1,6 +1,6 @@
 // Recognises `gcloud run deploy … --set-env-vars/--set-secrets` and `docker run -e` in split shell commands.
-import type { DeployContext, ProvidedValue } from './context.js';
-import { environmentFromEntries, environmentFromWords, resolveRepoPath } from './environment.js';
+import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
+import { environmentFromWords, resolveRepoPath } from './environment.js';
 import { charsSpan, sliceChars, type Chars, type Word } from './shell-words.js';
 
 export interface CommandScope {
@@ -13,12 +13,6 @@ export interface CommandScope {
   substitute?: (text: string) => string;
 }
 
-interface Entry {
-  name: string;
-  nameStart: number;
-  nameEnd: number;
-  value: ProvidedValue;
-}
 
 /** Value spans of the provisions a command produced, so callers can tell which references were consumed. */
 export interface CommandResult {
@@ -136,7 +130,7 @@ function literalOf(chars: Chars, from: number, to: number): ProvidedValue {
 }
 
 function scanGcloud(words: Word[], scope: CommandScope, result: CommandResult): void {
-  const entries: Entry[] = [];
+  const entries: EnvEntry[] = [];
   const files: Word[] = [];
   let service: string | null = null;
   let sourceDir: string | null = null;
@@ -179,22 +173,23 @@ function scanGcloud(words: Word[], scope: CommandScope, result: CommandResult): 
   const substitute = scope.substitute ?? ((text: string) => text);
   const serviceName = service === null ? null : substitute(service);
   const environment =
-    environmentFromEntries(entries.map((e) => ({ name: e.name, literal: e.value.state === 'literal' ? substitute(e.value.text) : null }))) ??
+    entriesEnvironment(entries, substitute) ??
     environmentFromWords(serviceName) ??
     scope.environment;
   const dir = sourceDir === null ? '' : resolveRepoPath('x', sourceDir);
   const serviceHint = dir.length > 0 ? dir : serviceName;
-  for (const entry of entries) {
-    scope.ctx.provide({ ...entry, source: scope.gcloudSource, environment, serviceHint });
-  }
+  emit(scope.ctx, entries, files, { source: scope.gcloudSource, environment, serviceHint });
+}
+
+// Records a command's env entries and its env-file links (`name: '*'`, span = the path).
+function emit(ctx: DeployContext, entries: EnvEntry[], files: Word[], where: { source: string; environment: string | null; serviceHint: string | null }): void {
+  for (const entry of entries) ctx.provide({ ...entry, ...where });
   for (const file of files) {
-    scope.ctx.provide({
+    ctx.provide({
+      ...where,
       name: '*',
       nameStart: file.start,
       nameEnd: file.end,
-      source: scope.gcloudSource,
-      environment,
-      serviceHint,
       value: { state: 'reference' },
       envFile: resolveRepoPath('x', file.value),
     });
@@ -208,7 +203,7 @@ function sliceWord(word: Word, from: number): Word {
 }
 
 function scanDockerRun(words: Word[], scope: CommandScope, result: CommandResult): void {
-  const entries: Entry[] = [];
+  const entries: EnvEntry[] = [];
   const files: Word[] = [];
   let image: string | null = null;
   const addEnv = (word: Word, from: number): void => {
@@ -245,23 +240,9 @@ function scanDockerRun(words: Word[], scope: CommandScope, result: CommandResult
     }
   }
   const environment =
-    environmentFromEntries(entries.map((e) => ({ name: e.name, literal: e.value.state === 'literal' ? e.value.text : null }))) ?? scope.environment;
+    entriesEnvironment(entries) ?? scope.environment;
   const serviceHint = imageHint(image);
-  for (const entry of entries) {
-    scope.ctx.provide({ ...entry, source: 'docker-run', environment, serviceHint });
-  }
-  for (const file of files) {
-    scope.ctx.provide({
-      name: '*',
-      nameStart: file.start,
-      nameEnd: file.end,
-      source: 'docker-run',
-      environment,
-      serviceHint,
-      value: { state: 'reference' },
-      envFile: resolveRepoPath('x', file.value),
-    });
-  }
+  emit(scope.ctx, entries, files, { source: 'docker-run', environment, serviceHint });
 }
 
 /** `gcr.io/proj/api:1.2` → `api`; null for images built from variables. */

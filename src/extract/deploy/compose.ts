@@ -1,15 +1,9 @@
 // docker-compose files: `services.*.environment` (map and list forms) and `env_file`.
 import type { Node } from 'yaml';
-import type { DeployContext, ProvidedValue } from './context.js';
-import { environmentFromEntries, resolveRepoPath } from './environment.js';
+import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
+import { resolveRepoPath } from './environment.js';
 import type { YamlView } from './yaml-view.js';
 
-interface Entry {
-  name: string;
-  nameStart: number;
-  nameEnd: number;
-  value: ProvidedValue;
-}
 
 /** Extracts the environment each compose service receives. */
 export function extractCompose(ctx: DeployContext, view: YamlView, root: Node, fileEnvironment: string | null): void {
@@ -17,7 +11,7 @@ export function extractCompose(ctx: DeployContext, view: YamlView, root: Node, f
     const serviceHint = composeHint(ctx.path, view, service.key, service.value);
     const entries = environmentEntries(view, view.get(service.value, 'environment'));
     const environment =
-      environmentFromEntries(entries.map((e) => ({ name: e.name, literal: e.value.state === 'literal' ? e.value.text : null }))) ??
+      entriesEnvironment(entries) ??
       fileEnvironment;
     for (const entry of entries) ctx.provide({ ...entry, source: 'compose', environment, serviceHint });
     const envFile = view.get(service.value, 'env_file');
@@ -41,13 +35,8 @@ export function extractCompose(ctx: DeployContext, view: YamlView, root: Node, f
   }
 }
 
-function environmentEntries(view: YamlView, node: Node | null): Entry[] {
-  const entries: Entry[] = [];
-  for (const entry of view.entries(node)) {
-    const span = view.span(entry.keyNode);
-    if (!span) continue;
-    entries.push({ name: entry.key, nameStart: span.start, nameEnd: span.end, value: view.value(entry.value, 'reference') });
-  }
+function environmentEntries(view: YamlView, node: Node | null): EnvEntry[] {
+  const entries = view.envEntries(node, 'reference');
   for (const item of view.items(node)) {
     const chars = view.raw(item);
     const text = view.str(item);

@@ -1,6 +1,7 @@
 // Shared state of one deployment file's extraction: offsets → locations, value classification, redaction.
 import type { FileFacts, Language, Loc, Provision } from '../../model/facts.js';
 import { emptyFacts } from '../../model/facts.js';
+import { environmentFromEntries } from './environment.js';
 import { classifyValue } from './values.js';
 
 /** What a deployment entry gives a name: a literal (classified later), a reference, or nothing. */
@@ -9,15 +10,24 @@ export type ProvidedValue =
   | { state: 'empty' }
   | { state: 'literal'; text: string; start: number; end: number };
 
-export interface ProvisionInput {
+/** An env name with the offsets of its span and what it is given. */
+export interface EnvEntry {
   name: string;
   nameStart: number;
   nameEnd: number;
+  value: ProvidedValue;
+}
+
+export interface ProvisionInput extends EnvEntry {
   source: string;
   environment: string | null;
   serviceHint: string | null;
-  value: ProvidedValue;
   envFile?: string;
+}
+
+/** The environment an `ENVIRONMENT=…`-style literal among the entries names (after `substitute`). */
+export function entriesEnvironment(entries: EnvEntry[], substitute: (text: string) => string = (text) => text): string | null {
+  return environmentFromEntries(entries.map((e) => ({ name: e.name, literal: e.value.state === 'literal' ? substitute(e.value.text) : null })));
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;

@@ -1,22 +1,16 @@
 // `.env` files: dotenv's own line grammar locates each name; dotenv's `parse` gives the value's meaning.
 import { parse } from 'dotenv';
-import type { DeployContext, ProvidedValue } from './context.js';
-import { environmentFromEntries, environmentFromPath, folderHint } from './environment.js';
+import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
+import { environmentFromPath, folderHint } from './environment.js';
 
 // dotenv 17's LINE expression, with the `d` flag so every group reports where it sits.
 const LINE =
   /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dgm;
 
-interface Entry {
-  name: string;
-  nameStart: number;
-  nameEnd: number;
-  value: ProvidedValue;
-}
 
 /** Extracts the names a dotenv file sets, with their value states. */
 export function extractDotenv(ctx: DeployContext): void {
-  const entries: Entry[] = [];
+  const entries: EnvEntry[] = [];
   for (const match of ctx.text.matchAll(LINE)) {
     const indices = match.indices;
     if (!indices?.[1]) continue;
@@ -35,7 +29,7 @@ export function extractDotenv(ctx: DeployContext): void {
     entries.push({ name, nameStart, nameEnd, value });
   }
   const environment =
-    environmentFromEntries(entries.map((e) => ({ name: e.name, literal: e.value.state === 'literal' ? e.value.text : null }))) ??
+    entriesEnvironment(entries) ??
     environmentFromPath(ctx.path);
   const serviceHint = folderHint(ctx.path);
   for (const entry of entries) ctx.provide({ ...entry, source: 'dotenv', environment, serviceHint });

@@ -1,7 +1,7 @@
 // GitHub Actions workflows: `env:` at workflow/job/step level, `run:` deploy commands, deploy-cloudrun inputs, `secrets.*` references.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { envList, scanCommands } from './commands.js';
-import type { DeployContext, ProvidedValue } from './context.js';
+import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
 import { environmentFromEntries, environmentFromWords, resolveRepoPath } from './environment.js';
 import { charsSpan, sliceChars, splitCommands } from './shell-words.js';
 import type { YamlView } from './yaml-view.js';
@@ -17,16 +17,11 @@ const SECRET_REF = /\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 export function extractWorkflow(ctx: DeployContext, view: YamlView, root: Node, fileEnvironment: string | null): void {
   const consumed: Span[] = [];
   const envMap = (node: Node | null, environment: string | null, serviceHint: string | null): string | null => {
-    const entries: { name: string; nameStart: number; nameEnd: number; value: ProvidedValue }[] = [];
     for (const entry of view.entries(node)) {
-      const span = view.span(entry.keyNode);
-      if (!span) continue;
       if (entry.value?.range) consumed.push({ start: entry.value.range[0], end: entry.value.range[1] });
-      entries.push({ name: entry.key, nameStart: span.start, nameEnd: span.end, value: view.value(entry.value, 'empty') });
     }
-    const blockEnvironment = environmentFromEntries(
-      entries.map((e) => ({ name: e.name, literal: e.value.state === 'literal' ? e.value.text : null })),
-    );
+    const entries = view.envEntries(node, 'empty');
+    const blockEnvironment = entriesEnvironment(entries);
     for (const entry of entries) {
       ctx.provide({ ...entry, source: 'github-actions', environment: blockEnvironment ?? environment, serviceHint });
     }
@@ -111,7 +106,7 @@ function deployCloudRun(ctx: DeployContext, view: YamlView, inputs: Node | null,
   const sourceDir = view.str(view.get(inputs, 'source'));
   const dir = sourceDir === null ? '' : resolveRepoPath('x', sourceDir);
   const serviceHint = dir.length > 0 ? dir : service;
-  const entries: { name: string; nameStart: number; nameEnd: number; value: ProvidedValue }[] = [];
+  const entries: EnvEntry[] = [];
   const lists: [string, boolean][] = [
     ['env_vars', false],
     ['secrets', true],
@@ -143,7 +138,7 @@ function deployCloudRun(ctx: DeployContext, view: YamlView, inputs: Node | null,
     }
   }
   const env =
-    environmentFromEntries(entries.map((e) => ({ name: e.name, literal: e.value.state === 'literal' ? e.value.text : null }))) ??
+    entriesEnvironment(entries) ??
     environmentFromWords(service) ??
     environment;
   for (const entry of entries) ctx.provide({ ...entry, source: 'github-actions', environment: env, serviceHint });

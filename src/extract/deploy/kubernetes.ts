@@ -1,7 +1,7 @@
 // Kubernetes, Cloud Run (Knative) and Helm: container `env` lists, Helm values `env` maps, and a line scanner for templates.
 import { isMap, isSeq, type Node } from 'yaml';
-import type { DeployContext, ProvidedValue } from './context.js';
-import { environmentFromEntries, environmentFromWords } from './environment.js';
+import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
+import { environmentFromWords } from './environment.js';
 import { imageHint } from './commands.js';
 import type { YamlView } from './yaml-view.js';
 
@@ -14,12 +14,6 @@ export interface ManifestScope {
   fallbackHint: string | null;
 }
 
-interface Entry {
-  name: string;
-  nameStart: number;
-  nameEnd: number;
-  value: ProvidedValue;
-}
 
 /** Extracts container env of one Kubernetes-style manifest document. */
 export function extractManifest(ctx: DeployContext, view: YamlView, root: Node, scope: ManifestScope): void {
@@ -57,13 +51,13 @@ function containerEnv(
   const image = view.templated(imageNode, scope.original) ? null : imageHint(view.str(imageNode));
   const serviceHint = scope.source === 'cloudrun' ? (resourceHint ?? name ?? image) : (name ?? image ?? scope.fallbackHint);
   const env =
-    environmentFromEntries(entries.map((e) => ({ name: e.name, literal: e.value.state === 'literal' ? e.value.text : null }))) ?? environment;
+    entriesEnvironment(entries) ?? environment;
   for (const entry of entries) ctx.provide({ ...entry, source: scope.source, environment: env, serviceHint });
 }
 
 // `- name: X` items with `value` / `valueFrom` (secretKeyRef, configMapKeyRef, fieldRef → reference).
-function envList(view: YamlView, node: Node | null, original: string): Entry[] {
-  const entries: Entry[] = [];
+function envList(view: YamlView, node: Node | null, original: string): EnvEntry[] {
+  const entries: EnvEntry[] = [];
   for (const item of view.items(node)) {
     const nameNode = view.get(item, 'name');
     const name = view.str(nameNode);
@@ -88,14 +82,14 @@ export function extractHelmValues(ctx: DeployContext, view: YamlView, root: Node
     if (depth > 40) return;
     for (const entry of view.entries(node)) {
       if (VALUES_ENV_KEYS.has(entry.key)) {
-        const entries: Entry[] = envList(view, entry.value, scope.original);
+        const entries: EnvEntry[] = envList(view, entry.value, scope.original);
         for (const pair of view.entries(entry.value)) {
           const span = view.span(pair.keyNode);
           if (!span || !ENV_KEY.test(pair.key)) continue;
           entries.push({ name: pair.key, nameStart: span.start, nameEnd: span.end, value: view.value(pair.value, 'empty') });
         }
         const env =
-          environmentFromEntries(entries.map((e) => ({ name: e.name, literal: e.value.state === 'literal' ? e.value.text : null }))) ??
+          entriesEnvironment(entries) ??
           scope.fileEnvironment;
         for (const e of entries) ctx.provide({ ...e, source: 'helm', environment: env, serviceHint: scope.fallbackHint });
       } else {

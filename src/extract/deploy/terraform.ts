@@ -1,8 +1,8 @@
 // Terraform: `env { name = "X" value = … }` blocks (Cloud Run, Kubernetes providers) via a small brace-aware HCL tokenizer.
 // No HCL parser with source locations is among the dependencies, so this reads just enough HCL:
 // blocks, attributes, strings (with `${}` interpolation), heredocs and comments.
-import type { DeployContext, ProvidedValue } from './context.js';
-import { environmentFromEntries, environmentFromPath } from './environment.js';
+import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
+import { environmentFromPath } from './environment.js';
 
 interface Token {
   kind: 'ident' | 'string' | 'heredoc' | 'punct' | 'newline' | 'other';
@@ -192,13 +192,13 @@ function resourceHint(block: Block): string | null {
 }
 
 function envBlocks(ctx: DeployContext, block: Block, serviceHint: string | null, fileEnvironment: string | null): void {
-  const found: { nameToken: Token; value: ProvidedValue }[] = [];
+  const found: EnvEntry[] = [];
   const visit = (current: Block): void => {
     for (const item of current.body) {
       if (item.type !== 'block') continue;
       if (item.name === 'env' && item.labels.length === 0) {
         const entry = envEntry(item);
-        if (entry) found.push(entry);
+        if (entry) found.push({ name: entry.nameToken.text, nameStart: entry.nameToken.start, nameEnd: entry.nameToken.end, value: entry.value });
       } else if (item.name !== 'dynamic') {
         visit(item);
       }
@@ -206,19 +206,9 @@ function envBlocks(ctx: DeployContext, block: Block, serviceHint: string | null,
   };
   visit(block);
   const environment =
-    environmentFromEntries(found.map((f) => ({ name: f.nameToken.text, literal: f.value.state === 'literal' ? f.value.text : null }))) ??
+    entriesEnvironment(found) ??
     fileEnvironment;
-  for (const { nameToken, value } of found) {
-    ctx.provide({
-      name: nameToken.text,
-      nameStart: nameToken.start,
-      nameEnd: nameToken.end,
-      source: 'terraform',
-      environment,
-      serviceHint,
-      value,
-    });
-  }
+  for (const entry of found) ctx.provide({ ...entry, source: 'terraform', environment, serviceHint });
 }
 
 function envEntry(block: Block): { nameToken: Token; value: ProvidedValue } | null {

@@ -1,6 +1,6 @@
 // Read helpers over a parsed `yaml` document: alias/merge-aware lookups and source spans of scalars.
 import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node } from 'yaml';
-import type { ProvidedValue } from './context.js';
+import type { EnvEntry, ProvidedValue } from './context.js';
 import { plainChars, type Chars } from './shell-words.js';
 
 export interface MapEntry {
@@ -97,6 +97,16 @@ export class YamlView {
     const span = this.span(node);
     if (text === null || !span) return isMap(node) || isSeq(node) ? { state: 'reference' } : { state: nullState };
     return { state: 'literal', text, start: span.start, end: span.end };
+  }
+
+  /** `NAME: value` pairs of a mapping as env entries; a null value counts as `nullState`. */
+  envEntries(node: unknown, nullState: 'empty' | 'reference'): EnvEntry[] {
+    const out: EnvEntry[] = [];
+    for (const entry of this.entries(node)) {
+      const span = this.span(entry.keyNode);
+      if (span) out.push({ name: entry.key, nameStart: span.start, nameEnd: span.end, value: this.value(entry.value, nullState) });
+    }
+    return out;
   }
 
   /** Whether the original source of a node contains a template action (`{{ … }}`). */
