@@ -570,6 +570,69 @@ describe('key tracing', () => {
   });
 });
 
+describe('schema-declared env objects and more NestJS forms', () => {
+  it('traces env.KEY of cleanEnv/createEnv/parse results and exports their keys as attributes', () => {
+    const f = x(
+      [
+        "import jwt from 'jsonwebtoken';",
+        "import { cleanEnv, str } from 'envalid';",
+        "import { z } from 'zod';",
+        "export const env = cleanEnv(process.env, { JWT_SECRET: str(), PORT: str() });",
+        'const cfg = z.object({ ZOD_SECRET: z.string() }).safeParse(process.env);',
+        'const { JWT_SECRET } = env;',
+        'jwt.sign(p, env.JWT_SECRET); jwt.sign(p, JWT_SECRET); jwt.verify(t, cfg.data.ZOD_SECRET);',
+      ].join('\n'),
+    );
+    expect(f.jwtOps.map((o) => sources(f, o))).toEqual([['env:JWT_SECRET'], ['env:JWT_SECRET'], ['env:ZOD_SECRET']]);
+    expect(f.exports.map((e) => [e.name, e.kind, e.value.sources])).toEqual([
+      ['env.JWT_SECRET', 'attribute', [{ kind: 'env', read: 0 }]],
+      ['env.PORT', 'attribute', [{ kind: 'env', read: 1 }]],
+    ]);
+  });
+
+  it('groups a destructuring default that is another env read', () => {
+    const f = x('const { JWT_SECRET = process.env.OLD_JWT_SECRET } = process.env;');
+    expect(names(f)).toEqual(['JWT_SECRET', 'OLD_JWT_SECRET']);
+    expect(f.fallbackGroups.map((g) => [g.form, g.reads])).toEqual([['nested-default', [0, 1]]]);
+    expect(f.envReads[0].defaultKind).toBe('env');
+  });
+
+  it('treats new JwtService({ secret }) and registerAsync({ useClass }) as configure', () => {
+    const f = x(
+      [
+        "import { JwtModule, JwtService, JwtOptionsFactory } from '@nestjs/jwt';",
+        'class JwtConfig implements JwtOptionsFactory {',
+        "  createJwtOptions() { return { secret: process.env.CLASS_SECRET }; }",
+        '}',
+        'JwtModule.registerAsync({ useClass: JwtConfig });',
+        "const svc = new JwtService({ secret: process.env.MANUAL_SECRET });",
+      ].join('\n'),
+    );
+    expect(ops(f)).toEqual([
+      ['configure', '@nestjs/jwt', null],
+      ['configure', '@nestjs/jwt', null],
+    ]);
+    expect(f.jwtOps.map((o) => sources(f, o))).toEqual([['env:CLASS_SECRET'], ['env:MANUAL_SECRET']]);
+    expect(f.jwtOps[1].loc).toEqual({ line: 6, column: 17, endLine: 6, endColumn: 27 });
+  });
+
+  it('exports attributes of a module-level instance of a same-file class', () => {
+    const f = x(
+      [
+        'class Settings {',
+        '  jwtSecret = process.env.JWT_SECRET;',
+        '  constructor() { this.wsSecret = process.env.WEBSOCKET_JWT_SECRET ?? process.env.JWT_SECRET; }',
+        '}',
+        'export const settings = new Settings();',
+      ].join('\n'),
+    );
+    expect(f.exports.map((e) => [e.name, e.kind, e.value.sources])).toEqual([
+      ['settings.jwtSecret', 'attribute', [{ kind: 'env', read: 0 }]],
+      ['settings.wsSecret', 'attribute', [{ kind: 'env', read: 1 }, { kind: 'env', read: 2 }]],
+    ]);
+  });
+});
+
 describe('exports', () => {
   it('records exported consts, functions, config attributes, classes, default and local re-exports', () => {
     const f = x(

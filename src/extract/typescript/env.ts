@@ -186,13 +186,26 @@ export function objectLiteral(ctx: Ctx, expr: ts.Expression | undefined): ts.Obj
   return null;
 }
 
-function schemaKeys(ctx: Ctx, obj: ts.ObjectLiteralExpression, accessor: string, defaultOf: (v: ts.Expression) => ts.Expression | undefined): void {
+function schemaKeys(
+  ctx: Ctx,
+  call: ts.CallExpression,
+  obj: ts.ObjectLiteralExpression,
+  accessor: string,
+  defaultOf: (v: ts.Expression) => ts.Expression | undefined,
+): void {
+  let keys = ctx.schemaReads.get(call);
+  if (!keys) {
+    keys = new Map();
+    ctx.schemaReads.set(call, keys);
+  }
   for (const p of obj.properties) {
     if (!ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) continue;
     const name = propName(p.name);
     if (name === null) continue;
     const value = ts.isPropertyAssignment(p) ? p.initializer : undefined;
     addRead(ctx, p, p.name, { name, pattern: null }, accessor, value ? defaultOf(value) : undefined);
+    const id = ctx.readByNode.get(p);
+    if (id !== undefined && !keys.has(name)) keys.set(name, id);
   }
 }
 
@@ -244,7 +257,7 @@ function visitCall(ctx: Ctx, call: ts.CallExpression): void {
   const arg0 = call.arguments[0];
   if (name === 'cleanEnv' && call.arguments.length >= 2) {
     const schema = objectLiteral(ctx, call.arguments[1]);
-    if (schema) schemaKeys(ctx, schema, 'envalid', envalidDefault);
+    if (schema) schemaKeys(ctx, call, schema, 'envalid', envalidDefault);
     return;
   }
   if (name === 'createEnv' && arg0) {
@@ -254,13 +267,13 @@ function visitCall(ctx: Ctx, call: ts.CallExpression): void {
       const section = propName(p.name);
       if (!ts.isPropertyAssignment(p) || (section !== 'server' && section !== 'client' && section !== 'shared')) continue;
       const schema = objectLiteral(ctx, p.initializer);
-      if (schema) schemaKeys(ctx, schema, 'zod-env', zodDefault);
+      if (schema) schemaKeys(ctx, call, schema, 'zod-env', zodDefault);
     }
     return;
   }
   if (name !== null && PARSE_METHODS.has(name) && ts.isPropertyAccessExpression(callee) && arg0 && aliasAccessor(ctx, arg0)) {
     const shape = zodObjectShape(ctx, callee.expression, 0);
-    if (shape) schemaKeys(ctx, shape, 'zod-env', zodDefault);
+    if (shape) schemaKeys(ctx, call, shape, 'zod-env', zodDefault);
     return;
   }
   if (!arg0) return;
@@ -305,7 +318,7 @@ export function visitEnv(ctx: Ctx, node: ts.Node): void {
         if (el.dotDotDotToken) continue;
         const keyNode = el.propertyName ?? el.name;
         const name = el.propertyName ? propName(el.propertyName) : ts.isIdentifier(el.name) ? el.name.text : null;
-        if (name !== null) addRead(ctx, el, keyNode, { name, pattern: null }, accessor, el.initializer);
+        if (name !== null) addRead(ctx, el, keyNode, { name, pattern: null }, accessor, el.initializer, true);
       }
       return;
     }

@@ -82,6 +82,11 @@ function emitValue(ctx: Ctx, name: string, value: ts.Expression, at: ts.Node, de
     push(ctx, name, 'function', functionValue(ctx, name, e), at);
     return;
   }
+  const schema = ctx.schemaReads.get(e);
+  if (schema) {
+    for (const [key, read] of schema) push(ctx, `${name}.${key}`, 'attribute', [{ kind: 'env', read }], at);
+    return;
+  }
   const cls = localClass(ctx, e);
   if (cls) {
     classAttributes(ctx, name, cls, false, at);

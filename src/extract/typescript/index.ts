@@ -143,6 +143,7 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
     readByNode: new Map(),
     readNodes: [],
     readDefaults: [],
+    schemaReads: new Map(),
     envAliases: new Set(),
     chains: [],
     ops: [],

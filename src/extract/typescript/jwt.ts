@@ -169,13 +169,26 @@ function factoryFunction(ctx: Ctx, opts: ts.ObjectLiteralExpression): ts.Functio
   return null;
 }
 
+function optionsClassFactory(ctx: Ctx, opts: ts.ObjectLiteralExpression): ts.FunctionLikeDeclaration | null {
+  for (const p of opts.properties) {
+    if (!ts.isPropertyAssignment(p) || propName(p.name) !== 'useClass') continue;
+    const value = unwrap(p.initializer);
+    const decl = ts.isIdentifier(value) ? lookup(ctx, value) : undefined;
+    if (!decl || !ts.isClassDeclaration(decl)) return null;
+    for (const m of decl.members) if (ts.isMethodDeclaration(m) && propName(m.name) === 'createJwtOptions') return m;
+  }
+  return null;
+}
+
+const NEST_KEY_NAMES = ['secret', 'secretOrPrivateKey', 'privateKey'];
+
 function nestModule(ctx: Ctx, method: string, call: ts.CallExpression, locNode: ts.Node): void {
-  const names = ['secret', 'secretOrPrivateKey', 'privateKey'];
+  const names = NEST_KEY_NAMES;
   if (method === 'register') {
     push(ctx, 'configure', '@nestjs/jwt', locNode, call, option(ctx, call.arguments[0], names), null);
   } else if (method === 'registerAsync') {
     const opts = objectLiteral(ctx, call.arguments[0]);
-    const fn = opts ? factoryFunction(ctx, opts) : null;
+    const fn = opts ? (factoryFunction(ctx, opts) ?? optionsClassFactory(ctx, opts)) : null;
     let key: ts.Expression | null = null;
     if (fn) {
       for (const r of returnExprs(ctx, fn)) {
@@ -229,7 +242,11 @@ function superOfPassport(ctx: Ctx, call: ts.CallExpression): boolean {
 /** Records the JWT operation a call or `new` expression performs, if any (called once per node by the walk). */
 export function visitJwt(ctx: Ctx, node: ts.Node): void {
   if (ts.isNewExpression(node)) {
-    if (isPassportStrategy(ctx, node.expression)) {
+    const b = binding(ctx, node.expression);
+    if (b && b.library === '@nestjs/jwt' && b.imported === 'JwtService' && node.arguments?.[0]) {
+      const callee = unwrap(node.expression);
+      push(ctx, 'configure', '@nestjs/jwt', ts.isPropertyAccessExpression(callee) ? callee.name : callee, node, option(ctx, node.arguments[0], NEST_KEY_NAMES), null);
+    } else if (isPassportStrategy(ctx, node.expression)) {
       const callee = unwrap(node.expression);
       passport(ctx, node.arguments?.[0], ts.isPropertyAccessExpression(callee) ? callee.name : callee, node);
     }

@@ -266,6 +266,12 @@ function tracePath(ctx: Ctx, rootExpr: ts.Expression, path: string[], call: bool
     const sources = trace(ctx, root, w);
     return sources.map((s) => (s.kind === 'import' && !s.call ? { ...s, call: true } : s));
   }
+  const schema = ctx.schemaReads.get(root);
+  if (schema) {
+    const [key, ...rest] = path[0] === 'data' && path.length > 1 ? path.slice(1) : path;
+    const read = schema.get(key);
+    if (read !== undefined && rest.length === 0 && !call) return [{ kind: 'env', read }];
+  }
   const spec = requireSpecifier(root);
   if (spec !== null) return [{ kind: 'import', module: spec, name: path[0], path: path.slice(1), call, loc: nodeLoc(ctx.sf, at) }];
   if (ts.isIdentifier(root)) {
