@@ -87,6 +87,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     facts,
     resolver,
     families: familiesOf(config),
+    boundaries: config.boundaries,
   });
 
   const findings = runRules(model, options.rules ?? RULES, config, facts);

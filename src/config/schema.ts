@@ -43,6 +43,13 @@ export const ConfigSchema = z.strictObject({
       typescript: z.array(z.string().min(1)).default([]),
     })
     .default({ python: [], typescript: [] }),
+  /** Service boundary policy: by default a service may import itself and shared libraries only. */
+  boundaries: z
+    .strictObject({
+      allow: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).default([]),
+      forbid: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).default([]),
+    })
+    .default({ allow: [], forbid: [] }),
   /** Per-rule severity (`off` disables) and options. */
   rules: z.record(z.string(), RuleSettingSchema).default({}),
   /** Files larger than this many bytes are skipped and counted. */

@@ -2,6 +2,8 @@
 import picomatch from 'picomatch';
 import type { ResolvedFamily } from '../config/schema.js';
 import type { ExportedValue, FileFacts, Loc, ValueSource, ValueTrace } from './facts.js';
+import { buildImportEdges } from './imports.js';
+import { buildProvisions } from './provision.js';
 import type { ModuleResolver } from './resolve.js';
 import type {
   Model,
@@ -21,6 +23,7 @@ export interface ModelInput {
   resolver: ModuleResolver;
   /** Families by id, `jwt` first. */
   families: [string, ResolvedFamily][];
+  boundaries?: Model['boundaries'];
 }
 
 const MAX_DEPTH = 12;
@@ -227,6 +230,9 @@ export function buildModel(input: ModelInput): Model {
     fallbackGroups,
     jwtOps,
     families,
+    imports: buildImportEdges(facts, fileInfo, input.resolver),
+    boundaries: input.boundaries ?? { allow: [], forbid: [] },
+    provisions: buildProvisions(facts, input.files, input.services),
   };
 }
 

@@ -1,5 +1,5 @@
 // The cross-file model that rules query: services, resolved secret reads, JWT operations and families.
-import type { EnvRead, FallbackGroup, FileFacts, JwtOp, Language, Loc } from './facts.js';
+import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Language, Loc, Provision } from './facts.js';
 
 export type ServiceKind = 'service' | 'shared';
 
@@ -80,6 +80,36 @@ export interface ModelFamily {
   nameOnly: string[];
 }
 
+/** An import that resolves to a file inside the repository. */
+export interface ImportEdge {
+  /** The importing file and the span of its module specifier. */
+  file: string;
+  loc: Loc;
+  specifier: string;
+  kind: ImportKind;
+  /** The file it resolves to (repo-relative posix). */
+  target: string;
+  fromService: string | null;
+  toService: string | null;
+  typeOnly: boolean;
+  inFunction: boolean;
+  inTypeChecking: boolean;
+  inTry: boolean;
+}
+
+/** A `{from, to}` boundary policy entry: service names or globs over service names. */
+export interface BoundaryRule {
+  from: string;
+  to: string;
+}
+
+/** A deployment provision attributed to a service and an environment. */
+export interface ModelProvision extends Provision {
+  file: string;
+  /** The service that receives it (from the hint, the file's folder, or config); null when unknown. */
+  service: string | null;
+}
+
 export interface Model {
   services: Service[];
   files: ModelFile[];
@@ -88,4 +118,10 @@ export interface Model {
   fallbackGroups: ModelFallbackGroup[];
   jwtOps: ModelJwtOp[];
   families: ModelFamily[];
+  /** Imports that resolve inside the repository, in file order. */
+  imports: ImportEdge[];
+  /** Boundary policy overrides from the config. */
+  boundaries: { allow: BoundaryRule[]; forbid: BoundaryRule[] };
+  /** Deployment provisions attributed to services. */
+  provisions: ModelProvision[];
 }
