@@ -260,8 +260,7 @@ export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefin
   return undefined;
 }
 
-/** Whether a type node names `typeName` (`T`, `ns.T`, `T<…>`). */
-export function typeIs(type: ts.TypeNode | undefined, typeName: string): boolean {
+function typeIs(type: ts.TypeNode | undefined, typeName: string): boolean {
   if (!type || !ts.isTypeReferenceNode(type)) return false;
   const n = type.typeName;
   return ts.isIdentifier(n) ? n.text === typeName : n.right.text === typeName;
@@ -273,8 +272,7 @@ function newOf(expr: ts.Expression | undefined, typeName: string): boolean {
   return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === typeName;
 }
 
-/** Whether a class declares member `name` (property, parameter property) with type `typeName`. */
-export function memberHasType(cls: ts.ClassLikeDeclaration, name: string, typeName: string): boolean {
+function memberHasType(cls: ts.ClassLikeDeclaration, name: string, typeName: string): boolean {
   for (const m of cls.members) {
     if (ts.isPropertyDeclaration(m) && propName(m.name) === name) return typeIs(m.type, typeName) || newOf(m.initializer, typeName);
     if (ts.isConstructorDeclaration(m)) {

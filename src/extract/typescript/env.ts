@@ -17,8 +17,7 @@ import {
 const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD/i;
 const PARSE_METHODS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync']);
 
-/** The accessor label when `expr` is an env object: `process.env`, `import.meta.env` or `Bun.env`. */
-export function envObjectAccessor(expr: ts.Expression): string | null {
+function envObjectAccessor(expr: ts.Expression): string | null {
   const e = unwrap(expr);
   if (!ts.isPropertyAccessExpression(e) || e.name.text !== 'env') return null;
   const base = e.expression;
@@ -81,8 +80,7 @@ function nameParts(ctx: Ctx, expr: ts.Expression, depth: number): (string | null
   return [null];
 }
 
-/** Resolves an env name argument to a literal name or a `*` pattern; null when wholly unknown. */
-export function resolveName(ctx: Ctx, expr: ts.Expression): { name: string | null; pattern: string | null } | null {
+function resolveName(ctx: Ctx, expr: ts.Expression): { name: string | null; pattern: string | null } | null {
   const parts = nameParts(ctx, expr, 0);
   if (!parts.includes(null)) return { name: parts.join(''), pattern: null };
   const pattern = parts
@@ -288,52 +286,39 @@ function visitCall(ctx: Ctx, call: ts.CallExpression): void {
 
 /** Registers the env reads a node stands for (called once per node by the file walk). */
 export function visitEnv(ctx: Ctx, node: ts.Node): void {
-  switch (node.kind) {
-    case SK.PropertyAccessExpression: {
-      const pa = node as ts.PropertyAccessExpression;
-      if (pa.name.text === 'env' || (!ts.isPropertyAccessExpression(pa.expression) && !ts.isIdentifier(pa.expression))) return;
-      const accessor = aliasAccessor(ctx, pa.expression);
-      if (accessor && !isWriteTarget(pa)) addRead(ctx, pa, pa.name, { name: pa.name.text, pattern: null }, accessor, undefined);
-      return;
-    }
-    case SK.ElementAccessExpression: {
-      const ea = node as ts.ElementAccessExpression;
-      const accessor = aliasAccessor(ctx, ea.expression);
-      if (!accessor || isWriteTarget(ea)) return;
-      const resolved = resolveName(ctx, ea.argumentExpression);
-      if (resolved) addRead(ctx, ea, ea.argumentExpression, resolved, accessor, undefined);
-      return;
-    }
-    case SK.VariableDeclaration: {
-      const vd = node as ts.VariableDeclaration;
-      if (!vd.initializer) return;
-      const accessor = envObjectAccessor(vd.initializer);
-      if (!accessor) return;
-      if (ts.isIdentifier(vd.name)) {
-        ctx.envAliases.add(vd.name.text);
-        return;
-      }
-      if (!ts.isObjectBindingPattern(vd.name)) return;
-      for (const el of vd.name.elements) {
-        if (el.dotDotDotToken) continue;
-        const keyNode = el.propertyName ?? el.name;
-        const name = el.propertyName ? propName(el.propertyName) : ts.isIdentifier(el.name) ? el.name.text : null;
-        if (name !== null) addRead(ctx, el, keyNode, { name, pattern: null }, accessor, el.initializer, true);
-      }
-      return;
-    }
-    case SK.CallExpression:
-      visitCall(ctx, node as ts.CallExpression);
-      return;
-    case SK.BinaryExpression: {
-      const be = node as ts.BinaryExpression;
-      if (!isChainOp(be)) return;
-      const { parent } = outerParent(be);
-      if (!(ts.isBinaryExpression(parent) && isChainOp(parent))) ctx.chains.push(be);
-      return;
-    }
-    default:
-      return;
+  if (ts.isPropertyAccessExpression(node)) {
+    if (node.name.text === 'env' || (!ts.isPropertyAccessExpression(node.expression) && !ts.isIdentifier(node.expression))) return;
+    const accessor = aliasAccessor(ctx, node.expression);
+    if (accessor && !isWriteTarget(node)) addRead(ctx, node, node.name, { name: node.name.text, pattern: null }, accessor, undefined);
+  } else if (ts.isElementAccessExpression(node)) {
+    const accessor = aliasAccessor(ctx, node.expression);
+    if (!accessor || isWriteTarget(node)) return;
+    const resolved = resolveName(ctx, node.argumentExpression);
+    if (resolved) addRead(ctx, node, node.argumentExpression, resolved, accessor, undefined);
+  } else if (ts.isVariableDeclaration(node)) {
+    visitDeclaration(ctx, node);
+  } else if (ts.isCallExpression(node)) {
+    visitCall(ctx, node);
+  } else if (ts.isBinaryExpression(node) && isChainOp(node)) {
+    const { parent } = outerParent(node);
+    if (!(ts.isBinaryExpression(parent) && isChainOp(parent))) ctx.chains.push(node);
+  }
+}
+
+function visitDeclaration(ctx: Ctx, vd: ts.VariableDeclaration): void {
+  if (!vd.initializer) return;
+  const accessor = envObjectAccessor(vd.initializer);
+  if (!accessor) return;
+  if (ts.isIdentifier(vd.name)) {
+    ctx.envAliases.add(vd.name.text);
+    return;
+  }
+  if (!ts.isObjectBindingPattern(vd.name)) return;
+  for (const el of vd.name.elements) {
+    if (el.dotDotDotToken) continue;
+    const keyNode = el.propertyName ?? el.name;
+    const name = el.propertyName ? propName(el.propertyName) : ts.isIdentifier(el.name) ? el.name.text : null;
+    if (name !== null) addRead(ctx, el, keyNode, { name, pattern: null }, accessor, el.initializer, true);
   }
 }
 
@@ -360,8 +345,7 @@ function literalLength(expr: ts.Expression): number | null {
   return null;
 }
 
-/** Whether a read's name marks its literal default as secret material. */
-export function secretishRead(read: EnvRead): boolean {
+function secretishRead(read: EnvRead): boolean {
   return SECRETISH.test(read.name ?? read.pattern ?? '');
 }
 

@@ -8,7 +8,7 @@ import { type Ctx, SK, nodeLoc, spanLoc, unwrap } from './context.js';
 import { finishEnv, markSecretLiteral, visitEnv } from './env.js';
 import { collectExports } from './exports.js';
 import { collectModuleImports, visitImportCall } from './imports.js';
-import { verifiedSameToken, visitJwt } from './jwt.js';
+import { usesJwtLibrary, verifiedSameToken, visitJwt } from './jwt.js';
 import { traceValue } from './trace.js';
 
 const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
@@ -36,20 +36,13 @@ const forEachChild = ts.forEachChild;
 const CALL = SK.CallExpression;
 const NEW = SK.NewExpression;
 const ENV_KINDS = new Set<ts.SyntaxKind>([SK.PropertyAccessExpression, SK.ElementAccessExpression, SK.VariableDeclaration, SK.BinaryExpression]);
-const JWT_MODULES = ['jsonwebtoken', 'jose', '@nestjs/jwt', 'passport-jwt', 'express-jwt', '@fastify/jwt', 'fastify-jwt', 'jwt-decode'];
-
-function usesJwtLibrary(ctx: Ctx): boolean {
-  if (JWT_MODULES.some((m) => ctx.importedModules.has(m))) return true;
-  return JWT_MODULES.some((m) => ctx.sf.text.includes(m));
-}
-
 function walk(ctx: Ctx): void {
   const jwt = usesJwtLibrary(ctx);
   const visit = (node: ts.Node): void => {
     const kind = node.kind;
-    if (kind === CALL) {
+    if (kind === CALL && ts.isCallExpression(node)) {
       visitEnv(ctx, node);
-      visitImportCall(ctx, node as ts.CallExpression);
+      visitImportCall(ctx, node);
       if (jwt) visitJwt(ctx, node);
     } else if (kind === NEW) {
       if (jwt) visitJwt(ctx, node);

@@ -49,9 +49,10 @@ interface LibBinding {
   imported: string;
 }
 
-/** The JWT library a module specifier belongs to, if any. */
-export function jwtLibrary(module: string): string | undefined {
-  return LIBRARY_BY_MODULE.get(module);
+/** Whether the file imports or requires a JWT library at all (a cheap pre-check before looking for operations). */
+export function usesJwtLibrary(ctx: Ctx): boolean {
+  for (const module of LIBRARY_BY_MODULE.keys()) if (ctx.importedModules.has(module) || ctx.sf.text.includes(module)) return true;
+  return false;
 }
 
 function binding(ctx: Ctx, expr: ts.Expression): LibBinding | null {

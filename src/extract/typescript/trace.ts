@@ -68,39 +68,21 @@ function trace(ctx: Ctx, expr: ts.Expression, w: Walk): ValueSource[] {
     if (w.mark) markSecretLiteral(ctx, e);
     return [{ kind: 'literal', length: literal.length, loc: nodeLoc(ctx.sf, e) }];
   }
-  switch (e.kind) {
-    case SK.BinaryExpression: {
-      const be = e as ts.BinaryExpression;
-      const op = be.operatorToken.kind;
-      if (op === SK.QuestionQuestionToken || op === SK.BarBarToken) {
-        return [...trace(ctx, be.left, w), ...trace(ctx, be.right, w)];
-      }
-      if (op === SK.PlusToken) return combine(ctx, e, [be.left, be.right], 'concatenation of literals', w);
-      return [unknown(ctx, 'expression', e)];
-    }
-    case SK.TemplateExpression:
-      return combine(ctx, e, (e as ts.TemplateExpression).templateSpans.map((s) => s.expression), 'template of literals', w);
-    case SK.ConditionalExpression: {
-      const ce = e as ts.ConditionalExpression;
-      return [...trace(ctx, ce.whenTrue, w), ...trace(ctx, ce.whenFalse, w)];
-    }
-    case SK.Identifier:
-      return traceIdentifier(ctx, e as ts.Identifier, w);
-    case SK.PropertyAccessExpression:
-    case SK.ElementAccessExpression:
-      return traceMember(ctx, e as ts.PropertyAccessExpression | ts.ElementAccessExpression, false, w);
-    case SK.CallExpression:
-      return traceCall(ctx, e as ts.CallExpression, w);
-    case SK.ObjectLiteralExpression:
-      return [unknown(ctx, 'object literal', e)];
-    case SK.ArrowFunction:
-    case SK.FunctionExpression:
-      return [unknown(ctx, 'function', e)];
-    case SK.NewExpression:
-      return [unknown(ctx, `new ${calleeText((e as ts.NewExpression).expression)}()`, e)];
-    default:
-      return [unknown(ctx, ts.SyntaxKind[e.kind] ?? 'expression', e)];
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === SK.QuestionQuestionToken || op === SK.BarBarToken) return [...trace(ctx, e.left, w), ...trace(ctx, e.right, w)];
+    if (op === SK.PlusToken) return combine(ctx, e, [e.left, e.right], 'concatenation of literals', w);
+    return [unknown(ctx, 'expression', e)];
   }
+  if (ts.isTemplateExpression(e)) return combine(ctx, e, e.templateSpans.map((s) => s.expression), 'template of literals', w);
+  if (ts.isConditionalExpression(e)) return [...trace(ctx, e.whenTrue, w), ...trace(ctx, e.whenFalse, w)];
+  if (ts.isIdentifier(e)) return traceIdentifier(ctx, e, w);
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return traceMember(ctx, e, false, w);
+  if (ts.isCallExpression(e)) return traceCall(ctx, e, w);
+  if (ts.isObjectLiteralExpression(e)) return [unknown(ctx, 'object literal', e)];
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return [unknown(ctx, 'function', e)];
+  if (ts.isNewExpression(e)) return [unknown(ctx, `new ${calleeText(e.expression)}()`, e)];
+  return [unknown(ctx, ts.SyntaxKind[e.kind] ?? 'expression', e)];
 }
 
 function combine(ctx: Ctx, whole: ts.Expression, parts: ts.Expression[], description: string, w: Walk): ValueSource[] {
@@ -257,7 +239,6 @@ function traceMember(ctx: Ctx, e: ts.PropertyAccessExpression | ts.ElementAccess
   return tracePath(ctx, chain.root, chain.path, call, e, w);
 }
 
-/** Follows `root.path…` (optionally called) to the value it stands for. */
 function tracePath(ctx: Ctx, rootExpr: ts.Expression, path: string[], call: boolean, at: ts.Node, w: Walk): ValueSource[] {
   const root = unwrap(rootExpr);
   if (path.length === 0 && !call) return trace(ctx, root, w);
