@@ -63,7 +63,11 @@ class TraceResolver {
     return out;
   }
 
-  private into(out: ResolvedSecret, file: string, trace: ValueTrace, depth: number, seen: Set<string>): void {
+  /**
+   * Adds what a trace resolves to. `rest` is an attribute path still to apply: a re-exported
+   * `authConfig` reached through `authConfig.secret` passes `['secret']` on to the next hop.
+   */
+  private into(out: ResolvedSecret, file: string, trace: ValueTrace, depth: number, seen: Set<string>, rest: string[] = []): void {
     const facts = this.factsByPath.get(file);
     for (const source of trace.sources) {
       switch (source.kind) {
@@ -92,7 +96,7 @@ class TraceResolver {
           pushUnique(out.unknown, source.text);
           break;
         case 'import':
-          this.followImport(out, file, source, depth, seen);
+          this.followImport(out, file, rest.length ? { ...source, path: [...source.path, ...rest] } : source, depth, seen);
           break;
       }
     }
@@ -131,7 +135,7 @@ class TraceResolver {
         const visit = `${path}#${name}`;
         if (seen.has(visit)) return;
         const next = new Set(seen).add(visit);
-        this.into(out, path, exported.value, depth + 1, next);
+        this.into(out, path, exported.value, depth + 1, next, names.slice(n));
         return;
       }
     }
