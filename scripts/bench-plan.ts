@@ -106,8 +106,7 @@ const MANIFESTS = 10;
 const MIN_DEPLOY = MANIFESTS + 4;
 export const MIN_FILES = 40;
 
-/** Splits `total` into `parts` near-equal integers (the first ones take the remainder). */
-function split(total: number, parts: number): number[] {
+function splitEvenly(total: number, parts: number): number[] {
   const base = Math.floor(total / parts);
   return Array.from({ length: parts }, (_, i) => base + (i < total % parts ? 1 : 0));
 }
@@ -158,7 +157,7 @@ function planModules(counts: { ts: number; python: number }, comps: Component[],
   for (const language of ['ts', 'python'] as const) {
     const mine = comps.filter((c) => c.language === language);
     const areas = language === 'ts' ? TS_AREAS : PY_AREAS;
-    const perComponent = split(language === 'ts' ? counts.ts : counts.python, mine.length);
+    const perComponent = splitEvenly(language === 'ts' ? counts.ts : counts.python, mine.length);
     for (const [ci, component] of mine.entries()) {
       for (let k = 0; k < perComponent[ci]; k++) {
         const id = modules.length;

@@ -163,8 +163,7 @@ function baseBlock(m: Module): Block[] {
   ];
 }
 
-/** The name of the function a secret-reading module exports. */
-export function pySecretFunction(m: Module): string {
+function pySecretFunction(m: Module): string {
   return m.special === 'py-env' ? 'get_jwt_secret' : `load_jwt_secret_${m.id}`;
 }
 

@@ -180,8 +180,7 @@ function baseBlock(m: Module): Block {
   ];
 }
 
-/** The name of the function a secret-reading module exports. */
-export function tsSecretFunction(m: Module): string {
+function tsSecretFunction(m: Module): string {
   return m.special === 'ts-env' ? 'getJwtSecret' : `loadJwtSecret${m.id}`;
 }
 

@@ -69,7 +69,7 @@ function parseOptions(argv: string[]): BenchOptions {
   };
 }
 
-/** Runs `node <args>` and returns the report it printed; fails unless it exits with one of `okCodes`. */
+// Runs `node <args>` and returns the report it printed; fails unless it exits with one of `okCodes`.
 function runChild(label: string, args: string[], okCodes: number[]): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -196,14 +196,14 @@ async function bench(options: BenchOptions): Promise<void> {
   out.push(`target scan peak RSS ≤ ${RSS_TARGET_MB} MB: ${scanRss.toFixed(0)} MB  ${scanRss <= RSS_TARGET_MB ? 'PASS' : 'MISS'}`);
   out.push('');
   out.push(
-    `raw parse: ${rawDetail.files} source files (${rawDetail.tsFiles} ts, ${rawDetail.pyFiles} py, ${rawDetail.pyErrors} py with errors), ` +
+    `raw parse (last run): ${rawDetail.files} source files (${rawDetail.tsFiles} ts, ${rawDetail.pyFiles} py, ${rawDetail.pyErrors} py with errors), ` +
       `parse loop alone ${rawDetail.loopMs} ms (ts ${rawDetail.tsMs}, py ${rawDetail.pyMs}); the rest is process start-up and loading TypeScript and tree-sitter`,
   );
   if (summary) {
     const langs = Object.entries(summary.byLanguage)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-    out.push(`scan: ${summary.scanned} files scanned (${langs}), ${summary.findings} findings, ${summary.parseErrors} parse-error notifications`);
+    out.push(`scan (last run): ${summary.scanned} files scanned (${langs}), ${summary.findings} findings, ${summary.parseErrors} parse-error notifications`);
     if (summary.byLanguage.ts !== rawDetail.tsFiles || summary.byLanguage.python !== rawDetail.pyFiles) {
       out.push('warning: the scan and the raw parse did not see the same TS/Python files; the ratio compares different work');
     }
