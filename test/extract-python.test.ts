@@ -575,7 +575,7 @@ describe('extractPython: locations, comments and errors', () => {
     expect(facts.secretLiterals).toHaveLength(5);
   });
 
-  it('extracts a typical 200-line module quickly after warm-up', async () => {
+  it('extracts every op and group of a 200-line module (speed is measured by npm run bench)', async () => {
     const block = [
       'import os',
       'import jwt',
@@ -591,15 +591,8 @@ describe('extractPython: locations, comments and errors', () => {
     const lines: string[] = [];
     for (let i = 0; i < 20; i++) for (const line of block) lines.push(line.replaceAll('{i}', String(i)));
     const code = lines.join('\n');
-    await extractPython('warm.py', code, OPTIONS);
-    const runs = 20;
-    const started = performance.now();
-    for (let i = 0; i < runs; i++) await extractPython('bench.py', code, OPTIONS);
-    const perFile = (performance.now() - started) / runs;
     const facts = await extractPython('bench.py', code, OPTIONS);
     expect(facts.jwtOps).toHaveLength(40);
     expect(facts.fallbackGroups).toHaveLength(20);
-    // About 5–7 ms on a loaded 2-core box (raw tree-sitter parse alone ~1.5 ms); the bound only catches O(n²) regressions.
-    expect(perFile).toBeLessThan(40);
   });
 });
