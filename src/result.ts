@@ -69,6 +69,80 @@ export interface JwtOpSummary {
   unknown: string[];
 }
 
+/** One JWT operation counted in the cross-validation matrix, with what its key resolves to. */
+export interface MatrixOpRef {
+  file: string;
+  loc: Loc;
+  op: string;
+  /** Display tokens tried in order (env names, patterns, `«literal»`, `«derived»`, `?` when unknown). */
+  chain: string[];
+}
+
+/** A component of the matrix: a service, or a service's WebSocket path when it verifies separately. */
+export interface MatrixComponent {
+  id: string;
+  service: string | null;
+  channel: 'http' | 'websocket';
+  /** The distinct primary (first-tried) names of its operations, sorted. */
+  primaries: string[];
+  ops: MatrixOpRef[];
+}
+
+export type MatrixVerdict = 'agree' | 'partial' | 'mismatch' | 'unknown';
+
+export interface MatrixCell {
+  signer: string;
+  verifier: string;
+  verdict: MatrixVerdict;
+}
+
+/** Every component that signs × every component that verifies: do they resolve the same secret? */
+export interface CrossValidationMatrix {
+  signers: MatrixComponent[];
+  verifiers: MatrixComponent[];
+  cells: MatrixCell[];
+  agree: number;
+  pairs: number;
+}
+
+/** One precise source edit of the migration plan: replace the text at `loc` by `replacement`. */
+export interface PlanEdit {
+  id: number;
+  file: string;
+  loc: Loc;
+  replacement: string;
+  kind: 'rename-read' | 'collapse-chain' | 'replace-dynamic-name';
+  family: string;
+}
+
+export type PlanStepKind = 'chain' | 'read' | 'dynamic' | 'deployment' | 'import' | 'manual';
+
+export interface PlanStep {
+  kind: PlanStepKind;
+  /** What to do, in words (names and paths only, never a value). */
+  action: string;
+  file: string;
+  loc: Loc;
+  /** The edit that performs the step (index into `MigrationPlan.edits`), or null for a manual step. */
+  edit: number | null;
+}
+
+export interface FamilyPlan {
+  family: string;
+  canonical: string | null;
+  reason: string | null;
+  why: string;
+  /** Names to retire, sorted. */
+  retire: string[];
+}
+
+/** The ordered migration to one secret name per family and clean service boundaries. */
+export interface MigrationPlan {
+  families: FamilyPlan[];
+  services: { service: string | null; steps: PlanStep[] }[];
+  edits: PlanEdit[];
+}
+
 export interface RunResult {
   schemaVersion: 1;
   tool: { name: 'jwtfrag'; version: string };
@@ -94,5 +168,9 @@ export interface RunResult {
   baseline?: { known: number; stale: { ruleId: string; key: string; count: number; message: string }[] };
   /** Counts of findings per rule (unsuppressed). */
   counts: Record<string, number>;
+  /** The cross-validation matrix of signers × verifiers (report section). */
+  matrix?: CrossValidationMatrix;
+  /** The migration plan with precise code edits (report section). */
+  plan?: MigrationPlan;
   timestamp?: string;
 }
