@@ -21,3 +21,20 @@ describe('fixture monorepos', () => {
     });
   }
 });
+
+describe('files with syntax errors never stop the scan', () => {
+  it('each monorepo has a parse-error notification and still reports findings in other files', async () => {
+    const { loadConfig } = await import('../src/config/load.js');
+    const { scan } = await import('../src/run.js');
+    const expected: Record<string, string> = {
+      'fastapi-platform': 'netra_backend/app/legacy/report_export.py',
+      'nest-microservices': 'apps/api/src/legacy/csv-export.ts',
+    };
+    for (const [name, broken] of Object.entries(expected)) {
+      const dir = join(ROOT, name);
+      const { result } = await scan({ root: dir, config: loadConfig(dir).config, jobs: 1 });
+      expect(result.notifications.filter((n) => n.id === 'parse-error').map((n) => n.file)).toEqual([broken]);
+      expect(result.findings.filter((f) => f.file !== broken && f.severity === 'error').length).toBeGreaterThan(0);
+    }
+  });
+});
