@@ -142,26 +142,19 @@ const SCOPE_KINDS = new Set<ts.SyntaxKind>([
   SK.CatchClause,
 ]);
 
-function className(node: ts.Node): string {
-  const cls = node.parent;
-  if (cls && (ts.isClassDeclaration(cls) || ts.isClassExpression(cls)) && cls.name) return cls.name.text;
-  if (cls && ts.isClassExpression(cls) && ts.isVariableDeclaration(cls.parent) && ts.isIdentifier(cls.parent.name)) {
-    return cls.parent.name.text;
-  }
+function classLabel(cls: ts.ClassLikeDeclaration): string {
+  if (cls.name) return cls.name.text;
+  if (ts.isVariableDeclaration(cls.parent) && ts.isIdentifier(cls.parent.name)) return cls.parent.name.text;
   return '<class>';
 }
 
-function functionName(fn: ts.FunctionLikeDeclaration): string | null {
-  if (ts.isConstructorDeclaration(fn)) return `${className(fn)}.constructor`;
-  if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) {
-    const name = propName(fn.name) ?? '<computed>';
-    return ts.isClassLike(fn.parent) ? `${className(fn)}.${name}` : name;
-  }
+function ownName(fn: ts.FunctionLikeDeclaration): string | null {
+  if (ts.isConstructorDeclaration(fn)) return 'constructor';
+  if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn)) return propName(fn.name) ?? '<computed>';
   if (fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
   const { parent } = outerParent(fn);
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (ts.isPropertyAssignment(parent)) return propName(parent.name);
-  if (ts.isPropertyDeclaration(parent)) return `${className(parent)}.${propName(parent.name) ?? '<computed>'}`;
+  if (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) return propName(parent.name);
   return null;
 }
 
@@ -173,17 +166,26 @@ export function enclosingFunction(node: ts.Node): ts.Node {
   return node.getSourceFile();
 }
 
-/** Qualified name of the innermost named enclosing function (`AuthService.verify`), `<anonymous>`, or null at module level. */
+/**
+ * Qualified name of the enclosing function (`AuthService.verify`, `outer.inner`, `getSecret`), or null
+ * at module level. Anonymous callbacks are transparent (as Python lambdas are); class members are
+ * qualified by their class; a class field initialiser's scope is the class.
+ */
 export function scopeName(node: ts.Node): string | null {
-  let anonymous = false;
-  for (let n = node.parent; n; n = n.parent) {
+  let child = node;
+  for (let n = node.parent; n; child = n, n = n.parent) {
     if (isFunctionLike(n)) {
-      const name = functionName(n);
-      if (name) return name;
-      anonymous = true;
+      const outer = scopeName(n);
+      const name = ownName(n);
+      return name === null ? outer : outer === null ? name : `${outer}.${name}`;
+    }
+    if (ts.isClassLike(n) && child.parent === n && ts.isClassElement(child)) {
+      const outer = scopeName(n);
+      const name = classLabel(n);
+      return outer === null ? name : `${outer}.${name}`;
     }
   }
-  return anonymous ? '<anonymous>' : null;
+  return null;
 }
 
 function addBindingNames(name: ts.BindingName, decl: ts.Node, into: Map<string, ts.Node>): void {

@@ -358,39 +358,53 @@ export function markSecretLiteral(ctx: Ctx, expr: ts.Expression): void {
   ctx.facts.secretLiterals.push(nodeLoc(ctx.sf, expr));
 }
 
-/** Fills in defaults and fallback groups once every read of the file is known. */
-export function finishEnv(ctx: Ctx): void {
-  const { facts } = ctx;
+interface Chain {
+  reads: number[];
+  literal: ts.Expression | null;
+}
+
+function expandRead(ctx: Ctx, id: number, depth: number): Chain {
+  const chain: Chain = { reads: [id], literal: null };
+  const def = ctx.readDefaults[id];
+  if (def?.nested && depth < 8) {
+    const rest = expand(ctx, def.expr, depth + 1);
+    chain.reads.push(...rest.reads);
+    chain.literal = rest.literal;
+  }
+  return chain;
+}
+
+function expand(ctx: Ctx, expr: ts.Expression, depth: number): Chain {
+  const e = unwrap(expr);
+  if (ts.isBinaryExpression(e) && isChainOp(e)) {
+    const chain: Chain = { reads: [], literal: null };
+    for (const operand of flatten(e, [])) {
+      const part = expand(ctx, operand, depth + 1);
+      if (part.reads.length > 0) chain.literal = null;
+      chain.reads.push(...part.reads);
+      if (part.literal) chain.literal = part.literal;
+    }
+    return chain;
+  }
+  if (stringValue(e) !== null) return { reads: [], literal: e };
+  const id = ctx.readByNode.get(e);
+  return id === undefined ? { reads: [], literal: null } : expandRead(ctx, id, depth);
+}
+
+function setDefaults(ctx: Ctx): void {
   for (const root of ctx.chains) {
     const operands = flatten(root, []);
-    const ids = operands.map((o) => ctx.readByNode.get(o));
     for (let i = 0; i < operands.length - 1; i++) {
-      const id = ids[i];
+      const id = ctx.readByNode.get(operands[i]);
       if (id !== undefined && ctx.readDefaults[id] === null) ctx.readDefaults[id] = { expr: operands[i + 1], nested: false };
     }
-    const reads = ids.filter((id): id is number => id !== undefined && facts.envReads[id].group === null);
-    if (reads.length < 2) continue;
-    const last = operands[operands.length - 1];
-    const lastLen = ids[ids.length - 1] === undefined ? literalLength(last) : null;
-    const gid = facts.fallbackGroups.length;
-    facts.fallbackGroups.push({
-      id: gid,
-      reads,
-      literalFallback: lastLen !== null ? { length: lastLen, loc: nodeLoc(ctx.sf, last) } : null,
-      loc: nodeLoc(ctx.sf, root),
-      form: root.operatorToken.kind === SK.QuestionQuestionToken ? '??' : '||',
-    });
-    for (const id of reads) facts.envReads[id].group = gid;
   }
-  const nestedTargets = new Set<number>();
-  for (const read of facts.envReads) {
+  for (const read of ctx.facts.envReads) {
     const def = ctx.readDefaults[read.id];
     if (!def) continue;
     const e = unwrap(def.expr);
-    const target = ctx.readByNode.get(e);
-    if (target !== undefined) {
+    if (ctx.readByNode.has(e)) {
       read.defaultKind = 'env';
-      if (def.nested) nestedTargets.add(target);
       continue;
     }
     const len = literalLength(e);
@@ -402,33 +416,43 @@ export function finishEnv(ctx: Ctx): void {
       read.defaultKind = 'expression';
     }
   }
+}
+
+/**
+ * Fills in defaults and fallback groups once every read of the file is known: `??`/`||` chains
+ * (two or more reads, or one read and a final string literal) and nested `get('A', get('B'))`
+ * defaults, outer chains first so each read joins one group.
+ */
+export function finishEnv(ctx: Ctx): void {
+  const { facts, sf } = ctx;
+  setDefaults(ctx);
+  const candidates: { node: ts.Node; form: string; chain: () => Chain }[] = [];
+  for (const root of ctx.chains) {
+    const form = root.operatorToken.kind === SK.QuestionQuestionToken ? '??' : '||';
+    candidates.push({ node: root, form, chain: () => expand(ctx, root, 0) });
+  }
   for (const read of facts.envReads) {
-    if (nestedTargets.has(read.id) || read.group !== null || read.defaultKind !== 'env' || !ctx.readDefaults[read.id]?.nested) continue;
-    const reads = [read.id];
-    let cur = read.id;
-    let literalFallback: { length: number; loc: ReturnType<typeof nodeLoc> } | null = null;
-    for (;;) {
-      const def = ctx.readDefaults[cur];
-      if (!def) break;
-      const e = unwrap(def.expr);
-      const next = ctx.readByNode.get(e);
-      if (next === undefined || !def.nested || reads.includes(next)) {
-        const len = next === undefined ? literalLength(e) : null;
-        if (len !== null) literalFallback = { length: len, loc: nodeLoc(ctx.sf, e) };
-        break;
-      }
-      reads.push(next);
-      cur = next;
+    const def = ctx.readDefaults[read.id];
+    if (def?.nested && read.defaultKind === 'env') {
+      candidates.push({ node: ctx.readNodes[read.id], form: 'nested-default', chain: () => expandRead(ctx, read.id, 0) });
     }
+  }
+  candidates.sort((a, b) => a.node.getStart(sf) - b.node.getStart(sf) || b.node.getEnd() - a.node.getEnd());
+  for (const candidate of candidates) {
+    const { reads, literal } = candidate.chain();
+    if (reads.some((id) => facts.envReads[id].group !== null)) continue;
+    const literalEnds = literal !== null && candidate.form !== 'nested-default';
+    if (reads.length < 2 && !(reads.length === 1 && literalEnds)) continue;
     const gid = facts.fallbackGroups.length;
-    const outer = ctx.readNodes[read.id];
+    const literalLen = literal ? literalLength(literal) : null;
     facts.fallbackGroups.push({
       id: gid,
       reads,
-      literalFallback,
-      loc: nodeLoc(ctx.sf, outer),
-      form: 'nested-default',
+      literalFallback: literal && literalLen !== null ? { length: literalLen, loc: nodeLoc(sf, literal) } : null,
+      loc: nodeLoc(sf, candidate.node),
+      form: candidate.form,
     });
     for (const id of reads) facts.envReads[id].group = gid;
+    if (literal && reads.some((id) => secretishRead(facts.envReads[id]))) markSecretLiteral(ctx, literal);
   }
 }
