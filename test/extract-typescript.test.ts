@@ -600,6 +600,19 @@ describe('key tracing', () => {
     expect(sourceLoc(f.jwtOps[0])).toEqual({ line: 7, column: 13, endLine: 7, endColumn: 23 });
   });
 
+  it('traces a computed lookup in a same-file object to all its values, and JWT library results to unknown', () => {
+    const f = x(
+      [
+        "import jwt from 'jsonwebtoken';",
+        'const KEYS: Record<string, string | undefined> = { current: process.env.KEY_CURRENT, previous: process.env.KEY_PREVIOUS };',
+        'export function check(t: string, kid: string) { return jwt.verify(t, KEYS[kid]); }',
+        'export function mint() { return jwt.sign({}, jwt.sign({}, process.env.INNER_SECRET!)); }',
+      ].join('\n'),
+    );
+    expect(f.jwtOps.map((o) => sources(f, o))).toEqual([['env:KEY_CURRENT', 'env:KEY_PREVIOUS'], ['unknown:result of jsonwebtoken.default.sign()'], ['env:INNER_SECRET']]);
+    expect(f.exports.map((e) => e.name)).toEqual([]);
+  });
+
   it('is cycle-safe and reports parameters as unknown', () => {
     const f = x(
       [

@@ -49,6 +49,11 @@ interface LibBinding {
   imported: string;
 }
 
+/** Whether a module specifier is one of the JWT libraries recognised here. */
+export function isJwtModule(module: string): boolean {
+  return LIBRARY_BY_MODULE.has(module);
+}
+
 /** Whether the file imports or requires a JWT library at all (a cheap pre-check before looking for operations). */
 export function usesJwtLibrary(ctx: Ctx): boolean {
   for (const module of LIBRARY_BY_MODULE.keys()) if (ctx.importedModules.has(module) || ctx.sf.text.includes(module)) return true;

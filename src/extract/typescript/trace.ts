@@ -16,6 +16,7 @@ import {
   unwrap,
 } from './context.js';
 import { markSecretLiteral } from './env.js';
+import { isJwtModule } from './jwt.js';
 
 const MAX_DEPTH = 8;
 const PASSTHROUGH_METHODS = new Set(['toString', 'trim', 'valueOf', 'normalize']);
@@ -130,6 +131,9 @@ function importSource(ctx: Ctx, decl: ts.Node, at: ts.Node, path: string[], call
 
 function traceDeclaration(ctx: Ctx, decl: ts.Node, at: ts.Node, path: string[], call: boolean, w0: Walk): ValueSource[] {
   const imported = importSource(ctx, decl, at, path, call);
+  if (imported?.kind === 'import' && isJwtModule(imported.module)) {
+    return [unknown(ctx, `result of ${imported.module}${[imported.name, ...imported.path].map((p) => `.${p}`).join('')}${call ? '()' : ''}`, at)];
+  }
   if (imported) return [imported];
   const w = enter(w0, decl);
   if (!w) return [unknown(ctx, 'recursive or too deep', at)];
@@ -233,8 +237,29 @@ function memberChain(expr: ts.Expression): { root: ts.Expression; path: string[]
   }
 }
 
+function objectValues(ctx: Ctx, expr: ts.Expression, depth: number): ts.Expression[] | null {
+  const e = unwrap(expr);
+  if (ts.isObjectLiteralExpression(e)) {
+    const out: ts.Expression[] = [];
+    for (const p of e.properties) {
+      if (ts.isPropertyAssignment(p)) out.push(p.initializer);
+      else if (ts.isShorthandPropertyAssignment(p)) out.push(p.name);
+    }
+    return out;
+  }
+  if (ts.isIdentifier(e) && depth < 3) {
+    const decl = lookup(ctx, e);
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer) return objectValues(ctx, decl.initializer, depth + 1);
+  }
+  return null;
+}
+
 function traceMember(ctx: Ctx, e: ts.PropertyAccessExpression | ts.ElementAccessExpression, call: boolean, w: Walk): ValueSource[] {
   const chain = memberChain(e);
+  if (!chain && ts.isElementAccessExpression(e) && !call) {
+    const values = objectValues(ctx, e.expression, 0);
+    if (values && values.length > 0) return values.flatMap((v) => trace(ctx, v, w));
+  }
   if (!chain) return [unknown(ctx, `${calleeText(e)} (computed)`, e)];
   return tracePath(ctx, chain.root, chain.path, call, e, w);
 }
