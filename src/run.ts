@@ -11,6 +11,8 @@ import { extractAll } from './extract/pool.js';
 import type { FileFacts, Notification } from './model/facts.js';
 import { buildModel } from './model/build.js';
 import { buildInventory, summariseJwtOps } from './model/inventory.js';
+import { buildMatrix } from './model/matrix.js';
+import { buildPlan } from './model/plan.js';
 import { createResolver } from './model/resolve.js';
 import type { Model } from './model/types.js';
 import type { Finding, RunResult } from './result.js';
@@ -70,16 +72,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     }
   }
 
-  const resolver = createResolver({
-    files: discovery.allPaths,
-    readFile: (path) => {
-      try {
-        return readFileSync(join(root, path), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-  });
+  const resolver = createResolver({ files: discovery.allPaths, readFile: (path) => readText(root, path) });
   const files = discovery.files.filter((f) => !skippedPaths.has(f.path));
   const model = buildModel({
     services: discovery.services,
@@ -114,6 +107,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     findings,
     notifications: sortNotifications(notifications),
     counts: countByRule(findings),
+    matrix: buildMatrix(model),
+    plan: buildPlan({ model, findings, readFile: (path) => readText(root, path) }),
   };
   if (baselined) {
     result.baseline = {
@@ -123,6 +118,14 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   }
   if (options.timestamp) result.timestamp = new Date().toISOString();
   return { result, model };
+}
+
+function readText(root: string, path: string): string | undefined {
+  try {
+    return readFileSync(join(root, path), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

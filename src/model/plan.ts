@@ -1,0 +1,228 @@
+// The migration plan: one canonical name per secret family, ordered steps per service, precise code edits.
+import type { Loc } from './facts.js';
+import type { FamilyPlan, Finding, MigrationPlan, PlanEdit, PlanStep, PlanStepKind } from '../result.js';
+import { groupReads } from './query.js';
+import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily } from './types.js';
+
+export interface PlanInput {
+  model: Model;
+  findings: readonly Finding[];
+  /** Reads a repo-relative file; undefined when it cannot be read (its steps stay manual). */
+  readFile: (path: string) => string | undefined;
+}
+
+interface ReadExpression {
+  callee: string;
+  open: '(' | '[' | '.';
+}
+
+const STEP_ORDER: Record<PlanStepKind, number> = { chain: 0, read: 1, dynamic: 2, manual: 3, deployment: 4, import: 5 };
+const QUOTES = new Set(['"', "'", '`']);
+
+/** Offset of a 1-based line/column (UTF-16) in `text`. */
+function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  return offset + column - 1;
+}
+
+function quoteOf(text: string): string | null {
+  const match = /^[rbfuRBFU]{0,2}(["'`])/.exec(text);
+  if (!match) return null;
+  return match[1] === '`' ? "'" : match[1];
+}
+
+/** The accessor expression in front of a read's name span: `env.get(`, `os.environ[`, `process.env.`. */
+function readExpression(text: string, start: number): ReadExpression | null {
+  let i = start - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t')) i--;
+  const open = text[i];
+  if (open !== '(' && open !== '[' && open !== '.') return null;
+  let j = i - 1;
+  let depth = 0;
+  while (j >= 0) {
+    const ch = text[j];
+    if (ch === ')') depth++;
+    else if (ch === '(' && depth > 0) depth--;
+    else if (depth === 0 && !/[\w.$?!]/.test(ch)) break;
+    else if (depth > 0 && !/[\w.$\s,]/.test(ch)) return null;
+    j--;
+  }
+  const callee = text.slice(j + 1, i);
+  if (callee.length === 0 || depth !== 0 || /^[.?!]/.test(callee)) return null;
+  return { callee, open };
+}
+
+function rebuild(expr: ReadExpression, name: string, quote: string): string {
+  if (expr.open === '.') return `${expr.callee}.${name}`;
+  const close = expr.open === '(' ? ')' : ']';
+  return `${expr.callee}${expr.open}${quote}${name}${quote}${close}`;
+}
+
+function sliceLoc(text: string, loc: Loc): string {
+  return text.slice(offsetOf(text, loc.line, loc.column), offsetOf(text, loc.endLine, loc.endColumn));
+}
+
+function whyOf(family: ModelFamily, model: Model): string {
+  if (!family.canonical) return 'no canonical name could be chosen: set `canonical` for this family in the config';
+  if (family.canonicalReason === 'configured') return `${family.canonical} is the canonical name set in the config`;
+  if (family.canonicalReason === 'signer') {
+    const signers = new Set<string>();
+    for (const op of model.jwtOps) {
+      if ((op.op === 'sign' || op.op === 'configure') && op.secret?.chain[0] === family.canonical && op.service) signers.add(op.service);
+    }
+    const who = signers.size > 0 ? [...signers].sort().join(', ') : 'the signer';
+    return `${family.canonical} is what ${who} signs tokens with, so verifiers converge on it without re-issuing tokens`;
+  }
+  return `${family.canonical} is the most-read name of the family`;
+}
+
+class PlanBuilder {
+  readonly edits: PlanEdit[] = [];
+  readonly steps = new Map<string, PlanStep[]>();
+  private readonly texts = new Map<string, string | undefined>();
+
+  constructor(private readonly readFile: (path: string) => string | undefined) {}
+
+  text(file: string): string | undefined {
+    if (!this.texts.has(file)) this.texts.set(file, this.readFile(file));
+    return this.texts.get(file);
+  }
+
+  step(service: string | null, step: Omit<PlanStep, 'edit'>, edit: Omit<PlanEdit, 'id'> | null): void {
+    let id: number | null = null;
+    if (edit) {
+      id = this.edits.length;
+      this.edits.push({ id, ...edit });
+    }
+    const key = service ?? '';
+    const list = this.steps.get(key) ?? [];
+    list.push({ ...step, edit: id });
+    this.steps.set(key, list);
+  }
+}
+
+function planChain(b: PlanBuilder, group: ModelFallbackGroup, reads: ModelEnvRead[], canonical: string, family: string): void {
+  const names = reads.map((r) => r.name ?? r.pattern ?? '?');
+  const target = reads.find((r) => r.name === canonical) ?? reads[0];
+  const text = b.text(group.file);
+  const action = `Collapse the fallback chain ${names.join(' → ')} to a single read of ${canonical}`;
+  if (!text) {
+    b.step(group.service, { kind: 'manual', action, file: group.file, loc: group.loc }, null);
+    return;
+  }
+  const start = offsetOf(text, target.loc.line, target.loc.column);
+  const expr = readExpression(text, start);
+  const quote = quoteOf(sliceLoc(text, target.loc)) ?? '"';
+  const safe = expr && !/["'`]/.test(expr.callee) && group.form !== 'loop';
+  if (!expr || !safe) {
+    b.step(group.service, { kind: 'manual', action, file: group.file, loc: group.loc }, null);
+    return;
+  }
+  b.step(
+    group.service,
+    { kind: 'chain', action, file: group.file, loc: group.loc },
+    { file: group.file, loc: group.loc, replacement: rebuild(expr, canonical, quote), kind: 'collapse-chain', family },
+  );
+}
+
+function planRead(b: PlanBuilder, read: ModelEnvRead, canonical: string, family: string): void {
+  const dynamic = read.name === null;
+  const label = read.name ?? read.pattern ?? '?';
+  const action = dynamic
+    ? `Replace the run-time name ${label} by the literal ${canonical}`
+    : `Read ${canonical} instead of ${label}`;
+  const kind: PlanStepKind = dynamic ? 'dynamic' : 'read';
+  const text = b.text(read.file);
+  const original = text ? sliceLoc(text, read.loc) : '';
+  const quote = quoteOf(original);
+  let replacement: string | null = null;
+  if (text && quote) {
+    replacement = `${quote}${canonical}${quote}`;
+  } else if (text && !dynamic && /^[A-Za-z_$][\w$]*$/.test(original) && /^[A-Za-z_$][\w$]*$/.test(canonical)) {
+    const before = text.slice(0, offsetOf(text, read.loc.line, read.loc.column)).trimEnd();
+    const after = text.slice(offsetOf(text, read.loc.endLine, read.loc.endColumn)).trimStart();
+    if (before.endsWith('.')) replacement = canonical;
+    else if (read.accessor === 'process.env' && after.startsWith(':')) replacement = canonical;
+    else if (read.accessor === 'process.env' && /^[,}=]/.test(after)) replacement = `${canonical}: ${original}`;
+  }
+  if (replacement === null) {
+    b.step(read.service, { kind: 'manual', action: `${action} (a declared field or key: rename it or add an alias by hand)`, file: read.file, loc: read.loc }, null);
+    return;
+  }
+  b.step(
+    read.service,
+    { kind, action, file: read.file, loc: read.loc },
+    { file: read.file, loc: read.loc, replacement, kind: dynamic ? 'replace-dynamic-name' : 'rename-read', family },
+  );
+}
+
+function planFamily(b: PlanBuilder, model: Model, family: ModelFamily): FamilyPlan {
+  const canonical = family.canonical;
+  const retire = [...family.names.filter((n) => n !== canonical), ...family.patterns].sort();
+  const plan: FamilyPlan = { family: family.id, canonical, reason: family.canonicalReason, why: whyOf(family, model), retire };
+  if (!canonical) return plan;
+  const handled = new Set<ModelEnvRead>();
+  for (const group of model.fallbackGroups) {
+    const reads = groupReads(model, group);
+    const own = reads.filter((r) => r.family === family.id);
+    const names = new Set(own.map((r) => r.name ?? r.pattern ?? '?'));
+    if (own.length === 0 || names.size < 2) continue;
+    planChain(b, group, reads, canonical, family.id);
+    for (const r of reads) handled.add(r);
+  }
+  for (const read of model.envReads) {
+    if (read.family !== family.id || handled.has(read) || read.name === canonical) continue;
+    planRead(b, read, canonical, family.id);
+  }
+  for (const provision of model.provisions) {
+    if (provision.name === canonical || !retire.includes(provision.name)) continue;
+    const env = provision.environment ? ` (${provision.environment})` : '';
+    b.step(
+      provision.service,
+      { kind: 'deployment', action: `Rename ${provision.name} to ${canonical} in ${provision.source}${env}, or remove it if ${canonical} is already provided`, file: provision.file, loc: provision.loc },
+      null,
+    );
+  }
+  return plan;
+}
+
+/**
+ * Builds the migration plan: per family the canonical name and why; per service an ordered
+ * checklist (fallback chains to collapse, reads to rename, dynamic names, manual steps, deployment
+ * entries, imports to cut), with a precise edit (file, span, replacement) wherever one is safe.
+ */
+export function buildPlan(input: PlanInput): MigrationPlan {
+  const { model, findings } = input;
+  const b = new PlanBuilder(input.readFile);
+  const families = model.families.map((f) => planFamily(b, model, f));
+  for (const finding of findings) {
+    if (finding.suppression) continue;
+    if (finding.ruleId !== 'forbidden-cross-service-import' && finding.ruleId !== 'shared-imports-service') continue;
+    b.step(finding.service, { kind: 'import', action: `Cut the import: ${finding.message}`, file: finding.file, loc: finding.loc }, null);
+  }
+  const services = [...b.steps.entries()]
+    .map(([key, steps]) => ({
+      service: key === '' ? null : key,
+      steps: steps.sort(
+        (x, y) => STEP_ORDER[x.kind] - STEP_ORDER[y.kind] || x.file.localeCompare(y.file) || x.loc.line - y.loc.line || x.loc.column - y.loc.column,
+      ),
+    }))
+    .sort((x, y) => (x.service === null ? 1 : 0) - (y.service === null ? 1 : 0) || (x.service ?? '').localeCompare(y.service ?? ''));
+  return { families, services, edits: b.edits };
+}
+
+/** Applies plan edits to one file's text (edits for other files are ignored); later spans first. */
+export function applyEdits(text: string, file: string, edits: readonly PlanEdit[]): string {
+  const mine = edits
+    .filter((e) => e.file === file)
+    .map((e) => ({ start: offsetOf(text, e.loc.line, e.loc.column), end: offsetOf(text, e.loc.endLine, e.loc.endColumn), replacement: e.replacement }))
+    .sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of mine) out = out.slice(0, e.start) + e.replacement + out.slice(e.end);
+  return out;
+}
