@@ -136,6 +136,18 @@ export interface FamilyPlan {
   retire: string[];
 }
 
+/** Imports from one service into another, aggregated (the report's service graph). */
+export interface ServiceImportEdge {
+  from: string;
+  to: string;
+  count: number;
+  /** A boundary rule reported at least one of them. */
+  forbidden: boolean;
+  /** The first import site. */
+  file: string;
+  loc: Loc;
+}
+
 /** The ordered migration to one secret name per family and clean service boundaries. */
 export interface MigrationPlan {
   families: FamilyPlan[];
@@ -172,5 +184,7 @@ export interface RunResult {
   matrix?: CrossValidationMatrix;
   /** The migration plan with precise code edits (report section). */
   plan?: MigrationPlan;
+  /** Cross-service import edges (report graph). */
+  serviceImports?: ServiceImportEdge[];
   timestamp?: string;
 }

@@ -11,7 +11,7 @@ import { extractAll } from './extract/pool.js';
 import type { FileFacts, Notification } from './model/facts.js';
 import { buildModel } from './model/build.js';
 import { buildInventory, summariseJwtOps } from './model/inventory.js';
-import { buildMatrix } from './model/matrix.js';
+import { buildMatrix, serviceImportEdges } from './model/matrix.js';
 import { buildPlan } from './model/plan.js';
 import { createResolver } from './model/resolve.js';
 import type { Model } from './model/types.js';
@@ -109,6 +109,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     counts: countByRule(findings),
     matrix: buildMatrix(model),
     plan: buildPlan({ model, findings, readFile: (path) => readText(root, path) }),
+    serviceImports: serviceImportEdges(model, findings),
   };
   if (baselined) {
     result.baseline = {

@@ -1,5 +1,5 @@
 // The cross-validation matrix: every component that signs × every component that verifies, agreeing or not.
-import type { CrossValidationMatrix, MatrixCell, MatrixComponent, MatrixVerdict } from '../result.js';
+import type { CrossValidationMatrix, Finding, MatrixCell, MatrixComponent, MatrixVerdict, ServiceImportEdge } from '../result.js';
 import type { Model, ModelJwtOp } from './types.js';
 
 const WS_NAME = /websocket|(^|[^a-z])ws([^a-z]|$)|socket/i;
@@ -97,4 +97,25 @@ export function buildMatrix(model: Model): CrossValidationMatrix {
     agree: cells.filter((c) => c.verdict === 'agree').length,
     pairs: cells.length,
   };
+}
+
+const BOUNDARY_RULES = new Set(['forbidden-cross-service-import', 'shared-imports-service']);
+
+/** Aggregates resolved imports between different services; an edge is forbidden when a boundary rule reported one of its sites. */
+export function serviceImportEdges(model: Model, findings: readonly Finding[]): ServiceImportEdge[] {
+  const reported = new Set<string>();
+  for (const f of findings) if (BOUNDARY_RULES.has(f.ruleId) && !f.suppression) reported.add(`${f.file}:${f.loc.line}`);
+  const edges = new Map<string, ServiceImportEdge>();
+  for (const edge of model.imports) {
+    if (!edge.fromService || !edge.toService || edge.fromService === edge.toService) continue;
+    const key = `${edge.fromService}\u0000${edge.toService}`;
+    let agg = edges.get(key);
+    if (!agg) {
+      agg = { from: edge.fromService, to: edge.toService, count: 0, forbidden: false, file: edge.file, loc: edge.loc };
+      edges.set(key, agg);
+    }
+    agg.count++;
+    if (reported.has(`${edge.file}:${edge.loc.line}`)) agg.forbidden = true;
+  }
+  return [...edges.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
 }
