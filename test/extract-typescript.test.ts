@@ -289,6 +289,33 @@ describe('fallback groups and defaults', () => {
     ]);
   });
 
+  it('reads one name per literal in a loop or array callback, grouped as a loop (the Python twin)', () => {
+    const f = x(
+      [
+        "import jwt from 'jsonwebtoken';",
+        "const NAMES = ['JWT_SECRET', 'JWT_SECRET_KEY'] as const;",
+        'function secret() {',
+        '  for (const k of NAMES) { const v = process.env[k]; if (v) return v; }',
+        "  throw new Error('missing');",
+        '}',
+        "const viaFind = ['WS_SECRET', 'JWT_SECRET'].map((n) => config.get(n)).find(Boolean);",
+        'jwt.verify(t, secret());',
+      ].join('\n'),
+    );
+    expect(f.envReads.map((r) => [r.name, r.accessor, r.scope, r.group])).toEqual([
+      ['JWT_SECRET', 'process.env', 'secret', 0],
+      ['JWT_SECRET_KEY', 'process.env', 'secret', 0],
+      ['WS_SECRET', 'config.get', null, 1],
+      ['JWT_SECRET', 'config.get', null, 1],
+    ]);
+    expect(f.envReads[1].loc).toEqual({ line: 2, column: 30, endLine: 2, endColumn: 46 });
+    expect(f.fallbackGroups.map((g) => [g.form, g.reads, g.loc])).toEqual([
+      ['loop', [0, 1], { line: 2, column: 15, endLine: 2, endColumn: 47 }],
+      ['loop', [2, 3], { line: 7, column: 17, endLine: 7, endColumn: 44 }],
+    ]);
+    expect(sources(f, f.jwtOps[0])).toEqual(['env:JWT_SECRET', 'env:JWT_SECRET_KEY']);
+  });
+
   it('records single-read defaults without a group and keeps non-secret literals out of secretLiterals', () => {
     const f = x('const port = process.env.PORT ?? 3000;\nconst host = process.env.HOST || computeHost();\n');
     expect(f.envReads.map((r) => [r.name, r.defaultKind, r.defaultLength, r.group])).toEqual([

@@ -41,6 +41,8 @@ export interface Ctx {
   /** The node each read was registered at, by read id. */
   readNodes: ts.Node[];
   readDefaults: (ReadDefault | null)[];
+  /** An access inside a loop over a literal name list (`for (const k of ['A', 'B']) process.env[k]`) → one read per name. */
+  loopReads: Map<ts.Node, number[]>;
   /** Schema-declared env (`cleanEnv`, `createEnv`, `z.object().parse`) call → key → read id. */
   schemaReads: Map<ts.Node, Map<string, number>>;
   /** Names of locals bound to `process.env`-like objects (`const env = process.env`). */

@@ -116,6 +116,60 @@ function addRead(
   ctx.readDefaults.push(def ? { expr: def, nested } : null);
 }
 
+const ITERATING_METHODS = new Set(['map', 'find', 'some', 'filter', 'forEach', 'flatMap', 'findIndex', 'every']);
+
+function literalList(ctx: Ctx, expr: ts.Expression, depth: number): { names: ts.StringLiteralLike[]; list: ts.Node } | null {
+  const e = unwrap(expr);
+  if (ts.isArrayLiteralExpression(e)) {
+    const names: ts.StringLiteralLike[] = [];
+    for (const el of e.elements) {
+      if (!ts.isStringLiteral(el) && !ts.isNoSubstitutionTemplateLiteral(el)) return null;
+      names.push(el);
+    }
+    return names.length > 0 ? { names, list: e } : null;
+  }
+  if (ts.isIdentifier(e) && depth < 3) {
+    const decl = lookup(ctx, e);
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer) return literalList(ctx, decl.initializer, depth + 1);
+  }
+  return null;
+}
+
+/** The literal names a loop variable takes: `for (const k of ['A', 'B'])` or `['A', 'B'].map((k) => …)`. */
+function loopNames(ctx: Ctx, expr: ts.Expression): { names: ts.StringLiteralLike[]; list: ts.Node } | null {
+  const e = unwrap(expr);
+  if (!ts.isIdentifier(e)) return null;
+  const decl = lookup(ctx, e);
+  if (!decl) return null;
+  let source: ts.Expression | null = null;
+  if (ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent) && ts.isForOfStatement(decl.parent.parent)) {
+    source = decl.parent.parent.expression;
+  } else if (ts.isParameter(decl) && (ts.isArrowFunction(decl.parent) || ts.isFunctionExpression(decl.parent)) && decl.parent.parameters[0] === decl) {
+    const { node: fn, parent: call } = outerParent(decl.parent);
+    const callee = ts.isCallExpression(call) && call.arguments[0] === fn ? unwrap(call.expression) : null;
+    if (callee && ts.isPropertyAccessExpression(callee) && ITERATING_METHODS.has(callee.name.text)) source = callee.expression;
+  }
+  return source ? literalList(ctx, source, 0) : null;
+}
+
+function addLoopReads(ctx: Ctx, access: ts.Node, loop: { names: ts.StringLiteralLike[]; list: ts.Node }, accessor: string): void {
+  if (ctx.loopReads.has(access)) return;
+  const ids: number[] = [];
+  const scope = scopeName(access);
+  for (const literal of loop.names) {
+    const id = ctx.facts.envReads.length;
+    ctx.facts.envReads.push({ id, name: literal.text, pattern: null, accessor, defaultKind: 'none', group: null, loc: nodeLoc(ctx.sf, literal), scope });
+    ctx.readNodes.push(access);
+    ctx.readDefaults.push(null);
+    ids.push(id);
+  }
+  ctx.loopReads.set(access, ids);
+  if (ids.length < 2) return;
+  const gid = ctx.facts.fallbackGroups.length;
+  ctx.facts.fallbackGroups.push({ id: gid, reads: ids, literalFallback: null, loc: nodeLoc(ctx.sf, loop.list), form: 'loop' });
+  for (const id of ids) ctx.facts.envReads[id].group = gid;
+}
+
 function isWriteTarget(node: ts.Node): boolean {
   const { node: outer, parent } = outerParent(node);
   if (ts.isBinaryExpression(parent) && parent.left === outer) {
@@ -278,7 +332,11 @@ function visitCall(ctx: Ctx, call: ts.CallExpression): void {
   const accessor = matchAccessor(ctx, callee);
   if (!accessor) return;
   const resolved = resolveName(ctx, arg0);
-  if (!resolved) return;
+  if (!resolved) {
+    const loop = loopNames(ctx, arg0);
+    if (loop) addLoopReads(ctx, call, loop, accessor);
+    return;
+  }
   const second = call.arguments[1];
   const def = second && !ts.isObjectLiteralExpression(unwrap(second)) ? second : undefined;
   addRead(ctx, call, arg0, resolved, accessor, def, def !== undefined);
@@ -294,7 +352,12 @@ export function visitEnv(ctx: Ctx, node: ts.Node): void {
     const accessor = aliasAccessor(ctx, node.expression);
     if (!accessor || isWriteTarget(node)) return;
     const resolved = resolveName(ctx, node.argumentExpression);
-    if (resolved) addRead(ctx, node, node.argumentExpression, resolved, accessor, undefined);
+    if (resolved) {
+      addRead(ctx, node, node.argumentExpression, resolved, accessor, undefined);
+      return;
+    }
+    const loop = loopNames(ctx, node.argumentExpression);
+    if (loop) addLoopReads(ctx, node, loop, accessor);
   } else if (ts.isVariableDeclaration(node)) {
     visitDeclaration(ctx, node);
   } else if (ts.isCallExpression(node)) {

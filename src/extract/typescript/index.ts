@@ -137,6 +137,7 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
     readNodes: [],
     readDefaults: [],
     schemaReads: new Map(),
+    loopReads: new Map(),
     envAliases: new Set(),
     chains: [],
     ops: [],

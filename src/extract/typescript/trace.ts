@@ -64,6 +64,8 @@ function trace(ctx: Ctx, expr: ts.Expression, w: Walk): ValueSource[] {
   const e = unwrap(expr);
   const read = ctx.readByNode.get(e);
   if (read !== undefined) return [{ kind: 'env', read }];
+  const loop = ctx.loopReads.get(e);
+  if (loop) return loop.map((id): ValueSource => ({ kind: 'env', read: id }));
   const literal = stringValue(e);
   if (literal !== null) {
     if (w.mark) markSecretLiteral(ctx, e);
