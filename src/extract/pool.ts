@@ -23,7 +23,12 @@ function workerUrl(): { filename: string; execArgv: string[] } {
   return { filename: new URL('./worker.js', self).href, execArgv: [] };
 }
 
-/** Extracts all items; the result order follows the input order. */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Extracts all items; the result order follows the input order. With `jobs = n` the main thread is
+ * one lane and `n - 1` worker threads are the others, so parsers are loaded n times, not n + 1.
+ */
 export async function extractAll(items: BatchItem[], options: PoolOptions): Promise<BatchResult[]> {
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   const batches: BatchTask[] = [];
@@ -36,9 +41,27 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     return out;
   }
   const { filename, execArgv } = workerUrl();
-  const pool = new Piscina({ filename, execArgv, minThreads: Math.min(jobs, batches.length), maxThreads: jobs, idleTimeout: 100 });
+  const workers = jobs - 1;
+  const pool = new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 100 });
+  const results: BatchResult[][] = new Array(batches.length);
+  let next = 0;
+  const take = (): number => (next < batches.length ? next++ : -1);
+  const mainLane = async (): Promise<void> => {
+    for (let i = take(); i >= 0; i = take()) {
+      const out: BatchResult[] = [];
+      for (const item of batches[i].items) {
+        out.push(...(await runBatch({ ...batches[i], items: [item] })));
+        // Let the worker lanes pick up their next batch while this thread is busy.
+        await yieldToEventLoop();
+      }
+      results[i] = out;
+    }
+  };
+  const workerLane = async (): Promise<void> => {
+    for (let i = take(); i >= 0; i = take()) results[i] = (await pool.run(batches[i])) as BatchResult[];
+  };
   try {
-    const results = await Promise.all(batches.map((batch) => pool.run(batch) as Promise<BatchResult[]>));
+    await Promise.all([mainLane(), ...Array.from({ length: workers }, workerLane)]);
     return results.flat();
   } finally {
     await pool.destroy();
