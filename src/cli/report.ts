@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { FORMATS, formatNames } from '../report/index.js';
 import type { RunResult } from '../result.js';
+import { HOMEPAGE } from '../version.js';
 import { ruleInfos } from './catalog.js';
 import { writeOutput } from './scan.js';
 import { UsageError } from './usage.js';
@@ -24,7 +25,7 @@ function load(path: string): RunResult {
 export function reportCommand(flags: { from: string; format: string; output?: string }): number {
   const render = FORMATS[flags.format];
   if (!render) throw new UsageError(`unknown format '${flags.format}' (available: ${formatNames().join(', ')})`);
-  const text = render(load(flags.from), { rules: ruleInfos(), color: !flags.output && process.stdout.isTTY === true });
+  const text = render(load(flags.from), { rules: ruleInfos(), informationUri: HOMEPAGE, color: !flags.output && process.stdout.isTTY === true });
   if (flags.output) writeOutput(flags.output, text);
   else process.stdout.write(text);
   return 0;

@@ -7,6 +7,7 @@ import { FORMATS, formatNames, type RenderContext } from '../report/index.js';
 import { SEVERITY_RANK, type RunResult, type Severity } from '../result.js';
 import { countByRule, scan } from '../run.js';
 import { applyBaseline, createBaseline, parseBaseline, pruneBaseline, serializeBaseline, type Baseline } from '../baseline.js';
+import { HOMEPAGE } from '../version.js';
 import { ruleInfos } from './catalog.js';
 import { UsageError } from './usage.js';
 
@@ -101,6 +102,7 @@ export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<nu
 
   const context: RenderContext = {
     rules: ruleInfos(),
+    informationUri: HOMEPAGE,
     color: !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
     quiet: flags.quiet,
     category: flags.category,

@@ -2,7 +2,9 @@
 import type { RunResult } from '../result.js';
 import type { RuleMeta } from '../rule-api.js';
 import { renderGithub } from './github.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
+import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
@@ -19,6 +21,8 @@ export interface RenderContext {
   /** SARIF `automationDetails.id`. */
   category?: string;
   includeSuppressed?: boolean;
+  /** The tool's documentation URL (SARIF `informationUri`). */
+  informationUri?: string;
 }
 
 export type Renderer = (result: RunResult, context: RenderContext) => string;
@@ -26,8 +30,10 @@ export type Renderer = (result: RunResult, context: RenderContext) => string;
 export const FORMATS: Record<string, Renderer> = {
   text: (result, ctx) => renderText(result, { color: ctx.color, quiet: ctx.quiet }),
   json: (result) => renderJson(result),
-  sarif: (result, ctx) => renderSarif(result, { rules: ctx.rules, category: ctx.category, includeSuppressed: ctx.includeSuppressed }),
+  sarif: (result, ctx) => renderSarif(result, { rules: ctx.rules, category: ctx.category, includeSuppressed: ctx.includeSuppressed, informationUri: ctx.informationUri }),
   github: (result) => renderGithub(result),
+  markdown: (result) => renderMarkdown(result),
+  html: (result) => renderHtml(result),
 };
 
 /** The names of the available formats, sorted. */
