@@ -130,6 +130,25 @@ describe('env reads: process.env and friends', () => {
     ]);
   });
 
+  it('reads ConfigService obtained from the Nest container, by the local name or by the call', () => {
+    const f = x(
+      [
+        'async function bootstrap() {',
+        '  const app = await NestFactory.create(AppModule);',
+        '  const config = app.get(ConfigService);',
+        "  const cs = app.get(ConfigService);",
+        "  await app.listen(config.get('PORT') ?? 3000, cs.getOrThrow('HOST'));",
+        "  const secret = app.get(ConfigService).get('JWT_SECRET');",
+        '}',
+      ].join('\n'),
+    );
+    expect(reads(f)).toEqual([
+      ['PORT', null, 'configService.get'],
+      ['HOST', null, 'configService.getOrThrow'],
+      ['JWT_SECRET', null, 'configService.get'],
+    ]);
+  });
+
   it('reads envalid cleanEnv keys with defaults', () => {
     const f = x(
       [

@@ -191,14 +191,25 @@ function accessorLastNames(accessors: string[]): Set<string> {
   return out;
 }
 
-function normalizeCallee(ctx: Ctx, expr: ts.Expression, depth: number): string {
+function resolvesConfigService(call: ts.CallExpression): boolean {
+  const arg = call.arguments[0];
+  return call.arguments.length === 1 && arg !== undefined && ts.isIdentifier(arg) && arg.text === 'ConfigService';
+}
+
+/**
+ * The dotted form of a callee (`this.` dropped, calls as `name()`); with `substitute`, a local assigned
+ * from a call is replaced by that call (`env = getEnv()` ⇒ `getEnv().get`).
+ */
+function normalizeCallee(ctx: Ctx, expr: ts.Expression, depth: number, substitute: boolean): string {
   const e = unwrap(expr);
   if (e.kind === SK.ThisKeyword) return '';
   if (ts.isIdentifier(e)) {
     if (exprHasType(ctx, e, 'ConfigService')) return 'configService';
     const decl = depth < 3 ? lookup(ctx, e) : undefined;
-    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isCallExpression(unwrap(decl.initializer))) {
-      return normalizeCallee(ctx, decl.initializer, depth + 1);
+    const init = decl && ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : null;
+    if (init && ts.isCallExpression(init)) {
+      if (resolvesConfigService(init)) return 'configService';
+      if (substitute) return normalizeCallee(ctx, init, depth + 1, substitute);
     }
     return e.text;
   }
@@ -206,10 +217,10 @@ function normalizeCallee(ctx: Ctx, expr: ts.Expression, depth: number): string {
     if (e.expression.kind === SK.ThisKeyword) {
       return exprHasType(ctx, e, 'ConfigService') ? 'configService' : e.name.text;
     }
-    const left = normalizeCallee(ctx, e.expression, depth);
+    const left = normalizeCallee(ctx, e.expression, depth, substitute);
     return left ? `${left}.${e.name.text}` : e.name.text;
   }
-  if (ts.isCallExpression(e)) return `${normalizeCallee(ctx, e.expression, depth)}()`;
+  if (ts.isCallExpression(e)) return resolvesConfigService(e) ? 'configService' : `${normalizeCallee(ctx, e.expression, depth, substitute)}()`;
   return '?';
 }
 
@@ -218,8 +229,11 @@ function matchAccessor(ctx: Ctx, callee: ts.Expression): string | null {
   const e = unwrap(callee);
   const method = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : null;
   if (method === null || !last.has(method)) return null;
-  const norm = normalizeCallee(ctx, e, 0);
-  for (const a of ctx.accessors) if (norm === a || norm.endsWith(`.${a}`)) return a;
+  const substituted = normalizeCallee(ctx, e, 0, true);
+  const plain = normalizeCallee(ctx, e, 0, false);
+  for (const a of ctx.accessors) {
+    for (const norm of [substituted, plain]) if (norm === a || norm.endsWith(`.${a}`)) return a;
+  }
   return null;
 }
 

@@ -103,6 +103,10 @@ function traceIdentifier(ctx: Ctx, id: ts.Identifier, w: Walk): ValueSource[] {
   return traceDeclaration(ctx, decl, id, [], false, w);
 }
 
+function bindingLabel(name: ts.BindingName): string {
+  return ts.isIdentifier(name) ? name.text : '(destructured)';
+}
+
 function importSource(ctx: Ctx, decl: ts.Node, at: ts.Node, path: string[], call: boolean): ValueSource | null {
   let module: string | null = null;
   let name: string | null = null;
@@ -140,7 +144,7 @@ function traceDeclaration(ctx: Ctx, decl: ts.Node, at: ts.Node, path: string[], 
   const w = enter(w0, decl);
   if (!w) return [unknown(ctx, 'recursive or too deep', at)];
   if (ts.isVariableDeclaration(decl)) {
-    if (!decl.initializer) return [unknown(ctx, `variable ${decl.name.getText(ctx.sf)}`, at)];
+    if (!decl.initializer) return [unknown(ctx, `variable ${bindingLabel(decl.name)}`, at)];
     return tracePath(ctx, decl.initializer, path, call, at, w);
   }
   if (ts.isBindingElement(decl)) {
@@ -165,7 +169,7 @@ function traceDeclaration(ctx: Ctx, decl: ts.Node, at: ts.Node, path: string[], 
   }
   if (ts.isParameter(decl)) {
     if (decl.initializer && path.length === 0 && !call) return trace(ctx, decl.initializer, w);
-    return [unknown(ctx, `parameter ${decl.name.getText(ctx.sf)}`, at)];
+    return [unknown(ctx, `parameter ${bindingLabel(decl.name)}`, at)];
   }
   if (isFunctionLike(decl)) {
     if (!call || path.length > 0) return [unknown(ctx, 'function', at)];
