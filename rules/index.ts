@@ -1,20 +1,24 @@
 // The rule registry: every rule file in this folder, in id order (a catalog test keeps it complete).
 import type { Rule } from '../src/rule-api.js';
 import dynamicSecretName from './dynamic-secret-name.js';
+import forbiddenCrossServiceImport from './forbidden-cross-service-import.js';
 import hardcodedJwtSecret from './hardcoded-jwt-secret.js';
 import invalidSuppression from './invalid-suppression.js';
 import secretFallbackChain from './secret-fallback-chain.js';
 import secretNameSprawl from './secret-name-sprawl.js';
+import sharedImportsService from './shared-imports-service.js';
 import signerVerifierMismatch from './signer-verifier-mismatch.js';
 import unusedSuppression from './unused-suppression.js';
 import unverifiedJwtDecode from './unverified-jwt-decode.js';
 
 export const RULES: readonly Rule[] = [
   dynamicSecretName,
+  forbiddenCrossServiceImport,
   hardcodedJwtSecret,
   invalidSuppression,
   secretFallbackChain,
   secretNameSprawl,
+  sharedImportsService,
   signerVerifierMismatch,
   unusedSuppression,
   unverifiedJwtDecode,

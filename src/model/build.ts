@@ -234,7 +234,7 @@ export function buildModel(input: ModelInput): Model {
     fallbackGroups,
     jwtOps,
     families,
-    imports: buildImportEdges(facts, fileInfo, input.resolver),
+    imports: buildImportEdges(facts, fileInfo, input.resolver, input.services, input.boundaries),
     boundaries: input.boundaries ?? { allow: [], forbid: [] },
     provisions: buildProvisions(facts, input.files, input.services),
   };

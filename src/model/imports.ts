@@ -1,17 +1,47 @@
-// Builds the repository's import edges: every import fact resolved to a file inside the repo, with both services.
-import type { FileFacts } from './facts.js';
+// Builds the repository's import edges: every import fact resolved to a file inside the repo, with both services and the policy's verdict.
+import picomatch from 'picomatch';
+import { boundaryPolicy, type BoundaryPolicy } from './boundaries.js';
+import type { FileFacts, ImportFact } from './facts.js';
 import type { ModuleResolver } from './resolve.js';
-import type { ImportEdge, ModelFile } from './types.js';
+import type { ImportEdge, ModelFile, Service } from './types.js';
 
-/** Resolves each file's imports; imports that leave the repository (external packages) are dropped. */
-export function buildImportEdges(facts: FileFacts[], files: Map<string, ModelFile>, resolver: ModuleResolver): ImportEdge[] {
+type Language = 'ts' | 'js' | 'python';
+
+/**
+ * Resolves each file's imports; imports that leave the repository (external packages) are dropped.
+ * Both ends get their service from the services' roots, so a target that was not analysed (a test
+ * file, an excluded folder) still belongs to its service.
+ */
+export function buildImportEdges(
+  facts: FileFacts[],
+  files: Map<string, ModelFile>,
+  resolver: ModuleResolver,
+  services: Service[] = [],
+  policy: BoundaryPolicy = { allow: [], forbid: [] },
+): ImportEdge[] {
+  const serviceOf = serviceLocator(services);
+  const kinds = new Map(services.map((s) => [s.name, s.kind]));
+  const rootsByName = new Map(services.map((s) => [s.name, s.roots]));
+  const verdict = boundaryPolicy(services, policy);
   const edges: ImportEdge[] = [];
   for (const f of facts) {
     if (f.language !== 'ts' && f.language !== 'js' && f.language !== 'python') continue;
-    const fromService = files.get(f.path)?.service ?? null;
+    const language: Language = f.language;
+    const fromService = files.get(f.path)?.service ?? serviceOf(f.path);
     for (const imp of f.imports) {
-      const target = resolver.resolve(f.path, imp.specifier, f.language);
-      if (!target || target === f.path) continue;
+      const resolved = resolveImport(resolver, f.path, imp, language);
+      if (!resolved || resolved.target === f.path) continue;
+      const { target } = resolved;
+      const toService = files.get(target)?.service ?? serviceOf(target);
+      if (
+        language === 'python' &&
+        toService !== null &&
+        toService !== fromService &&
+        kinds.get(toService) === 'service' &&
+        throughOwnRoot(resolved.module, target, rootsByName.get(toService) ?? [])
+      ) {
+        continue;
+      }
       edges.push({
         file: f.path,
         loc: imp.loc,
@@ -19,13 +49,73 @@ export function buildImportEdges(facts: FileFacts[], files: Map<string, ModelFil
         kind: imp.kind,
         target,
         fromService,
-        toService: files.get(target)?.service ?? null,
+        toService,
         typeOnly: imp.typeOnly,
         inFunction: imp.inFunction,
         inTypeChecking: imp.inTypeChecking,
         inTry: imp.inTry,
+        boundary: verdict(fromService, toService),
       });
     }
   }
   return edges;
+}
+
+/**
+ * Resolves one import. For Python `from pkg import name`, a `name` that is itself a module
+ * (`pkg/name.py`) is the more precise target, and the only one when `pkg` is a namespace folder.
+ */
+function resolveImport(resolver: ModuleResolver, file: string, imp: ImportFact, language: Language): { target: string; module: string } | null {
+  const direct = resolver.resolve(file, imp.specifier, language);
+  if (language !== 'python' || imp.kind !== 'py-from' || (direct !== null && !/\/?__init__\.pyi?$/.test(direct))) {
+    return direct === null ? null : { target: direct, module: imp.specifier };
+  }
+  for (const binding of imp.bindings) {
+    if (binding.imported === '*') continue;
+    const module = `${imp.specifier}${imp.specifier.endsWith('.') ? '' : '.'}${binding.imported}`;
+    const sub = resolver.resolve(file, module, language);
+    if (sub !== null) return { target: sub, module };
+  }
+  return direct === null ? null : { target: direct, module: imp.specifier };
+}
+
+/**
+ * Whether an absolute Python module was found only through a source root inside the target
+ * service (`analytics_service/` for `import analytics`). Another service's own folder is not on the
+ * importing service's path in its image, so such a name is an installed package that happens to
+ * share the name (segment's `analytics`), not a reach into the sibling. A module named from a
+ * common root (`netra_backend.app.db` from the repo root) is a real cross-service import.
+ */
+function throughOwnRoot(module: string, target: string, roots: string[]): boolean {
+  if (module.startsWith('.')) return false;
+  const stem = target.replace(/(?:\/__init__)?\.pyi?$/, '');
+  const modulePath = module.split('.').join('/');
+  let root: string;
+  if (stem === modulePath) root = '';
+  else if (stem.endsWith(`/${modulePath}`)) root = stem.slice(0, -modulePath.length - 1);
+  else return false;
+  return roots.some((r) => r !== '' && !/[*?[\]{}]/.test(r) && (root === r || root.startsWith(`${r}/`)));
+}
+
+/** The service a path belongs to by the services' roots (longest root wins), as discovery assigns it. */
+function serviceLocator(services: Service[]): (path: string) => string | null {
+  const tests: { name: string; length: number; match: (path: string) => boolean }[] = [];
+  for (const service of services) {
+    for (const root of service.roots) {
+      const match = /[*?[\]{}]/.test(root)
+        ? picomatch(root.endsWith('**') ? root : `${root}/**`)
+        : (p: string): boolean => root === '' || p === root || p.startsWith(`${root}/`);
+      tests.push({ name: service.name, length: root.length, match });
+    }
+  }
+  const cache = new Map<string, string | null>();
+  return (path) => {
+    const cached = cache.get(path);
+    if (cached !== undefined) return cached;
+    let best: { name: string; length: number } | null = null;
+    for (const test of tests) if (test.match(path) && (!best || test.length > best.length)) best = test;
+    const name = best?.name ?? null;
+    cache.set(path, name);
+    return name;
+  };
 }

@@ -95,12 +95,29 @@ export interface ImportEdge {
   inFunction: boolean;
   inTypeChecking: boolean;
   inTry: boolean;
+  /** The boundary policy's verdict on this import (`src/model/boundaries.ts`). */
+  boundary: BoundaryVerdict;
 }
 
 /** A `{from, to}` boundary policy entry: service names or globs over service names. */
 export interface BoundaryRule {
   from: string;
   to: string;
+}
+
+/** Whether the boundary policy lets one component import another, and why. */
+export interface BoundaryVerdict {
+  allowed: boolean;
+  /**
+   * `same-service`: within one component; `shared`: the target is a shared library; `allow` /
+   * `forbid`: a config entry decided (forbid wins); `default`: a service or shared library reaching
+   * into a service; `outside`: one end belongs to no service (not judged).
+   */
+  reason: 'same-service' | 'shared' | 'allow' | 'forbid' | 'default' | 'outside';
+  /** The config entry that decided, for `allow` and `forbid`. */
+  entry: BoundaryRule | null;
+  /** For forbidden edges: a shared library reaching into a service, or any other cross-component import. */
+  violation: 'shared-to-service' | 'cross-service' | null;
 }
 
 /** A deployment provision attributed to a service and an environment. */
