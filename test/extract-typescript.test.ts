@@ -893,8 +893,8 @@ describe('suppressions, parse errors and locations', () => {
   });
 });
 
-describe('performance', () => {
-  it('extracts a typical 200-line file quickly after warm-up', () => {
+describe('a typical 200-line file', () => {
+  it('yields every read, op and group (speed is measured by npm run bench)', () => {
     const lines: string[] = ["import jwt from 'jsonwebtoken';", "import { ConfigService } from '@nestjs/config';"];
     for (let i = 0; i < 20; i++) {
       lines.push(
@@ -913,27 +913,10 @@ describe('performance', () => {
     }
     const src = lines.join('\n');
     expect(lines.length).toBeGreaterThanOrEqual(200);
-    for (let i = 0; i < 400; i++) {
-      x(src);
-      ts.createSourceFile('a.ts', src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-    }
-    // Interleaved batches, best of each, so machine load hits both: extraction must stay close to the bare parse
-    // cost (about 1.5x outside vitest, whose import shims slow every cross-module call; a per-node rescan is 10x+).
-    let extract = Infinity;
-    let parse = Infinity;
-    for (let batch = 0; batch < 12; batch++) {
-      const t0 = performance.now();
-      for (let i = 0; i < 10; i++) x(src);
-      const t1 = performance.now();
-      for (let i = 0; i < 10; i++) ts.createSourceFile('a.ts', src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-      extract = Math.min(extract, t1 - t0);
-      parse = Math.min(parse, performance.now() - t1);
-    }
     const f = x(src);
     expect(f.envReads).toHaveLength(60);
     expect(f.jwtOps).toHaveLength(40);
     expect(f.fallbackGroups).toHaveLength(20);
-    expect(extract / parse, `extract ${extract / 10} ms, parse ${parse / 10} ms per file`).toBeLessThan(4);
   });
 });
 

@@ -2,6 +2,7 @@
 import picomatch from 'picomatch';
 import type { ResolvedFamily } from '../config/schema.js';
 import type { ExportedValue, FileFacts, Loc, ValueSource, ValueTrace } from './facts.js';
+import { buildDeployment } from './deployment.js';
 import { buildImportEdges } from './imports.js';
 import { buildProvisions } from './provision.js';
 import type { ModuleResolver } from './resolve.js';
@@ -44,6 +45,8 @@ function pushUnique<T>(list: T[], value: T): void {
 class TraceResolver {
   private readonly factsByPath = new Map<string, FileFacts>();
   private readonly exportsByPath = new Map<string, Map<string, ExportedValue>>();
+  /** `export * from './x'` / `from .x import *`: modules whose names a file passes on. */
+  private readonly starsByPath = new Map<string, ExportedValue[]>();
 
   constructor(
     facts: FileFacts[],
@@ -52,8 +55,13 @@ class TraceResolver {
     for (const f of facts) {
       this.factsByPath.set(f.path, f);
       const exports = new Map<string, ExportedValue>();
-      for (const e of f.exports) if (!exports.has(e.name)) exports.set(e.name, e);
+      const stars: ExportedValue[] = [];
+      for (const e of f.exports) {
+        if (e.name === '*') stars.push(e);
+        else if (!exports.has(e.name)) exports.set(e.name, e);
+      }
       this.exportsByPath.set(f.path, exports);
+      this.starsByPath.set(f.path, stars);
     }
   }
 
@@ -138,9 +146,33 @@ class TraceResolver {
         this.into(out, path, exported.value, depth + 1, next, names.slice(n));
         return;
       }
+      // A barrel: try each `export *` source with the same name.
+      for (const star of this.starsByPath.get(path) ?? []) {
+        for (const src of star.value.sources) {
+          if (src.kind !== 'import') continue;
+          const visit = `${path}#*${src.module}`;
+          if (seen.has(visit)) continue;
+          const probe = emptySecret();
+          this.followImport(probe, path, { ...src, name: names[0], path: names.slice(1) }, depth + 1, new Set(seen).add(visit));
+          if (probe.chain.length > 0 || probe.readSites.length > 0) {
+            mergeSecret(out, probe);
+            return;
+          }
+        }
+      }
     }
     pushUnique(out.unknown, label);
   }
+}
+
+function mergeSecret(into: ResolvedSecret, from: ResolvedSecret): void {
+  for (const c of from.chain) pushUnique(into.chain, c);
+  for (const n of from.names) pushUnique(into.names, n);
+  for (const p of from.patterns) pushUnique(into.patterns, p);
+  for (const u of from.unknown) pushUnique(into.unknown, u);
+  into.literal ??= from.literal;
+  into.constantDerived ??= from.constantDerived;
+  into.readSites.push(...from.readSites);
 }
 
 function globMatcher(patterns: string[]): (name: string) => boolean {
@@ -237,6 +269,7 @@ export function buildModel(input: ModelInput): Model {
     imports: buildImportEdges(facts, fileInfo, input.resolver, input.services, input.boundaries),
     boundaries: input.boundaries ?? { allow: [], forbid: [] },
     provisions: buildProvisions(facts, input.files, input.services),
+    deployment: buildDeployment({ facts, files: input.files, services: input.services, envReads, fallbackGroups, jwtOps, families, familyPatterns: input.families }),
   };
 }
 
