@@ -119,7 +119,7 @@ export function renderSvg(result: RunResult): string {
   const right = left + BOX_W + 260;
   const width = right + BOX_W + 20;
   const rows = Math.max(services.length, names.length, 1);
-  const height = rows * ROW + 40;
+  const height = rows * ROW + 60;
   const labelOf = new Map(graph.nodes.map((n) => [n.id, n.label]));
   const pos = new Map<string, { x: number; y: number }>();
   services.forEach((n, i) => pos.set(n.id, { x: left, y: 30 + i * ROW }));
@@ -138,7 +138,6 @@ export function renderSvg(result: RunResult): string {
       const y2 = b.y + BOX_H / 2;
       const color = edge.bad ? '#c92a2a' : '#2b8a3e';
       out.push(`<path class="edge reads" d="M${x1},${y1} C${x1 + 110},${y1} ${x2 - 110},${y2} ${x2},${y2}" stroke="${color}" stroke-width="1.6" fill="none" marker-end="url(#arrow)"><title>${esc(`${labelOf.get(edge.from) ?? ''} ${edge.label} ${labelOf.get(edge.to) ?? ''}`)}</title></path>`);
-      out.push(`<text x="${x2 - 8}" y="${y2 - 5}" text-anchor="end" class="edge-label">${esc(edge.label)}</text>`);
     } else {
       const y1 = a.y + BOX_H / 2;
       const y2 = b.y + BOX_H / 2;
@@ -156,6 +155,7 @@ export function renderSvg(result: RunResult): string {
     const rx = node.kind === 'name' ? 15 : 4;
     out.push(`<g class="node ${node.kind}"><rect x="${p.x}" y="${p.y}" width="${BOX_W}" height="${BOX_H}" rx="${rx}" fill="${fill}" stroke="${stroke}"/><text x="${p.x + BOX_W / 2}" y="${p.y + 20}" text-anchor="middle">${esc(node.label)}</text></g>`);
   }
+  out.push(`<text x="${left}" y="${height - 12}" class="edge-label">green: canonical name · red: name to retire · grey: imports (red dashed: forbidden)</text>`);
   out.push('</svg>');
   return out.join('\n');
 }

@@ -27,6 +27,7 @@ pre.snippet{margin:4px 0 0;padding:4px 6px;background:var(--soft);border-radius:
 th.sortable{cursor:pointer;user-select:none}th.sortable::after{content:" ⇅";color:var(--muted)}
 details{margin:6px 0}summary{cursor:pointer;color:var(--muted)}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
+table.counts{width:auto}th.sortable{white-space:nowrap}
 `;
 
 const SCRIPT = `
