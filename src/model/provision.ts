@@ -1,13 +1,146 @@
-// Attributes deployment provisions to services (placeholder: the file's own service only).
-import type { FileFacts } from './facts.js';
+// Attributes deployment provisions to services and environments, and expands env-file links into the names they provide.
+import type { FileFacts, Provision } from './facts.js';
 import type { ModelFile, ModelProvision, Service } from './types.js';
 
-/** Attributes each provision to the service that receives it. */
-export function buildProvisions(facts: FileFacts[], files: ModelFile[], _services: Service[]): ModelProvision[] {
+const ENVIRONMENT_ALIASES: Record<string, string> = {
+  production: 'production',
+  prod: 'production',
+  prd: 'production',
+  live: 'production',
+  staging: 'staging',
+  stage: 'staging',
+  stg: 'staging',
+  development: 'development',
+  develop: 'development',
+  dev: 'development',
+  test: 'test',
+  testing: 'test',
+  ci: 'test',
+  qa: 'qa',
+  uat: 'uat',
+  preview: 'preview',
+  sandbox: 'sandbox',
+  local: 'local',
+};
+
+/** Dotenv templates (`.env.example`, `.env.sample`, …): documentation, not a deployment. */
+const TEMPLATE_FILE = /(^|\/)\.env\.(example|sample|template|dist|defaults)$|(^|\/)[^/]*\.env\.(example|sample|template)$/i;
+
+/** Environment of provisions that come from a dotenv template. */
+export const TEMPLATE_ENVIRONMENT = 'example';
+
+/** Words that name a generic role rather than a service (`auth-service` ≈ `auth`). */
+const GENERIC_TOKENS = new Set(['service', 'svc', 'server', 'app', 'deployment', 'container', 'worker-service']);
+
+/** `prod` → `production`, `Staging` → `staging`; unknown words are kept lower-cased; null stays null. */
+export function normalizeEnvironmentName(environment: string | null): string | null {
+  if (environment === null) return null;
+  const word = environment.trim().toLowerCase();
+  if (word.length === 0) return null;
+  return ENVIRONMENT_ALIASES[word] ?? word;
+}
+
+function tokens(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t.length > 0 && !(t in ENVIRONMENT_ALIASES));
+}
+
+function core(list: string[]): string[] {
+  const out = list.filter((t) => !GENERIC_TOKENS.has(t));
+  return out.length > 0 ? out : list;
+}
+
+function endsWith(long: string[], short: string[]): boolean {
+  if (short.length === 0 || short.length >= long.length) return false;
+  const offset = long.length - short.length;
+  return short.every((t, i) => long[offset + i] === t);
+}
+
+/**
+ * The service a deploy-side hint names: a repository folder inside a service root (the longest root
+ * wins), else a name equal to a service's name or folder once `-`/`_` and environment words are
+ * ignored (`auth-service` → `auth_service`, `api-staging` → `api`), else one whose core words end
+ * the other's (`netra-backend` → `backend`, `auth` → `auth_service`). Null when none or several match.
+ */
+export function serviceForHint(hint: string | null, services: Service[]): string | null {
+  if (hint === null) return null;
+  const candidates = services.filter((s) => s.kind === 'service');
+  const cleaned = hint.trim().replace(/^\.\//, '').replace(/\/$/, '');
+  if (cleaned.length === 0) return null;
+  let best: { name: string; length: number } | null = null;
+  for (const service of candidates) {
+    for (const root of service.roots) {
+      if (root === '' || root.includes('*')) continue;
+      if ((cleaned === root || cleaned.startsWith(`${root}/`)) && (!best || root.length > best.length)) {
+        best = { name: service.name, length: root.length };
+      }
+    }
+  }
+  if (best) return best.name;
+  const hintTokens = tokens(cleaned.split('/').pop() ?? cleaned);
+  if (hintTokens.length === 0) return null;
+  const names = candidates.map((s) => ({
+    name: s.name,
+    forms: [s.name, ...s.roots.map((r) => r.split('/').pop() ?? r)].map(tokens).filter((t) => t.length > 0),
+  }));
+  const levels: ((form: string[]) => boolean)[] = [
+    (form) => form.join('') === hintTokens.join(''),
+    (form) => core(form).join('') === core(hintTokens).join(''),
+    (form) => endsWith(core(form), core(hintTokens)) || endsWith(core(hintTokens), core(form)),
+  ];
+  for (const level of levels) {
+    const matched = names.filter((n) => n.forms.some(level));
+    if (matched.length === 1) return matched[0].name;
+    if (matched.length > 1) return null;
+  }
+  return null;
+}
+
+function environmentOf(file: string, provision: Provision): string | null {
+  if (provision.source === 'dotenv' && TEMPLATE_FILE.test(file)) return TEMPLATE_ENVIRONMENT;
+  return normalizeEnvironmentName(provision.environment);
+}
+
+/**
+ * Attributes each provision to the service that receives it and normalises its environment. The
+ * service comes from the provision's hint (see `serviceForHint`), else the deploy file's own
+ * service. An env-file link (`name: '*'`, `envFile`) is kept and also expanded into the names that
+ * file provides, attributed to the linking service and environment (the link's environment, else the
+ * env file's), located in the env file. A root-level env file that is linked is then represented by
+ * its expansions only.
+ */
+export function buildProvisions(facts: FileFacts[], files: ModelFile[], services: Service[]): ModelProvision[] {
   const serviceOf = new Map(files.map((f) => [f.path, f.service]));
+  const kindOf = new Map(services.map((s) => [s.name, s.kind]));
+  const factsByPath = new Map(facts.map((f) => [f.path, f]));
+  const linked = new Set<string>();
+  for (const f of facts) for (const p of f.provisions) if (p.name === '*' && p.envFile !== undefined) linked.add(p.envFile);
+
   const out: ModelProvision[] = [];
-  for (const f of facts) {
-    for (const p of f.provisions) out.push({ ...p, file: f.path, service: serviceOf.get(f.path) ?? null });
+  for (const f of [...facts].sort((a, b) => a.path.localeCompare(b.path))) {
+    const ownService = serviceOf.get(f.path) ?? null;
+    const fileService = ownService !== null && kindOf.get(ownService) === 'service' ? ownService : null;
+    for (const p of f.provisions) {
+      const service = serviceForHint(p.serviceHint, services) ?? fileService;
+      if (linked.has(f.path) && service === null && p.name !== '*') continue;
+      const provision: ModelProvision = { ...p, environment: environmentOf(f.path, p), file: f.path, service };
+      out.push(provision);
+      if (p.name !== '*' || p.envFile === undefined) continue;
+      const target = factsByPath.get(p.envFile);
+      if (!target) continue;
+      for (const q of target.provisions) {
+        if (q.name === '*') continue;
+        out.push({
+          ...q,
+          environment: provision.environment ?? environmentOf(target.path, q),
+          serviceHint: p.serviceHint,
+          file: target.path,
+          service,
+        });
+      }
+    }
   }
   return out;
 }

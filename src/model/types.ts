@@ -1,4 +1,5 @@
 // The cross-file model that rules query: services, resolved secret reads, JWT operations and families.
+import type { DeploymentIndex } from './deployment-types.js';
 import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Language, Loc, Provision } from './facts.js';
 
 export type ServiceKind = 'service' | 'shared';
@@ -141,4 +142,6 @@ export interface Model {
   boundaries: { allow: BoundaryRule[]; forbid: BoundaryRule[] };
   /** Deployment provisions attributed to services. */
   provisions: ModelProvision[];
+  /** Per service: the environments it is deployed to, what each provides, and the secret reads of its code. */
+  deployment: DeploymentIndex;
 }
