@@ -93,6 +93,8 @@ describe('buildImportEdges', () => {
     'netra_backend/ns/handlers.py',
     'analytics_service/requirements.txt',
     'analytics_service/analytics/__init__.py',
+    'billing_service/requirements.txt',
+    'billing_service/app/__init__.py',
     'shared/__init__.py',
     'shared/env.py',
     'apps/web/package.json',
@@ -120,6 +122,7 @@ describe('buildImportEdges', () => {
         imp('analytics', 6, 'py-import'),
         imp('shared.env', 7, 'py-from', { inTypeChecking: true }),
         imp('requests', 8, 'py-import'),
+        imp('billing_service', 9, 'py-import'),
       ]),
       factsOf('apps/web/src/page.ts', [imp('../../api/src/user', 1, 'static', { typeOnly: true }), imp('react', 2, 'static')]),
     ],
@@ -139,8 +142,10 @@ describe('buildImportEdges', () => {
       // `from pkg import module`: the submodule is the target, also in a namespace folder without __init__.py.
       ['auth_service/auth_core/users.py', 4, 'netra_backend/app/db.py', 'auth', 'backend', 'default'],
       ['auth_service/auth_core/users.py', 5, 'netra_backend/ns/handlers.py', 'auth', 'backend', 'default'],
-      // line 6 `import analytics` is found only through analytics_service's own folder: an installed package.
+      // Resolved by the layout: analytics_service is a source root, so `analytics` is its package.
+      ['auth_service/auth_core/users.py', 6, 'analytics_service/analytics/__init__.py', 'auth', 'analytics', 'default'],
       ['auth_service/auth_core/users.py', 7, 'shared/env.py', 'auth', 'shared', 'shared'],
+      // line 8 `requests` and line 9 `billing_service` (a folder that is no module) are external.
       ['apps/web/src/page.ts', 1, 'apps/api/src/user.ts', 'web', 'api', 'default'],
     ]);
   });

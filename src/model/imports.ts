@@ -20,8 +20,6 @@ export function buildImportEdges(
   policy: BoundaryPolicy = { allow: [], forbid: [] },
 ): ImportEdge[] {
   const serviceOf = serviceLocator(services);
-  const kinds = new Map(services.map((s) => [s.name, s.kind]));
-  const rootsByName = new Map(services.map((s) => [s.name, s.roots]));
   const verdict = boundaryPolicy(services, policy);
   const edges: ImportEdge[] = [];
   for (const f of facts) {
@@ -29,19 +27,9 @@ export function buildImportEdges(
     const language: Language = f.language;
     const fromService = files.get(f.path)?.service ?? serviceOf(f.path);
     for (const imp of f.imports) {
-      const resolved = resolveImport(resolver, f.path, imp, language);
-      if (!resolved || resolved.target === f.path) continue;
-      const { target } = resolved;
+      const target = resolveImport(resolver, f.path, imp, language);
+      if (target === null || target === f.path) continue;
       const toService = files.get(target)?.service ?? serviceOf(target);
-      if (
-        language === 'python' &&
-        toService !== null &&
-        toService !== fromService &&
-        kinds.get(toService) === 'service' &&
-        throughOwnRoot(resolved.module, target, rootsByName.get(toService) ?? [])
-      ) {
-        continue;
-      }
       edges.push({
         file: f.path,
         loc: imp.loc,
@@ -65,36 +53,16 @@ export function buildImportEdges(
  * Resolves one import. For Python `from pkg import name`, a `name` that is itself a module
  * (`pkg/name.py`) is the more precise target, and the only one when `pkg` is a namespace folder.
  */
-function resolveImport(resolver: ModuleResolver, file: string, imp: ImportFact, language: Language): { target: string; module: string } | null {
+function resolveImport(resolver: ModuleResolver, file: string, imp: ImportFact, language: Language): string | null {
   const direct = resolver.resolve(file, imp.specifier, language);
-  if (language !== 'python' || imp.kind !== 'py-from' || (direct !== null && !/\/?__init__\.pyi?$/.test(direct))) {
-    return direct === null ? null : { target: direct, module: imp.specifier };
-  }
+  if (language !== 'python' || imp.kind !== 'py-from' || (direct !== null && !/(?:^|\/)__init__\.pyi?$/.test(direct))) return direct;
   for (const binding of imp.bindings) {
     if (binding.imported === '*') continue;
     const module = `${imp.specifier}${imp.specifier.endsWith('.') ? '' : '.'}${binding.imported}`;
     const sub = resolver.resolve(file, module, language);
-    if (sub !== null) return { target: sub, module };
+    if (sub !== null) return sub;
   }
-  return direct === null ? null : { target: direct, module: imp.specifier };
-}
-
-/**
- * Whether an absolute Python module was found only through a source root inside the target
- * service (`analytics_service/` for `import analytics`). Another service's own folder is not on the
- * importing service's path in its image, so such a name is an installed package that happens to
- * share the name (segment's `analytics`), not a reach into the sibling. A module named from a
- * common root (`netra_backend.app.db` from the repo root) is a real cross-service import.
- */
-function throughOwnRoot(module: string, target: string, roots: string[]): boolean {
-  if (module.startsWith('.')) return false;
-  const stem = target.replace(/(?:\/__init__)?\.pyi?$/, '');
-  const modulePath = module.split('.').join('/');
-  let root: string;
-  if (stem === modulePath) root = '';
-  else if (stem.endsWith(`/${modulePath}`)) root = stem.slice(0, -modulePath.length - 1);
-  else return false;
-  return roots.some((r) => r !== '' && !/[*?[\]{}]/.test(r) && (root === r || root.startsWith(`${r}/`)));
+  return direct;
 }
 
 /** The service a path belongs to by the services' roots (longest root wins), as discovery assigns it. */
