@@ -12,14 +12,6 @@ function selectorNames(options: Record<string, unknown>): string[] {
   return DEFAULT_SELECTORS;
 }
 
-function matches(name: string, pattern: string): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(name);
-}
-
 export default defineRule({
   meta: {
     id: 'secret-provided-not-read',
@@ -37,51 +29,49 @@ export default defineRule({
   },
   check(model, ctx) {
     const selectors = selectorNames(ctx.options);
-    const byService = new Map(model.deployment.services.map((s) => [s.service, s]));
-    const seen = new Set<string>();
-    for (const p of model.provisions) {
-      if (p.name === '*' || p.service === null || p.environment === 'example') continue;
-      const svc = byService.get(p.service);
-      if (!svc || svc.readNames.includes(p.name) || svc.readPatterns.some((pattern) => matches(p.name, pattern))) continue;
-      const once = `${p.service}|${p.file}:${p.loc.line}:${p.loc.column}`;
-      if (seen.has(once)) continue;
-      const environment = p.environment ?? 'default';
-      const family = model.deployment.familyOfName[p.name];
-      if (family) {
-        seen.add(once);
-        const reads = [...new Set(svc.secretReads.filter((u) => u.family === family).flatMap((u) => [...u.names, ...u.patterns]))];
-        ctx.report({
-          messageId: 'unread',
-          data: { service: p.service, environment, name: p.name, family, reads: reads.length > 0 ? reads.join(', ') : `no ${family} secret` },
-          file: p.file,
-          loc: p.loc,
-          key: [p.service, environment, p.name],
-          service: p.service,
-          precision: reads.length > 0 ? 'high' : 'medium',
-        });
-        continue;
+    for (const svc of model.deployment.services) {
+      const seen = new Set<string>();
+      const dynamic = svc.secretReads.find((u) => u.patterns.length > 0) ?? null;
+      for (const target of svc.targets) {
+        const environment = target.environment;
+        for (const p of target.provisions) {
+          const site = `${p.file}:${p.loc.line}:${p.loc.column}`;
+          if (p.read || seen.has(site)) continue;
+          if (p.family) {
+            seen.add(site);
+            const family = p.family;
+            const reads = [...new Set(svc.secretReads.filter((u) => u.family === family).flatMap((u) => [...u.names, ...u.patterns]))];
+            ctx.report({
+              messageId: 'unread',
+              data: { service: svc.service, environment, name: p.name, family, reads: reads.length > 0 ? reads.join(', ') : `no ${family} secret` },
+              file: p.file,
+              loc: p.loc,
+              key: [svc.service, environment, p.name],
+              service: svc.service,
+              precision: reads.length > 0 ? 'high' : 'medium',
+            });
+          } else if (dynamic && selectors.includes(p.name)) {
+            seen.add(site);
+            const reads = selectors.filter((name) => svc.readNames.includes(name));
+            ctx.report({
+              messageId: 'selector',
+              data: {
+                service: svc.service,
+                environment,
+                name: p.name,
+                family: dynamic.family,
+                pattern: dynamic.patterns.join(', '),
+                reads: reads.length > 0 ? reads.join(', ') : 'no environment selector',
+              },
+              file: p.file,
+              loc: p.loc,
+              related: [{ file: dynamic.file, loc: dynamic.loc, message: 'the secret name depends on the environment here' }],
+              key: [svc.service, environment, p.name, 'selector'],
+              service: svc.service,
+            });
+          }
+        }
       }
-      if (!selectors.includes(p.name)) continue;
-      const dynamic = svc.secretReads.find((u) => u.patterns.length > 0);
-      if (!dynamic) continue;
-      seen.add(once);
-      const reads = selectors.filter((s) => svc.readNames.includes(s));
-      ctx.report({
-        messageId: 'selector',
-        data: {
-          service: p.service,
-          environment,
-          name: p.name,
-          family: dynamic.family,
-          pattern: dynamic.patterns.join(', '),
-          reads: reads.length > 0 ? reads.join(', ') : 'no environment selector',
-        },
-        file: p.file,
-        loc: p.loc,
-        related: [{ file: dynamic.file, loc: dynamic.loc, message: 'the secret name depends on the environment here' }],
-        key: [p.service, environment, p.name, 'selector'],
-        service: p.service,
-      });
     }
   },
 });

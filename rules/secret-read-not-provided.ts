@@ -2,14 +2,6 @@
 import { defineRule } from '../src/rule-api.js';
 import type { RelatedLocation } from '../src/result.js';
 
-function matches(name: string, pattern: string): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(name);
-}
-
 export default defineRule({
   meta: {
     id: 'secret-read-not-provided',
@@ -30,12 +22,11 @@ export default defineRule({
     const canonicalOf = new Map(model.families.map((f) => [f.id, f.canonical]));
     const nameOnly = ctx.options.nameOnly === true;
     for (const svc of model.deployment.services) {
-      for (const unit of svc.secretReads) {
+      for (const [index, unit] of svc.secretReads.entries()) {
         if (unit.names.length === 0 || (unit.familyBy === 'name' && !nameOnly)) continue;
         const chain = [...unit.names, ...unit.patterns];
         for (const target of svc.targets) {
-          const provided = unit.names.some((n) => target.names.includes(n)) || unit.patterns.some((p) => target.names.some((n) => matches(n, p)));
-          if (provided) continue;
+          if (!target.uncovered.includes(index)) continue;
           const instead = [...new Set(target.provisions.filter((p) => p.family === unit.family).map((p) => p.name))].sort();
           const canonical = canonicalOf.get(unit.family) ?? null;
           const winner = unit.literalFallbackLength !== null ? `the literal fallback («redacted, ${unit.literalFallbackLength} chars») would win` : 'no name would win and the secret is unset';

@@ -1,7 +1,7 @@
 // Provision attribution (service hints, env-file links, environments), the deployment index and the provision matrix.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig, parseConfig } from '../src/config/load.js';
 import { emptyFacts, type FileFacts, type Loc, type Provision } from '../src/model/facts.js';
 import { provisionMatrix } from '../src/model/deployment.js';
 import { buildProvisions, normalizeEnvironmentName, serviceForHint } from '../src/model/provision.js';
@@ -186,6 +186,20 @@ describe('provision matrix of the fixture monorepos', () => {
       ['libs/shared/src/auth-config.ts', 4, 'JWT_SECRET_KEY', 10, 'apps/api/src/auth/jwt.strategy.ts:13'],
     ]);
     expect(model.deployment.familyOfName).toEqual({ JWT_SECRET: 'jwt', JWT_SIGNING_KEY: 'jwt', WS_JWT_SECRET: 'jwt' });
+    expect(api?.targets.map((t) => [t.environment, t.uncovered, t.provisions.map((p) => `${p.name}:${p.read ? 'read' : 'unread'}`)])).toEqual([
+      ['default', [1], ['JWT_SECRET:read', 'DATABASE_URL:unread']],
+    ]);
+  });
+
+  it('the selector names are a rule option', async () => {
+    const dir = join(import.meta.dirname, '..', 'fixtures', 'rules', 'secret-provided-not-read', 'bad-py-selector');
+    const findings = async (options: Record<string, unknown> | null) => {
+      const config = parseConfig(options ? { rules: { 'secret-provided-not-read': { options } } } : {}, 'test');
+      const { result } = await scan({ root: dir, config, jobs: 1 });
+      return result.findings.filter((f) => f.ruleId === 'secret-provided-not-read').map((f) => `${f.file}:${f.loc.line} ${f.messageId} ${f.data.name}`);
+    };
+    expect(await findings(null)).toEqual(['.github/workflows/deploy-production.yml:15 selector APP_ENV']);
+    expect(await findings({ environmentVariables: ['ENVIRONMENT', 'STAGE'] })).toEqual([]);
   });
 
   it('the matrix carries names, spans and states only, never a value', async () => {

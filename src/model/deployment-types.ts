@@ -12,6 +12,8 @@ export interface TargetProvision {
   source: string;
   /** Secret family of the name (by the family's names, dynamic patterns or name patterns), if any. */
   family: string | null;
+  /** Whether the service's code reads the name (literally, or through a dynamic name pattern). */
+  read: boolean;
 }
 
 /** A service in one environment with at least one provision source. */
@@ -22,6 +24,8 @@ export interface DeployTarget {
   /** Every name provided here, including image-level (Dockerfile) ones, sorted and unique. */
   names: string[];
   provisions: TargetProvision[];
+  /** Indexes into the service's `secretReads` of the reads none of whose names (or patterns) is provided here. */
+  uncovered: number[];
 }
 
 /** A secret read as the code tries it: one fallback chain or one lone read. */

@@ -29,6 +29,11 @@ export function matchesNamePattern(name: string, pattern: string): boolean {
   return new RegExp(`^${source}$`).test(name);
 }
 
+// Whether a deploy target providing `names` satisfies a read: one of its names, or a name its pattern matches.
+function covered(unit: SecretReadUnit, names: string[]): boolean {
+  return unit.names.some((n) => names.includes(n)) || unit.patterns.some((p) => names.some((n) => matchesNamePattern(n, p)));
+}
+
 function familyMatcher(families: ModelFamily[], configured: [string, ResolvedFamily][]): (name: string) => string | null {
   const globs = configured.map(([id, f]) => ({ id, match: f.namePatterns.length > 0 ? picomatch(f.namePatterns, { nocase: true, dot: true }) : () => false }));
   return (name) => {
@@ -119,6 +124,8 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
       }
     }
 
+    const secretReads = [...units.values()].sort((a, b) => a.file.localeCompare(b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+    const patterns = [...readPatterns];
     const own = provisions.filter((p) => p.service === service.name && p.environment !== TEMPLATE_ENVIRONMENT);
     const imageLevel = own.filter((p) => p.source === 'dockerfile' && p.name !== '*');
     const byEnvironment = new Map<string, ModelProvision[]>();
@@ -130,27 +137,20 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
     const targets: DeployTarget[] = [];
     for (const [environment, list] of [...byEnvironment].sort((a, b) => a[0].localeCompare(b[0]))) {
       const all = [...list, ...imageLevel].filter((p) => p.name !== '*');
+      const names = [...new Set(all.map((p) => p.name))].sort();
       const targetProvisions: TargetProvision[] = all.map((p) => ({
         name: p.name,
         file: p.file,
         loc: p.loc,
         source: p.source,
         family: familyOfName[p.name] ?? null,
+        read: readNames.has(p.name) || patterns.some((pattern) => matchesNamePattern(p.name, pattern)),
       }));
-      targets.push({
-        environment,
-        files: [...new Set(list.map((p) => p.file))].sort(),
-        names: [...new Set(all.map((p) => p.name))].sort(),
-        provisions: targetProvisions,
-      });
+      const uncovered: number[] = [];
+      for (const [index, unit] of secretReads.entries()) if (!covered(unit, names)) uncovered.push(index);
+      targets.push({ environment, files: [...new Set(list.map((p) => p.file))].sort(), names, provisions: targetProvisions, uncovered });
     }
-    services.push({
-      service: service.name,
-      targets,
-      readNames: [...readNames].sort(),
-      readPatterns: [...readPatterns].sort(),
-      secretReads: [...units.values()].sort((a, b) => a.file.localeCompare(b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column),
-    });
+    services.push({ service: service.name, targets, readNames: [...readNames].sort(), readPatterns: patterns.sort(), secretReads });
   }
   return { services, familyOfName };
 }
@@ -171,10 +171,6 @@ export interface MatrixRow {
   state: MatrixState;
   provided: { file: string; loc: Loc; source: string }[];
   read: { file: string; loc: Loc }[];
-}
-
-function covered(unit: SecretReadUnit, names: string[]): boolean {
-  return unit.names.some((n) => names.includes(n)) || unit.patterns.some((p) => names.some((n) => matchesNamePattern(n, p)));
 }
 
 /**
@@ -211,7 +207,7 @@ export function provisionMatrix(model: Model): MatrixRow[] {
         if (!key.startsWith(`${svc.service}\u0000${target.environment}\u0000`)) continue;
         const read = r.read.length > 0 || svc.readNames.includes(r.name);
         if (r.provided.length > 0) r.state = read ? 'both' : 'provided';
-        else r.state = svc.secretReads.some((u) => u.names.includes(r.name) && covered(u, target.names)) ? 'read' : 'missing';
+        else r.state = svc.secretReads.some((u, i) => u.names.includes(r.name) && !target.uncovered.includes(i)) ? 'read' : 'missing';
       }
     }
   }

@@ -1,27 +1,7 @@
 // Attributes deployment provisions to services and environments, and expands env-file links into the names they provide.
+import { normalizeEnvironment } from '../extract/deploy/environment.js';
 import type { FileFacts, Provision } from './facts.js';
 import type { ModelFile, ModelProvision, Service } from './types.js';
-
-const ENVIRONMENT_ALIASES: Record<string, string> = {
-  production: 'production',
-  prod: 'production',
-  prd: 'production',
-  live: 'production',
-  staging: 'staging',
-  stage: 'staging',
-  stg: 'staging',
-  development: 'development',
-  develop: 'development',
-  dev: 'development',
-  test: 'test',
-  testing: 'test',
-  ci: 'test',
-  qa: 'qa',
-  uat: 'uat',
-  preview: 'preview',
-  sandbox: 'sandbox',
-  local: 'local',
-};
 
 /** Dotenv templates (`.env.example`, `.env.sample`, …): documentation, not a deployment. */
 const TEMPLATE_FILE = /(^|\/)\.env\.(example|sample|template|dist|defaults)$|(^|\/)[^/]*\.env\.(example|sample|template)$/i;
@@ -37,14 +17,14 @@ export function normalizeEnvironmentName(environment: string | null): string | n
   if (environment === null) return null;
   const word = environment.trim().toLowerCase();
   if (word.length === 0) return null;
-  return ENVIRONMENT_ALIASES[word] ?? word;
+  return normalizeEnvironment(word) ?? word;
 }
 
 function tokens(text: string): string[] {
   return text
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-    .filter((t) => t.length > 0 && !(t in ENVIRONMENT_ALIASES));
+    .filter((t) => t.length > 0 && normalizeEnvironment(t) === null);
 }
 
 function core(list: string[]): string[] {
