@@ -43,6 +43,8 @@ export const ConfigSchema = z.strictObject({
       typescript: z.array(z.string().min(1)).default([]),
     })
     .default({ python: [], typescript: [] }),
+  /** Extra Python source roots (folders that hold top-level packages), e.g. `["services/api/src"]`. */
+  pythonRoots: z.array(z.string().min(1)).default([]),
   /** Service boundary policy: by default a service may import itself and shared libraries only. */
   boundaries: z
     .strictObject({
