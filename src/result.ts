@@ -155,6 +155,44 @@ export interface MigrationPlan {
   edits: PlanEdit[];
 }
 
+/** A finding as the progress delta lists it (matched across results by rule id + semantic key). */
+export interface DeltaFinding {
+  ruleId: string;
+  key: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  loc: Loc;
+}
+
+/** Names of one secret family added and removed between two results. */
+export interface FamilyDelta {
+  family: string;
+  /** Env names and dynamic patterns read now but not before, sorted. */
+  added: string[];
+  /** Env names and dynamic patterns read before but not now, sorted. */
+  removed: string[];
+  canonical: { before: string | null; after: string | null };
+}
+
+/** Progress since a previous result (`scan --compare previous.json`): the measure of a refactor. */
+export interface ResultDelta {
+  /** The previous result as named on the command line. */
+  since: string;
+  /** The jwtfrag version that wrote the previous result. */
+  previousVersion: string;
+  /** Every family of either result, sorted by id. */
+  families: FamilyDelta[];
+  /** Findings not silenced inline: totals, and those that appeared or disappeared (by rule id + key, like the baseline). */
+  findings: { before: number; after: number; new: DeltaFinding[]; fixed: DeltaFinding[] };
+  /** Signer × verifier agreement before → after; null unless both results have a matrix. */
+  matrix: { before: { agree: number; pairs: number }; after: { agree: number; pairs: number } } | null;
+}
+
+/**
+ * The JSON result (schemaVersion 1). Every field is mirrored in `src/result-schema.ts` (a compile-time
+ * check fails when they drift) and documented in `docs/result.md`; new fields are optional.
+ */
 export interface RunResult {
   schemaVersion: 1;
   tool: { name: 'jwtfrag'; version: string };
@@ -186,5 +224,7 @@ export interface RunResult {
   plan?: MigrationPlan;
   /** Cross-service import edges (report graph). */
   serviceImports?: ServiceImportEdge[];
+  /** Progress since a previous result (`scan --compare`). */
+  delta?: ResultDelta;
   timestamp?: string;
 }

@@ -7,6 +7,7 @@ import { VERSION } from '../version.js';
 import { explainCommand, rulesCommand } from './catalog.js';
 import { initCommand } from './init.js';
 import { reportCommand } from './report.js';
+import { ResultFileError } from './result-file.js';
 import { scanCommand, type ScanFlags } from './scan.js';
 import { UsageError } from './usage.js';
 
@@ -36,6 +37,7 @@ function program(): Command {
     .option('--baseline <file>', 'known findings: matching ones are reported as known and do not fail the run')
     .option('--write-baseline <file>', 'record the current findings as the baseline')
     .option('--prune-baseline', 'rewrite --baseline without the entries that no longer match')
+    .option('--compare <previous.json>', 'add the progress since a previous --format json result (names, findings, matrix agreement)')
     .option('--jobs <n>', 'worker threads (default: available cores)')
     .option('--include-tests', 'analyse test code too (excluded by default)')
     .option('--timestamp', 'add a timestamp to the result')
@@ -77,7 +79,8 @@ function program(): Command {
     .requiredOption('--from <file>', 'a result written by --format json')
     .option('-f, --format <name>', 'output format', 'text')
     .option('-o, --output <file>', 'write to this file instead of stdout')
-    .action((flags: { from: string; format: string; output?: string }) => {
+    .option('--compare <previous.json>', 'add the progress since a previous result')
+    .action((flags: { from: string; format: string; output?: string; compare?: string }) => {
       process.exitCode = reportCommand(flags);
     });
   return cmd;
@@ -93,7 +96,9 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ResultFileError) {
+      for (const line of error.lines) process.stderr.write(`jwtfrag: ${line}\n`);
+    } else if (error instanceof ConfigError) {
       for (const line of error.lines) process.stderr.write(`jwtfrag: config error: ${line}\n`);
     } else if (error instanceof UsageError || error instanceof UnknownRuleError) {
       process.stderr.write(`jwtfrag: ${error.message}\n`);

@@ -3,12 +3,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { checkRoot } from '../discover/index.js';
+import { compareResults } from '../report/compare.js';
 import { FORMATS, formatNames, type RenderContext } from '../report/index.js';
 import { SEVERITY_RANK, type RunResult, type Severity } from '../result.js';
 import { countByRule, scan } from '../run.js';
 import { applyBaseline, createBaseline, parseBaseline, pruneBaseline, serializeBaseline, type Baseline } from '../baseline.js';
 import { HOMEPAGE } from '../version.js';
 import { ruleInfos } from './catalog.js';
+import { loadResult } from './result-file.js';
 import { UsageError } from './usage.js';
 
 export interface ScanFlags {
@@ -22,6 +24,8 @@ export interface ScanFlags {
   baseline?: string;
   writeBaseline?: string;
   pruneBaseline?: boolean;
+  /** A previous JSON result: adds the progress since it (`result.delta`). */
+  compare?: string;
   failOn: 'error' | 'warning' | 'note' | 'none';
   jobs?: string;
   includeTests?: boolean;
@@ -84,6 +88,7 @@ export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<nu
   if (showProgress) process.stderr.write('jwtfrag: scanning…\r');
   if (flags.pruneBaseline && !flags.baseline) throw new UsageError('--prune-baseline needs --baseline <file>');
   const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
+  const previous = flags.compare ? loadResult(flags.compare) : undefined;
   const { result } = await scan({ root, config, includeTests: flags.includeTests, jobs, timestamp: flags.timestamp, baseline });
   if (flags.writeBaseline) {
     const written = createBaseline(result.findings);
@@ -98,6 +103,7 @@ export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<nu
     writeOutput(flags.baseline, serializeBaseline(pruned));
     process.stderr.write(`jwtfrag: pruned ${baseline.entries.length - pruned.entries.length} stale entries from ${flags.baseline}\n`);
   }
+  if (previous && flags.compare) result.delta = compareResults(previous, result, { since: flags.compare });
   if (showProgress) process.stderr.write('\x1b[2K');
 
   const context: RenderContext = {

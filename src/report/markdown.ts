@@ -1,6 +1,7 @@
 // Markdown fragmentation report: headline, cross-validation matrix, graph, inventory, counts, migration plan, findings.
 import type { Loc } from '../model/facts.js';
 import type { CrossValidationMatrix, InventoryEntry, MatrixComponent, MatrixVerdict, PlanStep, RunResult } from '../result.js';
+import { deltaMarkdown } from './compare.js';
 import { renderMermaid } from './graph.js';
 
 /** Lists longer than this are collapsed under `<details>`. */
@@ -208,6 +209,7 @@ function findingsSection(result: RunResult, out: string[]): void {
 export function renderMarkdown(result: RunResult): string {
   const out: string[] = [`# jwtfrag fragmentation report`, ''];
   summary(result, out);
+  if (result.delta) out.push(...deltaMarkdown(result.delta));
   matrixSection(result, out);
   out.push('## Service graph', '', '```mermaid', renderMermaid(result), '```', '');
   countsSection(result, out);

@@ -1,6 +1,7 @@
 // Terminal report: inventory, findings grouped by file with a caret under the span, notifications, summary.
 import { styleText } from 'node:util';
 import type { Finding, RunResult, Severity } from '../result.js';
+import { deltaTextLines } from './compare.js';
 
 export interface TextOptions {
   color: boolean;
@@ -108,6 +109,8 @@ export function renderText(result: RunResult, options: TextOptions): string {
     out.push(paint('bold', 'Baseline entries that no longer match (fixed? run with --prune-baseline)'));
     for (const e of result.baseline.stale) out.push(`  ${e.ruleId} ×${e.count}: ${e.message}`);
   }
+
+  if (result.delta) out.push('', ...deltaTextLines(result.delta).map((line, i) => (i === 0 ? paint('bold', line) : line)));
 
   const bySeverity = { error: 0, warning: 0, note: 0 };
   for (const f of active) bySeverity[f.severity]++;
