@@ -1,5 +1,5 @@
 // Findings and the run result: the versioned, JSON-serialisable hand-over from the pipeline to every reporter.
-import type { Language, Loc, Notification } from './model/facts.js';
+import type { Language, Loc, Notification, TokenSource } from './model/facts.js';
 import type { Service } from './model/types.js';
 
 export type Severity = 'error' | 'warning' | 'note';
@@ -189,6 +189,21 @@ export interface ResultDelta {
   matrix: { before: { agree: number; pairs: number }; after: { agree: number; pairs: number } } | null;
 }
 
+/** One row of the WebSocket endpoints table: where, how the token arrives, how it is checked, the verdict. */
+export interface WsEndpointRow {
+  service: string | null;
+  file: string;
+  loc: Loc;
+  framework: string;
+  /** The full path (router prefixes included) or namespace; null when not statically known. */
+  path: string | null;
+  handler: string | null;
+  tokenSources: TokenSource[];
+  verification: 'none' | 'verified' | 'unverified' | 'delegated' | 'unknown';
+  verifiedAt: { file: string; loc: Loc }[];
+  verdict: 'ok' | 'no-auth' | 'unverified' | 'token-in-query' | 'unknown';
+}
+
 /**
  * The JSON result (schemaVersion 1). Every field is mirrored in `src/result-schema.ts` (a compile-time
  * check fails when they drift) and documented in `docs/result.md`; new fields are optional.
@@ -224,6 +239,8 @@ export interface RunResult {
   plan?: MigrationPlan;
   /** Cross-service import edges (report graph). */
   serviceImports?: ServiceImportEdge[];
+  /** WebSocket endpoints with token source, verification and verdict (report section). */
+  wsEndpoints?: WsEndpointRow[];
   /** Progress since a previous result (`scan --compare`). */
   delta?: ResultDelta;
   timestamp?: string;

@@ -14,6 +14,7 @@ import { buildInventory, summariseJwtOps } from './model/inventory.js';
 import { buildMatrix, serviceImportEdges } from './model/matrix.js';
 import { buildPlan } from './model/plan.js';
 import { createResolver } from './model/resolve.js';
+import { wsEndpointRows } from './model/websocket.js';
 import type { Model } from './model/types.js';
 import type { Finding, RunResult } from './result.js';
 import type { Rule } from './rule-api.js';
@@ -111,6 +112,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     plan: buildPlan({ model, findings, readFile: (path) => readText(root, path) }),
     serviceImports: serviceImportEdges(model, findings),
   };
+  if (model.wsEndpoints.length > 0) result.wsEndpoints = wsEndpointRows(model.wsEndpoints);
   if (baselined) {
     result.baseline = {
       known: baselined.known,

@@ -6,6 +6,7 @@ import { buildDeployment } from './deployment.js';
 import { buildImportEdges } from './imports.js';
 import { buildProvisions } from './provision.js';
 import type { ModuleResolver } from './resolve.js';
+import { buildWsEndpoints } from './websocket.js';
 import type {
   Model,
   ModelEnvRead,
@@ -269,6 +270,7 @@ export function buildModel(input: ModelInput): Model {
     imports: buildImportEdges(facts, fileInfo, input.resolver, input.services, input.boundaries),
     boundaries: input.boundaries ?? { allow: [], forbid: [] },
     provisions: buildProvisions(facts, input.files, input.services),
+    wsEndpoints: buildWsEndpoints({ facts, files: fileInfo, resolver: input.resolver, jwtOps }),
     deployment: buildDeployment({ facts, files: input.files, services: input.services, envReads, fallbackGroups, jwtOps, families, familyPatterns: input.families }),
   };
 }

@@ -145,16 +145,89 @@ export interface SuppressionComment {
 
 export type TokenSource = 'header' | 'subprotocol' | 'query' | 'cookie' | 'first-message' | 'path' | 'auth-payload' | 'unknown';
 
-/** A WebSocket endpoint (filled in by the WebSocket work; the shape is shared). */
+/** A call on a WebSocket connection path: `name` as called (`authenticate`, `auth.verify_token`); `module` the import it comes from. */
+export interface WsCall {
+  name: string;
+  /** The module specifier the callee (or its object) is imported from, as written; null for same-file names. */
+  module: string | null;
+  loc: Loc;
+}
+
+/** A DB session, connection or transaction that lives as long as a socket. */
+export interface WsDbSession {
+  /** The dependency or opener as written (`get_db`, `SessionLocal`, `dataSource.createQueryRunner`). */
+  name: string;
+  /** `dependency`: injected into the handler (FastAPI `Depends(get_db)`); `around-loop`: opened before the receive loop. */
+  kind: 'dependency' | 'around-loop';
+  loc: Loc;
+}
+
+/** Module- or class-level mutable state written per connection or per message. */
+export interface WsSharedState {
+  /** The shared target as written (`connections`, `ConnectionManager.active`, `axios.defaults.headers`). */
+  name: string;
+  /** How it is written: `append`, `assign`, `item-assign`, `add`, `set`, `push`, … */
+  how: string;
+  /** The write is keyed by the connection (its id, sid, socket or user) and removed on disconnect. */
+  cleaned: boolean;
+  loc: Loc;
+}
+
+/** A user id taken from what the client sent instead of the verified token. */
+export interface WsClientIdentity {
+  source: 'message' | 'path' | 'query';
+  /** The field or parameter name (`user_id`, `userId`). */
+  name: string;
+  loc: Loc;
+}
+
+/** A WebSocket endpoint (DESIGN §4) with what lies on its connection path in this file. */
 export interface WsEndpoint {
+  /** `fastapi`, `starlette`, `nestjs`, `socket.io`, `ws`, `django-channels`, `python-socketio`, `websockets`, `uwebsockets`. */
   framework: string;
+  /** The route path or namespace as registered here (router prefixes are added by the model). */
   path: string | null;
+  /** The router object the route is registered on (`router`, `app`), for `include_router(prefix=…)` joins. */
+  router?: string | null;
   handler: string | null;
+  /** Span of the registration (the path literal, or the decorator / gateway name). */
   loc: Loc;
   tokenSources: { source: TokenSource; loc: Loc }[];
   /** Functions called on the connection path (for following verification across files). */
-  calls: { name: string; module: string | null; loc: Loc }[];
+  calls: WsCall[];
+  /** Spans of the code on the connection path in this file (handler, middleware, guard bodies). */
+  spans?: Loc[];
+  /** Calls that hand the credential to another service to check (an auth-service client, an HTTP introspection call). */
+  delegations?: Loc[];
+  dbSessions?: WsDbSession[];
+  /** Dependencies injected into the handler (FastAPI `Depends(get_db)`): rules judge them by name. */
+  dependencies?: WsCall[];
+  sharedState?: WsSharedState[];
+  clientIdentity?: WsClientIdentity[];
   details: Record<string, unknown>;
+}
+
+/** A named function or method and what it does that matters for WebSocket auth (followed from endpoints). */
+export interface FunctionFact {
+  /** Qualified name (`authenticate_websocket`, `WsAuth.verify`). */
+  name: string;
+  /** Span of the whole definition. */
+  loc: Loc;
+  calls: WsCall[];
+  tokenSources: { source: TokenSource; loc: Loc }[];
+  delegations: Loc[];
+}
+
+/** `app.include_router(router, prefix="/api")`: a router mounted under a prefix. */
+export interface RouterMount {
+  /** The mounted router as written: `router`, `websocket.router`. */
+  router: string;
+  /** Where the router's first name is imported from (specifier as written), null when defined in this file. */
+  module: string | null;
+  /** The imported name (`router`, or a module name such as `websocket`). */
+  imported: string | null;
+  prefix: string;
+  loc: Loc;
 }
 
 export type ProvisionValueState = 'empty' | 'placeholder' | 'set' | 'reference';
@@ -193,6 +266,10 @@ export interface FileFacts {
   imports: ImportFact[];
   exports: ExportedValue[];
   wsEndpoints: WsEndpoint[];
+  /** Named functions with their calls, token reads and delegations (for following WebSocket auth into helpers). */
+  functions?: FunctionFact[];
+  /** Routers mounted under a prefix in this file. */
+  routerMounts?: RouterMount[];
   provisions: Provision[];
   suppressions: SuppressionComment[];
   /** Spans of string literals that hold secret material; snippets redact them. */

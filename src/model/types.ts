@@ -1,6 +1,6 @@
 // The cross-file model that rules query: services, resolved secret reads, JWT operations and families.
 import type { DeploymentIndex } from './deployment-types.js';
-import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Language, Loc, Provision } from './facts.js';
+import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Language, Loc, Provision, TokenSource, WsEndpoint } from './facts.js';
 
 export type ServiceKind = 'service' | 'shared';
 
@@ -128,6 +128,41 @@ export interface ModelProvision extends Provision {
   service: string | null;
 }
 
+/** How a WebSocket endpoint's credential is checked: a verify reached on its path, an auth service, only an unverified decode, nothing, or a call that could not be followed. */
+export type WsVerification = 'none' | 'verified' | 'unverified' | 'delegated' | 'unknown';
+
+/** The table verdict: the most important problem of an endpoint, or `ok`. */
+export type WsVerdict = 'ok' | 'no-auth' | 'unverified' | 'token-in-query' | 'unknown';
+
+/** Where a credential is read on a connection path. */
+export interface WsSourceSite {
+  source: TokenSource;
+  file: string;
+  loc: Loc;
+}
+
+/** A WebSocket endpoint joined across files (`src/model/websocket.ts`). */
+export interface ModelWsEndpoint extends WsEndpoint {
+  file: string;
+  service: string | null;
+  /** The path with router prefixes (`include_router(prefix=…)`) where statically known. */
+  fullPath: string | null;
+  verification: WsVerification;
+  /** Verifying JWT operations reached from the handler, its middleware or guards (across files). */
+  verifyOps: ModelJwtOp[];
+  /** Unverified decodes whose claims are used, reached on the path. */
+  decodeOps: ModelJwtOp[];
+  /** Calls that delegate the check to another service. */
+  delegatedAt: Site[];
+  /** Token sources on the whole path (the endpoint and every function it reaches). */
+  credentialSources: WsSourceSite[];
+  /** Spans of the code on the connection path (endpoint spans and reached functions). */
+  reached: Site[];
+  /** Auth-looking calls into repository code that could not be followed. */
+  unresolvedAuthCalls: string[];
+  verdict: WsVerdict;
+}
+
 export interface Model {
   services: Service[];
   files: ModelFile[];
@@ -144,4 +179,6 @@ export interface Model {
   provisions: ModelProvision[];
   /** Per service: the environments it is deployed to, what each provides, and the secret reads of its code. */
   deployment: DeploymentIndex;
+  /** WebSocket endpoints with their auth path and verdict. */
+  wsEndpoints: ModelWsEndpoint[];
 }

@@ -72,6 +72,18 @@ export function renderText(result: RunResult, options: TextOptions): string {
     }
   }
 
+  if (!options.quiet && result.wsEndpoints && result.wsEndpoints.length > 0) {
+    out.push('');
+    out.push(paint('bold', 'WebSocket endpoints'));
+    for (const row of result.wsEndpoints) {
+      const verdict = row.verdict === 'ok' ? paint('green', row.verdict) : paint(row.verdict === 'unknown' ? 'yellow' : 'red', row.verdict);
+      const sources = row.tokenSources.length ? row.tokenSources.join('+') : 'no token';
+      out.push(
+        `  ${paint('bold', row.path ?? '(path unknown)')}  ${row.framework}  [${row.service ?? 'no service'}]  token: ${sources}  verification: ${row.verification}  ${verdict}  ${paint('dim', `${row.file}:${row.loc.line}`)}`,
+      );
+    }
+  }
+
   const active = result.findings.filter((f) => !f.suppression);
   const known = result.findings.filter((f) => f.suppression?.kind === 'baseline').length;
   const suppressed = result.findings.length - active.length - known;

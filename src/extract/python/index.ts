@@ -9,6 +9,7 @@ import { assignmentSites, buildJwtOps, jwtCallSite, otherSites, type JwtSite } f
 import { parsePython } from './parser.js';
 import { collectScopes, moduleScope, textOf, type FileState, type Scope } from './scopes.js';
 import { LineMap, type PyNode } from './tree.js';
+import { collectWebSockets } from './ws.js';
 
 /** Pass 2: env reads, fallback groups, pydantic fields and JWT sites, in source order. */
 function walk(state: FileState, sites: JwtSite[]): void {
@@ -102,6 +103,7 @@ export async function extractPython(path: string, text: string, options: Extract
   walk(state, sites);
   buildJwtOps(state, sites);
   collectExports(state);
+  collectWebSockets(state);
   collectSuppressions(state, parsed.comments);
   facts.secretLiterals.sort((a, b) => a.line - b.line || a.column - b.column);
   return facts;

@@ -10,6 +10,7 @@ import { collectExports } from './exports.js';
 import { collectModuleImports, visitImportCall } from './imports.js';
 import { usesJwtLibrary, verifiedSameToken, visitJwt } from './jwt.js';
 import { traceValue } from './trace.js';
+import { collectWebSockets } from './ws.js';
 
 const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
   ts: ts.ScriptKind.TS,
@@ -152,6 +153,7 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
   finishEnv(ctx);
   resolveOps(ctx);
   collectExports(ctx);
+  collectWebSockets(ctx);
   if (text.includes('jwtfrag-ignore')) collectSuppressions(ctx);
   facts.imports.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
   facts.secretLiterals.sort((a, b) => a.line - b.line || a.column - b.column);

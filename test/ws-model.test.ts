@@ -1,0 +1,32 @@
+// The WebSocket model: endpoints of both fixture monorepos joined across files, with full paths, verification and verdicts.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { scan } from '../src/run.js';
+
+const ROOT = join(import.meta.dirname, '..', 'fixtures', 'monorepos');
+
+async function rows(name: string): Promise<string[]> {
+  const dir = join(ROOT, name);
+  const { result } = await scan({ root: dir, config: loadConfig(dir).config, jobs: 1 });
+  return (result.wsEndpoints ?? []).map(
+    (r) =>
+      `${r.service} ${r.path} ${r.framework} ${r.file}:${r.loc.line} token=${r.tokenSources.join('+')} ${r.verification}` +
+      `${r.verifiedAt.map((v) => `@${v.file}:${v.loc.line}`).join('')} → ${r.verdict}`,
+  );
+}
+
+describe('WebSocket endpoints of the fixture monorepos', () => {
+  it('fastapi-platform: /ws verified from a query token, /ws/v2 only decoded unverified', async () => {
+    expect(await rows('fastapi-platform')).toEqual([
+      'netra_backend /ws fastapi netra_backend/app/routes/websocket.py:16 token=query verified@netra_backend/app/routes/websocket.py:21 → token-in-query',
+      'netra_backend /ws/v2 fastapi netra_backend/app/routes/websocket.py:49 token=first-message unverified → unverified',
+    ]);
+  });
+
+  it('nest-microservices: the gateway is verified through its guard in another file', async () => {
+    expect(await rows('nest-microservices')).toEqual([
+      'ws-gateway /events nestjs apps/ws-gateway/src/events/events.gateway.ts:14 token=auth-payload+header verified@apps/ws-gateway/src/auth/ws-jwt.guard.ts:18 → ok',
+    ]);
+  });
+});
