@@ -108,6 +108,18 @@ describe('result schema', () => {
     expect(validateResult({ services: {} }).ok).toBe(false);
   });
 
+  it('docs/result.md documents every top-level field and every delta field', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'result.md'), 'utf8');
+    const fields = Object.keys(RunResultSchema.shape);
+    expect(fields).toEqual(expect.arrayContaining(['schemaVersion', 'findings', 'matrix', 'plan', 'delta']));
+    const topTable = doc.slice(doc.indexOf('## Top-level fields'), doc.indexOf('### '));
+    expect(fields.filter((f) => !topTable.includes(`| \`${f}\` |`))).toEqual([]);
+    expect(doc).toContain('## Versioning policy');
+    const deltaSection = doc.slice(doc.indexOf('### `delta`'));
+    const delta = RunResultSchema.shape.delta.unwrap().shape;
+    expect(Object.keys(delta).filter((f) => !deltaSection.includes(`| \`${f}\` |`) && !deltaSection.includes(`| \`${f}[]\` |`))).toEqual([]);
+  });
+
   it('accepts an unknown extra field (a newer optional section) and keeps it in the loaded value', () => {
     const value = { ...saved(fastapi()), futureSection: { x: 1 } };
     const validated = validateResult(value);
