@@ -1,6 +1,6 @@
 // The zod schema of the JSON result (`RunResult`): validates saved results; schema/result.schema.json is generated from it.
 import { z } from 'zod';
-import type { Language, Notification } from './model/facts.js';
+import type { Language, Notification, TokenSource } from './model/facts.js';
 import type { Service } from './model/types.js';
 import type {
   CrossValidationMatrix,
@@ -12,6 +12,7 @@ import type {
   ResultDelta,
   RunResult,
   ServiceImportEdge,
+  WsEndpointRow,
 } from './result.js';
 
 const position = z.number().int().min(1);
@@ -154,6 +155,21 @@ const ServiceImportEdgeSchema = z.object({
   loc: LocSchema,
 });
 
+const TOKEN_SOURCES = ['header', 'subprotocol', 'query', 'cookie', 'first-message', 'path', 'auth-payload', 'unknown'] as const satisfies readonly TokenSource[];
+
+const WsEndpointRowSchema = z.object({
+  service: z.string().nullable(),
+  file: z.string(),
+  loc: LocSchema,
+  framework: z.string(),
+  path: z.string().nullable(),
+  handler: z.string().nullable(),
+  tokenSources: z.array(z.enum(TOKEN_SOURCES)),
+  verification: z.enum(['none', 'verified', 'unverified', 'delegated', 'unknown']),
+  verifiedAt: z.array(z.object({ file: z.string(), loc: LocSchema })),
+  verdict: z.enum(['ok', 'no-auth', 'unverified', 'token-in-query', 'unknown']),
+});
+
 const DeltaFindingSchema = z.object({
   ruleId: z.string(),
   key: z.string(),
@@ -217,6 +233,7 @@ export const RunResultSchema = z.object({
   matrix: MatrixSchema.optional(),
   plan: PlanSchema.optional(),
   serviceImports: z.array(ServiceImportEdgeSchema).optional(),
+  wsEndpoints: z.array(WsEndpointRowSchema).optional(),
   delta: DeltaSchema.optional(),
   timestamp: z.string().optional(),
 });
@@ -242,6 +259,7 @@ export type SchemaChecks = [
   Assert<Equals<z.infer<typeof MatrixSchema>, CrossValidationMatrix>>,
   Assert<Equals<z.infer<typeof PlanSchema>, MigrationPlan>>,
   Assert<Equals<z.infer<typeof ServiceImportEdgeSchema>, ServiceImportEdge>>,
+  Assert<Equals<z.infer<typeof WsEndpointRowSchema>, WsEndpointRow>>,
   Assert<Equals<z.infer<typeof DeltaFindingSchema>, DeltaFinding>>,
   Assert<Equals<z.infer<typeof DeltaSchema>, ResultDelta>>,
 ];
