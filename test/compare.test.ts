@@ -24,6 +24,14 @@ const RULE_IDS = ['dynamic-secret-name', 'hardcoded-jwt-secret', 'secret-fallbac
 const tmp = mkdtempSync(join(tmpdir(), 'jwtfrag-compare-'));
 let before: RunResult;
 
+/** The 1-based line of the first line of the fixture's `websocket.py` containing `text`. */
+function lineOf(text: string): number {
+  const lines = readFileSync(join(FIXTURE, WS_FILE), 'utf8').split('\n');
+  const index = lines.findIndex((l) => l.includes(text));
+  expect(index, text).toBeGreaterThanOrEqual(0);
+  return index + 1;
+}
+
 /** A copy of the fastapi fixture with `websocket.py` edited by `edit`. */
 function editedCopy(name: string, edit: (text: string) => string): string {
   const dir = join(tmp, name);
@@ -73,11 +81,9 @@ describe('compare on the fastapi fixture', () => {
     });
     expect(delta.findings.after).toBe(delta.findings.before - 3);
     expect(delta.matrix).toEqual({ before: { agree: 2, pairs: 5 }, after: { agree: 3, pairs: 5 } });
-    expect(delta.findings.fixed.map((f) => `${f.file}:${f.loc.line}`)).toEqual([
-      'netra_backend/app/routes/websocket.py:13',
-      'netra_backend/app/routes/websocket.py:13',
-      'netra_backend/app/routes/websocket.py:21',
-    ]);
+    const chainLine = `netra_backend/app/routes/websocket.py:${lineOf(WS_CHAIN)}`;
+    const decodeLine = `netra_backend/app/routes/websocket.py:${lineOf('jwt.decode(token, _websocket_secret()')}`;
+    expect(delta.findings.fixed.map((f) => `${f.file}:${f.loc.line}`)).toEqual([chainLine, chainLine, decodeLine]);
   });
 
   it('renaming the WebSocket read: the name is swapped and each finding about it is fixed under the old key and new under the new one', async () => {
@@ -102,7 +108,7 @@ describe('compare on the fastapi fixture', () => {
 
   it('moved code (lines inserted above) is neither new nor fixed', async () => {
     const after = await scanDir(editedCopy('moved', (t) => t.replace('router = APIRouter()', '# a comment\n\n\nrouter = APIRouter()')));
-    expect(after.findings.some((f) => f.file === WS_FILE.split('\\').join('/') && f.loc.line === 16)).toBe(true);
+    expect(after.findings.some((f) => f.file === 'netra_backend/app/routes/websocket.py' && f.loc.line === lineOf(WS_CHAIN) + 3)).toBe(true);
     const delta = compareResults(before, after, { since: 'before.json' });
     expect(ids(delta)).toEqual({ new: [], fixed: [] });
     expect(delta.families[0]).toEqual({ family: 'jwt', added: [], removed: [], canonical: { before: 'JWT_SECRET_KEY', after: 'JWT_SECRET_KEY' } });
