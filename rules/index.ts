@@ -13,6 +13,8 @@ import sharedImportsService from './shared-imports-service.js';
 import signerVerifierMismatch from './signer-verifier-mismatch.js';
 import unusedSuppression from './unused-suppression.js';
 import unverifiedJwtDecode from './unverified-jwt-decode.js';
+import wsNoAuth from './ws-no-auth.js';
+import wsTokenInQuery from './ws-token-in-query.js';
 
 export const RULES: readonly Rule[] = [
   committedSecretValue,
@@ -28,4 +30,6 @@ export const RULES: readonly Rule[] = [
   signerVerifierMismatch,
   unusedSuppression,
   unverifiedJwtDecode,
+  wsNoAuth,
+  wsTokenInQuery,
 ];
