@@ -14,6 +14,7 @@ import signerVerifierMismatch from './signer-verifier-mismatch.js';
 import unusedSuppression from './unused-suppression.js';
 import unverifiedJwtDecode from './unverified-jwt-decode.js';
 import wsNoAuth from './ws-no-auth.js';
+import wsSecretMismatch from './ws-secret-mismatch.js';
 import wsTokenInQuery from './ws-token-in-query.js';
 
 export const RULES: readonly Rule[] = [
@@ -31,5 +32,6 @@ export const RULES: readonly Rule[] = [
   unusedSuppression,
   unverifiedJwtDecode,
   wsNoAuth,
+  wsSecretMismatch,
   wsTokenInQuery,
 ];
