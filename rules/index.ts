@@ -13,8 +13,11 @@ import sharedImportsService from './shared-imports-service.js';
 import signerVerifierMismatch from './signer-verifier-mismatch.js';
 import unusedSuppression from './unused-suppression.js';
 import unverifiedJwtDecode from './unverified-jwt-decode.js';
+import wsClientSuppliedIdentity from './ws-client-supplied-identity.js';
+import wsLongLivedDbSession from './ws-long-lived-db-session.js';
 import wsNoAuth from './ws-no-auth.js';
 import wsSecretMismatch from './ws-secret-mismatch.js';
+import wsSharedConnectionState from './ws-shared-connection-state.js';
 import wsTokenInQuery from './ws-token-in-query.js';
 
 export const RULES: readonly Rule[] = [
@@ -31,7 +34,10 @@ export const RULES: readonly Rule[] = [
   signerVerifierMismatch,
   unusedSuppression,
   unverifiedJwtDecode,
+  wsClientSuppliedIdentity,
+  wsLongLivedDbSession,
   wsNoAuth,
   wsSecretMismatch,
+  wsSharedConnectionState,
   wsTokenInQuery,
 ];
