@@ -12,6 +12,7 @@ import type {
   ResultDelta,
   RunResult,
   ServiceImportEdge,
+  ProvisionMatrixRow,
   WsEndpointRow,
 } from './result.js';
 
@@ -146,13 +147,35 @@ const PlanSchema = z.object({
   ),
 });
 
+const ServiceImportSiteSchema = z.object({
+  file: z.string(),
+  loc: LocSchema,
+  specifier: z.string(),
+  target: z.string(),
+  typeOnly: z.boolean(),
+  inFunction: z.boolean(),
+  inTry: z.boolean(),
+});
+
 const ServiceImportEdgeSchema = z.object({
   from: z.string(),
   to: z.string(),
   count,
+  typeOnlyCount: count,
   forbidden: z.boolean(),
   file: z.string(),
   loc: LocSchema,
+  sites: z.array(ServiceImportSiteSchema),
+});
+
+const ProvisionMatrixRowSchema = z.object({
+  name: z.string(),
+  family: z.string().nullable(),
+  service: z.string().nullable(),
+  environment: z.string(),
+  state: z.enum(['provided', 'read', 'both', 'missing']),
+  provided: z.array(z.object({ file: z.string(), loc: LocSchema, source: z.string() })),
+  read: z.array(z.object({ file: z.string(), loc: LocSchema })),
 });
 
 const TOKEN_SOURCES = ['header', 'subprotocol', 'query', 'cookie', 'first-message', 'path', 'auth-payload', 'unknown'] as const satisfies readonly TokenSource[];
@@ -233,6 +256,7 @@ export const RunResultSchema = z.object({
   matrix: MatrixSchema.optional(),
   plan: PlanSchema.optional(),
   serviceImports: z.array(ServiceImportEdgeSchema).optional(),
+  provisionMatrix: z.array(ProvisionMatrixRowSchema).optional(),
   wsEndpoints: z.array(WsEndpointRowSchema).optional(),
   delta: DeltaSchema.optional(),
   timestamp: z.string().optional(),
@@ -259,6 +283,7 @@ export type SchemaChecks = [
   Assert<Equals<z.infer<typeof MatrixSchema>, CrossValidationMatrix>>,
   Assert<Equals<z.infer<typeof PlanSchema>, MigrationPlan>>,
   Assert<Equals<z.infer<typeof ServiceImportEdgeSchema>, ServiceImportEdge>>,
+  Assert<Equals<z.infer<typeof ProvisionMatrixRowSchema>, ProvisionMatrixRow>>,
   Assert<Equals<z.infer<typeof WsEndpointRowSchema>, WsEndpointRow>>,
   Assert<Equals<z.infer<typeof DeltaFindingSchema>, DeltaFinding>>,
   Assert<Equals<z.infer<typeof DeltaSchema>, ResultDelta>>,

@@ -141,11 +141,39 @@ export interface ServiceImportEdge {
   from: string;
   to: string;
   count: number;
+  /** Of those, imports that vanish at run time (type-only, or under `TYPE_CHECKING`). */
+  typeOnlyCount: number;
   /** A boundary rule reported at least one of them. */
   forbidden: boolean;
   /** The first import site. */
   file: string;
   loc: Loc;
+  /** Every import statement behind the edge. */
+  sites: ServiceImportSite[];
+}
+
+export interface ServiceImportSite {
+  file: string;
+  loc: Loc;
+  /** The module as written. */
+  specifier: string;
+  /** The file it resolves to. */
+  target: string;
+  typeOnly: boolean;
+  inFunction: boolean;
+  inTry: boolean;
+}
+
+/** One provision-matrix cell: a secret name for a service in an environment. */
+export interface ProvisionMatrixRow {
+  name: string;
+  family: string | null;
+  service: string | null;
+  environment: string;
+  /** `both` provided and read; `provided` never read; `read` read while another name of its chain is provided; `missing` nothing the code tries is provided. */
+  state: 'provided' | 'read' | 'both' | 'missing';
+  provided: { file: string; loc: Loc; source: string }[];
+  read: { file: string; loc: Loc }[];
 }
 
 /** The ordered migration to one secret name per family and clean service boundaries. */
@@ -241,6 +269,8 @@ export interface RunResult {
   serviceImports?: ServiceImportEdge[];
   /** WebSocket endpoints with token source, verification and verdict (report section). */
   wsEndpoints?: WsEndpointRow[];
+  /** Secret-family names × service × environment: provided / read / both / missing. */
+  provisionMatrix?: ProvisionMatrixRow[];
   /** Progress since a previous result (`scan --compare`). */
   delta?: ResultDelta;
   timestamp?: string;

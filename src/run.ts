@@ -11,6 +11,7 @@ import { extractAll } from './extract/pool.js';
 import type { FileFacts, Notification } from './model/facts.js';
 import { buildModel } from './model/build.js';
 import { buildInventory, summariseJwtOps } from './model/inventory.js';
+import { provisionMatrix } from './model/deployment.js';
 import { buildMatrix, serviceImportEdges } from './model/matrix.js';
 import { buildPlan } from './model/plan.js';
 import { createResolver } from './model/resolve.js';
@@ -113,6 +114,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     serviceImports: serviceImportEdges(model, findings),
   };
   if (model.wsEndpoints.length > 0) result.wsEndpoints = wsEndpointRows(model.wsEndpoints);
+  const provisions = provisionMatrix(model);
+  if (provisions.length > 0) result.provisionMatrix = provisions;
   if (baselined) {
     result.baseline = {
       known: baselined.known,

@@ -46,7 +46,7 @@ describe('html report', () => {
   it('draws forbidden imports red and dashed in the SVG', () => {
     const svg = renderSvg({
       ...result,
-      serviceImports: [{ from: 'analytics_service', to: 'netra_backend', count: 2, forbidden: true, file: 'analytics_service/main.py', loc: { line: 3, column: 6, endLine: 3, endColumn: 30 } }],
+      serviceImports: [{ from: 'analytics_service', to: 'netra_backend', count: 2, typeOnlyCount: 0, forbidden: true, file: 'analytics_service/main.py', loc: { line: 3, column: 6, endLine: 3, endColumn: 30 }, sites: [] }],
     });
     expect(svg).toMatch(/<path class="edge import forbidden" d="[^"]+" stroke="#c92a2a" stroke-width="2.2" stroke-dasharray="6 4"/);
     expect(svg.match(/<g class="node name">/g)).toHaveLength(5);

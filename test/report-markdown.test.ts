@@ -72,8 +72,8 @@ describe('markdown report', () => {
     const result: RunResult = {
       ...fastapi,
       serviceImports: [
-        { from: 'analytics_service', to: 'netra_backend', count: 1, forbidden: true, file: 'analytics_service/main.py', loc: { line: 3, column: 6, endLine: 3, endColumn: 30 } },
-        { from: 'auth_service', to: 'shared', count: 1, forbidden: false, file: 'auth_service/auth_core/config.py', loc: { line: 2, column: 6, endLine: 2, endColumn: 34 } },
+        { from: 'analytics_service', to: 'netra_backend', count: 1, typeOnlyCount: 0, forbidden: true, file: 'analytics_service/main.py', loc: { line: 3, column: 6, endLine: 3, endColumn: 30 }, sites: [] },
+        { from: 'auth_service', to: 'shared', count: 1, typeOnlyCount: 0, forbidden: false, file: 'auth_service/auth_core/config.py', loc: { line: 2, column: 6, endLine: 2, endColumn: 34 }, sites: [] },
       ],
     };
     const lines = renderMermaid(result).split('\n');

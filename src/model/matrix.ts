@@ -1,4 +1,5 @@
 // The cross-validation matrix: every component that signs × every component that verifies, agreeing or not.
+import { importGraph } from './boundaries.js';
 import type { CrossValidationMatrix, Finding, MatrixCell, MatrixComponent, MatrixVerdict, ServiceImportEdge } from '../result.js';
 import type { Model, ModelJwtOp } from './types.js';
 
@@ -105,17 +106,22 @@ const BOUNDARY_RULES = new Set(['forbidden-cross-service-import', 'shared-import
 export function serviceImportEdges(model: Model, findings: readonly Finding[]): ServiceImportEdge[] {
   const reported = new Set<string>();
   for (const f of findings) if (BOUNDARY_RULES.has(f.ruleId) && !f.suppression) reported.add(`${f.file}:${f.loc.line}`);
-  const edges = new Map<string, ServiceImportEdge>();
-  for (const edge of model.imports) {
-    if (!edge.fromService || !edge.toService || edge.fromService === edge.toService) continue;
-    const key = `${edge.fromService}\u0000${edge.toService}`;
-    let agg = edges.get(key);
-    if (!agg) {
-      agg = { from: edge.fromService, to: edge.toService, count: 0, forbidden: false, file: edge.file, loc: edge.loc };
-      edges.set(key, agg);
-    }
-    agg.count++;
-    if (reported.has(`${edge.file}:${edge.loc.line}`)) agg.forbidden = true;
-  }
-  return [...edges.values()].sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  return importGraph(model).edges.map((edge) => ({
+    from: edge.from,
+    to: edge.to,
+    count: edge.count,
+    typeOnlyCount: edge.typeOnlyCount,
+    forbidden: edge.sites.some((s) => reported.has(`${s.file}:${s.loc.line}`)),
+    file: edge.sites[0].file,
+    loc: edge.sites[0].loc,
+    sites: edge.sites.map((s) => ({
+      file: s.file,
+      loc: s.loc,
+      specifier: s.specifier,
+      target: s.target,
+      typeOnly: s.typeOnly || s.inTypeChecking,
+      inFunction: s.inFunction,
+      inTry: s.inTry,
+    })),
+  }));
 }

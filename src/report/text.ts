@@ -84,6 +84,33 @@ export function renderText(result: RunResult, options: TextOptions): string {
     }
   }
 
+  if (!options.quiet && result.serviceImports && result.serviceImports.length > 0) {
+    out.push('');
+    out.push(paint('bold', 'Service imports'));
+    for (const edge of result.serviceImports) {
+      const typeOnly = edge.typeOnlyCount > 0 ? ` (${edge.typeOnlyCount} type-only)` : '';
+      const line = `  ${edge.from} → ${edge.to}  ${plural(edge.count, 'import')}${typeOnly}`;
+      out.push(edge.forbidden ? paint('red', `${line}  forbidden`) : line);
+    }
+  }
+
+  const secretRows = (result.provisionMatrix ?? []).filter((r) => r.family !== null);
+  if (!options.quiet && secretRows.length > 0) {
+    out.push('');
+    out.push(paint('bold', 'Secrets provided by deployments') + paint('dim', '  (service / environment: name state)'));
+    const STATE_STYLE: Record<string, Style> = { both: 'green', provided: 'yellow', read: 'dim', missing: 'red' };
+    let group = '';
+    for (const row of secretRows) {
+      const head = `${row.service ?? '(no service)'} / ${row.environment}`;
+      if (head !== group) {
+        group = head;
+        out.push(`  ${head}`);
+      }
+      const where = row.provided[0] ? paint('dim', `  ${row.provided[0].file}:${row.provided[0].loc.line}`) : '';
+      out.push(`    ${row.name}  ${paint(STATE_STYLE[row.state], row.state)}${where}`);
+    }
+  }
+
   const active = result.findings.filter((f) => !f.suppression);
   const known = result.findings.filter((f) => f.suppression?.kind === 'baseline').length;
   const suppressed = result.findings.length - active.length - known;
