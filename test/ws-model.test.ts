@@ -30,3 +30,28 @@ describe('WebSocket endpoints of the fixture monorepos', () => {
     ]);
   });
 });
+
+describe('verification kinds followed across files', () => {
+  async function fixtureRows(id: string, name: string): Promise<string[]> {
+    const dir = join(import.meta.dirname, '..', 'fixtures', 'rules', id, name);
+    const { result } = await scan({ root: dir, config: loadConfig(dir).config, jobs: 1 });
+    return (result.wsEndpoints ?? []).map((r) => `${r.path} ${r.framework} token=${r.tokenSources.join('+')} ${r.verification} → ${r.verdict}`);
+  }
+
+  it('delegated: a helper hands the token to the auth service through a shared client', async () => {
+    expect(await fixtureRows('ws-no-auth', 'ok-py-delegated-auth-service')).toEqual(['/live fastapi token=header delegated → ok']);
+  });
+
+  it('verified: a Nest guard in another file verifies with the registered JwtService', async () => {
+    expect(await fixtureRows('ws-no-auth', 'ok-ts-nest-guard')).toEqual(['/notifications nestjs token=auth-payload verified → ok']);
+  });
+
+  it('verified: io.use middleware imported from another file; none: an open ws server', async () => {
+    expect(await fixtureRows('ws-no-auth', 'ok-ts-io-use-middleware')).toEqual(['/ socket.io token=auth-payload verified → ok']);
+    expect(await fixtureRows('ws-no-auth', 'bad-ts-open-ws-server')).toEqual(['/builds ws token= none → no-auth']);
+  });
+
+  it('a FastAPI dependency in another module verifies the header token', async () => {
+    expect(await fixtureRows('ws-no-auth', 'ok-py-dependency-auth')).toEqual(['/notifications fastapi token=header verified → ok']);
+  });
+});
