@@ -237,7 +237,7 @@ describe('scan --compare', () => {
     expect(text.code).toBe(0);
     expect(readFileSync(jsonB, 'utf8')).toBe(readFileSync(jsonA, 'utf8'));
     const delta = (JSON.parse(readFileSync(jsonA, 'utf8')) as RunResult).delta;
-    expect(delta?.since).toBe(previous);
+    expect(delta?.since, 'only the file name: no absolute paths in the output').toBe('before.json');
     expect(delta?.families.find((f) => f.family === 'jwt')?.removed).toEqual(['WEBSOCKET_JWT_SECRET']);
     expect(delta?.matrix).toEqual({ before: { agree: 2, pairs: 5 }, after: { agree: 3, pairs: 5 } });
     expect(delta?.findings.fixed.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['secret-fallback-chain', 'secret-name-sprawl', 'signer-verifier-mismatch']));

@@ -1,4 +1,5 @@
 // `jwtfrag report --from result.json`: validates a saved result and re-renders it in another format.
+import { basename } from 'node:path';
 import { compareResults } from '../report/compare.js';
 import { FORMATS, formatNames } from '../report/index.js';
 import { HOMEPAGE } from '../version.js';
@@ -12,7 +13,7 @@ export function reportCommand(flags: { from: string; format: string; output?: st
   const render = FORMATS[flags.format];
   if (!render) throw new UsageError(`unknown format '${flags.format}' (available: ${formatNames().join(', ')})`);
   const result = loadResult(flags.from);
-  if (flags.compare) result.delta = compareResults(loadResult(flags.compare), result, { since: flags.compare });
+  if (flags.compare) result.delta = compareResults(loadResult(flags.compare), result, { since: basename(flags.compare) });
   const text = render(result, { rules: ruleInfos(), informationUri: HOMEPAGE, color: !flags.output && process.stdout.isTTY === true });
   if (flags.output) writeOutput(flags.output, text);
   else process.stdout.write(text);

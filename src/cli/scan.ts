@@ -1,6 +1,6 @@
 // `jwtfrag scan`: loads the config, runs the pipeline, writes each requested format and picks the exit code.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { checkRoot } from '../discover/index.js';
 import { compareResults } from '../report/compare.js';
@@ -103,7 +103,7 @@ export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<nu
     writeOutput(flags.baseline, serializeBaseline(pruned));
     process.stderr.write(`jwtfrag: pruned ${baseline.entries.length - pruned.entries.length} stale entries from ${flags.baseline}\n`);
   }
-  if (previous && flags.compare) result.delta = compareResults(previous, result, { since: flags.compare });
+  if (previous && flags.compare) result.delta = compareResults(previous, result, { since: basename(flags.compare) });
   if (showProgress) process.stderr.write('\x1b[2K');
 
   const context: RenderContext = {
