@@ -241,9 +241,9 @@ describe('scan --compare', () => {
     expect(delta?.families.find((f) => f.family === 'jwt')?.removed).toEqual(['WEBSOCKET_JWT_SECRET']);
     expect(delta?.matrix).toEqual({ before: { agree: 2, pairs: 5 }, after: { agree: 3, pairs: 5 } });
     expect(delta?.findings.fixed.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['secret-fallback-chain', 'secret-name-sprawl', 'signer-verifier-mismatch']));
-    expect(md.stdout).toContain(`## Progress since \`${previous}\``);
+    expect(md.stdout).toContain("## Progress since `before.json`");
     expect(md.stdout).toContain('| signer × verifier pairs agreeing | 2 of 5 | 3 of 5 |');
-    expect(text.stdout).toContain(`\nProgress since ${previous}\n`);
+    expect(text.stdout).toContain("\nProgress since before.json\n");
     expect(text.stdout).toContain('  signer × verifier pairs agreeing 2 of 5 → 3 of 5\n');
     const rerendered = cli(['report', '--from', jsonA, '--format', 'markdown']);
     expect(rerendered.code).toBe(0);
