@@ -1,12 +1,32 @@
 // Extraction entry point: a pure function (path, text, language, options) → FileFacts, per language.
 import { emptyFacts, type FileFacts, type Language } from '../model/facts.js';
-import { extractDeployment } from './deploy/index.js';
-import { extractPython } from './python/index.js';
-import { extractTypeScript } from './typescript/index.js';
+import { pruneFunctionFacts } from './prune.js';
 
 export interface ExtractOptions {
   /** Env accessor call shapes (defaults plus configured ones), per language family. */
   envAccessors: { python: string[]; typescript: string[] };
+}
+
+// Each front end is loaded on first use, so a worker that only sees Python never loads TypeScript.
+// From TypeScript sources (tests, workers under tsx) the modules are `.ts`; built, they are `.js`.
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const load = <T>(path: string): Promise<T> => import(`${path}${EXT}`) as Promise<T>;
+let typescript: Promise<typeof import('./typescript/index.js')> | null = null;
+let python: Promise<typeof import('./python/index.js')> | null = null;
+let deploy: Promise<typeof import('./deploy/index.js')> | null = null;
+
+/**
+ * Hands over already-loaded front ends (used by the worker entry that runs from TypeScript sources,
+ * where module hooks do not cover dynamic imports inside worker threads).
+ */
+export function provideExtractors(modules: {
+  typescript: typeof import('./typescript/index.js');
+  python: typeof import('./python/index.js');
+  deploy: typeof import('./deploy/index.js');
+}): void {
+  typescript = Promise.resolve(modules.typescript);
+  python = Promise.resolve(modules.python);
+  deploy = Promise.resolve(modules.deploy);
 }
 
 /** Extracts the facts of one file. Never throws on bad input: problems become notifications. */
@@ -19,17 +39,23 @@ export async function extractFile(
   try {
     switch (language) {
       case 'ts':
-      case 'js':
-        return extractTypeScript(path, text, language, options);
-      case 'python':
-        return await extractPython(path, text, options);
+      case 'js': {
+        typescript ??= load<typeof import('./typescript/index.js')>('./typescript/index');
+        return pruneFunctionFacts((await typescript).extractTypeScript(path, text, language, options));
+      }
+      case 'python': {
+        python ??= load<typeof import('./python/index.js')>('./python/index');
+        return pruneFunctionFacts(await (await python).extractPython(path, text, options));
+      }
       case 'dotenv':
       case 'yaml':
       case 'json':
       case 'shell':
       case 'dockerfile':
-      case 'hcl':
-        return extractDeployment(path, text, language);
+      case 'hcl': {
+        deploy ??= load<typeof import('./deploy/index.js')>('./deploy/index');
+        return (await deploy).extractDeployment(path, text, language);
+      }
     }
   } catch (error) {
     const facts = emptyFacts(path, language);

@@ -19,7 +19,7 @@ export interface PoolOptions {
 function workerUrl(): { filename: string; execArgv: string[] } {
   const self = import.meta.url;
   // Running from TypeScript sources (tests): load the worker through tsx.
-  if (self.endsWith('.ts')) return { filename: new URL('./worker.ts', self).href, execArgv: ['--import', 'tsx'] };
+  if (self.endsWith('.ts')) return { filename: new URL('./worker-dev.ts', self).href, execArgv: ['--import', 'tsx'] };
   return { filename: new URL('./worker.js', self).href, execArgv: [] };
 }
 
@@ -31,23 +31,40 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  */
 export async function extractAll(items: BatchItem[], options: PoolOptions): Promise<BatchResult[]> {
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
+  // Python and other files go in separate batches: worker lanes take only Python (so they never
+  // load the TypeScript compiler); the main lane takes the rest first, then helps with Python.
   const batches: BatchTask[] = [];
-  for (let i = 0; i < items.length; i += BATCH_SIZE) {
-    batches.push({ items: items.slice(i, i + BATCH_SIZE), options: options.extract, maxBytes: options.maxBytes });
+  const batchIndexes: number[][] = [];
+  const pythonBatches: number[] = [];
+  for (const python of [true, false]) {
+    const indexes = items.flatMap((item, index) => ((item.language === 'python') === python ? [index] : []));
+    for (let i = 0; i < indexes.length; i += BATCH_SIZE) {
+      const chunk = indexes.slice(i, i + BATCH_SIZE);
+      if (python) pythonBatches.push(batches.length);
+      batches.push({ items: chunk.map((k) => items[k]), options: options.extract, maxBytes: options.maxBytes });
+      batchIndexes.push(chunk);
+    }
   }
-  if (jobs === 1 || items.length < (options.poolThreshold ?? POOL_THRESHOLD)) {
-    const out: BatchResult[] = [];
-    for (const batch of batches) out.push(...(await runBatch(batch)));
+  const inOrder = (results: BatchResult[][]): BatchResult[] => {
+    const out: BatchResult[] = new Array(items.length);
+    results.forEach((list, b) => list.forEach((r, k) => (out[batchIndexes[b][k]] = r)));
     return out;
+  };
+  if (jobs === 1 || items.length < (options.poolThreshold ?? POOL_THRESHOLD)) {
+    const results: BatchResult[][] = [];
+    for (const batch of batches) results.push(await runBatch(batch));
+    return inOrder(results);
   }
   const { filename, execArgv } = workerUrl();
   const workers = jobs - 1;
   const pool = new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 100 });
   const results: BatchResult[][] = new Array(batches.length);
-  let next = 0;
-  const take = (): number => (next < batches.length ? next++ : -1);
+  const python = [...pythonBatches];
+  const others = batches.map((_, i) => i).slice(pythonBatches.length);
+  const takeWorker = (): number => python.shift() ?? -1;
+  const takeMain = (): number => others.shift() ?? python.pop() ?? -1;
   const mainLane = async (): Promise<void> => {
-    for (let i = take(); i >= 0; i = take()) {
+    for (let i = takeMain(); i >= 0; i = takeMain()) {
       const out: BatchResult[] = [];
       for (const item of batches[i].items) {
         out.push(...(await runBatch({ ...batches[i], items: [item] })));
@@ -58,11 +75,11 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     }
   };
   const workerLane = async (): Promise<void> => {
-    for (let i = take(); i >= 0; i = take()) results[i] = (await pool.run(batches[i])) as BatchResult[];
+    for (let i = takeWorker(); i >= 0; i = takeWorker()) results[i] = (await pool.run(batches[i])) as BatchResult[];
   };
   try {
     await Promise.all([mainLane(), ...Array.from({ length: workers }, workerLane)]);
-    return results.flat();
+    return inOrder(results);
   } finally {
     await pool.destroy();
   }

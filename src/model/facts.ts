@@ -208,12 +208,16 @@ export interface WsEndpoint {
 }
 
 /** A named function or method and what it does that matters for WebSocket auth (followed from endpoints). */
+/** A call recorded in a function fact: the callee as written and where it is imported from. */
+export type FunctionCall = Pick<WsCall, 'name' | 'module'>;
+
 export interface FunctionFact {
   /** Qualified name (`authenticate_websocket`, `WsAuth.verify`). */
   name: string;
   /** Span of the whole definition. */
   loc: Loc;
-  calls: WsCall[];
+  /** Calls that can lead somewhere (imported names, same-file functions), deduplicated; no locations. */
+  calls: FunctionCall[];
   tokenSources: { source: TokenSource; loc: Loc }[];
   delegations: Loc[];
 }

@@ -1,6 +1,6 @@
 // WebSocket endpoints across files: the shared vocabulary of both extractors, and the join into the model (prefixes, auth path, verdict).
 
-import type { FileFacts, FunctionFact, Loc, WsCall } from './facts.js';
+import type { FileFacts, FunctionCall, FunctionFact, Loc } from './facts.js';
 import type { WsEndpointRow } from '../result.js';
 import type { ModuleResolver } from './resolve.js';
 import type { ModelFile, ModelJwtOp, ModelWsEndpoint, Site, WsSourceSite, WsVerdict, WsVerification } from './types.js';
@@ -60,7 +60,7 @@ class PathFollower {
   }
 
   /** The functions a call reaches: same-file names, imported names, Python submodules. */
-  targets(file: string, call: WsCall): { file: string; fn: FunctionFact }[] {
+  targets(file: string, call: FunctionCall): { file: string; fn: FunctionFact }[] {
     const facts = this.byPath.get(file);
     const language = languageOf(facts);
     const candidates: { file: string; name: string }[] = [];
@@ -126,7 +126,7 @@ export function buildWsEndpoints(input: WsModelInput): ModelWsEndpoint[] {
       const delegations: Site[] = (endpoint.delegations ?? []).map((loc) => ({ file: f.path, loc }));
       const unresolved: string[] = [];
       const seen = new Set<string>();
-      const queue: { file: string; call: WsCall; hops: number }[] = endpoint.calls.map((call) => ({ file: f.path, call, hops: 0 }));
+      const queue: { file: string; call: FunctionCall; hops: number }[] = endpoint.calls.map((call) => ({ file: f.path, call, hops: 0 }));
       while (queue.length > 0) {
         const next = queue.shift();
         if (!next) break;
