@@ -1,6 +1,7 @@
 // Self-contained HTML fragmentation report: inline CSS, inline SVG graph, sortable/filterable findings, no network.
 import type { Finding, RunResult } from '../result.js';
 import { renderSvg } from './graph.js';
+import { provisionTable, serviceImportTable, wsEndpointTable, type TableData } from './tables.js';
 import { COLLAPSE_AFTER, familyLabel, headlines, resolves, siteOf, verdictOf, verdictSymbol } from './markdown.js';
 
 function esc(text: string): string {
@@ -109,6 +110,15 @@ function matrix(result: RunResult): string {
   return out.join('\n');
 }
 
+function tableSection(id: string, title: string, table: TableData | null): string {
+  if (!table) return '';
+  const head = `<tr>${table.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`;
+  const body = table.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
+  const grid = `<table><thead>${head}</thead><tbody>${body}</tbody></table>`;
+  const content = table.rows.length > COLLAPSE_AFTER ? `<details><summary>${table.rows.length} rows</summary>${grid}</details>` : grid;
+  return `<section id="${id}"><h2>${esc(title)}</h2>${content}</section>`;
+}
+
 function inventory(result: RunResult): string {
   const out: string[] = ['<section id="inventory"><h2>Inventory</h2>'];
   if (result.inventory.length === 0) return `${out[0]}<p>No secret-family name is read anywhere.</p></section>`;
@@ -178,6 +188,9 @@ export function renderHtml(result: RunResult): string {
     matrix(result),
     `<section id="graph"><h2>Service graph</h2><div class="graph-wrap">${renderSvg(result)}</div></section>`,
     inventory(result),
+    tableSection('websocket', 'WebSocket endpoints', wsEndpointTable(result)),
+    tableSection('provisions', 'Secrets provided by deployments', provisionTable(result)),
+    tableSection('imports', 'Service imports', serviceImportTable(result)),
     plan(result),
     findings(result),
   ];

@@ -3,6 +3,7 @@ import type { Loc } from '../model/facts.js';
 import type { CrossValidationMatrix, InventoryEntry, MatrixComponent, MatrixVerdict, PlanStep, RunResult } from '../result.js';
 import { deltaMarkdown } from './compare.js';
 import { renderMermaid } from './graph.js';
+import { provisionTable, serviceImportTable, wsEndpointTable, type TableData } from './tables.js';
 
 /** Lists longer than this are collapsed under `<details>`. */
 export const COLLAPSE_AFTER = 10;
@@ -205,6 +206,15 @@ function findingsSection(result: RunResult, out: string[]): void {
   out.push(`<details><summary>${plural(open.length, 'open finding')}</summary>`, '', '| severity | rule | location | message |', '|---|---|---|---|', ...rows, '', '</details>', '');
 }
 
+function tableSection(title: string, table: TableData | null, out: string[]): void {
+  if (!table) return;
+  out.push(`## ${title}`, '');
+  const lines = [`| ${table.headers.join(' | ')} |`, `|${table.headers.map(() => '---').join('|')}|`];
+  const body = table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`);
+  if (body.length > COLLAPSE_AFTER) out.push(`<details><summary>${body.length} rows</summary>`, '', ...lines, ...body, '', '</details>', '');
+  else out.push(...lines, ...body, '');
+}
+
 /** Renders the fragmentation report as GitHub-flavoured Markdown (deterministic: no timestamps). */
 export function renderMarkdown(result: RunResult): string {
   const out: string[] = [`# jwtfrag fragmentation report`, ''];
@@ -214,6 +224,9 @@ export function renderMarkdown(result: RunResult): string {
   out.push('## Service graph', '', '```mermaid', renderMermaid(result), '```', '');
   countsSection(result, out);
   inventorySection(result, out);
+  tableSection('WebSocket endpoints', wsEndpointTable(result), out);
+  tableSection('Secrets provided by deployments', provisionTable(result), out);
+  tableSection('Service imports', serviceImportTable(result), out);
   planSection(result, out);
   findingsSection(result, out);
   if (result.notifications.length > 0) {
