@@ -3,8 +3,6 @@ import { importGraph } from './boundaries.js';
 import type { CrossValidationMatrix, Finding, MatrixCell, MatrixComponent, MatrixVerdict, ServiceImportEdge } from '../result.js';
 import type { Model, ModelJwtOp } from './types.js';
 
-const WS_NAME = /websocket|(^|[^a-z])ws([^a-z]|$)|socket/i;
-
 function chainOf(op: ModelJwtOp): string[] {
   if (!op.secret) return ['?'];
   const chain = [...op.secret.chain];
@@ -12,18 +10,9 @@ function chainOf(op: ModelJwtOp): string[] {
   return chain;
 }
 
-/** Whether a verifying op sits on a WebSocket path: inside a known endpoint handler, else by its file or function name. */
+/** Whether a verifying op is reached from a WebSocket endpoint's connection path (per the endpoint model). */
 function onWebSocketPath(model: Model, op: ModelJwtOp): boolean {
-  const facts = model.facts.find((f) => f.path === op.file);
-  const handlers = new Set<string>();
-  for (const endpoint of facts?.wsEndpoints ?? []) {
-    if (endpoint.handler) handlers.add(endpoint.handler);
-    for (const call of endpoint.calls) handlers.add(call.name);
-  }
-  const scope = op.scope ?? '';
-  if (handlers.size > 0) return [...handlers].some((h) => scope === h || scope.endsWith(`.${h}`) || scope.startsWith(`${h}.`));
-  const base = op.file.split('/').pop() ?? op.file;
-  return WS_NAME.test(base) || WS_NAME.test(scope);
+  return model.wsEndpoints.some((endpoint) => endpoint.verifyOps.includes(op) || endpoint.decodeOps.includes(op));
 }
 
 function addOp(map: Map<string, MatrixComponent>, id: string, service: string | null, channel: 'http' | 'websocket', op: ModelJwtOp): void {
