@@ -22,6 +22,14 @@ export default defineRule({
         data: { library: op.library },
         file: op.file,
         loc: op.loc,
+        // A WebSocket endpoint whose identity comes from this decode is named as the other end.
+        related: model.wsEndpoints
+          .filter((endpoint) => endpoint.decodeOps.includes(op))
+          .map((endpoint) => ({
+            file: endpoint.file,
+            loc: endpoint.loc,
+            message: `WebSocket endpoint ${endpoint.fullPath ?? endpoint.handler ?? ''} takes its identity from this decode`.replace('  ', ' '),
+          })),
         key: [op.service ?? '', op.scope ?? '', op.library],
         service: op.service,
       });

@@ -1,4 +1,5 @@
 // The migration plan: one canonical name per secret family, ordered steps per service, precise code edits.
+import { provisionMatrix } from './deployment.js';
 import type { Loc } from './facts.js';
 import type { FamilyPlan, Finding, MigrationPlan, PlanEdit, PlanStep, PlanStepKind } from '../result.js';
 import { groupReads } from './query.js';
@@ -178,6 +179,24 @@ function planFamily(b: PlanBuilder, model: Model, family: ModelFamily): FamilyPl
   for (const read of model.envReads) {
     if (read.family !== family.id || handled.has(read) || read.name === canonical) continue;
     planRead(b, read, canonical, family.id);
+  }
+  // Every (service, environment) a deployment configures for this family must provide the canonical name.
+  const groups = new Map<string, ReturnType<typeof provisionMatrix>>();
+  for (const row of provisionMatrix(model)) {
+    if (row.family !== family.id || row.service === null) continue;
+    const key = `${row.service}\u0000${row.environment}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  for (const rows of groups.values()) {
+    if (rows.some((r) => r.name === canonical && r.provided.length > 0)) continue;
+    const at = rows.find((r) => r.provided.length > 0)?.provided[0];
+    if (!at) continue;
+    const { service, environment } = rows[0];
+    b.step(
+      service,
+      { kind: 'deployment', action: `Provide ${canonical} to ${service} in ${environment} (next to the entries in ${at.file})`, file: at.file, loc: at.loc },
+      null,
+    );
   }
   for (const provision of model.provisions) {
     if (provision.name === canonical || !retire.includes(provision.name)) continue;
