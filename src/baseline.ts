@@ -1,5 +1,6 @@
 // Baselines: record today's findings by rule + semantic key, and mark matching findings as known later.
 import type { Finding } from './result.js';
+import { compareText } from './util/order.js';
 
 export interface BaselineEntry {
   ruleId: string;
@@ -41,7 +42,7 @@ export function createBaseline(findings: readonly Finding[]): Baseline {
   }
   const list = [...entries.values()];
   for (const e of list) e.files.sort();
-  list.sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.key.localeCompare(b.key));
+  list.sort((a, b) => compareText(a.ruleId, b.ruleId) || compareText(a.key, b.key));
   return { jwtfragBaseline: 1, entries: list };
 }
 

@@ -5,6 +5,7 @@ import type { Model } from './model/types.js';
 import type { Finding } from './result.js';
 import { formatMessage, type Rule } from './rule-api.js';
 import { applyInlineSuppressions } from './suppress.js';
+import { compareFindings } from './util/order.js';
 
 /** Thrown when the config names a rule that does not exist. */
 export class UnknownRuleError extends Error {}
@@ -58,14 +59,7 @@ export function runRules(model: Model, rules: readonly Rule[], config: ParsedCon
   return sortFindings([...findings, ...meta]);
 }
 
-/** Sorts findings by file, line, column, rule id and message. */
+/** Sorts findings by file, line, column, rule id and message (code-unit order, locale-independent). */
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) ||
-      a.loc.line - b.loc.line ||
-      a.loc.column - b.loc.column ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.message.localeCompare(b.message),
-  );
+  return findings.sort(compareFindings);
 }

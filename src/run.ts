@@ -21,6 +21,7 @@ import type { Finding, RunResult } from './result.js';
 import type { Rule } from './rule-api.js';
 import { applyInlineSuppressions } from './suppress.js';
 import { VERSION } from './version.js';
+import { compareText } from './util/order.js';
 
 export interface ScanOptions {
   root: string;
@@ -135,12 +136,12 @@ function readText(root: string, path: string): string | undefined {
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort((a, b) => a[0].localeCompare(b[0])));
+  return Object.fromEntries(Object.entries(record).sort((a, b) => compareText(a[0], b[0])));
 }
 
 function sortNotifications(list: Notification[]): Notification[] {
   return list.sort(
-    (a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || a.id.localeCompare(b.id),
+    (a, b) => compareText((a.file ?? ''), b.file ?? '') || (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || compareText(a.id, b.id),
   );
 }
 

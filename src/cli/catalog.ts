@@ -4,11 +4,12 @@ import { RULES } from '../../rules/index.js';
 import type { RuleInfo } from '../report/index.js';
 import { ruleDocPath } from '../util/paths.js';
 import { UsageError } from './usage.js';
+import { compareText } from '../util/order.js';
 
 /** Every rule with its markdown doc (empty when the doc is missing). */
 export function ruleInfos(): RuleInfo[] {
   return [...RULES]
-    .sort((a, b) => a.meta.id.localeCompare(b.meta.id))
+    .sort((a, b) => compareText(a.meta.id, b.meta.id))
     .map((rule) => {
       const path = ruleDocPath(rule.meta.id);
       return { meta: rule.meta, doc: existsSync(path) ? readFileSync(path, 'utf8') : `# ${rule.meta.id}\n\n${rule.meta.title}\n` };

@@ -1,5 +1,6 @@
 // The configuration file's strict zod schema and its defaults; the JSON Schema in schema/ is generated from it.
 import { z } from 'zod';
+import { compareText } from '../util/order.js';
 
 const globs = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
@@ -101,7 +102,7 @@ export function familiesOf(config: ParsedConfig): [string, ResolvedFamily][] {
   const out: [string, ResolvedFamily][] = [
     ['jwt', { canonical: jwt.canonical, namePatterns: jwt.namePatterns ?? DEFAULT_JWT_PATTERNS, dataflow: jwt.dataflow ?? true }],
   ];
-  for (const [id, family] of Object.entries(config.families).sort((a, b) => a[0].localeCompare(b[0]))) {
+  for (const [id, family] of Object.entries(config.families).sort((a, b) => compareText(a[0], b[0]))) {
     if (id === 'jwt') continue;
     out.push([id, { canonical: family.canonical, namePatterns: family.namePatterns ?? [], dataflow: family.dataflow ?? false }]);
   }

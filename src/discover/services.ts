@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import picomatch from 'picomatch';
 import type { ParsedConfig } from '../config/schema.js';
 import type { Service } from '../model/types.js';
+import { compareText } from '../util/order.js';
 
 const PY_MARKERS = ['pyproject.toml', 'requirements.txt', 'setup.py', 'setup.cfg', 'main.py', 'manage.py', 'app.py', 'Pipfile'];
 const SHARED_NAMES = new Set(['shared', 'common', 'libs', 'lib', 'core', 'packages', 'utils', 'pkg']);
@@ -59,7 +60,7 @@ export function detectServices(root: string, paths: string[], config: ParsedConf
   for (const [name, globs] of Object.entries(config.shared)) {
     configured.push({ name, kind: 'shared', roots: rootsOf(asList(globs)), detectedBy: 'config' });
   }
-  if (configured.length > 0) return configured.sort((a, b) => a.name.localeCompare(b.name));
+  if (configured.length > 0) return configured.sort((a, b) => compareText(a.name, b.name));
 
   const present = new Set(paths);
   const dirsAtDepth = (depth: number): string[] => {
@@ -113,7 +114,7 @@ export function detectServices(root: string, paths: string[], config: ParsedConf
   const byName = new Map<string, number>();
   for (const s of found) byName.set(s.name, (byName.get(s.name) ?? 0) + 1);
   for (const s of found) if ((byName.get(s.name) ?? 0) > 1) s.name = s.roots[0];
-  return found.sort((a, b) => a.name.localeCompare(b.name));
+  return found.sort((a, b) => compareText(a.name, b.name));
 }
 
 const matchers = new WeakMap<Service, ((path: string) => boolean)[]>();

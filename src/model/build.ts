@@ -1,4 +1,5 @@
 // Builds the cross-file model: follows secret traces through imports and assigns reads to secret families.
+import { compareText } from '../util/order.js';
 import picomatch from 'picomatch';
 import type { ResolvedFamily } from '../config/schema.js';
 import type { ExportedValue, FileFacts, Loc, ValueSource, ValueTrace } from './facts.js';
@@ -185,7 +186,7 @@ function globMatcher(patterns: string[]): (name: string) => boolean {
 /** Builds the model from per-file facts. Pure: no disk access beyond the resolver it is given. */
 export function buildModel(input: ModelInput): Model {
   const fileInfo = new Map(input.files.map((f) => [f.path, f]));
-  const facts = [...input.facts].sort((a, b) => a.path.localeCompare(b.path));
+  const facts = [...input.facts].sort((a, b) => compareText(a.path, b.path));
   const tracer = new TraceResolver(facts, input.resolver);
 
   const jwtOps: ModelJwtOp[] = [];
@@ -261,7 +262,7 @@ export function buildModel(input: ModelInput): Model {
 
   return {
     services: input.services,
-    files: [...input.files].sort((a, b) => a.path.localeCompare(b.path)),
+    files: [...input.files].sort((a, b) => compareText(a.path, b.path)),
     facts,
     envReads,
     fallbackGroups,
@@ -278,7 +279,7 @@ export function buildModel(input: ModelInput): Model {
 function mostCommon(counts: Map<string, number>): string | null {
   let best: string | null = null;
   let bestCount = 0;
-  for (const [name, count] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) {
+  for (const [name, count] of [...counts].sort((a, b) => compareText(a[0], b[0]))) {
     if (count > bestCount) {
       best = name;
       bestCount = count;

@@ -5,6 +5,7 @@ import { DEFAULT_ENVIRONMENT, type DeployTarget, type DeploymentIndex, type Secr
 import type { FileFacts, Loc } from './facts.js';
 import { buildProvisions, TEMPLATE_ENVIRONMENT } from './provision.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily, ModelFile, ModelJwtOp, ModelProvision, Service } from './types.js';
+import { compareText } from '../util/order.js';
 
 export interface DeploymentInput {
   facts: FileFacts[];
@@ -98,7 +99,7 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
   }
 
   const services: ServiceDeployment[] = [];
-  for (const service of [...input.services].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const service of [...input.services].sort((a, b) => compareText(a.name, b.name))) {
     if (service.kind !== 'service') continue;
     const units = new Map<string, SecretReadUnit>();
     const readNames = new Set<string>();
@@ -124,7 +125,7 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
       }
     }
 
-    const secretReads = [...units.values()].sort((a, b) => a.file.localeCompare(b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+    const secretReads = [...units.values()].sort((a, b) => compareText(a.file, b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
     const patterns = [...readPatterns];
     const own = provisions.filter((p) => p.service === service.name && p.environment !== TEMPLATE_ENVIRONMENT);
     const imageLevel = own.filter((p) => p.source === 'dockerfile' && p.name !== '*');
@@ -135,7 +136,7 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
       byEnvironment.set(env, [...(byEnvironment.get(env) ?? []), p]);
     }
     const targets: DeployTarget[] = [];
-    for (const [environment, list] of [...byEnvironment].sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (const [environment, list] of [...byEnvironment].sort((a, b) => compareText(a[0], b[0]))) {
       const all = [...list, ...imageLevel].filter((p) => p.name !== '*');
       const names = [...new Set(all.map((p) => p.name))].sort();
       const targetProvisions: TargetProvision[] = all.map((p) => ({
@@ -220,7 +221,7 @@ export function provisionMatrix(model: Model): MatrixRow[] {
     r.state = p.service !== null && readers.get(p.service)?.has(p.name) ? 'both' : 'provided';
   }
   const order = (a: MatrixRow, b: MatrixRow): number =>
-    (a.service ?? '\uffff').localeCompare(b.service ?? '\uffff') || a.environment.localeCompare(b.environment) || a.name.localeCompare(b.name);
+    compareText((a.service ?? '\uffff'), b.service ?? '\uffff') || compareText(a.environment, b.environment) || compareText(a.name, b.name);
   return [...rows.values()].sort(order);
 }
 

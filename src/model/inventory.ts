@@ -2,6 +2,7 @@
 import type { InventoryEntry, InventoryRead, JwtOpSummary } from '../result.js';
 import { groupOf, groupReads } from './query.js';
 import type { Model } from './types.js';
+import { compareText } from '../util/order.js';
 
 /** Builds the inventory of every secret-family name, canonical first within a family. */
 export function buildInventory(model: Model): InventoryEntry[] {
@@ -46,10 +47,10 @@ export function buildInventory(model: Model): InventoryEntry[] {
   for (const e of out) {
     e.services.sort();
     e.roles.sort();
-    e.reads.sort((a, b) => a.file.localeCompare(b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+    e.reads.sort((a, b) => compareText(a.file, b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
   }
   return out.sort(
-    (a, b) => a.family.localeCompare(b.family) || Number(b.canonical) - Number(a.canonical) || a.name.localeCompare(b.name),
+    (a, b) => compareText(a.family, b.family) || Number(b.canonical) - Number(a.canonical) || compareText(a.name, b.name),
   );
 }
 

@@ -2,6 +2,7 @@
 import { importGraph } from './boundaries.js';
 import type { CrossValidationMatrix, Finding, MatrixCell, MatrixComponent, MatrixVerdict, ServiceImportEdge } from '../result.js';
 import type { Model, ModelJwtOp } from './types.js';
+import { compareText } from '../util/order.js';
 
 function chainOf(op: ModelJwtOp): string[] {
   if (!op.secret) return ['?'];
@@ -30,9 +31,9 @@ function finish(map: Map<string, MatrixComponent>): MatrixComponent[] {
   const out = [...map.values()];
   for (const c of out) {
     c.primaries.sort();
-    c.ops.sort((a, b) => a.file.localeCompare(b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+    c.ops.sort((a, b) => compareText(a.file, b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
   }
-  return out.sort((a, b) => a.id.localeCompare(b.id));
+  return out.sort((a, b) => compareText(a.id, b.id));
 }
 
 function resolvable(name: string): boolean {

@@ -4,6 +4,7 @@ import type { Loc } from './facts.js';
 import type { FamilyPlan, Finding, MigrationPlan, PlanEdit, PlanStep, PlanStepKind } from '../result.js';
 import { groupReads } from './query.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily } from './types.js';
+import { compareText } from '../util/order.js';
 
 export interface PlanInput {
   model: Model;
@@ -228,10 +229,10 @@ export function buildPlan(input: PlanInput): MigrationPlan {
     .map(([key, steps]) => ({
       service: key === '' ? null : key,
       steps: steps.sort(
-        (x, y) => STEP_ORDER[x.kind] - STEP_ORDER[y.kind] || x.file.localeCompare(y.file) || x.loc.line - y.loc.line || x.loc.column - y.loc.column,
+        (x, y) => STEP_ORDER[x.kind] - STEP_ORDER[y.kind] || compareText(x.file, y.file) || x.loc.line - y.loc.line || x.loc.column - y.loc.column,
       ),
     }))
-    .sort((x, y) => (x.service === null ? 1 : 0) - (y.service === null ? 1 : 0) || (x.service ?? '').localeCompare(y.service ?? ''));
+    .sort((x, y) => (x.service === null ? 1 : 0) - (y.service === null ? 1 : 0) || compareText((x.service ?? ''), y.service ?? ''));
   return { families, services, edits: b.edits };
 }
 

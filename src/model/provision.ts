@@ -2,6 +2,7 @@
 import { normalizeEnvironment } from '../extract/deploy/environment.js';
 import type { FileFacts, Provision } from './facts.js';
 import type { ModelFile, ModelProvision, Service } from './types.js';
+import { compareText } from '../util/order.js';
 
 /** Dotenv templates (`.env.example`, `.env.sample`, …): documentation, not a deployment. */
 const TEMPLATE_FILE = /(^|\/)\.env\.(example|sample|template|dist|defaults)$|(^|\/)[^/]*\.env\.(example|sample|template)$/i;
@@ -99,7 +100,7 @@ export function buildProvisions(facts: FileFacts[], files: ModelFile[], services
   for (const f of facts) for (const p of f.provisions) if (p.name === '*' && p.envFile !== undefined) linked.add(p.envFile);
 
   const out: ModelProvision[] = [];
-  for (const f of [...facts].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const f of [...facts].sort((a, b) => compareText(a.path, b.path))) {
     const ownService = serviceOf.get(f.path) ?? null;
     const fileService = ownService !== null && kindOf.get(ownService) === 'service' ? ownService : null;
     for (const p of f.provisions) {

@@ -4,6 +4,7 @@ import type { FileFacts, FunctionCall, FunctionFact, Loc } from './facts.js';
 import type { WsEndpointRow } from '../result.js';
 import type { ModuleResolver } from './resolve.js';
 import type { ModelFile, ModelJwtOp, ModelWsEndpoint, Site, WsSourceSite, WsVerdict, WsVerification } from './types.js';
+import { compareText } from '../util/order.js';
 
 /** A field, parameter or query key that carries a credential (`token`, `access_token`, `jwt`, `authorization`). */
 export const CREDENTIAL_KEY = /token|jwt|auth|bearer|ticket|credential|api_?key|apikey|password|session_?id/i;
@@ -172,7 +173,7 @@ export function buildWsEndpoints(input: WsModelInput): ModelWsEndpoint[] {
       });
     }
   }
-  return out.sort((a, b) => a.file.localeCompare(b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
+  return out.sort((a, b) => compareText(a.file, b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
 }
 
 function isLibrary(module: string): boolean {

@@ -1,5 +1,6 @@
 // Progress between two results (`scan --compare`): names added/removed, findings new/fixed, matrix agreement; and its rendering.
 import type { DeltaFinding, FamilyDelta, Finding, ResultDelta, RunResult } from '../result.js';
+import { compareText } from '../util/order.js';
 
 export interface CompareOptions {
   /** How the previous result is named in the report (the path given to `--compare`). */
@@ -7,7 +8,7 @@ export interface CompareOptions {
 }
 
 function byPlace(a: Finding, b: Finding): number {
-  return a.file.localeCompare(b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column || a.ruleId.localeCompare(b.ruleId) || a.key.localeCompare(b.key);
+  return compareText(a.file, b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column || compareText(a.ruleId, b.ruleId) || compareText(a.key, b.key);
 }
 
 function groups(findings: readonly Finding[]): Map<string, Finding[]> {

@@ -1,6 +1,7 @@
 // GitHub Actions workflow-command reporter: one `::error`/`::warning`/`::notice` annotation per finding.
 import type { Notification } from '../model/facts.js';
 import type { Finding, RunResult, Severity } from '../result.js';
+import { compareFindings, compareText } from '../util/order.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
 
@@ -58,19 +59,7 @@ function findingMessage(finding: Finding): string {
   return related.length === 0 ? finding.message : `${finding.message}\nRelated:${related.join('')}`;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
-function compareFindings(a: Finding, b: Finding): number {
-  return (
-    compareText(a.file, b.file) ||
-    a.loc.line - b.loc.line ||
-    a.loc.column - b.loc.column ||
-    compareText(a.ruleId, b.ruleId) ||
-    compareText(a.message, b.message)
-  );
-}
 
 function compareNotifications(a: Notification, b: Notification): number {
   return (

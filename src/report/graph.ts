@@ -1,5 +1,6 @@
 // The service graph of the report: services, secret names and import edges, as Mermaid and as inline SVG.
 import type { RunResult } from '../result.js';
+import { compareText } from '../util/order.js';
 
 export interface GraphNode {
   id: string;
@@ -57,7 +58,7 @@ export function buildGraph(result: RunResult): Graph {
     });
   }
   const sortedNodes = [...nodes.values()].sort(
-    (a, b) => Number(a.kind === 'name') - Number(b.kind === 'name') || a.label.localeCompare(b.label) || a.id.localeCompare(b.id),
+    (a, b) => Number(a.kind === 'name') - Number(b.kind === 'name') || compareText(a.label, b.label) || compareText(a.id, b.id),
   );
   return { nodes: sortedNodes, edges };
 }

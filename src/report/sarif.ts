@@ -5,6 +5,7 @@ import type { Finding, RelatedLocation, RunResult } from '../result.js';
 import { SEVERITY_RANK } from '../result.js';
 import type { RuleMeta } from '../rule-api.js';
 import { findingFingerprint } from '../util/fingerprint.js';
+import { compareFindings, compareText } from '../util/order.js';
 
 export interface SarifRuleInfo {
   meta: RuleMeta;
@@ -305,23 +306,7 @@ function categoryId(category: string | undefined): string {
   return id.endsWith('/') ? id : `${id}/`;
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
-/** Output order: file, line, column, rule, message, then the rest of the span and the key. */
-function compareFindings(a: Finding, b: Finding): number {
-  return (
-    compareText(a.file, b.file) ||
-    a.loc.line - b.loc.line ||
-    a.loc.column - b.loc.column ||
-    compareText(a.ruleId, b.ruleId) ||
-    compareText(a.message, b.message) ||
-    a.loc.endLine - b.loc.endLine ||
-    a.loc.endColumn - b.loc.endColumn ||
-    compareText(a.key, b.key)
-  );
-}
 
 const PRECISION_RANK: Record<Finding['precision'], number> = { 'very-high': 4, high: 3, medium: 2, low: 1 };
 

@@ -11,6 +11,7 @@ import { collectModuleImports, visitImportCall } from './imports.js';
 import { usesJwtLibrary, verifiedSameToken, visitJwt } from './jwt.js';
 import { traceValue } from './trace.js';
 import { collectWebSockets } from './ws.js';
+import { compareText } from '../../util/order.js';
 
 const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
   ts: ts.ScriptKind.TS,
@@ -30,7 +31,7 @@ function scriptKind(path: string, language: 'ts' | 'js'): ts.ScriptKind {
 
 function accessorList(options: ExtractOptions): string[] {
   const all = new Set<string>([...DEFAULT_ENV_ACCESSORS.typescript, ...options.envAccessors.typescript]);
-  return [...all].sort((a, b) => b.length - a.length || a.localeCompare(b));
+  return [...all].sort((a, b) => b.length - a.length || compareText(a, b));
 }
 
 const forEachChild = ts.forEachChild;
