@@ -169,12 +169,7 @@ function resolveCallable(tracer: Tracer, fn: PyNode, scope: Scope, depth: number
     if (!found) return null;
     if (found.kind === 'function') return { kind: 'function', scope: found.scope };
     if (found.kind === 'class') return { kind: 'class', cls: found.cls };
-    if (found.kind === 'import') {
-      const binding = found.binding;
-      return binding.imported === null
-        ? { kind: 'module', module: binding.module }
-        : { kind: 'import', module: binding.module, name: binding.imported, path: [], call: false };
-    }
+    if (found.kind === 'import') return importRef(found.binding);
     return null;
   }
   if (n.type === 'attribute') {
@@ -195,6 +190,13 @@ function resolveCallable(tracer: Tracer, fn: PyNode, scope: Scope, depth: number
   return null;
 }
 
+/** An imported name as an object reference: a whole module, or one name from it. */
+function importRef(binding: { module: string; imported: string | null }): ObjRef {
+  return binding.imported === null
+    ? { kind: 'module', module: binding.module }
+    : { kind: 'import', module: binding.module, name: binding.imported, path: [], call: false };
+}
+
 function resolveObject(tracer: Tracer, node: PyNode, scope: Scope, depth: number): ObjRef | null {
   if (depth > MAX_DEPTH) return null;
   const state = tracer.state;
@@ -208,12 +210,7 @@ function resolveObject(tracer: Tracer, node: PyNode, scope: Scope, depth: number
     if (!found) return null;
     if (found.kind === 'assign') return resolveObject(tracer, found.assign.value, found.assign.scope, depth + 1);
     if (found.kind === 'class') return { kind: 'class', cls: found.cls };
-    if (found.kind === 'import') {
-      const binding = found.binding;
-      return binding.imported === null
-        ? { kind: 'module', module: binding.module }
-        : { kind: 'import', module: binding.module, name: binding.imported, path: [], call: false };
-    }
+    if (found.kind === 'import') return importRef(found.binding);
     return null;
   }
   if (n.type === 'call') {
