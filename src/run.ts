@@ -93,6 +93,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const byLanguage: RunResult['files']['byLanguage'] = {};
   for (const f of files) byLanguage[f.language] = (byLanguage[f.language] ?? 0) + 1;
 
+  const provisions = provisionMatrix(model);
   const result: RunResult = {
     schemaVersion: 1,
     tool: { name: 'jwtfrag', version: VERSION },
@@ -111,11 +112,10 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     notifications: sortNotifications(notifications),
     counts: countByRule(findings),
     matrix: buildMatrix(model),
-    plan: buildPlan({ model, findings, readFile: (path) => readText(root, path) }),
+    plan: buildPlan({ model, findings, readFile: (path) => readText(root, path), provisions }),
     serviceImports: serviceImportEdges(model, findings),
   };
   if (model.wsEndpoints.length > 0) result.wsEndpoints = wsEndpointRows(model.wsEndpoints);
-  const provisions = provisionMatrix(model);
   if (provisions.length > 0) result.provisionMatrix = provisions;
   if (baselined) {
     result.baseline = {

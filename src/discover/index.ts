@@ -7,7 +7,8 @@ import type { ParsedConfig } from '../config/schema.js';
 import type { Language, Notification } from '../model/facts.js';
 import type { Service } from '../model/types.js';
 import { DEFAULT_EXCLUDES, isTestPath, languageOf } from './languages.js';
-import { detectServices, serviceOf } from './services.js';
+import { serviceLocator } from '../model/service-roots.js';
+import { detectServices } from './services.js';
 
 export interface DiscoveredFile {
   /** Repo-relative posix path. */
@@ -126,6 +127,7 @@ export async function discover(root: string, config: ParsedConfig, includeTests:
   }
 
   const services = detectServices(root, allPaths, config);
+  const serviceOf = serviceLocator(services);
   const files: DiscoveredFile[] = [];
   let testFiles = 0;
   for (const path of allPaths) {
@@ -136,7 +138,7 @@ export async function discover(root: string, config: ParsedConfig, includeTests:
       testFiles++;
       continue;
     }
-    files.push({ path, absPath: join(root, path), language, isTest, service: serviceOf(path, services) });
+    files.push({ path, absPath: join(root, path), language, isTest, service: serviceOf(path) });
   }
   return { root, files, allPaths, services, testFiles, skipped, notifications };
 }

@@ -1,7 +1,6 @@
 // Service detection: from config globs, or from service markers and shared-library folder names.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import picomatch from 'picomatch';
 import type { ParsedConfig } from '../config/schema.js';
 import type { Service } from '../model/types.js';
 import { compareText } from '../util/order.js';
@@ -115,27 +114,4 @@ export function detectServices(root: string, paths: string[], config: ParsedConf
   for (const s of found) byName.set(s.name, (byName.get(s.name) ?? 0) + 1);
   for (const s of found) if ((byName.get(s.name) ?? 0) > 1) s.name = s.roots[0];
   return found.sort((a, b) => compareText(a.name, b.name));
-}
-
-const matchers = new WeakMap<Service, ((path: string) => boolean)[]>();
-
-/** The service a path belongs to (longest root wins), or null. */
-export function serviceOf(path: string, services: Service[]): string | null {
-  let best: { name: string; length: number } | null = null;
-  for (const service of services) {
-    let tests = matchers.get(service);
-    if (!tests) {
-      tests = service.roots.map((r) =>
-        /[*?[\]{}]/.test(r) ? picomatch(r.endsWith('**') ? r : `${r}/**`) : (p: string) => r === '' || p === r || p.startsWith(r + '/'),
-      );
-      matchers.set(service, tests);
-    }
-    for (let i = 0; i < tests.length; i++) {
-      if (tests[i](path)) {
-        const length = service.roots[i].length;
-        if (!best || length > best.length) best = { name: service.name, length };
-      }
-    }
-  }
-  return best?.name ?? null;
 }

@@ -6,6 +6,7 @@ import type { FileFacts, Loc } from './facts.js';
 import { buildProvisions, TEMPLATE_ENVIRONMENT } from './provision.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily, ModelFile, ModelJwtOp, ModelProvision, Service } from './types.js';
 import { compareText } from '../util/order.js';
+import type { ProvisionMatrixRow } from '../result.js';
 
 export interface DeploymentInput {
   facts: FileFacts[];
@@ -156,23 +157,10 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
   return { services, familyOfName };
 }
 
-export type MatrixState = 'provided' | 'read' | 'both' | 'missing';
+export type MatrixState = ProvisionMatrixRow['state'];
 
-/** One cell of the provision matrix: a name for a service in an environment. */
-export interface MatrixRow {
-  name: string;
-  family: string | null;
-  /** Null for provisions no service could be found for. */
-  service: string | null;
-  environment: string;
-  /**
-   * `both`: provided and read; `provided`: provided, never read by the service; `read`: read but not
-   * provided while another name of the same chain is; `missing`: read and nothing the code tries is provided.
-   */
-  state: MatrixState;
-  provided: { file: string; loc: Loc; source: string }[];
-  read: { file: string; loc: Loc }[];
-}
+/** One cell of the provision matrix: a name for a service in an environment (the result's row type). */
+export type MatrixRow = ProvisionMatrixRow;
 
 /**
  * The provision matrix (secret name × service × environment → provided / read / both / missing).

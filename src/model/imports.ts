@@ -1,8 +1,8 @@
 // Builds the repository's import edges: every import fact resolved to a file inside the repo, with both services and the policy's verdict.
-import picomatch from 'picomatch';
 import { boundaryPolicy, type BoundaryPolicy } from './boundaries.js';
 import type { FileFacts, ImportFact } from './facts.js';
 import type { ModuleResolver } from './resolve.js';
+import { serviceLocator } from './service-roots.js';
 import type { ImportEdge, ModelFile, Service } from './types.js';
 
 type Language = 'ts' | 'js' | 'python';
@@ -63,27 +63,4 @@ function resolveImport(resolver: ModuleResolver, file: string, imp: ImportFact, 
     if (sub !== null) return sub;
   }
   return direct;
-}
-
-/** The service a path belongs to by the services' roots (longest root wins), as discovery assigns it. */
-function serviceLocator(services: Service[]): (path: string) => string | null {
-  const tests: { name: string; length: number; match: (path: string) => boolean }[] = [];
-  for (const service of services) {
-    for (const root of service.roots) {
-      const match = /[*?[\]{}]/.test(root)
-        ? picomatch(root.endsWith('**') ? root : `${root}/**`)
-        : (p: string): boolean => root === '' || p === root || p.startsWith(`${root}/`);
-      tests.push({ name: service.name, length: root.length, match });
-    }
-  }
-  const cache = new Map<string, string | null>();
-  return (path) => {
-    const cached = cache.get(path);
-    if (cached !== undefined) return cached;
-    let best: { name: string; length: number } | null = null;
-    for (const test of tests) if (test.match(path) && (!best || test.length > best.length)) best = test;
-    const name = best?.name ?? null;
-    cache.set(path, name);
-    return name;
-  };
 }

@@ -1,7 +1,6 @@
 // The migration plan: one canonical name per secret family, ordered steps per service, precise code edits.
-import { provisionMatrix } from './deployment.js';
 import type { Loc } from './facts.js';
-import type { FamilyPlan, Finding, MigrationPlan, PlanEdit, PlanStep, PlanStepKind } from '../result.js';
+import type { FamilyPlan, Finding, MigrationPlan, PlanEdit, PlanStep, PlanStepKind, ProvisionMatrixRow } from '../result.js';
 import { groupReads } from './query.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily } from './types.js';
 import { compareText } from '../util/order.js';
@@ -11,6 +10,8 @@ export interface PlanInput {
   findings: readonly Finding[];
   /** Reads a repo-relative file; undefined when it cannot be read (its steps stay manual). */
   readFile: (path: string) => string | undefined;
+  /** The provision matrix (`provisionMatrix(model)`), computed once by the caller. */
+  provisions: readonly ProvisionMatrixRow[];
 }
 
 interface ReadExpression {
@@ -163,7 +164,7 @@ function planRead(b: PlanBuilder, read: ModelEnvRead, canonical: string, family:
   );
 }
 
-function planFamily(b: PlanBuilder, model: Model, family: ModelFamily): FamilyPlan {
+function planFamily(b: PlanBuilder, model: Model, family: ModelFamily, provisions: readonly ProvisionMatrixRow[]): FamilyPlan {
   const canonical = family.canonical;
   const retire = [...family.names.filter((n) => n !== canonical), ...family.patterns].sort();
   const plan: FamilyPlan = { family: family.id, canonical, reason: family.canonicalReason, why: whyOf(family, model), retire };
@@ -182,8 +183,8 @@ function planFamily(b: PlanBuilder, model: Model, family: ModelFamily): FamilyPl
     planRead(b, read, canonical, family.id);
   }
   // Every (service, environment) a deployment configures for this family must provide the canonical name.
-  const groups = new Map<string, ReturnType<typeof provisionMatrix>>();
-  for (const row of provisionMatrix(model)) {
+  const groups = new Map<string, ProvisionMatrixRow[]>();
+  for (const row of provisions) {
     if (row.family !== family.id || row.service === null) continue;
     const key = `${row.service}\u0000${row.environment}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
@@ -219,7 +220,7 @@ function planFamily(b: PlanBuilder, model: Model, family: ModelFamily): FamilyPl
 export function buildPlan(input: PlanInput): MigrationPlan {
   const { model, findings } = input;
   const b = new PlanBuilder(input.readFile);
-  const families = model.families.map((f) => planFamily(b, model, f));
+  const families = model.families.map((f) => planFamily(b, model, f, input.provisions));
   for (const finding of findings) {
     if (finding.suppression) continue;
     if (finding.ruleId !== 'forbidden-cross-service-import' && finding.ruleId !== 'shared-imports-service') continue;
