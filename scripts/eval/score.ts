@@ -1,0 +1,139 @@
+// Scores one scan result against a repository's labels: recall over `expected`, precision over reviewed findings, traps.
+import picomatch from 'picomatch';
+import type { Expected, Labels, NotFinding, Reviewed } from './labels.js';
+
+/** The part of a jwtfrag finding the eval looks at (the JSON result's `findings[]`). */
+export interface EvalFinding {
+  ruleId: string;
+  severity: 'error' | 'warning' | 'note';
+  file: string;
+  loc: { line: number };
+  related?: { file: string; loc: { line: number } }[];
+  suppression?: unknown;
+  message?: string;
+}
+
+export const LINE_TOLERANCE = 2;
+
+export type Verdict = Reviewed['verdict'] | 'unreviewed';
+
+export interface RuleScore {
+  rule: string;
+  expected: number;
+  found: number;
+  tp: number;
+  fp: number;
+  debatable: number;
+  unreviewed: number;
+  traps: number;
+}
+
+export interface RepoScore {
+  expected: { label: Expected; hit: EvalFinding | null }[];
+  traps: { label: NotFinding; finding: EvalFinding }[];
+  verdicts: { finding: EvalFinding; verdict: Verdict; by: Reviewed | null }[];
+  /** Findings per severity (suppressed ones excluded). */
+  severities: Record<'error' | 'warning' | 'note', number>;
+  rules: RuleScore[];
+}
+
+function near(a: number, b: number): boolean {
+  return Math.abs(a - b) <= LINE_TOLERANCE;
+}
+
+/** Whether the finding's primary or a related location is at `file`, `line` (±2), or anywhere in `file` without a line. */
+export function findingAt(f: EvalFinding, file: string, line: number | undefined): boolean {
+  const locs = [{ file: f.file, line: f.loc.line }, ...(f.related ?? []).map((r) => ({ file: r.file, line: r.loc.line }))];
+  return locs.some((l) => l.file === file && (line === undefined || near(l.line, line)));
+}
+
+function isActive(f: EvalFinding): boolean {
+  return f.suppression === undefined || f.suppression === null;
+}
+
+function atLeastWarning(f: EvalFinding): boolean {
+  return f.severity === 'error' || f.severity === 'warning';
+}
+
+/** The review entry that judges a finding: a line entry at its primary location first, then a file glob entry. */
+export function reviewFor(f: EvalFinding, reviewed: Reviewed[]): Reviewed | null {
+  const sameRule = reviewed.filter((r) => r.rule === f.ruleId);
+  const byLine = sameRule.find((r) => r.line !== undefined && findingAt(f, r.file, r.line));
+  if (byLine) return byLine;
+  const byFile = sameRule.find((r) => r.line === undefined && (r.file === f.file || picomatch(r.file, { dot: true })(f.file)));
+  return byFile ?? null;
+}
+
+function ruleRow(rows: Map<string, RuleScore>, rule: string): RuleScore {
+  let row = rows.get(rule);
+  if (!row) {
+    row = { rule, expected: 0, found: 0, tp: 0, fp: 0, debatable: 0, unreviewed: 0, traps: 0 };
+    rows.set(rule, row);
+  }
+  return row;
+}
+
+/** Scores the findings of one scan against the labels of its repository. */
+export function scoreRepo(labels: Labels, findings: EvalFinding[]): RepoScore {
+  const active = findings.filter(isActive);
+  const rows = new Map<string, RuleScore>();
+  const expected = labels.expected.map((label) => {
+    const hit = active.find((f) => f.ruleId === label.rule && findingAt(f, label.file, label.line)) ?? null;
+    const row = ruleRow(rows, label.rule);
+    row.expected++;
+    if (hit) row.found++;
+    return { label, hit };
+  });
+  const traps: RepoScore['traps'] = [];
+  for (const label of labels.notFindings) {
+    const finding = active.find((f) => f.ruleId === label.rule && atLeastWarning(f) && findingAt(f, label.file, label.line));
+    if (finding) {
+      traps.push({ label, finding });
+      ruleRow(rows, label.rule).traps++;
+    }
+  }
+  const verdicts: RepoScore['verdicts'] = [];
+  for (const finding of active.filter(atLeastWarning)) {
+    const by = reviewFor(finding, labels.reviewed);
+    const verdict: Verdict = by ? by.verdict : 'unreviewed';
+    verdicts.push({ finding, verdict, by });
+    const row = ruleRow(rows, finding.ruleId);
+    if (verdict === 'tp') row.tp++;
+    else if (verdict === 'fp') row.fp++;
+    else if (verdict === 'debatable') row.debatable++;
+    else row.unreviewed++;
+  }
+  const severities = { error: 0, warning: 0, note: 0 };
+  for (const f of active) severities[f.severity]++;
+  const rules = [...rows.values()].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  return { expected, traps, verdicts, severities, rules };
+}
+
+/** Sums rule rows (across repositories). */
+export function sumRules(rows: RuleScore[]): RuleScore[] {
+  const merged = new Map<string, RuleScore>();
+  for (const r of rows) {
+    const m = ruleRow(merged, r.rule);
+    m.expected += r.expected;
+    m.found += r.found;
+    m.tp += r.tp;
+    m.fp += r.fp;
+    m.debatable += r.debatable;
+    m.unreviewed += r.unreviewed;
+    m.traps += r.traps;
+  }
+  return [...merged.values()].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+}
+
+/** Totals of a set of rule rows. */
+export function total(rows: RuleScore[]): RuleScore {
+  return sumRules(rows.map((r) => ({ ...r, rule: 'all' })))[0] ?? { rule: 'all', expected: 0, found: 0, tp: 0, fp: 0, debatable: 0, unreviewed: 0, traps: 0 };
+}
+
+/** `found / expected` and `tp / (tp + fp)` as percentages, or null when undefined. */
+export function ratios(r: RuleScore): { recall: number | null; precision: number | null } {
+  return {
+    recall: r.expected === 0 ? null : (100 * r.found) / r.expected,
+    precision: r.tp + r.fp === 0 ? null : (100 * r.tp) / (r.tp + r.fp),
+  };
+}
