@@ -58,7 +58,17 @@ function atLeastWarning(f: EvalFinding): boolean {
 /** The review entry that judges a finding: a line entry at its primary location first, then a file glob entry. */
 export function reviewFor(f: EvalFinding, reviewed: Reviewed[]): Reviewed | null {
   const sameRule = reviewed.filter((r) => r.rule === f.ruleId);
-  const byLine = sameRule.find((r) => r.line !== undefined && findingAt(f, r.file, r.line));
+  // The nearest line entry wins, so neighbouring entries with different verdicts never take each other's finding.
+  let byLine: Reviewed | null = null;
+  let distance = Infinity;
+  for (const r of sameRule) {
+    if (r.line === undefined || !findingAt(f, r.file, r.line)) continue;
+    const d = r.file === f.file ? Math.abs(r.line - f.loc.line) : LINE_TOLERANCE + 1;
+    if (d < distance) {
+      byLine = r;
+      distance = d;
+    }
+  }
   if (byLine) return byLine;
   const byFile = sameRule.find((r) => r.line === undefined && (r.file === f.file || picomatch(r.file, { dot: true })(f.file)));
   return byFile ?? null;
