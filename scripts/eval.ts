@@ -17,6 +17,7 @@ interface Options {
   update: boolean;
   verbose: boolean;
   jobs: string | null;
+  cli: string;
 }
 
 interface ScanResult {
@@ -51,7 +52,8 @@ const HELP = `npm run eval -- [--repos <dir>] [--work <dir>] [--only a,b] [--jso
   --json    write the scores as JSON (for comparison between commits)
   --update  record the current hits in eval/status.json and the table in docs/accuracy.md
   --verbose list every unreviewed finding, missed expected finding and trap
-  --jobs    passed to jwtfrag scan`;
+  --jobs    passed to jwtfrag scan
+  --cli     the jwtfrag CLI to measure (default: this checkout's dist/src/cli/main.js)`;
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -64,6 +66,7 @@ function parseOptions(argv: string[]): Options {
       update: { type: 'boolean' },
       verbose: { type: 'boolean' },
       jobs: { type: 'string' },
+      cli: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -80,13 +83,14 @@ function parseOptions(argv: string[]): Options {
     update: values.update ?? false,
     verbose: values.verbose ?? false,
     jobs: values.jobs ?? null,
+    cli: resolve(values.cli ?? join(packageRoot(), 'dist', 'src', 'cli', 'main.js')),
   };
 }
 
-function runScan(dir: string, labels: Labels, jobs: string | null): Promise<{ result: ScanResult; seconds: number }> {
+function runScan(cli: string, dir: string, labels: Labels, jobs: string | null): Promise<{ result: ScanResult; seconds: number }> {
   const tmp = mkdtempSync(join(tmpdir(), 'jwtfrag-eval-run-'));
   const out = join(tmp, 'result.json');
-  const args = [join(packageRoot(), 'dist', 'src', 'cli', 'main.js'), 'scan', dir, '--format', 'json', '-o', out, '--no-progress', '--fail-on', 'none'];
+  const args = [cli, 'scan', dir, '--format', 'json', '-o', out, '--no-progress', '--fail-on', 'none'];
   if (labels.config) {
     const cfg = join(tmp, 'jwtfrag.config.json');
     writeFileSync(cfg, JSON.stringify(labels.config));
@@ -251,7 +255,7 @@ async function evaluate(entry: CorpusEntry, labels: Labels, opts: Options): Prom
   if (!gitDir) return { ...base, status: 'skipped', detail: cloneHint(opts.repos, entry) };
   mkdirSync(opts.work, { recursive: true });
   const { dir } = await extract(gitDir, entry, opts.work);
-  const { result, seconds } = await runScan(dir, labels, opts.jobs);
+  const { result, seconds } = await runScan(opts.cli, dir, labels, opts.jobs);
   return { ...base, seconds, score: scoreRepo(labels, result.findings), model: checkModel(labels, result) };
 }
 
