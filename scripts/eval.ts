@@ -121,11 +121,16 @@ function under(root: string, folder: string): boolean {
   return root === folder || root.startsWith(`${folder}/`);
 }
 
+function folderOf(label: string): string {
+  const f = label.replace(/^\.\/?/, '').replace(/\/$/, '');
+  return f;
+}
+
 function checkModel(labels: Labels, result: ScanResult): ModelCheck {
   const services = result.services.filter((s) => s.kind === 'service');
-  const toolingAsService = (labels.model?.notServices ?? []).filter((folder) => services.some((s) => s.roots.some((r) => under(r, folder))));
+  const toolingAsService = (labels.model?.notServices ?? []).map(folderOf).filter((folder) => services.some((s) => s.roots.some((r) => under(r, folder))));
   const missingServices = Object.entries(labels.model?.services ?? {})
-    .filter(([, folder]) => !services.some((s) => s.roots.some((r) => r === folder)))
+    .filter(([, folder]) => !services.some((s) => s.roots.some((r) => under(r, folderOf(folder)))))
     .map(([name, folder]) => `${name} (${folder})`);
   const canonical = Object.entries(labels.model?.families ?? {}).map(([family, f]) => {
     const match =

@@ -33,6 +33,9 @@ const ServiceSchema = z.object({
   kind: z.enum(['service', 'shared']),
   roots: z.array(z.string()),
   detectedBy: z.string(),
+  evidence: z.array(z.string()).optional(),
+  aliases: z.array(z.string()).optional(),
+  dependsOn: z.array(z.string()).optional(),
 });
 
 const NotificationSchema = z.object({
@@ -256,6 +259,7 @@ export const RunResultSchema = z.object({
   matrix: MatrixSchema.optional(),
   plan: PlanSchema.optional(),
   serviceImports: z.array(ServiceImportEdgeSchema).optional(),
+  excludedFolders: z.array(z.object({ folder: z.string(), reason: z.string() })).optional(),
   provisionMatrix: z.array(ProvisionMatrixRowSchema).optional(),
   wsEndpoints: z.array(WsEndpointRowSchema).optional(),
   delta: DeltaSchema.optional(),

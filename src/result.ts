@@ -267,6 +267,8 @@ export interface RunResult {
   plan?: MigrationPlan;
   /** Cross-service import edges (report graph). */
   serviceImports?: ServiceImportEdge[];
+  /** Folders service detection left out, and why (tooling, tests, builds it could not tie to code). */
+  excludedFolders?: { folder: string; reason: string }[];
   /** WebSocket endpoints with token source, verification and verdict (report section). */
   wsEndpoints?: WsEndpointRow[];
   /** Secret-family names × service × environment: provided / read / both / missing. */

@@ -15,6 +15,8 @@ import { provisionMatrix } from './model/deployment.js';
 import { buildMatrix, serviceImportEdges } from './model/matrix.js';
 import { buildPlan } from './model/plan.js';
 import { createResolver } from './model/resolve.js';
+import { serviceLocator } from './model/service-roots.js';
+import { detectServices } from './model/services.js';
 import { wsEndpointRows } from './model/websocket.js';
 import type { Model } from './model/types.js';
 import type { Finding, RunResult } from './result.js';
@@ -75,15 +77,24 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     }
   }
 
-  const resolver = createResolver({ files: discovery.allPaths, readFile: (path) => readText(root, path) });
+  const readFile = (path: string): string | undefined => readText(root, path);
+  const detection = detectServices({ paths: discovery.allPaths, facts, readFile, config });
+  const serviceOf = serviceLocator(detection.services, detection.tooling);
+  const resolver = createResolver({
+    files: discovery.allPaths,
+    readFile,
+    pythonRoots: config.pythonRoots,
+    serviceRoots: detection.services.filter((s) => s.kind === 'service').flatMap((s) => s.roots.filter((r) => !/[*?[\]{}]/.test(r))),
+  });
   const files = discovery.files.filter((f) => !skippedPaths.has(f.path));
   const model = buildModel({
-    services: discovery.services,
-    files: files.map((f) => ({ path: f.path, language: f.language, service: f.service, isTest: f.isTest })),
+    services: detection.services,
+    files: files.map((f) => ({ path: f.path, language: f.language, service: serviceOf(f.path), isTest: f.isTest })),
     facts,
     resolver,
     families: familiesOf(config),
     boundaries: config.boundaries,
+    tooling: detection.tooling,
   });
 
   const findings = runRules(model, options.rules ?? RULES, config, facts);
@@ -97,7 +108,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const result: RunResult = {
     schemaVersion: 1,
     tool: { name: 'jwtfrag', version: VERSION },
-    services: discovery.services,
+    services: detection.services,
     files: { scanned: files.length, byLanguage: sortKeys(byLanguage), tests: discovery.testFiles, skipped: sortKeys(skipped) },
     families: model.families.map((f) => ({
       id: f.id,
@@ -115,6 +126,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     plan: buildPlan({ model, findings, readFile: (path) => readText(root, path), provisions }),
     serviceImports: serviceImportEdges(model, findings),
   };
+  if (detection.excluded.length > 0) result.excludedFolders = detection.excluded;
   if (model.wsEndpoints.length > 0) result.wsEndpoints = wsEndpointRows(model.wsEndpoints);
   if (provisions.length > 0) result.provisionMatrix = provisions;
   if (baselined) {

@@ -58,39 +58,6 @@ describe('discover', () => {
     expect(withTests.files.map((f) => f.path)).toEqual(['api/src/a.ts', 'api/tests/a.test.ts']);
   });
 
-  it('detects services and shared libraries from markers and names', async () => {
-    const dir = repo({
-      'auth_service/main.py': 'x = 1\n',
-      'netra_backend/pyproject.toml': '[project]\nname = "b"\n',
-      'netra_backend/app/x.py': 'x = 1\n',
-      'shared/env.py': 'x = 1\n',
-      'frontend/package.json': JSON.stringify({ scripts: { dev: 'next dev', start: 'next start' } }),
-      'apps/api/package.json': JSON.stringify({ scripts: { start: 'nest start' } }),
-      'libs/common/package.json': JSON.stringify({ name: '@org/common' }),
-      'scripts/tool.py': 'x = 1\n',
-    });
-    const d = await discover(dir, defaults, false);
-    const summary = d.services.map((s) => `${s.name}:${s.kind}:${s.roots.join(',')}`);
-    expect(summary).toEqual([
-      'api:service:apps/api',
-      'auth_service:service:auth_service',
-      'common:shared:libs/common',
-      'frontend:service:frontend',
-      'netra_backend:service:netra_backend',
-      'shared:shared:shared',
-    ]);
-    expect(d.files.find((f) => f.path === 'netra_backend/app/x.py')?.service).toBe('netra_backend');
-    expect(d.files.find((f) => f.path === 'scripts/tool.py')?.service).toBeNull();
-  });
-
-  it('uses configured services instead of detection', async () => {
-    const dir = repo({ 'a/x.py': 'x = 1\n', 'b/y.py': 'y = 1\n' });
-    const config = parseConfig({ services: { alpha: 'a/**' }, shared: { lib: ['b'] } }, 'test');
-    const d = await discover(dir, config, false);
-    expect(d.services.map((s) => `${s.name}:${s.kind}`)).toEqual(['alpha:service', 'lib:shared']);
-    expect(d.files.map((f) => `${f.path}@${f.service}`)).toEqual(['a/x.py@alpha', 'b/y.py@lib']);
-  });
-
   it('bad input never stops a scan: binary, non-UTF-8, large files and symlink loops are counted', async () => {
     const dir = repo({
       'svc/main.py': 'import os\nKEY = os.getenv("JWT_SECRET")\n',

@@ -1,14 +1,11 @@
-// Discovery: lists the repository's files (honouring .gitignore and excludes), their languages and services.
+// Discovery: lists the repository's files (honouring .gitignore and excludes) and their languages; services are detected after extraction.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 import type { ParsedConfig } from '../config/schema.js';
 import type { Language, Notification } from '../model/facts.js';
-import type { Service } from '../model/types.js';
 import { DEFAULT_EXCLUDES, isTestPath, languageOf } from './languages.js';
-import { serviceLocator } from '../model/service-roots.js';
-import { detectServices } from './services.js';
 
 export interface DiscoveredFile {
   /** Repo-relative posix path. */
@@ -16,7 +13,6 @@ export interface DiscoveredFile {
   absPath: string;
   language: Language;
   isTest: boolean;
-  service: string | null;
 }
 
 export interface Discovery {
@@ -25,7 +21,6 @@ export interface Discovery {
   files: DiscoveredFile[];
   /** Every file seen, analysed or not (markers, manifests, tsconfig.json…), repo-relative posix. */
   allPaths: string[];
-  services: Service[];
   /** Test files left out of the analysis. */
   testFiles: number;
   skipped: Record<string, number>;
@@ -126,8 +121,6 @@ export async function discover(root: string, config: ParsedConfig, includeTests:
     allPaths.push(path);
   }
 
-  const services = detectServices(root, allPaths, config);
-  const serviceOf = serviceLocator(services);
   const files: DiscoveredFile[] = [];
   let testFiles = 0;
   for (const path of allPaths) {
@@ -138,9 +131,9 @@ export async function discover(root: string, config: ParsedConfig, includeTests:
       testFiles++;
       continue;
     }
-    files.push({ path, absPath: join(root, path), language, isTest, service: serviceOf(path) });
+    files.push({ path, absPath: join(root, path), language, isTest });
   }
-  return { root, files, allPaths, services, testFiles, skipped, notifications };
+  return { root, files, allPaths, testFiles, skipped, notifications };
 }
 
 /** Whether the scan root exists and is a folder; a one-line reason when not. */

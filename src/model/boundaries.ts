@@ -50,10 +50,12 @@ type Matcher = (name: string) => boolean;
  * Builds the policy function. Order of precedence: a component may always import itself; then a
  * matching `forbid` entry (forbid wins over allow, so a broad allow cannot silently reopen an edge
  * someone closed on purpose); then a matching `allow` entry; then the default: anything may import
- * a shared library, nothing may import a service other than its own.
+ * a shared library or a component whose package its manifest declares as a dependency, nothing may
+ * import a service other than its own.
  */
 export function boundaryPolicy(services: Service[], policy: BoundaryPolicy): (from: string | null, to: string | null) => BoundaryVerdict {
   const kinds = new Map(services.map((s) => [s.name, s.kind]));
+  const declared = new Set(services.flatMap((s) => (s.dependsOn ?? []).map((d) => `${s.name}\u0000${d}`)));
   const compile = (rules: BoundaryRule[]): { rule: BoundaryRule; from: Matcher; to: Matcher }[] =>
     rules.map((rule) => ({ rule, from: nameMatcher(rule.from), to: nameMatcher(rule.to) }));
   const forbid = compile(policy.forbid);
@@ -74,6 +76,7 @@ export function boundaryPolicy(services: Service[], policy: BoundaryPolicy): (fr
     if (forbidden) verdict = { allowed: false, reason: 'forbid', entry: forbidden.rule, violation };
     else if (allowed) verdict = { allowed: true, reason: 'allow', entry: allowed.rule, violation: null };
     else if (toKind === 'shared') verdict = { allowed: true, reason: 'shared', entry: null, violation: null };
+    else if (declared.has(key)) verdict = { allowed: true, reason: 'declared', entry: null, violation: null };
     else verdict = { allowed: false, reason: 'default', entry: null, violation };
     cache.set(key, verdict);
     return verdict;

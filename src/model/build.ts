@@ -27,6 +27,8 @@ export interface ModelInput {
   /** Families by id, `jwt` first. */
   families: [string, ResolvedFamily][];
   boundaries?: Model['boundaries'];
+  /** Tooling folders: code there belongs to no service (see `detectServices`). */
+  tooling?: string[];
 }
 
 const MAX_DEPTH = 12;
@@ -268,7 +270,7 @@ export function buildModel(input: ModelInput): Model {
     fallbackGroups,
     jwtOps,
     families,
-    imports: buildImportEdges(facts, fileInfo, input.resolver, input.services, input.boundaries),
+    imports: buildImportEdges(facts, fileInfo, input.resolver, input.services, input.boundaries, input.tooling),
     boundaries: input.boundaries ?? { allow: [], forbid: [] },
     provisions: buildProvisions(facts, input.files, input.services),
     wsEndpoints: buildWsEndpoints({ facts, files: fileInfo, resolver: input.resolver, jwtOps }),

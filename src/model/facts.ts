@@ -252,6 +252,32 @@ export interface Provision {
   loc: Loc;
 }
 
+/**
+ * Something a deployment file builds or runs (what deploys a folder): a compose service, a `docker build`
+ * / kaniko / build-push-action step, a `gcloud run deploy --source`, or a Dockerfile's own COPY and CMD.
+ */
+export interface DeployUnitFact {
+  kind: 'compose' | 'build' | 'cloudrun' | 'dockerfile';
+  /** What deployments call it (compose service, image or Cloud Run service name); null for a Dockerfile. */
+  name: string | null;
+  /** Build context or source folder, repo-relative posix (`''` = the root); null when unknown or built from an image. */
+  context: string | null;
+  /** The Dockerfile it builds, repo-relative posix; null for the context's default `Dockerfile`. */
+  dockerfile: string | null;
+  /** For a Dockerfile: COPY/ADD sources as written, relative to the build context (`--from` stage copies left out). */
+  copies?: string[];
+  /** For a Dockerfile: the CMD and ENTRYPOINT words of its last stage. */
+  entry?: string[];
+  loc: Loc;
+}
+
+/** Where a file starts a server or worker process: `FastAPI()`, `NestFactory.create`, `express()`, `manage.py`'s command line, … */
+export interface ServerEntryFact {
+  /** `fastapi`, `flask`, `django`, `starlette`, `celery`, `nestjs`, `express`, `fastify`, `http`, `socket.io`, `ws`, …; `cli` for a command-line tool's entry (not a server). */
+  framework: string;
+  loc: Loc;
+}
+
 export interface Notification {
   level: 'error' | 'warning' | 'note';
   /** Stable id: `parse-error`, `skipped-binary`, `skipped-large`, `skipped-encoding`, `unreadable`, `symlink-loop`, … */
@@ -275,6 +301,10 @@ export interface FileFacts {
   /** Routers mounted under a prefix in this file. */
   routerMounts?: RouterMount[];
   provisions: Provision[];
+  /** Deploy files: the units they build or run (service detection). */
+  deployUnits?: DeployUnitFact[];
+  /** Code files: where a server or worker process starts (service detection). */
+  serverEntries?: ServerEntryFact[];
   suppressions: SuppressionComment[];
   /** Spans of string literals that hold secret material; snippets redact them. */
   secretLiterals: Loc[];

@@ -18,8 +18,9 @@ export function buildImportEdges(
   resolver: ModuleResolver,
   services: Service[] = [],
   policy: BoundaryPolicy = { allow: [], forbid: [] },
+  tooling: string[] = [],
 ): ImportEdge[] {
-  const serviceOf = serviceLocator(services);
+  const serviceOf = serviceLocator(services, tooling);
   const verdict = boundaryPolicy(services, policy);
   const edges: ImportEdge[] = [];
   for (const f of facts) {

@@ -9,8 +9,14 @@ export interface Service {
   kind: ServiceKind;
   /** Folder prefixes (repo-relative posix, no trailing slash; '' for the root) or globs from config. */
   roots: string[];
-  /** Why it is a service: `config`, `package.json`, `pyproject.toml`, `Dockerfile`, `shared-name`, … */
+  /** Why it is a service or library: `config`, or the first line of its evidence. */
   detectedBy: string;
+  /** Every reason it was detected (what deploys it, which entry starts it), one line each. */
+  evidence?: string[];
+  /** Other names deployments call it (compose service, image, Cloud Run service, Dockerfile path). */
+  aliases?: string[];
+  /** Components whose package this one's manifests declare as a dependency (package.json, pyproject.toml path or name). */
+  dependsOn?: string[];
 }
 
 export interface ModelFile {
@@ -111,10 +117,11 @@ export interface BoundaryVerdict {
   allowed: boolean;
   /**
    * `same-service`: within one component; `shared`: the target is a shared library; `allow` /
-   * `forbid`: a config entry decided (forbid wins); `default`: a service or shared library reaching
+   * `forbid`: a config entry decided (forbid wins); `declared`: the importer's manifest declares the
+   * target's package as a dependency; `default`: a service or shared library reaching
    * into a service; `outside`: one end belongs to no service (not judged).
    */
-  reason: 'same-service' | 'shared' | 'allow' | 'forbid' | 'default' | 'outside';
+  reason: 'same-service' | 'shared' | 'declared' | 'allow' | 'forbid' | 'default' | 'outside';
   /** The config entry that decided, for `allow` and `forbid`. */
   entry: BoundaryRule | null;
   /** For forbidden edges: a shared library reaching into a service, or any other cross-component import. */

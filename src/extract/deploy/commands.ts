@@ -1,4 +1,5 @@
-// Recognises `gcloud run deploy … --set-env-vars/--set-secrets` and `docker run -e` in split shell commands.
+// Recognises `gcloud run deploy … --set-env-vars/--set-secrets`, `docker run -e`, and the image builds (`docker build`, kaniko, `gcloud run deploy --source`) that tie a deployment to a folder.
+import type { DeployUnitFact } from '../../model/facts.js';
 import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
 import { environmentFromWords, resolveRepoPath } from './environment.js';
 import { charsSpan, sliceChars, type Chars, type Word } from './shell-words.js';
@@ -52,12 +53,18 @@ const DOCKER_BOOLEAN_FLAGS = new Set([
   '--oom-kill-disable',
 ]);
 
+const DOCKER_BUILD_BOOLEAN_FLAGS = new Set(['--no-cache', '--pull', '--push', '--load', '-q', '--quiet', '--rm', '--squash']);
+
 const base = (word: Word): string => word.value.replace(/^[@-]+/, '').split('/').pop() ?? '';
 
 /** Scans every command for gcloud and docker deployments; returns the consumed value spans. */
 export function scanCommands(commands: Word[][], scope: CommandScope): CommandResult {
   const result: CommandResult = { valueSpans: [] };
   for (const words of commands) {
+    if (words.some((w) => /^--dockerfile(=|$)/.test(w.value))) {
+      kanikoBuild(words, scope);
+      continue;
+    }
     for (let i = 0; i < words.length; i++) {
       const name = base(words[i]);
       if (name === 'gcloud') {
@@ -69,8 +76,13 @@ export function scanCommands(commands: Word[][], scope: CommandScope): CommandRe
       } else if (name === 'docker' || name === 'podman') {
         let j = i + 1;
         if (words[j]?.value === 'container') j++;
+        if (words[j]?.value === 'buildx' || words[j]?.value === 'image') j++;
         if (words[j]?.value === 'run') {
           scanDockerRun(words.slice(j + 1), scope, result);
+          break;
+        }
+        if (words[j]?.value === 'build') {
+          dockerBuild(words.slice(j + 1), scope, words[i]);
           break;
         }
       }
@@ -178,7 +190,74 @@ function scanGcloud(words: Word[], scope: CommandScope, result: CommandResult): 
     scope.environment;
   const dir = sourceDir === null ? '' : resolveRepoPath('x', sourceDir);
   const serviceHint = dir.length > 0 ? dir : serviceName;
+  if (sourceDir !== null && !dir.includes('$') && words[0]) {
+    addUnit(scope, { kind: 'cloudrun', name: serviceName, context: dir, dockerfile: null }, words[0]);
+  }
   emit(scope.ctx, entries, files, { source: scope.gcloudSource, environment, serviceHint });
+}
+
+function addUnit(scope: CommandScope, unit: Omit<DeployUnitFact, 'loc'>, at: Word): void {
+  if (unit.context !== null && (unit.context.includes('$') || unit.context.startsWith('/'))) return;
+  if (unit.dockerfile !== null && (unit.dockerfile.includes('$') || unit.dockerfile.startsWith('/'))) return;
+  (scope.ctx.facts.deployUnits ??= []).push({ ...unit, loc: scope.ctx.loc(at.start, at.end) });
+}
+
+// `docker build [-f Dockerfile] [-t image] CONTEXT`: paths are taken relative to the repository root.
+function dockerBuild(words: Word[], scope: CommandScope, at: Word): void {
+  let dockerfile: string | null = null;
+  let tag: string | null = null;
+  let context: string | null = null;
+  for (let i = 0; i < words.length; i++) {
+    const v = words[i].value;
+    const flagValue = (long: string, short: string): string | null | undefined => {
+      if (v === long || v === short) return words[++i]?.value ?? null;
+      return v.startsWith(`${long}=`) ? v.slice(long.length + 1) : undefined;
+    };
+    const file = flagValue('--file', '-f');
+    const image = file === undefined ? flagValue('--tag', '-t') : undefined;
+    if (file !== undefined) dockerfile = file;
+    else if (image !== undefined) tag = image;
+    else if (v.startsWith('-')) {
+      if (!v.includes('=') && !DOCKER_BUILD_BOOLEAN_FLAGS.has(v)) i++;
+    } else context ??= v;
+  }
+  const ctxDir = context === null ? null : resolveRepoPath('x', context);
+  addUnit(scope, { kind: 'build', name: substituteName(scope, imageHint(tag)), context: ctxDir, dockerfile: dockerfile === null ? null : resolveRepoPath('x', dockerfile) }, at);
+}
+
+// Kaniko (`--dockerfile=… --context=dir://… --destination=image`), as run by Cloud Build steps.
+function kanikoBuild(words: Word[], scope: CommandScope): void {
+  let dockerfile: string | null = null;
+  let context: string | null = null;
+  let image: string | null = null;
+  for (let i = 0; i < words.length; i++) {
+    const v = words[i].value;
+    const eq = v.indexOf('=');
+    const flag = eq < 0 ? v : v.slice(0, eq);
+    const value = eq < 0 ? (words[i + 1]?.value ?? null) : v.slice(eq + 1);
+    if (flag === '--dockerfile' || flag === '-f') dockerfile = value;
+    else if (flag === '--context' || flag === '-c') context = value?.replace(/^dir:\/\//, '') ?? null;
+    else if (flag === '--destination' || flag === '-d') image ??= value;
+    else continue;
+    if (eq < 0) i++;
+  }
+  const at = words.find((w) => /^--dockerfile/.test(w.value)) ?? words[0];
+  addUnit(
+    scope,
+    {
+      kind: 'build',
+      name: substituteName(scope, imageHint(image)),
+      context: resolveRepoPath('x', context ?? '.'),
+      dockerfile: dockerfile === null ? null : resolveRepoPath('x', dockerfile),
+    },
+    at,
+  );
+}
+
+function substituteName(scope: CommandScope, name: string | null): string | null {
+  if (name === null) return null;
+  const out = scope.substitute ? scope.substitute(name) : name;
+  return out.includes('$') ? null : out;
 }
 
 // Records a command's env entries and its env-file links (`name: '*'`, span = the path).

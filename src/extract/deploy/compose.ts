@@ -2,13 +2,14 @@
 import type { Node } from 'yaml';
 import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
 import { resolveRepoPath } from './environment.js';
-import type { YamlView } from './yaml-view.js';
+import type { MapEntry, YamlView } from './yaml-view.js';
 
 
 /** Extracts the environment each compose service receives. */
 export function extractCompose(ctx: DeployContext, view: YamlView, root: Node, fileEnvironment: string | null): void {
   for (const service of view.entries(view.get(root, 'services'))) {
     const serviceHint = composeHint(ctx.path, view, service.key, service.value);
+    composeUnit(ctx, view, service);
     const entries = environmentEntries(view, view.get(service.value, 'environment'));
     const environment =
       entriesEnvironment(entries) ??
@@ -68,4 +69,20 @@ function composeHint(path: string, view: YamlView, name: string, service: Node |
     dir = slash < 0 ? dir : file.slice(0, slash);
   }
   return dir.length > 0 && !dir.includes('$') ? dir : name;
+}
+
+// The unit a compose service builds: its context folder and Dockerfile, resolved against the compose file's folder.
+function composeUnit(ctx: DeployContext, view: YamlView, entry: MapEntry): void {
+  const { key: name, value: service } = entry;
+  const build = view.get(service, 'build');
+  const context = view.str(build) ?? view.str(view.get(build, 'context'));
+  const dockerfile = view.str(view.get(build, 'dockerfile'));
+  if (context === null && dockerfile === null) return;
+  // `${PROJECT_DIR}/api`: an unknown variable prefix is taken as the compose file's folder (the model checks the Dockerfile exists).
+  const local = context?.replace(/^\$\{?[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}?\//, './') ?? null;
+  const dir = local === null ? resolveRepoPath(ctx.path, '.') : resolveRepoPath(ctx.path, local);
+  if (dir.includes('$') || dir.startsWith('/')) return;
+  const file = dockerfile === null || dockerfile.includes('$') ? null : resolveRepoPath(`${dir.length > 0 ? `${dir}/` : ''}x`, dockerfile);
+  const span = view.span(entry.keyNode) ?? { start: 0, end: 0 };
+  (ctx.facts.deployUnits ??= []).push({ kind: 'compose', name, context: dir, dockerfile: file, loc: ctx.loc(span.start, span.end) });
 }

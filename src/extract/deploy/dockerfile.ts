@@ -1,16 +1,20 @@
-// Dockerfiles: `ENV A=b`, legacy `ENV A b` and `ARG A[=default]` instructions, continuation lines joined.
+// Dockerfiles: `ENV A=b`, legacy `ENV A b` and `ARG A[=default]` provisions, and the COPY sources and CMD/ENTRYPOINT that tie the image to a folder.
 import { posix } from 'node:path';
 import type { DeployContext, ProvidedValue } from './context.js';
 import { environmentFromPath, folderHint, normalizeEnvironment } from './environment.js';
 import { splitCommands, type Word } from './shell-words.js';
 
 const INSTRUCTION = /^[ \t]*(ENV|ARG)[ \t]+/i;
+const BUILD_INSTRUCTION = /^[ \t]*(FROM|COPY|ADD|CMD|ENTRYPOINT)[ \t]+/i;
 
 /** Extracts ENV and ARG names from a Dockerfile. */
 export function extractDockerfile(ctx: DeployContext): void {
   const environment = environmentFromPath(ctx.path);
   const serviceHint = dockerfileHint(ctx.path);
   const text = ctx.text;
+  const copies: string[] = [];
+  let entry: string[] = [];
+  let unitLoc: { start: number; end: number } | null = null;
   let lineStart = 0;
   while (lineStart < text.length) {
     let end = lineStart;
@@ -29,8 +33,36 @@ export function extractDockerfile(ctx: DeployContext): void {
       const words = splitCommands(logical.slice(match[0].length), lineStart + match[0].length)[0] ?? [];
       instruction(ctx, match[1].toUpperCase(), words, { environment, serviceHint });
     }
+    const build = BUILD_INSTRUCTION.exec(logical);
+    if (build) {
+      const keyword = build[1].toUpperCase();
+      const args = instructionArgs(logical.slice(build[0].length));
+      unitLoc ??= { start: lineStart, end: lineStart + build[0].trimEnd().length };
+      if (keyword === 'FROM') entry = [];
+      else if (keyword === 'CMD' || keyword === 'ENTRYPOINT') entry = keyword === 'ENTRYPOINT' ? [...args, ...entry] : [...entry, ...args];
+      else if (!args.some((a) => /^--from=/i.test(a))) copies.push(...args.filter((a) => !a.startsWith('--')).slice(0, -1));
+    }
     lineStart = end + 1;
   }
+  if (unitLoc) {
+    ctx.facts.deployUnits = [
+      { kind: 'dockerfile', name: null, context: null, dockerfile: ctx.path, copies: [...new Set(copies)], entry, loc: ctx.loc(unitLoc.start, unitLoc.end) },
+    ];
+  }
+}
+
+/** The arguments of a COPY/ADD/CMD/ENTRYPOINT: the JSON exec form (`["a", "b"]`) or shell words. */
+function instructionArgs(rest: string): string[] {
+  const body = rest.replace(/\\\r?\n/g, ' ').trim();
+  if (body.startsWith('[')) {
+    try {
+      const value: unknown = JSON.parse(body);
+      if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+    } catch {
+      // not JSON: read as shell words
+    }
+  }
+  return (splitCommands(body)[0] ?? []).map((w) => w.value);
 }
 
 function instruction(ctx: DeployContext, keyword: string, words: Word[], where: { environment: string | null; serviceHint: string | null }): void {

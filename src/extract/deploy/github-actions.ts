@@ -1,6 +1,6 @@
 // GitHub Actions workflows: `env:` at workflow/job/step level, `run:` deploy commands, deploy-cloudrun inputs, `secrets.*` references.
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import { envList, scanCommands } from './commands.js';
+import { envList, imageHint, scanCommands } from './commands.js';
 import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
 import { environmentFromEntries, environmentFromWords, resolveRepoPath } from './environment.js';
 import { charsSpan, sliceChars, splitCommands } from './shell-words.js';
@@ -85,7 +85,9 @@ export function extractWorkflow(ctx: DeployContext, view: YamlView, root: Node, 
         });
         consumed.push(...result.valueSpans);
       }
-      if (/deploy-cloudrun/.test(view.str(view.get(step, 'uses')) ?? '')) {
+      const uses = view.str(view.get(step, 'uses')) ?? '';
+      if (/docker\/build-push-action/.test(uses)) buildPushUnit(ctx, view, view.get(step, 'with'), view.get(step, 'uses'));
+      if (/deploy-cloudrun/.test(uses)) {
         consumed.push(...deployCloudRun(ctx, view, view.get(step, 'with'), stepEnvironment));
       }
       secretRefs(step, stepEnvironment, stepDir, '');
@@ -106,6 +108,10 @@ function deployCloudRun(ctx: DeployContext, view: YamlView, inputs: Node | null,
   const sourceDir = view.str(view.get(inputs, 'source'));
   const dir = sourceDir === null ? '' : resolveRepoPath('x', sourceDir);
   const serviceHint = dir.length > 0 ? dir : service;
+  const sourceSpan = view.span(view.get(inputs, 'source'));
+  if (sourceDir !== null && sourceSpan && !dir.includes('$')) {
+    (ctx.facts.deployUnits ??= []).push({ kind: 'cloudrun', name: service, context: dir, dockerfile: null, loc: ctx.loc(sourceSpan.start, sourceSpan.end) });
+  }
   const entries: EnvEntry[] = [];
   const lists: [string, boolean][] = [
     ['env_vars', false],
@@ -143,4 +149,17 @@ function deployCloudRun(ctx: DeployContext, view: YamlView, inputs: Node | null,
     environment;
   for (const entry of entries) ctx.provide({ ...entry, source: 'github-actions', environment: env, serviceHint });
   return consumed;
+}
+
+// `docker/build-push-action` inputs: `context` (default the repository root) and `file`.
+function buildPushUnit(ctx: DeployContext, view: YamlView, inputs: Node | null, usesNode: Node | null): void {
+  const context = view.str(view.get(inputs, 'context'));
+  const file = view.str(view.get(inputs, 'file'));
+  const dir = context === null ? '' : resolveRepoPath('x', context);
+  const dockerfile = file === null ? null : resolveRepoPath('x', file);
+  const span = view.span(usesNode);
+  if (!span || dir.includes('$') || dockerfile?.includes('$')) return;
+  const tags = view.str(view.get(inputs, 'tags'));
+  const name = tags === null ? null : imageHint(tags.split(/[\s,]+/)[0] ?? null);
+  (ctx.facts.deployUnits ??= []).push({ kind: 'build', name, context: dir, dockerfile, loc: ctx.loc(span.start, span.end) });
 }

@@ -4,6 +4,7 @@ import { emptyFacts, type FileFacts } from '../../model/facts.js';
 import { parseSuppressionComment } from '../../util/suppression.js';
 import type { ExtractOptions } from '../index.js';
 import { collectSettingsFields, envReadsAt, groupAt, isSettingsClass, loopFrameOf, type LoopFrame } from './env.js';
+import { importsServerModule, serverEntryAt } from './entries.js';
 import { collectExports } from './exports.js';
 import { assignmentSites, buildJwtOps, jwtCallSite, otherSites, type JwtSite } from './jwt.js';
 import { parsePython } from './parser.js';
@@ -13,6 +14,7 @@ import { collectWebSockets } from './ws.js';
 
 /** Pass 2: env reads, fallback groups, pydantic fields and JWT sites, in source order. */
 function walk(state: FileState, sites: JwtSite[]): void {
+  const servers = importsServerModule(state);
   const visit = (node: PyNode, scope: Scope, loops: LoopFrame[]): void => {
     let inner = scope;
     switch (node.type) {
@@ -39,6 +41,7 @@ function walk(state: FileState, sites: JwtSite[]): void {
         envReadsAt(state, node, scope, loops);
         break;
       case 'call': {
+        if (servers) serverEntryAt(state, node, scope);
         if (envReadsAt(state, node, scope, loops)) groupAt(state, node, scope, loops);
         else {
           const site = jwtCallSite(state, node, scope);

@@ -10,6 +10,7 @@ import { collectExports } from './exports.js';
 import { collectModuleImports, visitImportCall } from './imports.js';
 import { usesJwtLibrary, verifiedSameToken, visitJwt } from './jwt.js';
 import { traceValue } from './trace.js';
+import { startsServers, visitServerEntry } from './entries.js';
 import { collectWebSockets } from './ws.js';
 import { compareText } from '../../util/order.js';
 
@@ -40,13 +41,16 @@ const NEW = SK.NewExpression;
 const ENV_KINDS = new Set<ts.SyntaxKind>([SK.PropertyAccessExpression, SK.ElementAccessExpression, SK.VariableDeclaration, SK.BinaryExpression]);
 function walk(ctx: Ctx): void {
   const jwt = usesJwtLibrary(ctx);
+  const servers = startsServers(ctx);
   const visit = (node: ts.Node): void => {
     const kind = node.kind;
     if (kind === CALL && ts.isCallExpression(node)) {
       visitEnv(ctx, node);
       visitImportCall(ctx, node);
+      if (servers) visitServerEntry(ctx, node);
       if (jwt) visitJwt(ctx, node);
-    } else if (kind === NEW) {
+    } else if (kind === NEW && ts.isNewExpression(node)) {
+      if (servers) visitServerEntry(ctx, node);
       if (jwt) visitJwt(ctx, node);
     } else if (ENV_KINDS.has(kind)) {
       visitEnv(ctx, node);
