@@ -1,4 +1,4 @@
-// SARIF 2.1.0 reporter shaped for GitHub code scanning (see shared/sarif/GITHUB-CODE-SCANNING.md §10).
+// SARIF 2.1.0 reporter shaped for GitHub code scanning (see test/sarif/GITHUB-CODE-SCANNING.md §10).
 import { gzipSync } from 'node:zlib';
 import type { Loc, Notification } from '../model/facts.js';
 import type { Finding, RelatedLocation, RunResult } from '../result.js';
