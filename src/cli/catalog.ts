@@ -1,5 +1,6 @@
 // `jwtfrag rules` and `jwtfrag explain`: the rule catalog from rule metadata and docs.
 import { existsSync, readFileSync } from 'node:fs';
+import { writeStdout } from './stdout.js';
 import { RULES } from '../../rules/index.js';
 import type { RuleInfo } from '../report/index.js';
 import { ruleDocPath } from '../util/paths.js';
@@ -21,8 +22,8 @@ export function rulesCommand(): number {
   const rows = ruleInfos().map(({ meta }) => [meta.id, meta.category, meta.defaultSeverity, meta.precision, meta.title]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['id', 'category', 'severity', 'precision'][i].length));
   const line = (cells: string[]) => cells.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c)).join('  ');
-  process.stdout.write(line(['id', 'category', 'severity', 'precision', 'title']) + '\n');
-  for (const row of rows) process.stdout.write(line(row) + '\n');
+  writeStdout(line(['id', 'category', 'severity', 'precision', 'title']) + '\n');
+  for (const row of rows) writeStdout(line(row) + '\n');
   return 0;
 }
 
@@ -30,6 +31,6 @@ export function rulesCommand(): number {
 export function explainCommand(id: string): number {
   const info = ruleInfos().find((r) => r.meta.id === id);
   if (!info) throw new UsageError(`unknown rule '${id}' (run 'jwtfrag rules' to list them)`);
-  process.stdout.write(info.doc.endsWith('\n') ? info.doc : info.doc + '\n');
+  writeStdout(info.doc.endsWith('\n') ? info.doc : info.doc + '\n');
   return 0;
 }

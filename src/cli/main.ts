@@ -9,6 +9,8 @@ import { initCommand } from './init.js';
 import { reportCommand } from './report.js';
 import { ResultFileError } from './result-file.js';
 import { scanCommand, type ScanFlags } from './scan.js';
+import { guardStdout } from './stdout.js';
+import { visible } from '../util/safe-text.js';
 import { UsageError } from './usage.js';
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -88,6 +90,7 @@ function program(): Command {
 
 async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
+  guardStdout();
   try {
     await program().parseAsync(argv);
   } catch (error) {
@@ -96,15 +99,16 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
+    // Messages can quote keys and paths from the input: control characters are shown escaped.
     if (error instanceof ResultFileError) {
-      for (const line of error.lines) process.stderr.write(`jwtfrag: ${line}\n`);
+      for (const line of error.lines) process.stderr.write(`jwtfrag: ${visible(line)}\n`);
     } else if (error instanceof ConfigError) {
-      for (const line of error.lines) process.stderr.write(`jwtfrag: config error: ${line}\n`);
+      for (const line of error.lines) process.stderr.write(`jwtfrag: config error: ${visible(line)}\n`);
     } else if (error instanceof UsageError || error instanceof UnknownRuleError) {
-      process.stderr.write(`jwtfrag: ${error.message}\n`);
+      process.stderr.write(`jwtfrag: ${visible(error.message)}\n`);
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`jwtfrag: internal error: ${message}\n`);
+      process.stderr.write(`jwtfrag: internal error: ${visible(message)}\n`);
       if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
       else process.stderr.write('jwtfrag: rerun with --debug for the stack trace and report it with the command you ran\n');
     }

@@ -1,5 +1,6 @@
 // `jwtfrag report --from result.json`: validates a saved result and re-renders it in another format.
 import { basename } from 'node:path';
+import { writeStdout } from './stdout.js';
 import { compareResults } from '../report/compare.js';
 import { FORMATS, formatNames } from '../report/index.js';
 import { HOMEPAGE } from '../version.js';
@@ -16,6 +17,6 @@ export function reportCommand(flags: { from: string; format: string; output?: st
   if (flags.compare) result.delta = compareResults(loadResult(flags.compare), result, { since: basename(flags.compare) });
   const text = render(result, { rules: ruleInfos(), informationUri: HOMEPAGE, color: !flags.output && process.stdout.isTTY === true });
   if (flags.output) writeOutput(flags.output, text);
-  else process.stdout.write(text);
+  else writeStdout(text);
   return 0;
 }

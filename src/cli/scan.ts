@@ -1,5 +1,6 @@
 // `jwtfrag scan`: loads the config, runs the pipeline, writes each requested format and picks the exit code.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeStdout } from './stdout.js';
 import { basename, dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { checkRoot } from '../discover/index.js';
@@ -117,7 +118,7 @@ export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<nu
   for (const format of formats) {
     const text = FORMATS[format](result, context);
     if (flags.output) writeOutput(flags.output, text);
-    else process.stdout.write(text);
+    else writeStdout(text);
   }
   if (flags.json) writeOutput(flags.json, FORMATS.json(result, context));
   if (flags.sarif) writeOutput(flags.sarif, FORMATS.sarif(result, context));

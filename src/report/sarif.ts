@@ -281,13 +281,19 @@ function toRegion(loc: Loc): SarifRegion {
   };
 }
 
-/** A repo-relative posix path as a relative URI reference: `./` dropped, each segment percent-encoded. */
+/**
+ * A repo-relative posix path as a relative URI reference: `./` dropped, each segment
+ * percent-encoded. Paths are posix already, so a backslash is part of a file name (`%5C`), never a
+ * separator; a colon in the first segment is encoded too, so the reference cannot read as a scheme.
+ */
 function toUri(file: string): string {
-  const posix = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  const posix = file.replace(/^(\.\/)+/, '');
   const segments: string[] = [];
   for (const segment of posix.split('/')) {
     segments.push(encodeURIComponent(segment).replace(/%40/g, '@'));
   }
+  // A colon in the first segment would read as a URI scheme (`a:b.py`); RFC 3986 §4.2 asks to encode it.
+  if (segments.length > 0) segments[0] = segments[0].replace(/:/g, '%3A');
   return segments.join('/');
 }
 
