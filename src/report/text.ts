@@ -13,7 +13,8 @@ export interface TextOptions {
 type Style = Parameters<typeof styleText>[0];
 
 function painter(enabled: boolean) {
-  return (style: Style, text: string): string => (enabled ? styleText(style, text) : text);
+  // The caller decides (TTY, NO_COLOR, FORCE_COLOR); styleText must not second-guess it from process.stdout.
+  return (style: Style, text: string): string => (enabled ? styleText(style, text, { validateStream: false }) : text);
 }
 
 const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', note: 'cyan' };
