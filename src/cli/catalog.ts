@@ -6,14 +6,21 @@ import type { RuleInfo } from '../report/index.js';
 import { ruleDocPath } from '../util/paths.js';
 import { UsageError } from './usage.js';
 import { compareText } from '../util/order.js';
+import { HOMEPAGE } from '../version.js';
 
-/** Every rule with its markdown doc (empty when the doc is missing). */
+/** The published doc of a rule: `rules/<id>.md` on the repository's default branch. */
+export function ruleHelpUri(homepage: string, id: string): string {
+  return `${homepage.replace(/\/+$/, '')}/blob/main/rules/${encodeURIComponent(id)}.md`;
+}
+
+/** Every rule with its markdown doc (empty when the doc is missing) and where it is published. */
 export function ruleInfos(): RuleInfo[] {
   return [...RULES]
     .sort((a, b) => compareText(a.meta.id, b.meta.id))
     .map((rule) => {
       const path = ruleDocPath(rule.meta.id);
-      return { meta: rule.meta, doc: existsSync(path) ? readFileSync(path, 'utf8') : `# ${rule.meta.id}\n\n${rule.meta.title}\n` };
+      const doc = existsSync(path) ? readFileSync(path, 'utf8') : `# ${rule.meta.id}\n\n${rule.meta.title}\n`;
+      return { meta: rule.meta, doc, ...(HOMEPAGE === undefined ? {} : { helpUri: ruleHelpUri(HOMEPAGE, rule.meta.id) }) };
     });
 }
 

@@ -11,6 +11,8 @@ export interface SarifRuleInfo {
   meta: RuleMeta;
   /** The rule's markdown doc (rules/<id>.md). */
   doc: string;
+  /** Where the doc is published (an absolute https URL); else `<informationUri>#<rule-id>`. */
+  helpUri?: string;
 }
 
 export interface SarifOptions {
@@ -20,7 +22,7 @@ export interface SarifOptions {
   category?: string;
   /** Emit suppressed findings too, each result then carrying `suppressions`. Default false. */
   includeSuppressed?: boolean;
-  /** Absolute https URL of the tool's documentation; rule `helpUri`s are `<informationUri>#<rule-id>`. */
+  /** Absolute https URL of the tool's documentation; a rule without its own `helpUri` links to `<informationUri>#<rule-id>`. */
   informationUri?: string;
   /** Overrides of GitHub's limits (for tests): results per run, gzip bytes. */
   limits?: { maxResults?: number; maxGzipBytes?: number };
@@ -200,7 +202,7 @@ function toRule(info: SarifRuleInfo, informationUri: string | undefined): SarifR
     shortDescription: { text: truncate(title, MAX_DESCRIPTION) },
     fullDescription: { text: truncate(summary ?? title, MAX_DESCRIPTION) },
     help: helpText.length > 0 ? { text: helpText, markdown: info.doc } : { text: title },
-    ...(informationUri === undefined ? {} : { helpUri: `${informationUri}#${meta.id}` }),
+    ...(info.helpUri !== undefined ? { helpUri: info.helpUri } : informationUri === undefined ? {} : { helpUri: `${informationUri}#${meta.id}` }),
     defaultConfiguration: { level: meta.defaultSeverity },
     properties,
   };
