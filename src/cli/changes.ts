@@ -95,3 +95,14 @@ export function keepFindings(result: RunResult, keep: (finding: Finding) => bool
   if (result.baseline) out.baseline = { ...result.baseline, known: findings.filter((f) => f.suppression?.kind === 'baseline').length };
   return out;
 }
+
+/** The findings `--rule`, `--service` and the change set keep, or null when nothing is narrowed. */
+export function findingFilter(rules: readonly string[], services: readonly string[], changes: ChangeSet | null): ((finding: Finding) => boolean) | null {
+  if (rules.length === 0 && services.length === 0 && changes === null) return null;
+  const ruleSet = new Set(rules);
+  const serviceSet = new Set(services);
+  return (f) =>
+    (ruleSet.size === 0 || ruleSet.has(f.ruleId)) &&
+    (serviceSet.size === 0 || (f.service !== null && serviceSet.has(f.service))) &&
+    (changes === null || findingTouches(f, changes));
+}

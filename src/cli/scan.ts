@@ -10,7 +10,7 @@ import { countByRule, scan, type ScanOptions } from '../run.js';
 import { applyBaseline, createBaseline, parseBaseline, pruneBaseline, serializeBaseline, type Baseline } from '../baseline.js';
 import { HOMEPAGE } from '../version.js';
 import { ruleInfos } from './catalog.js';
-import { changedSince, findingTouches, keepFindings, stagedChanges, type ChangeSet } from './changes.js';
+import { changedSince, findingFilter, keepFindings, stagedChanges, type ChangeSet } from './changes.js';
 import { useColor } from './color.js';
 import { applyPatches, checkClean, fragmentationCount, newParseErrors, planFixes, unifiedDiff, writeAtomically } from './fix.js';
 import { Progress } from './progress.js';
@@ -125,17 +125,13 @@ function renderContext(flags: ScanFlags): RenderContext {
 
 /** Narrows the findings to `--rule`, `--service` and the changed lines; says so on stderr. */
 function narrow(result: RunResult, flags: ScanFlags, changes: ChangeSet | null): RunResult {
-  const rules = new Set(flags.rule ?? []);
-  const services = new Set(flags.service ?? []);
   const names = new Set(result.services.map((s) => s.name));
-  for (const name of services) {
+  for (const name of flags.service ?? []) {
     if (!names.has(name)) throw new UsageError(`--service: no service or shared library named '${name}' (found: ${[...names].sort().join(', ') || 'none'})`);
   }
-  if (rules.size === 0 && services.size === 0 && changes === null) return result;
-  const narrowed = keepFindings(
-    result,
-    (f) => (rules.size === 0 || rules.has(f.ruleId)) && (services.size === 0 || (f.service !== null && services.has(f.service))) && (changes === null || findingTouches(f, changes)),
-  );
+  const keep = findingFilter(flags.rule ?? [], flags.service ?? [], changes);
+  if (keep === null) return result;
+  const narrowed = keepFindings(result, keep);
   if (changes !== null && !flags.quiet) {
     const count = (r: RunResult) => r.findings.filter((f) => !f.suppression).length;
     process.stderr.write(`jwtfrag: ${count(narrowed)} of ${count(result)} findings touch lines ${changes.label} (${changes.files.size} changed file${changes.files.size === 1 ? '' : 's'})\n`);
