@@ -175,8 +175,23 @@ async function fix(root: string, before: RunResult, sources: Map<string, string>
   return after;
 }
 
-/** Runs a scan as the flags ask and writes its outputs; the action reuses it. */
-export async function executeScan(rootArg: string, flags: ScanFlags): Promise<ScanRun> {
+/** Prefixes every `file` and import `target` path of a result (a scan of a sub-folder reported from the repository root). */
+export function rebasePaths<T>(value: T, prefix: string): T {
+  if (prefix === '') return value;
+  const visit = (item: unknown, key: string | null): unknown => {
+    if (typeof item === 'string') return key === 'file' || key === 'target' ? `${prefix}/${item}` : item;
+    if (Array.isArray(item)) return item.map((x) => visit(x, null));
+    if (item !== null && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, visit(v, k)]));
+    return item;
+  };
+  return visit(value, null) as T;
+}
+
+/**
+ * Runs a scan as the flags ask and writes its outputs; the action reuses it. With `pathPrefix`
+ * the written formats name files from that folder (`platform/apps/api/…`), not from the scan root.
+ */
+export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix = ''): Promise<ScanRun> {
   const root = resolve(rootArg);
   const problem = checkRoot(root);
   if (problem) throw new UsageError(`${problem} (pass the repository folder: jwtfrag scan path/to/repo)`);
@@ -222,7 +237,7 @@ export async function executeScan(rootArg: string, flags: ScanFlags): Promise<Sc
   }
   result = narrow(result, flags, changes);
   if (previous && flags.compare) result.delta = compareResults(previous, result, { since: basename(flags.compare) });
-  writeFormats(result, formats, flags);
+  writeFormats(rebasePaths(result, pathPrefix), formats, flags);
   return { result, code: exitCodeFor(result, flags.failOn) };
 }
 
