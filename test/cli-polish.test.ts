@@ -126,6 +126,11 @@ describe('progress line', () => {
     slow.update({ phase: 'parse', done: 5, total: 10 });
     slow.stop();
     expect(quick.writes).toEqual(['\r\x1b[2Kjwtfrag: parsing 5/10 files (50%) · 2s', '\r\x1b[2K']);
+    const narrow = { isTTY: true, columns: 0, writes: [] as string[], write: (text: string) => narrow.writes.push(text) };
+    const sized = new Progress(narrow, true, { delayMs: 0 });
+    sized.update({ phase: 'parse', done: 1234, total: 5000 });
+    sized.stop();
+    expect(narrow.writes[0]).toBe('\r\x1b[2Kjwtfrag: parsing 1,234/5,000 files (24%) · 0s');
     for (const [tty, enabled] of [[false, true], [true, false]] as const) {
       const out = stream(tty);
       const p = new Progress(out, enabled, { delayMs: 0 });

@@ -78,7 +78,9 @@ export class Progress {
     if (now - this.started < this.delayMs) return;
     if (!force && now - this.lastDraw < this.intervalMs) return;
     this.lastDraw = now;
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    // A pty without a size reports 0 columns: assume 80 then.
+    const columns = this.stream.columns !== undefined && this.stream.columns >= 20 ? this.stream.columns : 80;
+    const width = columns - 1;
     const line = progressLine(this.state, Math.floor((now - this.started) / 1000)).slice(0, width);
     this.stream.write(`\r\x1b[2K${line}`);
     this.drawn = true;
