@@ -6,9 +6,14 @@ import { MONOREPOS, runCli, runCliWith, tempRepo } from './helpers/cli.js';
 
 const PLATFORM = join(MONOREPOS, 'fastapi-platform');
 
+/** A saved result for `report --from`. */
+const SAVED = join(tempRepo({ 'result.json': runCli(['scan', PLATFORM, '--format', 'json']).stdout }), 'result.json');
+
 /** Every command that writes to stdout, with the exit code it has when its output is read in full. */
 const COMMANDS: [string[], number][] = [
   [['scan', PLATFORM, '--format', 'json'], 1],
+  [['report', '--from', SAVED, '--format', 'sarif'], 0],
+  [['completion', 'bash'], 0],
   [['rules'], 0],
   [['explain', 'secret-name-sprawl'], 0],
   [['init', PLATFORM, '--stdout'], 0],
@@ -69,10 +74,8 @@ describe('control characters from the scanned tree', () => {
 });
 
 describe('report --from', () => {
-  let saved: string | null = null;
   function savedResult(): Record<string, unknown> {
-    saved ??= runCli(['scan', PLATFORM, '--format', 'json']).stdout;
-    return JSON.parse(saved) as Record<string, unknown>;
+    return JSON.parse(readFileSync(SAVED, 'utf8')) as Record<string, unknown>;
   }
 
   it.each([
@@ -103,16 +106,15 @@ describe('report --from', () => {
 });
 
 describe('SARIF URIs and the config file', () => {
-  it('a backslash in a POSIX file name is part of the name, not a separator', () => {
-    const dir = tempRepo({
-      'svc/requirements.txt': 'pyjwt\n',
-      'svc/a\\b.py': 'import jwt\n\n\ndef token(claims):\n    return jwt.encode(claims, "not-from-the-environment-123", algorithm="HS256")\n',
-    });
+  it('a backslash in a POSIX file name is part of the name, not a separator; a colon never reads as a scheme', () => {
+    const hardcoded = 'import jwt\n\n\ndef token(claims):\n    return jwt.encode(claims, "not-from-the-environment-123", algorithm="HS256")\n';
+    const dir = tempRepo({ 'svc/requirements.txt': 'pyjwt\n', 'svc/a\\b.py': hardcoded, 'c:tokens.py': hardcoded });
     const r = runCli(['scan', dir, '--format', 'sarif', '--fail-on', 'none']);
     const uris = (JSON.parse(r.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0].results.map(
       (res) => res.locations[0].physicalLocation.artifactLocation.uri,
     );
     expect(uris).toContain('svc/a%5Cb.py');
+    expect(uris).toContain('c%3Atokens.py');
     expect(uris).not.toContain('svc/a/b.py');
   });
 
