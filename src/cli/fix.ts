@@ -127,6 +127,7 @@ export function planFixes(root: string, result: RunResult, sources: Map<string, 
       skipped.push(`${file}: edits overlap; apply the plan's steps by hand`);
       continue;
     }
+    // applyEdits reads only file, loc and replacement; kind and family are placeholders here.
     const after = applyEdits(before, file, list.map((e, id) => ({ id, file, loc: e.loc, replacement: e.replacement, kind: 'rename-read', family: '' })));
     if (after !== before) patches.push({ file, before, after, edits: list });
   }
