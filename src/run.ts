@@ -35,6 +35,17 @@ export interface ScanOptions {
   baseline?: Baseline;
   /** Adds an ISO timestamp to the result (off by default: output is deterministic). */
   timestamp?: boolean;
+  /** Told the current phase, and while parsing how many files are done out of how many. */
+  onProgress?: (progress: ScanProgress) => void;
+  /** Filled with the text of every file the migration plan read: what its edits apply to (`--fix`). */
+  planSources?: Map<string, string>;
+}
+
+/** A step of the pipeline, for progress display. */
+export interface ScanProgress {
+  phase: 'discover' | 'parse' | 'model' | 'rules' | 'report';
+  done?: number;
+  total?: number;
 }
 
 export interface ScanOutput {
@@ -46,13 +57,17 @@ export interface ScanOutput {
 export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const { root, config } = options;
   const includeTests = options.includeTests ?? config.includeTests;
+  const progress = options.onProgress ?? (() => undefined);
+  progress({ phase: 'discover' });
   const discovery = await discover(root, config, includeTests);
+  progress({ phase: 'parse', done: 0, total: discovery.files.length });
 
   const extracted = await extractAll(
     discovery.files.map((f) => ({ path: f.path, absPath: f.absPath, language: f.language })),
     {
       jobs: options.jobs,
       maxBytes: config.maxFileSize,
+      onProgress: (done, total) => progress({ phase: 'parse', done, total }),
       extract: {
         envAccessors: {
           python: [...DEFAULT_ENV_ACCESSORS.python, ...config.envAccessors.python],
@@ -77,6 +92,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     }
   }
 
+  progress({ phase: 'model' });
   const readFile = (path: string): string | undefined => readText(root, path);
   const detection = detectServices({ paths: discovery.allPaths, facts, readFile, config });
   const serviceOf = serviceLocator(detection.services, detection.tooling);
@@ -97,13 +113,19 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     tooling: detection.tooling,
   });
 
+  progress({ phase: 'rules' });
   const findings = runRules(model, options.rules ?? RULES, config, facts);
   const baselined = options.baseline ? applyBaseline(findings, options.baseline) : null;
   attachSourceContext(root, findings, facts, config.maxFileSize);
 
+  const remember = (path: string, text: string | undefined): string | undefined => {
+    if (text !== undefined) options.planSources?.set(path, text);
+    return text;
+  };
   const byLanguage: RunResult['files']['byLanguage'] = {};
   for (const f of files) byLanguage[f.language] = (byLanguage[f.language] ?? 0) + 1;
 
+  progress({ phase: 'report' });
   const provisions = provisionMatrix(model);
   const result: RunResult = {
     schemaVersion: 1,
@@ -123,7 +145,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     notifications: sortNotifications(notifications),
     counts: countByRule(findings),
     matrix: buildMatrix(model),
-    plan: buildPlan({ model, findings, readFile: (path) => readText(root, path), provisions }),
+    plan: buildPlan({ model, findings, readFile: (path) => remember(path, readText(root, path)), provisions }),
     serviceImports: serviceImportEdges(model, findings),
   };
   if (detection.excluded.length > 0) result.excludedFolders = detection.excluded;

@@ -77,7 +77,7 @@ describe('renderGithub', () => {
     );
   });
 
-  it('escapes tricky paths, messages and related locations', () => {
+  it('escapes tricky paths, messages and related locations (control characters shown, not interpreted)', () => {
     const result = runResult([
       finding({
         ruleId: 'secret-name-sprawl',
@@ -89,7 +89,7 @@ describe('renderGithub', () => {
     ]);
     expect(renderGithub(result)).toBe(
       '::warning file=apps/a%2Cb%3Ac/100%25.ts,line=3,endLine=3,col=1,endColumn=5,title=secret-name-sprawl::' +
-        'Reads "JWT:KEY", 50%25 of%0D%0Areads%0ARelated:%0A  x,y.py:8: canonical: JWT_SECRET\n',
+        'Reads "JWT:KEY", 50%25 of\\x0d\\x0areads%0ARelated:%0A  x,y.py:8: canonical: JWT_SECRET\n',
     );
   });
 

@@ -1,5 +1,6 @@
 // `jwtfrag init`: detects services and secret names and writes a starter, commented jwtfrag.config.json.
 import { existsSync } from 'node:fs';
+import { writeStdout } from './stdout.js';
 import { join, resolve } from 'node:path';
 import { parseConfig } from '../config/load.js';
 import { checkRoot } from '../discover/index.js';
@@ -37,7 +38,7 @@ export async function initCommand(rootArg: string, flags: { force?: boolean; std
   };
   parseConfig(config, 'generated config');
   const text = JSON.stringify(config, null, 2) + '\n';
-  if (flags.stdout) process.stdout.write(text);
+  if (flags.stdout) writeStdout(text);
   else {
     writeOutput(target, text);
     process.stderr.write(

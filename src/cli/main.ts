@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The jwtfrag command line: scan, rules, explain, init, report (DESIGN §2). The only place that writes output.
+// The jwtfrag command line: scan, rules, explain, init, report, completion (DESIGN §2). The only place that writes output.
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { UnknownRuleError } from '../engine.js';
@@ -9,6 +9,10 @@ import { initCommand } from './init.js';
 import { reportCommand } from './report.js';
 import { ResultFileError } from './result-file.js';
 import { scanCommand, type ScanFlags } from './scan.js';
+import { guardStdout, writeStdout } from './stdout.js';
+import { completionScript, SHELLS } from './completion.js';
+import { formatNames } from '../report/index.js';
+import { visible } from '../util/safe-text.js';
 import { UsageError } from './usage.js';
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -27,7 +31,7 @@ function program(): Command {
     .description('scan a repository')
     .argument('[root]', 'repository root', '.')
     .option('-c, --config <file>', 'config file (default: jwtfrag.config.json in root, else package.json "jwtfrag", else auto-detect)')
-    .option('-f, --format <name>', 'output format (repeatable): text, json, sarif, github', collect)
+    .option('-f, --format <name>', `output format (repeatable): ${formatNames().join(', ')} (default: text)`, collect)
     .option('-o, --output <file>', 'write the (single) format to this file instead of stdout')
     .option('--json <file>', 'also write the JSON result to this file')
     .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
@@ -40,6 +44,13 @@ function program(): Command {
     .option('--compare <previous.json>', 'add the progress since a previous --format json result (names, findings, matrix agreement)')
     .option('--jobs <n>', 'worker threads (default: available cores)')
     .option('--include-tests', 'analyse test code too (excluded by default)')
+    .option('--rule <id>', 'report only this rule\'s findings (repeatable)', collect)
+    .option('--service <name>', 'report only findings of this service or shared library (repeatable)', collect)
+    .option('--changed-since <git-ref>', 'report only findings touching lines changed since the merge base with this revision (commits, edits, untracked files)')
+    .option('--staged', 'report only findings touching lines staged for commit (pre-commit)')
+    .option('--fix', "apply the migration plan's safe edits, then re-scan")
+    .option('--fix-dry-run', "print the migration plan's safe edits as a unified diff; write nothing")
+    .option('--allow-dirty', '--fix even when the git working tree has uncommitted changes')
     .option('--timestamp', 'add a timestamp to the result')
     .option('--no-progress', 'no progress line on stderr')
     .option('-q, --quiet', 'only findings and the summary')
@@ -77,17 +88,26 @@ function program(): Command {
     .command('report')
     .description('re-render a saved JSON result')
     .requiredOption('--from <file>', 'a result written by --format json')
-    .option('-f, --format <name>', 'output format', 'text')
+    .option('-f, --format <name>', `output format: ${formatNames().join(', ')}`, 'text')
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--compare <previous.json>', 'add the progress since a previous result')
     .action((flags: { from: string; format: string; output?: string; compare?: string }) => {
       process.exitCode = reportCommand(flags);
+    });
+  cmd
+    .command('completion')
+    .description('print a shell completion script')
+    .argument('<shell>', SHELLS.join(', '))
+    .action((shell: string) => {
+      writeStdout(completionScript(shell, cmd));
+      process.exitCode = 0;
     });
   return cmd;
 }
 
 async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
+  guardStdout();
   try {
     await program().parseAsync(argv);
   } catch (error) {
@@ -96,15 +116,16 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
+    // Messages can quote keys and paths from the input: control characters are shown escaped.
     if (error instanceof ResultFileError) {
-      for (const line of error.lines) process.stderr.write(`jwtfrag: ${line}\n`);
+      for (const line of error.lines) process.stderr.write(`jwtfrag: ${visible(line)}\n`);
     } else if (error instanceof ConfigError) {
-      for (const line of error.lines) process.stderr.write(`jwtfrag: config error: ${line}\n`);
+      for (const line of error.lines) process.stderr.write(`jwtfrag: config error: ${visible(line)}\n`);
     } else if (error instanceof UsageError || error instanceof UnknownRuleError) {
-      process.stderr.write(`jwtfrag: ${error.message}\n`);
+      process.stderr.write(`jwtfrag: ${visible(error.message)}\n`);
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`jwtfrag: internal error: ${message}\n`);
+      process.stderr.write(`jwtfrag: internal error: ${visible(message)}\n`);
       if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
       else process.stderr.write('jwtfrag: rerun with --debug for the stack trace and report it with the command you ran\n');
     }

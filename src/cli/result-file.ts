@@ -20,6 +20,30 @@ function schemaVersionOf(value: unknown): unknown {
   return value !== null && typeof value === 'object' && 'schemaVersion' in value ? value.schemaVersion : undefined;
 }
 
+/** Keys whose string values are repository paths (`file`, import `target`). */
+const PATH_KEYS = new Set(['file', 'target']);
+
+/** Why a stored path is not a repository-relative path, or null when it is one. */
+function pathProblem(value: string): string | null {
+  if (/^[/\\]/.test(value) || /^[A-Za-z]:/.test(value)) return 'an absolute path (a result holds repository-relative paths)';
+  if (value.split(/[/\\]/).includes('..')) return "a path that leaves the repository ('..')";
+  return null;
+}
+
+/** Every `file`/`target` field that is absolute or climbs out with `..`, as `field.path: problem`. */
+function outsidePaths(value: unknown, at: string, out: string[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => outsidePaths(item, `${at}[${i}]`, out));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const field = at === '' ? key : `${at}.${key}`;
+      const problem = PATH_KEYS.has(key) && typeof item === 'string' ? pathProblem(item) : null;
+      if (problem) out.push(`${field}: ${problem}`);
+      else outsidePaths(item, field, out);
+    }
+  }
+}
+
 /** Reads and validates a result written by `--format json`; throws ResultFileError naming each bad field. */
 export function loadResult(path: string): RunResult {
   let value: unknown;
@@ -29,7 +53,13 @@ export function loadResult(path: string): RunResult {
     throw new ResultFileError([`${path}: not a readable JSON result (${error instanceof Error ? error.message : String(error)})`]);
   }
   const validated = validateResult(value);
-  if (validated.ok) return validated.result;
+  if (validated.ok) {
+    const outside: string[] = [];
+    outsidePaths(validated.result, '', outside);
+    if (outside.length === 0) return validated.result;
+    const lines = outside.map((line) => `${path}: ${line}`);
+    throw new ResultFileError(lines.length <= MAX_PROBLEM_LINES ? lines : [...lines.slice(0, MAX_PROBLEM_LINES), `${path}: … and ${lines.length - MAX_PROBLEM_LINES} more problems`]);
+  }
   const version = schemaVersionOf(value);
   if (version !== 1) {
     const got = version === undefined ? 'none' : JSON.stringify(version);

@@ -1,4 +1,4 @@
-// `jwtfrag scan`: loads the config, runs the pipeline, writes each requested format and picks the exit code.
+// `jwtfrag scan`: loads the config, runs the pipeline, narrows the findings as asked, writes each requested format, or fixes; picks the exit code.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -6,11 +6,16 @@ import { checkRoot } from '../discover/index.js';
 import { compareResults } from '../report/compare.js';
 import { FORMATS, formatNames, type RenderContext } from '../report/index.js';
 import { SEVERITY_RANK, type RunResult, type Severity } from '../result.js';
-import { countByRule, scan } from '../run.js';
+import { countByRule, scan, type ScanOptions } from '../run.js';
 import { applyBaseline, createBaseline, parseBaseline, pruneBaseline, serializeBaseline, type Baseline } from '../baseline.js';
 import { HOMEPAGE } from '../version.js';
 import { ruleInfos } from './catalog.js';
+import { changedSince, findingFilter, keepFindings, stagedChanges, type ChangeSet } from './changes.js';
+import { useColor } from './color.js';
+import { applyPatches, checkClean, fragmentationCount, newParseErrors, planFixes, unifiedDiff, writeAtomically } from './fix.js';
+import { Progress } from './progress.js';
 import { loadResult } from './result-file.js';
+import { writeStdout } from './stdout.js';
 import { UsageError } from './usage.js';
 
 export interface ScanFlags {
@@ -33,6 +38,23 @@ export interface ScanFlags {
   progress: boolean;
   quiet?: boolean;
   debug?: boolean;
+  /** Report only these rules' findings (repeatable). */
+  rule?: string[];
+  /** Report only findings of these services (repeatable). */
+  service?: string[];
+  /** Report only findings that touch lines changed since this git revision. */
+  changedSince?: string;
+  /** Report only findings that touch staged lines. */
+  staged?: boolean;
+  fix?: boolean;
+  fixDryRun?: boolean;
+  allowDirty?: boolean;
+}
+
+/** What a scan produced: the (narrowed) result and the exit code. */
+export interface ScanRun {
+  result: RunResult;
+  code: number;
 }
 
 /** Writes a file, creating its folder; a failure is a usage error naming the path. */
@@ -71,25 +93,135 @@ function readBaseline(path: string): Baseline {
   return parsed;
 }
 
-/** Runs `jwtfrag scan`; returns the exit code. */
-export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<number> {
-  const root = resolve(rootArg);
-  const problem = checkRoot(root);
-  if (problem) throw new UsageError(`${problem} (pass the repository folder: jwtfrag scan path/to/repo)`);
-  const formats = flags.format && flags.format.length > 0 ? flags.format : ['text'];
+function checkFlags(flags: ScanFlags, formats: string[]): void {
   for (const format of formats) {
     if (!FORMATS[format]) throw new UsageError(`unknown format '${format}' (available: ${formatNames().join(', ')})`);
   }
   if (flags.output && formats.length > 1) throw new UsageError('--output takes a single --format; use --json <file> for the JSON result');
+  if (flags.pruneBaseline && !flags.baseline) throw new UsageError('--prune-baseline needs --baseline <file>');
+  if (flags.changedSince !== undefined && flags.staged) throw new UsageError('--changed-since and --staged cannot be combined: pick one set of changes');
+  if (flags.fix && flags.fixDryRun) throw new UsageError('--fix and --fix-dry-run cannot be combined');
+  const narrowed = (flags.rule?.length ?? 0) > 0 || (flags.service?.length ?? 0) > 0 || flags.changedSince !== undefined || flags.staged;
+  if ((flags.fix || flags.fixDryRun) && narrowed) {
+    throw new UsageError('--fix applies the whole migration plan: it cannot be combined with --rule, --service, --changed-since or --staged');
+  }
+  if ((flags.fix || flags.fixDryRun) && (flags.writeBaseline || flags.pruneBaseline)) throw new UsageError('--fix cannot be combined with --write-baseline or --prune-baseline');
+  const known = new Set(ruleInfos().map((r) => r.meta.id));
+  for (const id of flags.rule ?? []) {
+    if (!known.has(id)) throw new UsageError(`--rule: unknown rule '${id}' (run 'jwtfrag rules' to list them)`);
+  }
+}
+
+function renderContext(flags: ScanFlags): RenderContext {
+  return {
+    rules: ruleInfos(),
+    informationUri: HOMEPAGE,
+    color: !flags.output && useColor(process.stdout),
+    quiet: flags.quiet,
+    category: flags.category,
+    includeSuppressed: flags.sarifIncludeSuppressed,
+  };
+}
+
+/** Narrows the findings to `--rule`, `--service` and the changed lines; says so on stderr. */
+function narrow(result: RunResult, flags: ScanFlags, changes: ChangeSet | null): RunResult {
+  const names = new Set(result.services.map((s) => s.name));
+  for (const name of flags.service ?? []) {
+    if (!names.has(name)) throw new UsageError(`--service: no service or shared library named '${name}' (found: ${[...names].sort().join(', ') || 'none'})`);
+  }
+  const keep = findingFilter(flags.rule ?? [], flags.service ?? [], changes);
+  if (keep === null) return result;
+  const narrowed = keepFindings(result, keep);
+  if (changes !== null && !flags.quiet) {
+    const count = (r: RunResult) => r.findings.filter((f) => !f.suppression).length;
+    process.stderr.write(`jwtfrag: ${count(narrowed)} of ${count(result)} findings touch lines ${changes.label} (${changes.files.size} changed file${changes.files.size === 1 ? '' : 's'})\n`);
+  }
+  return narrowed;
+}
+
+function writeFormats(result: RunResult, formats: string[], flags: ScanFlags): void {
+  const context = renderContext(flags);
+  for (const format of formats) {
+    const text = FORMATS[format](result, context);
+    if (flags.output) writeOutput(flags.output, text);
+    else writeStdout(text);
+  }
+  if (flags.json) writeOutput(flags.json, FORMATS.json(result, context));
+  if (flags.sarif) writeOutput(flags.sarif, FORMATS.sarif(result, context));
+}
+
+/** Runs `--fix` or `--fix-dry-run` on a finished scan; returns the result to report (re-scanned after a fix). */
+async function fix(root: string, before: RunResult, sources: Map<string, string>, started: number, flags: ScanFlags, rescan: () => Promise<RunResult>): Promise<RunResult | null> {
+  const { patches, skipped } = planFixes(root, before, sources);
+  const edits = patches.reduce((n, p) => n + p.edits.length, 0);
+  const summary = `${edits} edit${edits === 1 ? '' : 's'} in ${patches.length} file${patches.length === 1 ? '' : 's'}`;
+  if (!flags.quiet) for (const line of skipped) process.stderr.write(`jwtfrag: left for you: ${line}\n`);
+  if (flags.fixDryRun) {
+    const diff = unifiedDiff(patches);
+    if (flags.output) writeOutput(flags.output, diff);
+    else writeStdout(diff);
+    process.stderr.write(`jwtfrag: --fix-dry-run: ${summary} (nothing written)\n`);
+    return null;
+  }
+  applyPatches(root, patches, started);
+  const after = await rescan();
+  const broken = newParseErrors(before, after, patches.map((p) => p.file));
+  if (broken.length > 0) {
+    for (const patch of patches) writeAtomically(resolve(root, patch.file), patch.before);
+    throw new UsageError(`--fix: ${broken.join(', ')} would no longer parse after the edits; every file was restored (apply the plan by hand)`);
+  }
+  if (!flags.quiet) for (const patch of patches) process.stderr.write(`jwtfrag: fixed ${patch.file} (${patch.edits.length} edit${patch.edits.length === 1 ? '' : 's'})\n`);
+  process.stderr.write(`jwtfrag: --fix: ${summary}; secret-fragmentation findings ${fragmentationCount(before)} → ${fragmentationCount(after)}\n`);
+  return after;
+}
+
+/** Prefixes every `file` and import `target` path of a result (a scan of a sub-folder reported from the repository root). */
+export function rebasePaths<T>(value: T, prefix: string): T {
+  if (prefix === '') return value;
+  const visit = (item: unknown, key: string | null): unknown => {
+    if (typeof item === 'string') return key === 'file' || key === 'target' ? `${prefix}/${item}` : item;
+    if (Array.isArray(item)) return item.map((x) => visit(x, null));
+    if (item !== null && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, visit(v, k)]));
+    return item;
+  };
+  return visit(value, null) as T;
+}
+
+/**
+ * Runs a scan as the flags ask and writes its outputs; the action reuses it. With `pathPrefix`
+ * the written formats name files from that folder (`platform/apps/api/…`), not from the scan root.
+ */
+export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix = ''): Promise<ScanRun> {
+  const root = resolve(rootArg);
+  const problem = checkRoot(root);
+  if (problem) throw new UsageError(`${problem} (pass the repository folder: jwtfrag scan path/to/repo)`);
+  const formats = flags.format && flags.format.length > 0 ? flags.format : ['text'];
+  checkFlags(flags, formats);
   const jobs = parseJobs(flags.jobs);
   const { config } = loadConfig(root, flags.config);
-
-  const showProgress = flags.progress && !flags.quiet && process.stderr.isTTY;
-  if (showProgress) process.stderr.write('jwtfrag: scanning…\r');
-  if (flags.pruneBaseline && !flags.baseline) throw new UsageError('--prune-baseline needs --baseline <file>');
   const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
   const previous = flags.compare ? loadResult(flags.compare) : undefined;
-  const { result } = await scan({ root, config, includeTests: flags.includeTests, jobs, timestamp: flags.timestamp, baseline });
+  const changes = flags.changedSince !== undefined ? await changedSince(root, flags.changedSince) : flags.staged ? await stagedChanges(root) : null;
+  if (flags.fix) await checkClean(root, flags.allowDirty === true);
+
+  const options: ScanOptions = { root, config, includeTests: flags.includeTests, jobs, timestamp: flags.timestamp, baseline };
+  const run = async (sources?: Map<string, string>): Promise<RunResult> => {
+    const progress = new Progress(process.stderr, flags.progress && !flags.quiet);
+    try {
+      return (await scan({ ...options, planSources: sources, onProgress: (state) => progress.update(state) })).result;
+    } finally {
+      progress.stop();
+    }
+  };
+  const sources = new Map<string, string>();
+  const started = Date.now();
+  let result = await run(sources);
+
+  if (flags.fix || flags.fixDryRun) {
+    const fixed = await fix(root, result, sources, started, flags, () => run());
+    if (fixed === null) return { result, code: 0 };
+    result = fixed;
+  }
   if (flags.writeBaseline) {
     const written = createBaseline(result.findings);
     writeOutput(flags.writeBaseline, serializeBaseline(written));
@@ -103,23 +235,13 @@ export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<nu
     writeOutput(flags.baseline, serializeBaseline(pruned));
     process.stderr.write(`jwtfrag: pruned ${baseline.entries.length - pruned.entries.length} stale entries from ${flags.baseline}\n`);
   }
+  result = narrow(result, flags, changes);
   if (previous && flags.compare) result.delta = compareResults(previous, result, { since: basename(flags.compare) });
-  if (showProgress) process.stderr.write('\x1b[2K');
+  writeFormats(rebasePaths(result, pathPrefix), formats, flags);
+  return { result, code: exitCodeFor(result, flags.failOn) };
+}
 
-  const context: RenderContext = {
-    rules: ruleInfos(),
-    informationUri: HOMEPAGE,
-    color: !flags.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
-    quiet: flags.quiet,
-    category: flags.category,
-    includeSuppressed: flags.sarifIncludeSuppressed,
-  };
-  for (const format of formats) {
-    const text = FORMATS[format](result, context);
-    if (flags.output) writeOutput(flags.output, text);
-    else process.stdout.write(text);
-  }
-  if (flags.json) writeOutput(flags.json, FORMATS.json(result, context));
-  if (flags.sarif) writeOutput(flags.sarif, FORMATS.sarif(result, context));
-  return exitCodeFor(result, flags.failOn);
+/** Runs `jwtfrag scan`; returns the exit code. */
+export async function scanCommand(rootArg: string, flags: ScanFlags): Promise<number> {
+  return (await executeScan(rootArg, flags)).code;
 }

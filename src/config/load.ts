@@ -48,6 +48,8 @@ function readJson(path: string, label: string): unknown {
   } catch (error) {
     throw new ConfigError([`${label}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
+  // Editors on Windows save UTF-8 with a byte order mark; JSON.parse rejects it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -14,6 +14,8 @@ export interface PoolOptions {
   extract: ExtractOptions;
   /** Smallest scan that uses worker threads (default 400 files). */
   poolThreshold?: number;
+  /** Called as files finish: how many are done out of how many. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 function workerUrl(): { filename: string; execArgv: string[] } {
@@ -45,6 +47,11 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
       batchIndexes.push(chunk);
     }
   }
+  let done = 0;
+  const finished = (count: number): void => {
+    done += count;
+    options.onProgress?.(done, items.length);
+  };
   const inOrder = (results: BatchResult[][]): BatchResult[] => {
     const out: BatchResult[] = new Array(items.length);
     results.forEach((list, b) => list.forEach((r, k) => (out[batchIndexes[b][k]] = r)));
@@ -52,7 +59,10 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   };
   if (jobs === 1 || items.length < (options.poolThreshold ?? POOL_THRESHOLD)) {
     const results: BatchResult[][] = [];
-    for (const batch of batches) results.push(await runBatch(batch));
+    for (const batch of batches) {
+      results.push(await runBatch(batch));
+      finished(batch.items.length);
+    }
     return inOrder(results);
   }
   const { filename, execArgv } = workerUrl();
@@ -68,6 +78,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
       const out: BatchResult[] = [];
       for (const item of batches[i].items) {
         out.push(...(await runBatch({ ...batches[i], items: [item] })));
+        finished(1);
         // Let the worker lanes pick up their next batch while this thread is busy.
         await yieldToEventLoop();
       }
@@ -75,7 +86,10 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     }
   };
   const workerLane = async (): Promise<void> => {
-    for (let i = takeWorker(); i >= 0; i = takeWorker()) results[i] = (await pool.run(batches[i])) as BatchResult[];
+    for (let i = takeWorker(); i >= 0; i = takeWorker()) {
+      results[i] = (await pool.run(batches[i])) as BatchResult[];
+      finished(batches[i].items.length);
+    }
   };
   try {
     await Promise.all([mainLane(), ...Array.from({ length: workers }, workerLane)]);

@@ -2,6 +2,7 @@
 import type { Notification } from '../model/facts.js';
 import type { Finding, RunResult, Severity } from '../result.js';
 import { compareFindings, compareText } from '../util/order.js';
+import { visibleDeep } from '../util/safe-text.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
 
@@ -18,9 +19,12 @@ export function escapeProperty(value: string): string {
 /**
  * Renders unsuppressed findings as GitHub Actions annotations, sorted by file, line, column and
  * rule; parse errors and other error/warning notifications follow as annotations titled
- * `jwtfrag <id>`. Related locations are listed on extra lines of the message.
+ * `jwtfrag <id>`. Related locations are listed on extra lines of the message. Every field has its
+ * control characters escaped first, so each annotation is exactly one line.
  */
-export function renderGithub(result: RunResult): string {
+export function renderGithub(input: RunResult): string {
+  // Control characters from file names and messages become visible escapes before workflow-command escaping.
+  const result = visibleDeep(input);
   const lines: string[] = [];
   const findings = result.findings.filter((finding) => finding.suppression === undefined).sort(compareFindings);
   for (const finding of findings) {

@@ -12,6 +12,8 @@ export interface RuleInfo {
   meta: RuleMeta;
   /** The rule's markdown doc. */
   doc: string;
+  /** Where the doc is published (SARIF `helpUri`). */
+  helpUri?: string;
 }
 
 export interface RenderContext {

@@ -1,4 +1,4 @@
-// SARIF 2.1.0 reporter shaped for GitHub code scanning (see shared/sarif/GITHUB-CODE-SCANNING.md §10).
+// SARIF 2.1.0 reporter shaped for GitHub code scanning (see test/sarif/GITHUB-CODE-SCANNING.md §10).
 import { gzipSync } from 'node:zlib';
 import type { Loc, Notification } from '../model/facts.js';
 import type { Finding, RelatedLocation, RunResult } from '../result.js';
@@ -11,6 +11,8 @@ export interface SarifRuleInfo {
   meta: RuleMeta;
   /** The rule's markdown doc (rules/<id>.md). */
   doc: string;
+  /** Where the doc is published (an absolute https URL); else `<informationUri>#<rule-id>`. */
+  helpUri?: string;
 }
 
 export interface SarifOptions {
@@ -20,7 +22,7 @@ export interface SarifOptions {
   category?: string;
   /** Emit suppressed findings too, each result then carrying `suppressions`. Default false. */
   includeSuppressed?: boolean;
-  /** Absolute https URL of the tool's documentation; rule `helpUri`s are `<informationUri>#<rule-id>`. */
+  /** Absolute https URL of the tool's documentation; a rule without its own `helpUri` links to `<informationUri>#<rule-id>`. */
   informationUri?: string;
   /** Overrides of GitHub's limits (for tests): results per run, gzip bytes. */
   limits?: { maxResults?: number; maxGzipBytes?: number };
@@ -200,7 +202,7 @@ function toRule(info: SarifRuleInfo, informationUri: string | undefined): SarifR
     shortDescription: { text: truncate(title, MAX_DESCRIPTION) },
     fullDescription: { text: truncate(summary ?? title, MAX_DESCRIPTION) },
     help: helpText.length > 0 ? { text: helpText, markdown: info.doc } : { text: title },
-    ...(informationUri === undefined ? {} : { helpUri: `${informationUri}#${meta.id}` }),
+    ...(info.helpUri !== undefined ? { helpUri: info.helpUri } : informationUri === undefined ? {} : { helpUri: `${informationUri}#${meta.id}` }),
     defaultConfiguration: { level: meta.defaultSeverity },
     properties,
   };
@@ -281,13 +283,19 @@ function toRegion(loc: Loc): SarifRegion {
   };
 }
 
-/** A repo-relative posix path as a relative URI reference: `./` dropped, each segment percent-encoded. */
+/**
+ * A repo-relative posix path as a relative URI reference: `./` dropped, each segment
+ * percent-encoded. Paths are posix already, so a backslash is part of a file name (`%5C`), never a
+ * separator; a colon in the first segment is encoded too, so the reference cannot read as a scheme.
+ */
 function toUri(file: string): string {
-  const posix = file.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  const posix = file.replace(/^(\.\/)+/, '');
   const segments: string[] = [];
   for (const segment of posix.split('/')) {
     segments.push(encodeURIComponent(segment).replace(/%40/g, '@'));
   }
+  // A colon in the first segment would read as a URI scheme (`a:b.py`); RFC 3986 §4.2 asks to encode it.
+  if (segments.length > 0) segments[0] = segments[0].replace(/:/g, '%3A');
   return segments.join('/');
 }
 

@@ -2,6 +2,7 @@
 import { styleText } from 'node:util';
 import type { Finding, RunResult, Severity } from '../result.js';
 import { deltaTextLines } from './compare.js';
+import { guardLine, visibleDeep } from '../util/safe-text.js';
 
 export interface TextOptions {
   color: boolean;
@@ -12,7 +13,8 @@ export interface TextOptions {
 type Style = Parameters<typeof styleText>[0];
 
 function painter(enabled: boolean) {
-  return (style: Style, text: string): string => (enabled ? styleText(style, text) : text);
+  // The caller decides (TTY, NO_COLOR, FORCE_COLOR); styleText must not second-guess it from process.stdout.
+  return (style: Style, text: string): string => (enabled ? styleText(style, text, { validateStream: false }) : text);
 }
 
 const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', note: 'cyan' };
@@ -30,8 +32,12 @@ function caretLine(finding: Finding): string | null {
   return ' '.repeat(start) + '^'.repeat(width);
 }
 
-/** Renders the human-readable report. */
-export function renderText(result: RunResult, options: TextOptions): string {
+/**
+ * Renders the human-readable report. Every string from the result is shown with its control
+ * characters escaped, and no line can start with a GitHub Actions workflow command (`::`).
+ */
+export function renderText(input: RunResult, options: TextOptions): string {
+  const result = visibleDeep(input);
   const paint = painter(options.color);
   const out: string[] = [];
   const languages = Object.entries(result.files.byLanguage)
@@ -164,5 +170,5 @@ export function renderText(result: RunResult, options: TextOptions): string {
     result.notifications.length ? plural(result.notifications.length, 'notification') : '',
   ].filter(Boolean);
   out.push(`${head}${parts.length ? ` (${parts.join(' · ')})` : ''}`);
-  return out.join('\n') + '\n';
+  return out.map(guardLine).join('\n') + '\n';
 }

@@ -1,4 +1,4 @@
-// Test helper: validates SARIF against the official 2.1.0 schema and GitHub code scanning's own rules (§2, §8).
+// Test helper: validates SARIF against the official 2.1.0 schema and GitHub code scanning's own rules (test/sarif/GITHUB-CODE-SCANNING.md §2, §8).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,8 @@ import ajvFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SARIF_SCHEMA_PATH = path.resolve(repoRoot, '..', 'shared', 'sarif', 'sarif-schema-2.1.0.json');
+/** The official OASIS schema, vendored with its source note in test/sarif/README.md. */
+export const SARIF_SCHEMA_PATH = path.resolve(repoRoot, 'test', 'sarif', 'sarif-schema-2.1.0.json');
 
 /** GitHub code scanning limits (GITHUB-CODE-SCANNING.md §2). */
 export const GITHUB_LIMITS = {

@@ -1,0 +1,84 @@
+// The programmatic API: `import { scan, render } from 'jwtfrag'` — the CLI's scan and formats as functions.
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig, parseConfig } from './config/load.js';
+import { checkRoot } from './discover/index.js';
+import { FORMATS, type RenderContext } from './report/index.js';
+import type { RunResult, Severity } from './result.js';
+import { scan as runPipeline } from './run.js';
+import { HOMEPAGE } from './version.js';
+import { ruleInfos } from './cli/catalog.js';
+import { changedSince, findingFilter, keepFindings, stagedChanges } from './cli/changes.js';
+import { exitCodeFor } from './cli/scan.js';
+import { UsageError } from './cli/usage.js';
+
+export type { Finding, RelatedLocation, RunResult, Severity, Precision, MigrationPlan, PlanEdit, InventoryEntry } from './result.js';
+export type { Loc, Notification } from './model/facts.js';
+export { ConfigError, UsageError };
+export { VERSION } from './version.js';
+
+/** The output formats `render` knows. */
+export type FormatName = 'text' | 'json' | 'sarif' | 'github' | 'markdown' | 'html';
+
+export interface ScanOptions {
+  /**
+   * A config file path (relative to the working directory), or the config itself as an object
+   * (validated like `jwtfrag.config.json`). Default: `jwtfrag.config.json` in the root, else the
+   * `jwtfrag` key of its package.json, else auto-detection.
+   */
+  config?: string | Record<string, unknown>;
+  /** Analyse test code too (default: the config's `includeTests`, else false). */
+  includeTests?: boolean;
+  /** Worker threads for extraction (default: available cores). */
+  jobs?: number;
+  /** Keep only these rules' findings. */
+  rules?: string[];
+  /** Keep only findings of these services or shared libraries. */
+  services?: string[];
+  /** Keep only findings touching lines changed since the merge base with this git revision. */
+  changedSince?: string;
+  /** Keep only findings touching staged lines. */
+  staged?: boolean;
+}
+
+export interface RenderOptions {
+  /** ANSI colours in the text format (default false). */
+  color?: boolean;
+  /** Text format: leave out the inventory and tables. */
+  quiet?: boolean;
+  /** SARIF `automationDetails.id` (default `jwtfrag/`). */
+  category?: string;
+  /** SARIF: include suppressed and baselined findings with their suppressions. */
+  includeSuppressed?: boolean;
+}
+
+/**
+ * Scans a repository and returns the versioned result (`docs/result.md`). Rejects with a
+ * `ConfigError` for a bad config and a `UsageError` for a bad root, rule, service or git revision.
+ */
+export async function scan(root: string, options: ScanOptions = {}): Promise<RunResult> {
+  const abs = resolve(root);
+  const problem = checkRoot(abs);
+  if (problem) throw new UsageError(problem);
+  const config = typeof options.config === 'object' ? parseConfig(options.config, 'options.config') : loadConfig(abs, options.config).config;
+  const known = new Set(ruleInfos().map((r) => r.meta.id));
+  for (const id of options.rules ?? []) if (!known.has(id)) throw new UsageError(`unknown rule '${id}'`);
+  const changes = options.changedSince !== undefined ? await changedSince(abs, options.changedSince) : options.staged ? await stagedChanges(abs) : null;
+  const { result } = await runPipeline({ root: abs, config, includeTests: options.includeTests, jobs: options.jobs });
+  const names = new Set(result.services.map((s) => s.name));
+  for (const name of options.services ?? []) if (!names.has(name)) throw new UsageError(`no service or shared library named '${name}'`);
+  const keep = findingFilter(options.rules ?? [], options.services ?? [], changes);
+  return keep === null ? result : keepFindings(result, keep);
+}
+
+/** Renders a result (from `scan`, or a saved JSON result) in one of the formats; pure and deterministic. */
+export function render(result: RunResult, format: FormatName, options: RenderOptions = {}): string {
+  const renderer = FORMATS[format];
+  if (!renderer) throw new UsageError(`unknown format '${String(format)}'`);
+  const context: RenderContext = { rules: ruleInfos(), informationUri: HOMEPAGE, color: options.color ?? false, quiet: options.quiet, category: options.category, includeSuppressed: options.includeSuppressed };
+  return renderer(result, context);
+}
+
+/** The CLI's exit code for a result: 1 when an unsuppressed finding is at or above `failOn`, else 0. */
+export function exitCode(result: RunResult, failOn: Severity | 'none' = 'error'): number {
+  return exitCodeFor(result, failOn);
+}
