@@ -1,4 +1,5 @@
 // Discovery: .gitignore, default excludes, skips (binary, non-UTF-8, large, symlink loops), tests, services.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,26 @@ describe('discover', () => {
     expect(d.skipped.gitignored).toBe(1);
     const withTests = await discover(dir, defaults, true);
     expect(withTests.files.map((f) => f.path)).toEqual(['api/src/a.ts', 'api/tests/a.test.ts']);
+  });
+
+  it('in a git work tree, a tracked file is analysed even when .gitignore names it; untracked ignored files are not', async () => {
+    const dir = repo({
+      '.gitignore': '.env.production\nlocal/\n',
+      'api/.env.production': 'JWT_SECRET=committed-on-purpose-or-not\n',
+      'api/main.py': 'x = 1\n',
+      'local/.env': 'A=1\n',
+    });
+    const run = (...args: string[]): void => {
+      execFileSync('git', args, { cwd: dir, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+    };
+    run('init', '-q');
+    run('add', '.gitignore', 'api/main.py');
+    run('add', '-f', 'api/.env.production');
+    run('commit', '-q', '-m', 'x');
+    writeFileSync(join(dir, 'api', 'new.py'), 'y = 2\n');
+    const d = await discover(dir, defaults, false);
+    expect(d.files.map((f) => f.path)).toEqual(['api/.env.production', 'api/main.py', 'api/new.py']);
+    expect(d.skipped.gitignored).toBe(1);
   });
 
   it('bad input never stops a scan: binary, non-UTF-8, large files and symlink loops are counted', async () => {

@@ -151,10 +151,24 @@ function writeBlobs(gitDir: string, entries: TreeEntry[], out: string): Promise<
   });
 }
 
+/**
+ * Makes an extracted tree a git work tree whose index is the pinned commit (objects borrowed from the
+ * clone), so jwtfrag sees exactly the tracked files, as it does in a user's checkout.
+ */
+function indexAsCommitted(gitDir: string, entry: CorpusEntry, dir: string): void {
+  if (existsSync(join(dir, '.git', 'index'))) return;
+  execFileSync('git', ['init', '-q', dir], { stdio: 'ignore' });
+  writeFileSync(join(dir, '.git', 'objects', 'info', 'alternates'), `${join(gitDir, 'objects')}\n`);
+  execFileSync('git', ['-C', dir, 'read-tree', entry.commit], { stdio: 'ignore' });
+}
+
 /** Extracts the pinned commit into `<workDir>/<name>@<commit12>` unless a complete copy is there; returns the folder. */
 export async function extract(gitDir: string, entry: CorpusEntry, workDir: string): Promise<{ dir: string; fresh: boolean; missing: number }> {
   const dir = join(workDir, `${entry.name}@${entry.commit.slice(0, 12)}`);
-  if (existsSync(join(dir, COMPLETE))) return { dir, fresh: false, missing: 0 };
+  if (existsSync(join(dir, COMPLETE))) {
+    indexAsCommitted(gitDir, entry, dir);
+    return { dir, fresh: false, missing: 0 };
+  }
   const partial = `${dir}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
@@ -162,5 +176,6 @@ export async function extract(gitDir: string, entry: CorpusEntry, workDir: strin
   writeFileSync(join(partial, COMPLETE), `${entry.repo} ${entry.commit}\n`);
   rmSync(dir, { recursive: true, force: true });
   renameSync(partial, dir);
+  indexAsCommitted(gitDir, entry, dir);
   return { dir, fresh: true, missing };
 }

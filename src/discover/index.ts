@@ -1,10 +1,12 @@
 // Discovery: lists the repository's files (honouring .gitignore and excludes) and their languages; services are detected after extraction.
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
 import type { ParsedConfig } from '../config/schema.js';
 import type { Language, Notification } from '../model/facts.js';
+import { gitListing } from './git-files.js';
 import { DEFAULT_EXCLUDES, isTestPath, languageOf } from './languages.js';
 
 export interface DiscoveredFile {
@@ -55,6 +57,51 @@ function isIgnored(path: string, matchers: { dir: string; matcher: Ignore }[]): 
   return false;
 }
 
+interface Entry {
+  path: string;
+  isDirectory: boolean;
+  isSymbolicLink: boolean;
+}
+
+/**
+ * Every entry under the root that the include/exclude globs keep: from git when the root is in a
+ * work tree (tracked files whatever .gitignore says, untracked ones unless ignored), else from the
+ * file system (then .gitignore files are applied by the caller).
+ */
+async function listEntries(root: string, config: ParsedConfig): Promise<{ entries: Entry[]; fromGit: boolean; ignored: number }> {
+  const listing = await gitListing(root);
+  if (listing) {
+    const included = picomatch(config.include, { dot: true });
+    const excluded = picomatch([...DEFAULT_EXCLUDES, ...config.exclude], { dot: true });
+    const entries: Entry[] = [];
+    for (const path of listing.files) {
+      if (!included(path) || excluded(path)) continue;
+      let stats;
+      try {
+        stats = lstatSync(join(root, path));
+      } catch {
+        continue; // tracked but deleted from the work tree
+      }
+      entries.push({ path, isDirectory: stats.isDirectory(), isSymbolicLink: stats.isSymbolicLink() });
+    }
+    return { entries, fromGit: true, ignored: listing.ignored };
+  }
+  const found = await fg(config.include, {
+    cwd: root,
+    dot: true,
+    onlyFiles: false,
+    followSymbolicLinks: false,
+    ignore: [...DEFAULT_EXCLUDES, ...config.exclude],
+    suppressErrors: true,
+    objectMode: true,
+  });
+  return {
+    entries: found.map((e) => ({ path: toPosix(e.path), isDirectory: e.dirent.isDirectory(), isSymbolicLink: e.dirent.isSymbolicLink() })),
+    fromGit: false,
+    ignored: 0,
+  };
+}
+
 /**
  * Lists the files to analyse under `root`. Never throws for file-level problems: skips are counted
  * and symlink loops or unreadable entries become notifications.
@@ -66,22 +113,16 @@ export async function discover(root: string, config: ParsedConfig, includeTests:
     skipped[reason] = (skipped[reason] ?? 0) + 1;
   };
 
-  const entries = await fg(config.include, {
-    cwd: root,
-    dot: true,
-    onlyFiles: false,
-    followSymbolicLinks: false,
-    ignore: [...DEFAULT_EXCLUDES, ...config.exclude],
-    suppressErrors: true,
-    objectMode: true,
-  });
+  const listed = await listEntries(root, config);
+  if (listed.ignored > 0) skipped.gitignored = listed.ignored;
+  const entries = listed.entries;
 
   const realRoot = realpathSync(root);
   const seen: string[] = [];
   for (const entry of entries) {
-    const path = toPosix(entry.path);
-    if (entry.dirent.isDirectory()) continue;
-    if (entry.dirent.isSymbolicLink()) {
+    const path = entry.path;
+    if (entry.isDirectory) continue;
+    if (entry.isSymbolicLink) {
       const abs = join(root, path);
       try {
         const target = realpathSync(abs);
@@ -109,12 +150,12 @@ export async function discover(root: string, config: ParsedConfig, includeTests:
   }
   seen.sort();
 
-  const ignores = gitignores(root, seen);
+  const ignores = listed.fromGit ? [] : gitignores(root, seen);
   const venvs = seen.filter((p) => p.endsWith('pyvenv.cfg')).map((p) => p.slice(0, p.lastIndexOf('/') + 1));
   const allPaths: string[] = [];
   for (const path of seen) {
     if (venvs.some((prefix) => prefix === '' || path.startsWith(prefix))) continue;
-    if (isIgnored(path, ignores)) {
+    if (!listed.fromGit && isIgnored(path, ignores)) {
       count('gitignored');
       continue;
     }
