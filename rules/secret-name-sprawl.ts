@@ -1,5 +1,6 @@
 // secret-name-sprawl — one secret family read under several names; flags each non-canonical read.
 import { defineRule } from '../src/rule-api.js';
+import { keyIdentity } from '../src/model/query.js';
 
 export default defineRule({
   meta: {
@@ -17,18 +18,20 @@ export default defineRule({
   check(model, ctx) {
     for (const family of model.families) {
       const canonical = family.canonical;
-      if (!canonical || family.names.length < 2) continue;
-      const canonicalSite = model.envReads.find((r) => r.family === family.id && r.name === canonical);
+      // Two halves of one key pair (JWT_PRIVATE_KEY / JWT_PUBLIC_KEY) are one name, not two.
+      const identities = new Set(family.names.map(keyIdentity));
+      if (!canonical || identities.size < 2) continue;
+      const canonicalSite = model.envReads.find((r) => r.family === family.id && r.name === canonical && !r.tooling);
       for (const read of model.envReads) {
-        if (read.family !== family.id || !read.name || read.name === canonical) continue;
+        if (read.family !== family.id || !read.name || read.tooling || keyIdentity(read.name) === keyIdentity(canonical)) continue;
         ctx.report({
           messageId: 'sprawl',
           data: {
             name: read.name,
-            count: family.names.length,
+            count: identities.size,
             family: family.id,
             canonical,
-            reason: family.canonicalReason === 'configured' ? 'configured' : family.canonicalReason === 'signer' ? 'used by the signer' : 'most read',
+            reason: family.canonicalReason === 'configured' ? 'configured' : family.canonicalReason === 'signer' ? 'used by the signer' : family.canonicalReason === 'deployments' ? 'most provided by deployments' : 'most read',
           },
           file: read.file,
           loc: read.loc,

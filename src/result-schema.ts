@@ -241,6 +241,7 @@ export const RunResultSchema = z.object({
       id: z.string(),
       canonical: z.string().nullable(),
       canonicalReason: z.string().nullable(),
+      canonicalWhy: z.string().optional(),
       names: z.array(z.string()),
       patterns: z.array(z.string()),
     }),

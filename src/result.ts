@@ -250,6 +250,8 @@ export interface RunResult {
     id: string;
     canonical: string | null;
     canonicalReason: string | null;
+    /** One sentence: why the canonical name is the one to converge on. */
+    canonicalWhy?: string;
     names: string[];
     patterns: string[];
   }[];

@@ -16,7 +16,7 @@ import { buildMatrix, serviceImportEdges } from './model/matrix.js';
 import { buildPlan } from './model/plan.js';
 import { createResolver } from './model/resolve.js';
 import { serviceLocator } from './model/service-roots.js';
-import { detectServices } from './model/services.js';
+import { detectServices, toolingMatcher } from './model/services.js';
 import { wsEndpointRows } from './model/websocket.js';
 import type { Model } from './model/types.js';
 import type { Finding, RunResult } from './result.js';
@@ -96,6 +96,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const readFile = (path: string): string | undefined => readText(root, path);
   const detection = detectServices({ paths: discovery.allPaths, facts, readFile, config });
   const serviceOf = serviceLocator(detection.services, detection.tooling);
+  const inTooling = toolingMatcher(detection.tooling);
   const resolver = createResolver({
     files: discovery.allPaths,
     readFile,
@@ -105,7 +106,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const files = discovery.files.filter((f) => !skippedPaths.has(f.path));
   const model = buildModel({
     services: detection.services,
-    files: files.map((f) => ({ path: f.path, language: f.language, service: serviceOf(f.path), isTest: f.isTest })),
+    files: files.map((f) => ({ path: f.path, language: f.language, service: serviceOf(f.path), isTest: f.isTest, tooling: inTooling(f.path) })),
     facts,
     resolver,
     families: familiesOf(config),
@@ -136,6 +137,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
       id: f.id,
       canonical: f.canonical,
       canonicalReason: f.canonicalReason,
+      canonicalWhy: f.canonicalWhy,
       names: f.names,
       patterns: f.patterns,
     })),

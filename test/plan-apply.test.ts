@@ -51,7 +51,7 @@ describe('migration plan edits', () => {
         family: 'jwt',
         canonical: 'JWT_SECRET_KEY',
         reason: 'signer',
-        why: 'JWT_SECRET_KEY is what auth_service signs tokens with, so verifiers converge on it without re-issuing tokens',
+        why: 'JWT_SECRET_KEY is the name auth_service signs tokens with first, so verifiers can converge on it without re-issuing tokens.',
         retire: ['JWT_SECRET', 'JWT_SECRET_*', 'JWT_SECRET_STAGING', 'WEBSOCKET_JWT_SECRET'],
       },
     ]);

@@ -86,7 +86,7 @@ describe('markdown report', () => {
 
   it('writes the migration plan: canonical name and why, then an ordered checklist per service', () => {
     const plan = section(renderMarkdown(fastapi), 'Migration plan');
-    expect(plan).toContain('**JWT: converge on `JWT_SECRET_KEY`.** JWT_SECRET_KEY is what auth_service signs tokens with, so verifiers converge on it without re-issuing tokens.\n');
+    expect(plan).toContain('**JWT: converge on `JWT_SECRET_KEY`.** JWT_SECRET_KEY is the name auth_service signs tokens with first, so verifiers can converge on it without re-issuing tokens.\n');
     expect(plan).toContain('Retire: `JWT_SECRET`, `JWT_SECRET_*`, `JWT_SECRET_STAGING`, `WEBSOCKET_JWT_SECRET`.');
     const netra = plan.slice(plan.indexOf('### netra_backend'));
     const items = netra.split('\n').filter((l) => l.startsWith('- [ ] '));

@@ -1,10 +1,10 @@
 // Builds the cross-file model: follows secret traces through imports and assigns reads to secret families.
 import { compareText } from '../util/order.js';
-import picomatch from 'picomatch';
 import type { ResolvedFamily } from '../config/schema.js';
 import type { ExportedValue, FileFacts, Loc, ValueSource, ValueTrace } from './facts.js';
 import { buildDeployment } from './deployment.js';
 import { buildImportEdges } from './imports.js';
+import { buildFamilies } from './families.js';
 import { buildProvisions } from './provision.js';
 import type { ModuleResolver } from './resolve.js';
 import { buildWsEndpoints } from './websocket.js';
@@ -12,7 +12,6 @@ import type {
   Model,
   ModelEnvRead,
   ModelFallbackGroup,
-  ModelFamily,
   ModelFile,
   ModelJwtOp,
   ResolvedSecret,
@@ -179,12 +178,6 @@ function mergeSecret(into: ResolvedSecret, from: ResolvedSecret): void {
   into.readSites.push(...from.readSites);
 }
 
-function globMatcher(patterns: string[]): (name: string) => boolean {
-  if (patterns.length === 0) return () => false;
-  const match = picomatch(patterns, { nocase: true, dot: true });
-  return (name) => match(name);
-}
-
 /** Builds the model from per-file facts. Pure: no disk access beyond the resolver it is given. */
 export function buildModel(input: ModelInput): Model {
   const fileInfo = new Map(input.files.map((f) => [f.path, f]));
@@ -197,7 +190,7 @@ export function buildModel(input: ModelInput): Model {
     const service = fileInfo.get(f.path)?.service ?? null;
     for (const op of f.jwtOps) {
       const secret = op.key ? tracer.resolve(f.path, op.key.trace) : null;
-      jwtOps.push({ ...op, file: f.path, service, secret });
+      jwtOps.push({ ...op, file: f.path, service, secret, tooling: fileInfo.get(f.path)?.tooling === true });
       if (!secret) continue;
       const opRoles: ('sign' | 'verify')[] =
         op.op === 'configure' ? ['sign', 'verify'] : op.op === 'sign' ? ['sign'] : op.op === 'verify' ? ['verify'] : [];
@@ -210,57 +203,28 @@ export function buildModel(input: ModelInput): Model {
     }
   }
 
-  const nameMatchers = input.families.map(([id, family]) => ({ id, family, match: globMatcher(family.namePatterns) }));
-  const dataflowFamily = nameMatchers.find((m) => m.family.dataflow)?.id ?? null;
-
+  const isTooling = (path: string): boolean => fileInfo.get(path)?.tooling === true;
   const envReads: ModelEnvRead[] = [];
   const fallbackGroups: ModelFallbackGroup[] = [];
   for (const f of facts) {
     const service = fileInfo.get(f.path)?.service ?? null;
+    const tooling = isTooling(f.path);
     for (const read of f.envReads) {
       const readRoles = roles.get(siteKey(f.path, read.loc));
-      let family: string | null = null;
-      let familyBy: ModelEnvRead['familyBy'] = null;
-      const probe = read.name ?? read.pattern?.replace(/\*/g, '') ?? '';
-      const byName = nameMatchers.find((m) => probe !== '' && m.match(probe));
-      if (byName && !(readRoles && dataflowFamily && byName.id !== dataflowFamily)) {
-        family = byName.id;
-        familyBy = readRoles && byName.family.dataflow ? 'dataflow' : 'name';
-      } else if (readRoles && dataflowFamily) {
-        family = dataflowFamily;
-        familyBy = 'dataflow';
-      }
-      envReads.push({ ...read, file: f.path, service, family, familyBy, roles: readRoles ? [...readRoles].sort() : [] });
+      envReads.push({ ...read, file: f.path, service, family: null, familyBy: null, roles: readRoles ? [...readRoles].sort() : [], tooling });
     }
     for (const group of f.fallbackGroups) fallbackGroups.push({ ...group, file: f.path, service });
   }
 
-  const families: ModelFamily[] = input.families.map(([id, family]) => {
-    const reads = envReads.filter((r) => r.family === id);
-    const names = [...new Set(reads.flatMap((r) => (r.name ? [r.name] : [])))].sort();
-    const patterns = [...new Set(reads.flatMap((r) => (r.pattern ? [r.pattern] : [])))].sort();
-    const dataflowNames = new Set(reads.filter((r) => r.familyBy === 'dataflow' && r.name).map((r) => r.name));
-    const nameOnly = names.filter((n) => !dataflowNames.has(n));
-    let canonical: string | null = family.canonical ?? null;
-    let canonicalReason: ModelFamily['canonicalReason'] = canonical ? 'configured' : null;
-    if (!canonical) {
-      const signerCounts = new Map<string, number>();
-      for (const op of jwtOps) {
-        if (op.op !== 'sign' && op.op !== 'configure') continue;
-        const primary = op.secret?.chain[0];
-        if (primary && names.includes(primary)) signerCounts.set(primary, (signerCounts.get(primary) ?? 0) + 1);
-      }
-      canonical = mostCommon(signerCounts);
-      if (canonical) canonicalReason = 'signer';
-    }
-    if (!canonical) {
-      const readCounts = new Map<string, number>();
-      for (const r of reads) if (r.name) readCounts.set(r.name, (readCounts.get(r.name) ?? 0) + 1);
-      canonical = mostCommon(readCounts);
-      if (canonical) canonicalReason = 'most-read';
-    }
-    return { id, names, patterns, canonical, canonicalReason, nameOnly };
-  });
+  const provisions = buildProvisions(facts, input.files, input.services);
+  const { families, familyOf } = buildFamilies({ configured: input.families, envReads, jwtOps, provisions, isTooling });
+  for (const read of envReads) {
+    const label = read.name ?? read.pattern;
+    const membership = label === null ? null : familyOf(label);
+    if (!membership) continue;
+    read.family = membership.family;
+    read.familyBy = membership.by === 'dataflow' && read.roles.length > 0 ? 'dataflow' : membership.by;
+  }
 
   return {
     services: input.services,
@@ -272,20 +236,8 @@ export function buildModel(input: ModelInput): Model {
     families,
     imports: buildImportEdges(facts, fileInfo, input.resolver, input.services, input.boundaries, input.tooling),
     boundaries: input.boundaries ?? { allow: [], forbid: [] },
-    provisions: buildProvisions(facts, input.files, input.services),
+    provisions,
     wsEndpoints: buildWsEndpoints({ facts, files: fileInfo, resolver: input.resolver, jwtOps }),
-    deployment: buildDeployment({ facts, files: input.files, services: input.services, envReads, fallbackGroups, jwtOps, families, familyPatterns: input.families }),
+    deployment: buildDeployment({ provisions, services: input.services, envReads, fallbackGroups, jwtOps, families, familyPatterns: input.families }),
   };
-}
-
-function mostCommon(counts: Map<string, number>): string | null {
-  let best: string | null = null;
-  let bestCount = 0;
-  for (const [name, count] of [...counts].sort((a, b) => compareText(a[0], b[0]))) {
-    if (count > bestCount) {
-      best = name;
-      bestCount = count;
-    }
-  }
-  return best;
 }

@@ -2,15 +2,15 @@
 import picomatch from 'picomatch';
 import type { ResolvedFamily } from '../config/schema.js';
 import { DEFAULT_ENVIRONMENT, type DeployTarget, type DeploymentIndex, type SecretReadUnit, type ServiceDeployment, type TargetProvision } from './deployment-types.js';
-import type { FileFacts, Loc } from './facts.js';
-import { buildProvisions, TEMPLATE_ENVIRONMENT } from './provision.js';
-import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily, ModelFile, ModelJwtOp, ModelProvision, Service } from './types.js';
+import type { Loc } from './facts.js';
+import { TEMPLATE_ENVIRONMENT } from './provision.js';
+import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily, ModelJwtOp, ModelProvision, Service } from './types.js';
 import { compareText } from '../util/order.js';
 import type { ProvisionMatrixRow } from '../result.js';
 
 export interface DeploymentInput {
-  facts: FileFacts[];
-  files: ModelFile[];
+  /** Provisions attributed to services (`buildProvisions`). */
+  provisions: ModelProvision[];
   services: Service[];
   envReads: ModelEnvRead[];
   fallbackGroups: ModelFallbackGroup[];
@@ -76,7 +76,7 @@ function readUnit(reads: ModelEnvRead[], group: ModelFallbackGroup | null, via: 
  * reached by the service's JWT operations included, with the operation as `via`).
  */
 export function buildDeployment(input: DeploymentInput): DeploymentIndex {
-  const provisions = buildProvisions(input.facts, input.files, input.services);
+  const provisions = input.provisions;
   const familyOf = familyMatcher(input.families, input.familyPatterns);
   const readBySite = new Map<string, ModelEnvRead>();
   const readById = new Map<string, ModelEnvRead>();

@@ -70,19 +70,6 @@ function sliceLoc(text: string, loc: Loc): string {
   return text.slice(offsetOf(text, loc.line, loc.column), offsetOf(text, loc.endLine, loc.endColumn));
 }
 
-function whyOf(family: ModelFamily, model: Model): string {
-  if (!family.canonical) return 'no canonical name could be chosen: set `canonical` for this family in the config';
-  if (family.canonicalReason === 'configured') return `${family.canonical} is the canonical name set in the config`;
-  if (family.canonicalReason === 'signer') {
-    const signers = new Set<string>();
-    for (const op of model.jwtOps) {
-      if ((op.op === 'sign' || op.op === 'configure') && op.secret?.chain[0] === family.canonical && op.service) signers.add(op.service);
-    }
-    const who = signers.size > 0 ? [...signers].sort().join(', ') : 'the signer';
-    return `${family.canonical} is what ${who} signs tokens with, so verifiers converge on it without re-issuing tokens`;
-  }
-  return `${family.canonical} is the most-read name of the family`;
-}
 
 class PlanBuilder {
   readonly edits: PlanEdit[] = [];
@@ -167,7 +154,7 @@ function planRead(b: PlanBuilder, read: ModelEnvRead, canonical: string, family:
 function planFamily(b: PlanBuilder, model: Model, family: ModelFamily, provisions: readonly ProvisionMatrixRow[]): FamilyPlan {
   const canonical = family.canonical;
   const retire = [...family.names.filter((n) => n !== canonical), ...family.patterns].sort();
-  const plan: FamilyPlan = { family: family.id, canonical, reason: family.canonicalReason, why: whyOf(family, model), retire };
+  const plan: FamilyPlan = { family: family.id, canonical, reason: family.canonicalReason, why: family.canonicalWhy, retire };
   if (!canonical) return plan;
   const handled = new Set<ModelEnvRead>();
   for (const group of model.fallbackGroups) {

@@ -71,3 +71,16 @@ export function covers(comment: SuppressionComment, finding: Finding): boolean {
     (comment.line === finding.loc.line || comment.line === finding.loc.line - 1)
   );
 }
+
+/** Words that name the half of a key pair: `JWT_PRIVATE_KEY` and `JWT_PUBLIC_KEY` are one token's two keys. */
+export const PAIR_WORDS = new Set(['PRIVATE', 'PUBLIC', 'PRIV', 'PUB']);
+
+/** The name of a key without its private/public word: both halves of a pair share it. */
+export function keyIdentity(name: string): string {
+  return name
+    .toUpperCase()
+    .split(/[^A-Z0-9*]+/)
+    .filter((w) => w.length > 0 && !PAIR_WORDS.has(w))
+    .join('_');
+}
+

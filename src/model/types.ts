@@ -24,6 +24,8 @@ export interface ModelFile {
   language: Language;
   service: string | null;
   isTest: boolean;
+  /** In a tooling folder (scripts, docs, examples, infrastructure): belongs to no service and defines no family. */
+  tooling?: boolean;
 }
 
 /** A place in the repository. */
@@ -62,6 +64,8 @@ export interface ModelEnvRead extends EnvRead {
   familyBy: 'dataflow' | 'name' | null;
   /** Roles of the JWT operations this read's value reaches. */
   roles: ('sign' | 'verify')[];
+  /** In a tooling folder: secret rules leave it alone. */
+  tooling: boolean;
 }
 
 export interface ModelFallbackGroup extends FallbackGroup {
@@ -73,6 +77,8 @@ export interface ModelJwtOp extends JwtOp {
   file: string;
   service: string | null;
   secret: ResolvedSecret | null;
+  /** In a tooling folder: defines no family; secret rules leave it alone. */
+  tooling: boolean;
 }
 
 export interface ModelFamily {
@@ -82,9 +88,15 @@ export interface ModelFamily {
   /** Dynamic patterns seen in the family, sorted. */
   patterns: string[];
   canonical: string | null;
-  canonicalReason: 'configured' | 'signer' | 'most-read' | null;
+  canonicalReason: 'configured' | 'signer' | 'deployments' | 'most-read' | null;
+  /** One sentence: why the canonical name is the one to converge on. */
+  canonicalWhy: string;
   /** Names that belong only by their name (lower precision). */
   nameOnly: string[];
+  /** Operations that sign this token (sign, configure), outside tooling. */
+  signers: ModelJwtOp[];
+  /** Operations that verify it (verify, configure), outside tooling; literal-key verifiers of the only signing family included. */
+  verifiers: ModelJwtOp[];
 }
 
 /** An import that resolves to a file inside the repository. */

@@ -1,4 +1,5 @@
 // Self-contained HTML fragmentation report: inline CSS, inline SVG graph, sortable/filterable findings, no network.
+import { sentence } from '../util/safe-text.js';
 import type { Finding, RunResult } from '../result.js';
 import { renderSvg } from './graph.js';
 import { provisionTable, serviceImportTable, wsEndpointTable, type TableData } from './tables.js';
@@ -63,7 +64,7 @@ function summary(result: RunResult): string {
   for (const family of result.families) {
     const canonical = family.canonical ? `canonical <code class="canonical">${esc(family.canonical)}</code>${family.canonicalReason ? ` (${esc(family.canonicalReason)})` : ''}` : 'no canonical name';
     const names = family.names.map((n) => `<code>${esc(n)}</code>`).join(', ');
-    out.push(`<li>Family <code>${esc(family.id)}</code>: ${canonical}; names ${names || 'none'}${family.patterns.length > 0 ? `; dynamic: ${family.patterns.map((p) => `<code>${esc(p)}</code>`).join(', ')}` : ''}</li>`);
+    out.push(`<li>Family <code>${esc(family.id)}</code>: ${canonical}; names ${names || 'none'}${family.patterns.length > 0 ? `; dynamic: ${family.patterns.map((p) => `<code>${esc(p)}</code>`).join(', ')}` : ''}${family.canonicalWhy ? `. ${esc(family.canonicalWhy)}` : ''}</li>`);
   }
   out.push('</ul>');
   const counts = Object.entries(result.counts);
@@ -141,7 +142,7 @@ function plan(result: RunResult): string {
   const out: string[] = ['<section id="plan"><h2>Migration plan</h2>'];
   if (!p) return `${out[0]}<p>No plan in this result.</p></section>`;
   for (const f of p.families) {
-    out.push(`<p><strong>${esc(familyLabel(f.family))}: ${f.canonical ? `converge on <code class="canonical">${esc(f.canonical)}</code>` : 'choose a canonical name'}.</strong> ${esc(f.why)}.${f.retire.length > 0 ? ` Retire: ${f.retire.map((n) => `<code class="retire">${esc(n)}</code>`).join(', ')}.` : ''}</p>`);
+    out.push(`<p><strong>${esc(familyLabel(f.family))}: ${f.canonical ? `converge on <code class="canonical">${esc(f.canonical)}</code>` : 'choose a canonical name'}.</strong> ${esc(sentence(f.why))}${f.retire.length > 0 ? ` Retire: ${f.retire.map((n) => `<code class="retire">${esc(n)}</code>`).join(', ')}.` : ''}</p>`);
   }
   if (p.services.length === 0) out.push('<p>Nothing to change.</p>');
   for (const s of p.services) {

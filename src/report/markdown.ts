@@ -1,4 +1,5 @@
 // Markdown fragmentation report: headline, cross-validation matrix, graph, inventory, counts, migration plan, findings.
+import { sentence } from '../util/safe-text.js';
 import type { Loc } from '../model/facts.js';
 import type { CrossValidationMatrix, InventoryEntry, MatrixComponent, MatrixVerdict, PlanStep, RunResult } from '../result.js';
 import { deltaMarkdown } from './compare.js';
@@ -87,7 +88,7 @@ function summary(result: RunResult, out: string[]): void {
     const canonical = family.canonical ? `canonical ${code(family.canonical)}${family.canonicalReason ? ` (${family.canonicalReason})` : ''}` : 'no canonical name';
     const names = family.names.map(code).join(', ');
     const patterns = family.patterns.length > 0 ? `; dynamic: ${family.patterns.map(code).join(', ')}` : '';
-    out.push(`- Family ${code(family.id)}: ${canonical}; names ${names || 'none'}${patterns}`);
+    out.push(`- Family ${code(family.id)}: ${canonical}; names ${names || 'none'}${patterns}${family.canonicalWhy ? `. ${family.canonicalWhy}` : ''}`);
   }
   const skipped = Object.entries(result.files.skipped);
   if (skipped.length > 0) out.push(`- Skipped: ${skipped.map(([why, n]) => `${why} ${n}`).join(', ')}`);
@@ -177,7 +178,7 @@ function planSection(result: RunResult, out: string[]): void {
     return;
   }
   for (const family of plan.families) {
-    out.push(`**${familyLabel(family.family)}: ${family.canonical ? `converge on ${code(family.canonical)}` : 'choose a canonical name'}.** ${family.why}.`);
+    out.push(`**${familyLabel(family.family)}: ${family.canonical ? `converge on ${code(family.canonical)}` : 'choose a canonical name'}.** ${sentence(family.why)}`);
     if (family.retire.length > 0) out.push(`Retire: ${family.retire.map(code).join(', ')}.`);
     out.push('');
   }

@@ -55,13 +55,14 @@ export function renderText(input: RunResult, options: TextOptions): string {
     for (const family of result.families) {
       const entries = result.inventory.filter((e) => e.family === family.id);
       if (entries.length === 0) continue;
-      const why = family.canonicalReason === 'configured' ? 'configured' : family.canonicalReason === 'signer' ? 'used by the signer' : 'most read';
+      const why = family.canonicalReason === 'configured' ? 'configured' : family.canonicalReason === 'signer' ? 'used by the signer' : family.canonicalReason === 'deployments' ? 'most provided' : 'most read';
       out.push('');
       out.push(
         paint('bold', `Secret family ${family.id}`) +
           ` — ${plural(family.names.length, 'name')}${family.patterns.length ? ` + ${plural(family.patterns.length, 'dynamic pattern')}` : ''}` +
           (family.canonical ? `, canonical ${paint('green', family.canonical)} (${why})` : ''),
       );
+      if (family.canonicalWhy) out.push(`  ${paint('dim', family.canonicalWhy)}`);
       for (const entry of entries) {
         const tags = [entry.canonical ? paint('green', 'canonical') : '', entry.dynamic ? 'dynamic' : '', entry.familyBy === 'name' ? 'by name' : '']
           .filter(Boolean)

@@ -38,3 +38,9 @@ function mapStrings(value: unknown): unknown {
   }
   return value;
 }
+
+/** Text as a sentence: ends with one full stop. */
+export function sentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}

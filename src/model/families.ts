@@ -1,0 +1,329 @@
+// Secret families: one family per token, from the names its signers and verifiers use; the canonical name and why.
+import picomatch from 'picomatch';
+import type { ResolvedFamily } from '../config/schema.js';
+import { compareText } from '../util/order.js';
+import { keyIdentity, PAIR_WORDS } from './query.js';
+import type { ModelEnvRead, ModelFamily, ModelJwtOp, ModelProvision } from './types.js';
+
+export interface FamilyInput {
+  /** Configured families with defaults applied, `jwt` first. */
+  configured: [string, ResolvedFamily][];
+  envReads: ModelEnvRead[];
+  jwtOps: ModelJwtOp[];
+  provisions: ModelProvision[];
+  /** Whether a file is tooling (scripts, docs, examples…): its reads and operations never define a family. */
+  isTooling(path: string): boolean;
+}
+
+export interface FamilyResult {
+  families: ModelFamily[];
+  /** The family of an env name or dynamic pattern, and whether data flow or only the name put it there. */
+  familyOf(label: string): { family: string; by: 'dataflow' | 'name' } | null;
+}
+
+function isPairHalf(name: string): boolean {
+  return name
+    .toUpperCase()
+    .split(/[^A-Z0-9*]+/)
+    .some((w) => PAIR_WORDS.has(w));
+}
+
+class UnionFind {
+  private readonly parent = new Map<string, string>();
+
+  find(x: string): string {
+    let root = this.parent.get(x) ?? x;
+    if (root !== x) {
+      root = this.find(root);
+      this.parent.set(x, root);
+    }
+    return root;
+  }
+
+  union(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+  }
+}
+
+interface Component {
+  names: Set<string>;
+  signers: ModelJwtOp[];
+  verifiers: ModelJwtOp[];
+}
+
+const verifies = (op: ModelJwtOp): boolean => op.op === 'verify' || op.op === 'configure';
+
+/** The env names and dynamic patterns an operation's key tries, in order. */
+function namesOf(op: ModelJwtOp): string[] {
+  return op.secret ? op.secret.chain.filter((c) => !c.startsWith('«')) : [];
+}
+
+function words(name: string): Set<string> {
+  return new Set(keyIdentity(name).split('_').filter((w) => w.length > 1 && w !== '*'));
+}
+
+/** How many words two families' names share (ignoring key-pair words). */
+function similarity(a: Iterable<string>, b: Iterable<string>): number {
+  const wa = new Set([...a].flatMap((n) => [...words(n)]));
+  let score = 0;
+  for (const w of new Set([...b].flatMap((n) => [...words(n)]))) if (wa.has(w)) score++;
+  return score;
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'secret';
+}
+
+/**
+ * Builds one family per token. Names an operation tries in one chain belong together (data flow),
+ * as do the private and public halves of one key pair. A family with a signer is a token of this
+ * repository; a family only verifiers use joins the signing family its names resemble when it looks
+ * like the same kind of secret (a JWT name, or a literal key), else it stays apart (signed elsewhere).
+ * Reads that reach no operation join by their name only (lower precision). Tooling never defines a
+ * family. The `jwt` family is the configured canonical's, else the token both signed and verified the
+ * most; a configured family with name patterns claims the names it matches.
+ */
+export function buildFamilies(input: FamilyInput): FamilyResult {
+  const [jwtId, jwtFamily] = input.configured[0] ?? ['jwt', { namePatterns: [], dataflow: true }];
+  const jwtPattern = picomatch(jwtFamily.namePatterns.length > 0 ? jwtFamily.namePatterns : ['*JWT*SECRET*', '*JWT*KEY*'], { nocase: true, dot: true });
+  const claimers = input.configured
+    .slice(1)
+    .filter(([, f]) => f.namePatterns.length > 0)
+    .map(([id, f]) => ({ id, family: f, match: picomatch(f.namePatterns, { nocase: true, dot: true }) }));
+  const claimedBy = (name: string): string | null => claimers.find((c) => c.match(name.replace(/\*/g, '')))?.id ?? null;
+
+  const ops = input.jwtOps.filter((op) => op.op !== 'decode-unverified' && op.key !== null && !input.isTooling(op.file));
+  // A registration (`JwtModule.register({secret})`) signs only where its service also signs tokens; else it only verifies.
+  const servicesThatSign = new Set(input.jwtOps.filter((op) => op.op === 'sign' && !input.isTooling(op.file)).map((op) => op.service));
+  const signs = (op: ModelJwtOp): boolean => op.op === 'sign' || (op.op === 'configure' && servicesThatSign.has(op.service));
+  const uf = new UnionFind();
+  const allNames = new Set<string>();
+  for (const op of ops) {
+    const names = namesOf(op).filter((n) => claimedBy(n) === null);
+    for (const n of names) allNames.add(n);
+    for (let i = 1; i < names.length; i++) uf.union(names[0], names[i]);
+  }
+  const byIdentity = new Map<string, string>();
+  for (const n of [...allNames].sort(compareText)) {
+    if (!isPairHalf(n)) continue;
+    const id = keyIdentity(n);
+    const other = byIdentity.get(id);
+    if (other !== undefined) uf.union(other, n);
+    else byIdentity.set(id, n);
+  }
+
+  const components = new Map<string, Component>();
+  const componentOf = (name: string): Component => {
+    const root = uf.find(name);
+    let c = components.get(root);
+    if (!c) {
+      c = { names: new Set(), signers: [], verifiers: [] };
+      components.set(root, c);
+    }
+    return c;
+  };
+  const nameless: ModelJwtOp[] = [];
+  for (const n of allNames) componentOf(n).names.add(n);
+  for (const op of ops) {
+    const first = namesOf(op).find((n) => claimedBy(n) === null);
+    if (first === undefined) {
+      if (namesOf(op).length === 0 && op.secret && (op.secret.literal || op.secret.constantDerived)) nameless.push(op);
+      continue;
+    }
+    const c = componentOf(first);
+    if (signs(op)) c.signers.push(op);
+    if (verifies(op)) c.verifiers.push(op);
+  }
+
+  // Verifier-only families that look like the same kind of secret join the signing family they resemble most.
+  const all = [...components.values()];
+  const signing = all.filter((c) => c.signers.length > 0);
+  for (const c of all.filter((x) => x.signers.length === 0)) {
+    if (![...c.names].some((n) => jwtPattern(n.replace(/\*/g, '')))) continue;
+    const target = attachTarget(signing, c.names);
+    if (!target) continue;
+    for (const n of c.names) target.names.add(n);
+    target.verifiers.push(...c.verifiers);
+    c.names.clear();
+    c.verifiers = [];
+  }
+  // Literal or constant keys: verifiers join the only signing family; signers stay with their verifiers' family.
+  for (const op of nameless) {
+    const target = signing.length === 1 ? signing[0] : null;
+    if (!target) continue;
+    if (verifies(op)) target.verifiers.push(op);
+  }
+  const tokens = all.filter((c) => c.names.size > 0);
+
+  // Which token is `jwt`: the configured canonical's; else signed and verified, most operations, JWT-like name.
+  const rank = (c: Component): number[] => [
+    jwtFamily.canonical !== undefined && c.names.has(jwtFamily.canonical) ? 1 : 0,
+    c.signers.length > 0 && c.verifiers.length > 0 ? 1 : 0,
+    c.verifiers.length > 0 ? 1 : 0,
+    [...c.names].some((n) => jwtPattern(n)) ? 1 : 0,
+    c.signers.length + c.verifiers.length,
+  ];
+  const ordered = [...tokens].sort((a, b) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return rb[i] - ra[i];
+    return compareText(firstName(a), firstName(b));
+  });
+
+  // Names read without reaching an operation: by exact name, by key identity, else by the family patterns.
+  const dataflowFamily = new Map<string, string>();
+  const draft: { id: string; component: Component; configured?: ResolvedFamily }[] = [];
+  const used = new Set<string>([jwtId, ...input.configured.map(([id]) => id)]);
+  ordered.forEach((component, i) => {
+    let id = i === 0 ? jwtId : slug(canonicalGuess(component));
+    if (i > 0) {
+      const base = id;
+      for (let k = 2; used.has(id); k++) id = `${base}-${k}`;
+      used.add(id);
+    }
+    draft.push({ id, component, configured: i === 0 ? jwtFamily : undefined });
+    for (const n of component.names) dataflowFamily.set(n, id);
+  });
+  const identityFamily = new Map<string, string>();
+  for (const [name, id] of dataflowFamily) if (!identityFamily.has(keyIdentity(name))) identityFamily.set(keyIdentity(name), id);
+
+  const nameFamily = new Map<string, string>();
+  for (const read of input.envReads) {
+    if (input.isTooling(read.file)) continue;
+    const label = read.name ?? read.pattern;
+    if (label === null || dataflowFamily.has(label) || nameFamily.has(label)) continue;
+    const claimed = claimedBy(label);
+    if (claimed !== null) {
+      nameFamily.set(label, claimed);
+      continue;
+    }
+    const viaIdentity = identityFamily.get(keyIdentity(label));
+    if (viaIdentity !== undefined) nameFamily.set(label, viaIdentity);
+    else if (jwtPattern(label.replace(/\*/g, ''))) nameFamily.set(label, draft[0]?.id ?? jwtId);
+  }
+
+  const families: ModelFamily[] = [];
+  const ids = new Set([...draft.map((d) => d.id), ...nameFamily.values()]);
+  if (!ids.has(jwtId)) ids.add(jwtId);
+  for (const id of [...ids].sort((a, b) => (a === jwtId ? -1 : b === jwtId ? 1 : compareText(a, b)))) {
+    const d = draft.find((x) => x.id === id);
+    const configured = input.configured.find(([cid]) => cid === id)?.[1];
+    const dataflowNames = d ? [...d.component.names] : [];
+    const nameOnly = [...nameFamily].filter(([, f]) => f === id).map(([n]) => n);
+    const labels = [...new Set([...dataflowNames, ...nameOnly])];
+    const names = labels.filter((l) => !l.includes('*')).sort(compareText);
+    const patterns = labels.filter((l) => l.includes('*')).sort(compareText);
+    const signers = d?.component.signers ?? [];
+    const verifiers = d?.component.verifiers ?? [];
+    const choice = chooseCanonical({ names, configured: configured?.canonical, signers, reads: input.envReads.filter((r) => r.name !== null && names.includes(r.name) && !input.isTooling(r.file)), provisions: input.provisions });
+    families.push({
+      id,
+      names,
+      patterns,
+      canonical: choice.name,
+      canonicalReason: choice.reason,
+      canonicalWhy: choice.why,
+      nameOnly: names.filter((n) => !dataflowNames.includes(n)).sort(compareText),
+      signers,
+      verifiers,
+    });
+  }
+  const labelFamily = new Map<string, { family: string; by: 'dataflow' | 'name' }>();
+  for (const [n, id] of dataflowFamily) labelFamily.set(n, { family: id, by: 'dataflow' });
+  for (const [n, id] of nameFamily) if (!labelFamily.has(n)) labelFamily.set(n, { family: id, by: 'name' });
+  return { families, familyOf: (label) => labelFamily.get(label) ?? null };
+}
+
+function firstName(c: Component): string {
+  return [...c.names].sort(compareText)[0] ?? '';
+}
+
+function attachTarget(signing: Component[], names: Set<string>): Component | null {
+  if (signing.length === 1) return signing[0];
+  let best: Component | null = null;
+  let bestScore = 0;
+  let tie = false;
+  for (const s of signing) {
+    const score = similarity(s.names, names);
+    if (score > bestScore) {
+      best = s;
+      bestScore = score;
+      tie = false;
+    } else if (score === bestScore && score > 0) tie = true;
+  }
+  return tie ? null : best;
+}
+
+/** The first name its signers try most often, else its first name: used to name a family. */
+function canonicalGuess(c: Component): string {
+  const counts = new Map<string, number>();
+  for (const op of c.signers) {
+    const first = namesOf(op)[0];
+    if (first !== undefined) counts.set(first, (counts.get(first) ?? 0) + 1);
+  }
+  return mostCommon(counts) ?? firstName(c);
+}
+
+function mostCommon(counts: Map<string, number>): string | null {
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const [name, count] of [...counts].sort((a, b) => compareText(a[0], b[0]))) {
+    if (count > bestCount) {
+      best = name;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+interface CanonicalInput {
+  names: string[];
+  configured: string | undefined;
+  signers: ModelJwtOp[];
+  reads: ModelEnvRead[];
+  provisions: ModelProvision[];
+}
+
+/**
+ * The name a family converges on: the configured one; else the name its signers try first (most
+ * often across signers, ties broken by which more deployments provide); else the name most
+ * deployment environments provide; else the most-read name. Each with a one-sentence reason.
+ */
+function chooseCanonical(input: CanonicalInput): { name: string | null; reason: ModelFamily['canonicalReason']; why: string } {
+  if (input.configured) return { name: input.configured, reason: 'configured', why: `${input.configured} is the canonical name set in the config.` };
+  const provided = new Map<string, number>();
+  for (const p of input.provisions) {
+    if (!input.names.includes(p.name)) continue;
+    provided.set(p.name, (provided.get(p.name) ?? 0) + 1);
+  }
+  const signerFirst = new Map<string, number>();
+  const signerServices = new Map<string, Set<string>>();
+  for (const op of input.signers) {
+    const first = namesOf(op).find((n) => !n.includes('*') && input.names.includes(n));
+    if (first === undefined) continue;
+    signerFirst.set(first, (signerFirst.get(first) ?? 0) + 1);
+    const services = signerServices.get(first) ?? new Set<string>();
+    if (op.service) services.add(op.service);
+    signerServices.set(first, services);
+  }
+  // Most signers first; a tie goes to the name more deployments provide, then to the name's order.
+  let bySigner: string | null = null;
+  for (const [name, count] of [...signerFirst].sort((a, b) => compareText(a[0], b[0]))) {
+    const best = bySigner === null ? null : { count: signerFirst.get(bySigner) ?? 0, provided: provided.get(bySigner) ?? 0 };
+    if (!best || count > best.count || (count === best.count && (provided.get(name) ?? 0) > best.provided)) bySigner = name;
+  }
+  if (bySigner) {
+    const who = [...(signerServices.get(bySigner) ?? [])].sort(compareText);
+    const subject = who.length > 0 ? who.join(', ') : 'the signing code';
+    return { name: bySigner, reason: 'signer', why: `${bySigner} is the name ${subject} ${who.length > 1 ? 'sign' : 'signs'} tokens with first, so verifiers can converge on it without re-issuing tokens.` };
+  }
+  const byDeployments = mostCommon(provided);
+  if (byDeployments) return { name: byDeployments, reason: 'deployments', why: `${byDeployments} is the name the most deployment files provide (${provided.get(byDeployments)}), and no signer in the repository uses this family.` };
+  const readCounts = new Map<string, number>();
+  for (const r of input.reads) if (r.name) readCounts.set(r.name, (readCounts.get(r.name) ?? 0) + 1);
+  const byReads = mostCommon(readCounts);
+  if (byReads) return { name: byReads, reason: 'most-read', why: `${byReads} is the most-read name of the family (${readCounts.get(byReads)} reads); no signer uses it and no deployment provides a family name.` };
+  return { name: null, reason: null, why: 'no canonical name could be chosen: set `canonical` for this family in the config.' };
+}
