@@ -10,8 +10,14 @@ import { compareFindings } from './util/order.js';
 /** Thrown when the config names a rule that does not exist. */
 export class UnknownRuleError extends Error {}
 
+/** Code in tooling folders (scripts, docs, examples, infrastructure) is not a service: its code gets no findings; its deployment files do. */
+function toolingCode(model: Model): Set<string> {
+  return new Set(model.files.filter((f) => f.tooling === true && (f.language === 'ts' || f.language === 'js' || f.language === 'python')).map((f) => f.path));
+}
+
 function runPhase(model: Model, rules: readonly Rule[], config: ParsedConfig, ruleIds: ReadonlySet<string>, prior: readonly Finding[]): Finding[] {
   const findings: Finding[] = [];
+  const tooling = toolingCode(model);
   for (const rule of rules) {
     const setting = config.rules[rule.meta.id];
     const configured = typeof setting === 'string' ? setting : setting?.severity;
@@ -24,6 +30,7 @@ function runPhase(model: Model, rules: readonly Rule[], config: ParsedConfig, ru
       report(d) {
         const template = rule.meta.messages[d.messageId];
         if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id '${d.messageId}'`);
+        if (tooling.has(d.file)) return;
         findings.push({
           ruleId: rule.meta.id,
           severity: configured ?? d.severity ?? rule.meta.defaultSeverity,

@@ -35,14 +35,17 @@ export function languageOf(path: string): Language | null {
   return EXTENSIONS[base.slice(dot).toLowerCase()] ?? null;
 }
 
-const TEST_DIRS = new Set(['tests', 'test', '__tests__', '__mocks__', 'e2e', 'cypress']);
+const TEST_DIRS = new Set(['tests', 'test', '__tests__', '__mocks__', 'e2e', 'cypress', 'playwright', 'testing', 'fixtures', 'mocks', 'testutils']);
+
+/** Folder names of test support code: `test_framework`, `test-utils`, `integration_tests`, `api-e2e`. */
+const TEST_DIR_NAME = /^test[-_]|[-_](tests?|e2e)$/i;
 
 /** Whether a repo-relative posix path is test code (excluded from findings by default). */
 export function isTestPath(path: string): boolean {
   const parts = path.split('/');
   const base = parts[parts.length - 1];
   for (let i = 0; i < parts.length - 1; i++) {
-    if (TEST_DIRS.has(parts[i])) return true;
+    if (TEST_DIRS.has(parts[i]) || TEST_DIR_NAME.test(parts[i])) return true;
   }
   return (
     /\.(test|spec)\.[cm]?[jt]sx?$/.test(base) ||
