@@ -83,8 +83,24 @@ function lookupIs(ctx: Ctx, ref: ts.Identifier, decl: ts.Identifier): boolean {
   return found === undefined || found === decl.parent || (ts.isBindingElement(found) && found.name === decl);
 }
 
-function truthiness(whole: boolean, out: Set<UseKind>): void {
-  if (!whole) out.add('condition');
+/** `assert(…)`, `assert.ok(…)`, `invariant(…)`: a sanity check that can only stop the code, never admit anyone. */
+function isAssertCall(node: ts.Node): boolean {
+  if (!ts.isCallExpression(node)) return false;
+  const callee = unwrap(node.expression);
+  const root = ts.isPropertyAccessExpression(callee) ? unwrap(callee.expression) : callee;
+  return ts.isIdentifier(root) && (root.text === 'assert' || root.text === 'invariant');
+}
+
+function inAssert(node: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) {
+    if (isAssertCall(n)) return true;
+    if (ts.isStatement(n) || isFunctionLike(n)) return false;
+  }
+  return false;
+}
+
+function truthiness(whole: boolean, out: Set<UseKind>, at: ts.Node): void {
+  if (!whole && !inAssert(at)) out.add('condition');
 }
 
 function templateIsUrl(template: ts.TemplateExpression): boolean {
@@ -111,21 +127,21 @@ function usesOf(ctx: Ctx, node: ts.Node, whole: boolean, depth: number, out: Set
     return;
   }
   if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) {
-    if (parent.expression === outer) return;
+    if (parent.expression === outer || isAssertCall(parent)) return;
     out.add(isLogCall(parent) ? 'log' : 'trust');
     return;
   }
   if (ts.isTypeOfExpression(parent)) return;
   if (ts.isPrefixUnaryExpression(parent) && parent.operator === SK.ExclamationToken) {
-    truthiness(whole, out);
+    truthiness(whole, out, parent);
     return;
   }
   if ((ts.isIfStatement(parent) || ts.isWhileStatement(parent) || ts.isDoStatement(parent)) && parent.expression === outer) {
-    truthiness(whole, out);
+    truthiness(whole, out, parent);
     return;
   }
   if (ts.isConditionalExpression(parent)) {
-    if (parent.condition === outer) truthiness(whole, out);
+    if (parent.condition === outer) truthiness(whole, out, parent);
     else usesOf(ctx, parent, whole, depth, out);
     return;
   }
@@ -136,7 +152,7 @@ function usesOf(ctx: Ctx, node: ts.Node, whole: boolean, depth: number, out: Set
   if (ts.isBinaryExpression(parent)) {
     const k = parent.operatorToken.kind;
     if (COMPARISONS.has(k)) {
-      if (!whole) out.add('condition');
+      truthiness(whole, out, parent);
       return;
     }
     if (k === SK.EqualsToken) {
@@ -159,7 +175,7 @@ function usesOf(ctx: Ctx, node: ts.Node, whole: boolean, depth: number, out: Set
       return;
     }
     if (k === SK.AmpersandAmpersandToken) {
-      if (parent.left === outer) truthiness(whole, out);
+      if (parent.left === outer) truthiness(whole, out, parent);
       else usesOf(ctx, parent, whole, depth, out);
       return;
     }
