@@ -79,9 +79,13 @@ function truthiness(whole: boolean, out: Set<UseKind>, at: PyNode): void {
 }
 
 /** The call an argument (`argument_list` child or keyword value) is passed to. */
-function usedAsArgument(state: FileState, list: PyNode, out: Set<UseKind>): void {
+function usedAsArgument(state: FileState, list: PyNode, whole: boolean, out: Set<UseKind>): void {
   const call = list.parent;
-  if (call?.type === 'call' && isLogCall(state, call)) out.add('log');
+  const fn = call?.type === 'call' ? field(call, 'function') : null;
+  const name = fn ? textOf(state, unparen(fn)) : '';
+  if (name === 'bool') truthiness(whole, out, list);
+  else if (name === 'isinstance' || name === 'type') return;
+  else if (call?.type === 'call' && isLogCall(state, call)) out.add('log');
   else out.add('trust');
 }
 
@@ -161,10 +165,10 @@ function usesOf(state: FileState, expr: PyNode, scopeNode: PyNode, whole: boolea
     case 'assert_statement':
       return;
     case 'argument_list':
-      usedAsArgument(state, parent, out);
+      usedAsArgument(state, parent, whole, out);
       return;
     case 'keyword_argument':
-      if (n.field === 'value' && parent.parent?.type === 'argument_list') usedAsArgument(state, parent.parent, out);
+      if (n.field === 'value' && parent.parent?.type === 'argument_list') usedAsArgument(state, parent.parent, false, out);
       return;
     case 'pair':
       if (n.field === 'value' && parent.parent) usesOf(state, parent.parent, scopeNode, false, depth, out);
@@ -344,23 +348,30 @@ function carriedInVerified(state: FileState, site: DecodeSite, sites: DecodeSite
   return sites.some((other) => other.op === 'verify' && callOf(other.nameNode) === object);
 }
 
-const CLIENT_SOURCES = new Set(['body', 'query', 'query_params', 'headers', 'cookies', 'form', 'args', 'json', 'GET', 'POST', 'data', 'environ', 'scope']);
+const CLIENT_SOURCES = new Set(['body', 'query', 'query_params', 'headers', 'cookies', 'form', 'args', 'GET', 'POST', 'environ', 'scope']);
+const CLIENT_ROOTS = new Set(['request', 'req', 'websocket', 'ws']);
 
-function chainNames(state: FileState, node: PyNode): string[] {
-  const n = unparen(node);
-  if (n.type === 'identifier') return [textOf(state, n)];
+/** Names along an access chain, root first, with a local root replaced by what it was assigned (`body = await request.json()`). */
+function chainNames(state: FileState, node: PyNode, scope: Scope, depth = 0): string[] {
+  let n = unparen(node);
+  if (n.type === 'await') n = unparen(namedKids(n)[0] ?? n);
+  if (n.type === 'identifier') {
+    const found = depth < 2 ? lookupName(state, textOf(state, n), scope, n.start) : null;
+    if (found?.kind === 'assign') return [...chainNames(state, found.assign.value, found.assign.scope, depth + 1), textOf(state, n)];
+    return [textOf(state, n)];
+  }
   if (n.type === 'attribute') {
     const object = field(n, 'object');
     const attr = field(n, 'attribute');
-    return object && attr ? [...chainNames(state, object), textOf(state, attr)] : [];
+    return object && attr ? [...chainNames(state, object, scope, depth), textOf(state, attr)] : [];
   }
   if (n.type === 'subscript') {
     const value = field(n, 'value');
-    return value ? [...chainNames(state, value), literalKey(state, field(n, 'subscript')) ?? '[]'] : [];
+    return value ? [...chainNames(state, value, scope, depth), literalKey(state, field(n, 'subscript')) ?? '[]'] : [];
   }
   if (n.type === 'call') {
     const fn = field(n, 'function');
-    return fn ? chainNames(state, fn) : [];
+    return fn ? chainNames(state, fn, scope, depth) : [];
   }
   return [];
 }
@@ -369,9 +380,8 @@ function chainNames(state: FileState, node: PyNode): string[] {
 function isBackChannelIdToken(state: FileState, site: DecodeSite): boolean {
   const origin = site.tokenNode ? tokenOrigin(state, site.tokenNode, site.scope) : null;
   if (!origin || origin.key === null || !/^id_?token$/i.test(origin.key)) return false;
-  const names = chainNames(state, origin.object);
-  if (names.length === 0 || ['request', 'req', 'websocket', 'ws'].includes(names[0])) return false;
-  return !names.some((name) => CLIENT_SOURCES.has(name));
+  const names = chainNames(state, origin.object, site.scope);
+  return names.length > 0 && !CLIENT_ROOTS.has(names[0]) && !names.some((name) => CLIENT_SOURCES.has(name));
 }
 
 const RESPONSE_NAME = /^(?:r|res|resp|response|\w+_response|\w+_resp)$/;

@@ -128,7 +128,9 @@ function usesOf(ctx: Ctx, node: ts.Node, whole: boolean, depth: number, out: Set
   }
   if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) {
     if (parent.expression === outer || isAssertCall(parent)) return;
-    out.add(isLogCall(parent) ? 'log' : 'trust');
+    const callee = unwrap(parent.expression);
+    if (ts.isIdentifier(callee) && callee.text === 'Boolean') truthiness(whole, out, parent);
+    else out.add(isLogCall(parent) ? 'log' : 'trust');
     return;
   }
   if (ts.isTypeOfExpression(parent)) return;
@@ -367,14 +369,18 @@ function carriedInVerified(ctx: Ctx, decode: PendingOp): boolean {
 
 const CLIENT_SOURCES = new Set(['body', 'query', 'headers', 'cookies', 'signedCookies', 'handshake', 'searchParams', 'form', 'args', 'auth']);
 
-/** Names along a property chain, root first (`req.body.id_token` → req, body). */
-function chainNames(expr: ts.Expression): string[] {
+/** Names along a property chain, root first (`req.body.id_token` → req, body), a local root replaced by its initialiser. */
+function chainNames(ctx: Ctx, expr: ts.Expression, depth = 0): string[] {
   const e = unwrap(expr);
-  if (ts.isIdentifier(e)) return [e.text];
+  if (ts.isIdentifier(e)) {
+    const decl = depth < 2 ? lookup(ctx, e) : undefined;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isIdentifier(decl.name)) return [...chainNames(ctx, decl.initializer, depth + 1), e.text];
+    return [e.text];
+  }
   if (e.kind === SK.ThisKeyword) return ['this'];
-  if (ts.isPropertyAccessExpression(e)) return [...chainNames(e.expression), e.name.text];
-  if (ts.isElementAccessExpression(e)) return [...chainNames(e.expression), stringValue(unwrap(e.argumentExpression)) ?? '[]'];
-  if (ts.isCallExpression(e)) return chainNames(e.expression);
+  if (ts.isPropertyAccessExpression(e)) return [...chainNames(ctx, e.expression, depth), e.name.text];
+  if (ts.isElementAccessExpression(e)) return [...chainNames(ctx, e.expression, depth), stringValue(unwrap(e.argumentExpression)) ?? '[]'];
+  if (ts.isCallExpression(e)) return chainNames(ctx, e.expression, depth);
   return [];
 }
 
@@ -382,10 +388,8 @@ function chainNames(expr: ts.Expression): string[] {
 function isBackChannelIdToken(ctx: Ctx, decode: PendingOp): boolean {
   const origin = decode.token ? tokenOrigin(ctx, decode.token) : null;
   if (!origin || origin.key === null || !/^id_?token$/i.test(origin.key)) return false;
-  const names = chainNames(origin.object);
-  if (names.length === 0) return false;
-  if (names[0] === 'req' || names[0] === 'request') return false;
-  return !names.some((n) => CLIENT_SOURCES.has(n));
+  const names = chainNames(ctx, origin.object);
+  return names.length > 0 && names[0] !== 'req' && names[0] !== 'request' && !names.some((n) => CLIENT_SOURCES.has(n));
 }
 
 const RESPONSE_NAME = /^(?:res|resp|response|\w+Response|\w+Res)$/;
