@@ -85,16 +85,32 @@ export type JwtOpKind = 'sign' | 'verify' | 'decode-unverified' | 'configure';
  */
 export interface JwtOp {
   op: JwtOpKind;
-  /** `jsonwebtoken`, `jose`, `@nestjs/jwt`, `passport-jwt`, `express-jwt`, `@fastify/jwt`, `jwt-decode`, `pyjwt`, `python-jose`, `authlib`, `fastapi-jwt-auth`, `flask-jwt-extended`, `django-simplejwt`. */
+  /** `jsonwebtoken`, `jose`, `jwt-simple`, `fast-jwt`, `@hapi/jwt`, `@nestjs/jwt`, `passport-jwt`, `express-jwt`, `koa-jwt`, `@fastify/jwt`, `jwt-decode`, `pyjwt`, `python-jose`, `authlib`, `fastapi-jwt-auth`, `flask-jwt-extended`, `django-simplejwt`. */
   library: string;
   /** Span of the called function/method name (or the config key). */
   loc: Loc;
   /** The key argument and where it comes from; null when the op takes no key (unverified decode). */
   key: { loc: Loc; trace: ValueTrace } | null;
-  /** For `decode-unverified`: the decoded claims are used (returned, compared, read, turned into an identity). */
+  /**
+   * For `decode-unverified`: the decoded claims are relied on (returned, compared, passed on, stored,
+   * turned into an identity). Logging them, reading only `exp`/`iat`/`nbf`, only the header, or only
+   * checking that the token decodes is not a use.
+   */
   claimsUsed?: boolean;
-  /** For `decode-unverified`: the same token is verified in the same function (decode-then-verify). */
+  /**
+   * For `decode-unverified`: the same token is verified — in the same function (decode-then-verify), by
+   * every same-file caller of the helper that returns the claims, in another method of the same class
+   * when the claims only choose a branch, or the token was carried inside a token verified just before.
+   */
   verifiedSameToken?: boolean;
+  /**
+   * For `decode-unverified`: where the unverified claims carry less risk. `browser`: front-end code (a
+   * bundle cannot check a signature); `id-token`: an OpenID Connect id_token from a token-endpoint
+   * response (back channel over TLS, OIDC Core 3.1.3.7); `provider-response`: a JWT that is the body of
+   * an HTTP response (an `application/jwt` userinfo response); `outbound-url`: the claims only build
+   * the URL of an outgoing request.
+   */
+  decodeContext?: 'browser' | 'id-token' | 'provider-response' | 'outbound-url';
   scope: string | null;
 }
 

@@ -1,5 +1,6 @@
-// JWT operations in Python: PyJWT, python-jose, authlib, fastapi-jwt-auth, flask-jwt-extended and Django SIMPLE_JWT.
+// JWT operations in Python: PyJWT, python-jose, authlib, djangorestframework-simplejwt, fastapi-jwt-auth, flask-jwt-extended and Django SIMPLE_JWT.
 import type { JwtOp, JwtOpKind } from '../../model/facts.js';
+import { analyseDecode } from './decode.js';
 import { argument } from './env.js';
 import { isPlainString } from './names.js';
 import { lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from './scopes.js';
@@ -18,13 +19,11 @@ export interface JwtSite {
   scope: Scope;
 }
 
-const IDENTITY = /(^|_)(user|users|uid|sub|subject|principal|identity|account|owner|member|username|email|actor)(_|$)/i;
-
 type Library = 'pyjwt' | 'python-jose' | 'authlib';
 
 function libraryOfModule(module: string, imported: string | null): Library | null {
   if (imported === null) {
-    if (module === 'jwt') return 'pyjwt';
+    if (module === 'jwt' || module === 'jwt.api_jwt') return 'pyjwt';
     if (module === 'jose.jwt') return 'python-jose';
     if (module === 'authlib.jose.jwt') return 'authlib';
     return null;
@@ -34,28 +33,37 @@ function libraryOfModule(module: string, imported: string | null): Library | nul
   return null;
 }
 
+/** The library of an instance created in place: `PyJWT()`, `jwt.PyJWT()`, `JsonWebToken([...])`. */
+function constructedLibrary(state: FileState, call: PyNode, scope: Scope): Library | null {
+  const fn = field(call, 'function');
+  const ctor = fn ? unparen(fn) : null;
+  if (ctor?.type === 'identifier') {
+    const binding = lookupName(state, textOf(state, ctor), scope, ctor.start);
+    if (binding?.kind === 'import') {
+      if (binding.binding.module.startsWith('authlib') && binding.binding.imported === 'JsonWebToken') return 'authlib';
+      if (binding.binding.module === 'jwt' && binding.binding.imported === 'PyJWT') return 'pyjwt';
+    }
+  } else if (ctor?.type === 'attribute') {
+    const object = field(ctor, 'object');
+    const attr = field(ctor, 'attribute');
+    if (object?.type === 'identifier' && attr && textOf(state, attr) === 'PyJWT') {
+      const binding = lookupName(state, textOf(state, object), scope, object.start);
+      if (binding?.kind === 'import' && binding.binding.imported === null && binding.binding.module === 'jwt') return 'pyjwt';
+    }
+  }
+  return null;
+}
+
 /** The JWT library a receiver expression (`jwt`, `jose.jwt`, `JsonWebToken([...])` instance) stands for. */
 function receiverLibrary(state: FileState, node: PyNode, scope: Scope, depth = 0): Library | null {
   const n = unparen(node);
   if (depth > 4) return null;
+  if (n.type === 'call') return constructedLibrary(state, n, scope);
   if (n.type === 'identifier') {
     const found = lookupName(state, textOf(state, n), scope, n.start);
     if (found?.kind === 'import') return libraryOfModule(found.binding.module, found.binding.imported);
     if (found?.kind === 'assign') {
-      const value = unparen(found.assign.value);
-      if (value.type === 'call') {
-        const fn = field(value, 'function');
-        const ctor = fn ? unparen(fn) : null;
-        if (ctor?.type === 'identifier') {
-          const binding = lookupName(state, textOf(state, ctor), found.assign.scope, ctor.start);
-          if (binding?.kind === 'import') {
-            if (binding.binding.module.startsWith('authlib') && binding.binding.imported === 'JsonWebToken') return 'authlib';
-            if (binding.binding.module === 'jwt' && binding.binding.imported === 'PyJWT') return 'pyjwt';
-          }
-        }
-        return null;
-      }
-      return receiverLibrary(state, value, found.assign.scope, depth + 1);
+      return receiverLibrary(state, found.assign.value, found.assign.scope, depth + 1);
     }
     return null;
   }
@@ -100,12 +108,49 @@ function disablesSignature(state: FileState, options: PyNode | null, scope: Scop
   return false;
 }
 
-/** Recognises a library JWT call (`jwt.encode`, `jwt.decode`, `get_unverified_claims`, named imports). */
+const SIMPLEJWT_MODULES = new Set(['rest_framework_simplejwt.tokens', 'ninja_jwt.tokens']);
+const SIMPLEJWT_TOKENS = new Set(['AccessToken', 'RefreshToken', 'SlidingToken', 'UntypedToken', 'Token']);
+
+function isSimpleJwtToken(state: FileState, node: PyNode | null, scope: Scope): boolean {
+  const n = node ? unparen(node) : null;
+  if (n?.type !== 'identifier') return false;
+  const found = lookupName(state, textOf(state, n), scope, n.start);
+  return found?.kind === 'import' && SIMPLEJWT_MODULES.has(found.binding.module) && SIMPLEJWT_TOKENS.has(found.binding.imported ?? '');
+}
+
+/**
+ * djangorestframework-simplejwt token classes: `AccessToken(raw)` verifies (unless `verify=False`),
+ * `RefreshToken.for_user(user)` signs; the key is the `SIMPLE_JWT` setting.
+ */
+function simpleJwtSite(state: FileState, f: PyNode, args: PyNode, scope: Scope): JwtSite | null {
+  const site = (op: JwtOpKind, nameNode: PyNode, tokenNode: PyNode | null): JwtSite => ({
+    op,
+    library: 'django-simplejwt',
+    nameNode,
+    keyNode: null,
+    tokenNode,
+    settingsField: null,
+    scope,
+  });
+  if (isSimpleJwtToken(state, f, scope)) {
+    const token = argument(args, 0, ['token'], state);
+    if (!token) return null;
+    return site(isFalse(argument(args, 99, ['verify'], state)) ? 'decode-unverified' : 'verify', f, token);
+  }
+  const object = f.type === 'attribute' ? field(f, 'object') : null;
+  const attr = f.type === 'attribute' ? field(f, 'attribute') : null;
+  if (attr && textOf(state, attr) === 'for_user' && isSimpleJwtToken(state, object, scope)) return site('sign', attr, null);
+  return null;
+}
+
+/** Recognises a library JWT call (`jwt.encode`, `jwt.decode`, `get_unverified_claims`, named imports, simplejwt tokens). */
 export function jwtCallSite(state: FileState, call: PyNode, scope: Scope): JwtSite | null {
   const fn = field(call, 'function');
   const args = field(call, 'arguments');
   if (!fn || !args) return null;
   const f = unparen(fn);
+  const simple = simpleJwtSite(state, f, args, scope);
+  if (simple) return simple;
   let library: Library | null = null;
   let method: string;
   let nameNode: PyNode;
@@ -233,69 +278,6 @@ export function otherSites(state: FileState, node: PyNode, scope: Scope): JwtSit
   return [];
 }
 
-/** Walks up through parentheses and `await`. */
-function outer(node: PyNode): PyNode {
-  let n = node;
-  while (n.parent && (n.parent.type === 'parenthesized_expression' || n.parent.type === 'await')) n = n.parent;
-  return n;
-}
-
-function identifiersNamed(state: FileState, root: PyNode, name: string, after: number, out: PyNode[]): void {
-  if (root.end <= after) return;
-  if (root.type === 'identifier' && root.start >= after && textOf(state, root) === name) {
-    out.push(root);
-    return;
-  }
-  for (const kid of root.children) identifiersNamed(state, kid, name, after, out);
-}
-
-/** Whether the value of `expr` is used as claims (returned, compared, read, passed, or an identity). */
-function claimsUsed(state: FileState, expr: PyNode, scopeNode: PyNode, depth: number): boolean {
-  const n = outer(expr);
-  const parent = n.parent;
-  if (!parent) return false;
-  switch (parent.type) {
-    case 'return_statement':
-    case 'comparison_operator':
-    case 'argument_list':
-    case 'pair':
-    case 'list':
-    case 'tuple':
-    case 'set':
-    case 'yield':
-    case 'if_statement':
-    case 'elif_clause':
-    case 'while_statement':
-      return true;
-    case 'subscript':
-      return n.field === 'value';
-    case 'attribute':
-      return n.field === 'object';
-    case 'keyword_argument':
-      return n.field === 'value';
-    case 'assignment': {
-      if (n.field !== 'right') return false;
-      const left = field(parent, 'left');
-      if (!left) return false;
-      if (left.type === 'attribute' || left.type === 'subscript') return true;
-      if (left.type !== 'identifier') return false;
-      const name = textOf(state, left);
-      if (IDENTITY.test(name) || name === 'current_user') return true;
-      if (depth >= 3) return false;
-      const uses: PyNode[] = [];
-      identifiersNamed(state, scopeNode, name, parent.end, uses);
-      for (const use of uses) if (claimsUsed(state, use, scopeNode, depth + 1)) return true;
-      return false;
-    }
-    default:
-      return false;
-  }
-}
-
-function normalisedText(state: FileState, node: PyNode | null): string | null {
-  return node ? textOf(state, unparen(node)).replace(/\s+/g, '') : null;
-}
-
 /** Turns the walk's JWT sites into `JwtOp`s with traced keys and unverified-decode details. */
 export function buildJwtOps(state: FileState, sites: JwtSite[]): void {
   for (const site of sites) {
@@ -314,14 +296,7 @@ export function buildJwtOps(state: FileState, sites: JwtSite[]): void {
       key,
       scope: site.scope.qual,
     };
-    if (site.op === 'decode-unverified') {
-      const call = site.nameNode.parent?.type === 'call' ? site.nameNode.parent : site.nameNode.parent?.parent;
-      op.claimsUsed = call ? claimsUsed(state, call, site.scope.node, 0) : false;
-      const token = normalisedText(state, site.tokenNode);
-      op.verifiedSameToken = sites.some(
-        (other) => other.op === 'verify' && other.scope.node === site.scope.node && token !== null && normalisedText(state, other.tokenNode) === token,
-      );
-    }
+    if (site.op === 'decode-unverified') Object.assign(op, analyseDecode(state, site, sites));
     state.facts.jwtOps.push(op);
   }
 }

@@ -18,7 +18,6 @@ export interface PendingOp {
   token: ts.Expression | null;
   call: ts.Node;
   scope: string | null;
-  claimsUsed?: boolean;
 }
 
 /** A read's default as written (`?? x`, a second `get` argument, a destructuring default). */

@@ -8,7 +8,8 @@ import { type Ctx, SK, nodeLoc, spanLoc, unwrap } from './context.js';
 import { finishEnv, markSecretLiteral, visitEnv } from './env.js';
 import { collectExports } from './exports.js';
 import { collectModuleImports, visitImportCall } from './imports.js';
-import { usesJwtLibrary, verifiedSameToken, visitJwt } from './jwt.js';
+import { analyseDecode, isBrowserFile } from './decode.js';
+import { usesJwtLibrary, visitJwt } from './jwt.js';
 import { traceValue } from './trace.js';
 import { startsServers, visitServerEntry } from './entries.js';
 import { collectWebSockets } from './ws.js';
@@ -61,6 +62,8 @@ function walk(ctx: Ctx): void {
 }
 
 function resolveOps(ctx: Ctx): void {
+  let browser: boolean | null = null;
+  const isBrowser = (): boolean => (browser ??= isBrowserFile(ctx));
   for (const pending of ctx.ops) {
     const op: JwtOp = { op: pending.op, library: pending.library, loc: pending.loc, key: null, scope: pending.scope };
     if (pending.keyExpr) {
@@ -72,10 +75,7 @@ function resolveOps(ctx: Ctx): void {
       }
       op.key = { loc: nodeLoc(ctx.sf, pending.keyExpr), trace: { sources } };
     }
-    if (pending.op === 'decode-unverified') {
-      op.claimsUsed = pending.claimsUsed ?? false;
-      op.verifiedSameToken = verifiedSameToken(ctx, pending);
-    }
+    if (pending.op === 'decode-unverified') Object.assign(op, analyseDecode(ctx, pending, isBrowser));
     ctx.facts.jwtOps.push(op);
   }
 }

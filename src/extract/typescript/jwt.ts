@@ -1,16 +1,13 @@
-// JWT operations in TS/JS (jsonwebtoken, jose, @nestjs/jwt, passport-jwt, express-jwt, @fastify/jwt, jwt-decode), found from the file's imports.
+// JWT operations in TS/JS (jsonwebtoken, jose, jwt-simple, fast-jwt, @hapi/jwt, @nestjs/jwt, passport-jwt, express-jwt, koa-jwt, @fastify/jwt, jwt-decode), found from the file's imports.
 import { ts } from 'ts-morph';
 import {
   type Ctx,
   SK,
   type PendingOp,
   enclosingClass,
-  enclosingFunction,
   exprHasType,
-  isFunctionLike,
   lookup,
   nodeLoc,
-  outerParent,
   propName,
   returnExprs,
   scopeName,
@@ -22,26 +19,16 @@ import { objectLiteral } from './env.js';
 const LIBRARY_BY_MODULE = new Map<string, string>([
   ['jsonwebtoken', 'jsonwebtoken'],
   ['jose', 'jose'],
+  ['jwt-simple', 'jwt-simple'],
+  ['fast-jwt', 'fast-jwt'],
+  ['@hapi/jwt', '@hapi/jwt'],
   ['@nestjs/jwt', '@nestjs/jwt'],
   ['passport-jwt', 'passport-jwt'],
   ['express-jwt', 'express-jwt'],
+  ['koa-jwt', 'koa-jwt'],
   ['@fastify/jwt', '@fastify/jwt'],
   ['fastify-jwt', '@fastify/jwt'],
   ['jwt-decode', 'jwt-decode'],
-]);
-
-const IDENTITY = /^(?:current_?)?(?:user|user_?id|uid|sub|subject|identity|principal|account|account_?id|owner|actor|member|viewer)s?$/i;
-const COMPARISONS = new Set([
-  SK.EqualsEqualsEqualsToken,
-  SK.EqualsEqualsToken,
-  SK.ExclamationEqualsEqualsToken,
-  SK.ExclamationEqualsToken,
-  SK.LessThanToken,
-  SK.GreaterThanToken,
-  SK.LessThanEqualsToken,
-  SK.GreaterThanEqualsToken,
-  SK.InKeyword,
-  SK.InstanceOfKeyword,
 ]);
 
 interface LibBinding {
@@ -60,10 +47,19 @@ export function usesJwtLibrary(ctx: Ctx): boolean {
   return false;
 }
 
+/** Whether a reference to an imported name is shadowed by a parameter, local or function of the same name. */
+function shadowed(ctx: Ctx, id: ts.Identifier): boolean {
+  const decl = lookup(ctx, id);
+  if (!decl || ts.isImportClause(decl) || ts.isNamespaceImport(decl) || ts.isImportSpecifier(decl) || ts.isImportEqualsDeclaration(decl)) return false;
+  const holder = ts.isBindingElement(decl) ? ts.walkUpBindingElementsAndPatterns(decl) : decl;
+  return !(ts.isVariableDeclaration(holder) && ts.isVariableStatement(holder.parent.parent) && ts.isSourceFile(holder.parent.parent.parent));
+}
+
 function binding(ctx: Ctx, expr: ts.Expression): LibBinding | null {
   const e = unwrap(expr);
   if (ts.isIdentifier(e)) {
     const b = ctx.imports.get(e.text);
+    if (b && shadowed(ctx, e)) return null;
     const library = b ? LIBRARY_BY_MODULE.get(b.module) : undefined;
     return b && library ? { library, imported: b.imported } : null;
   }
@@ -112,22 +108,63 @@ function push(
   keyExpr: ts.Expression | null,
   token: ts.Expression | null,
 ): void {
-  const pending: PendingOp = { op, library, loc: nodeLoc(ctx.sf, locNode), keyExpr, token, call, scope: scopeName(call) };
-  if (op === 'decode-unverified') pending.claimsUsed = resultUsed(ctx, call, 0);
-  ctx.ops.push(pending);
+  ctx.ops.push({ op, library, loc: nodeLoc(ctx.sf, locNode), keyExpr, token, call, scope: scopeName(call) });
 }
 
-function jsonwebtoken(ctx: Ctx, method: string, call: ts.CallExpression, locNode: ts.Node): void {
+function jsonwebtoken(ctx: Ctx, method: string, call: ts.CallExpression, locNode: ts.Node, library = 'jsonwebtoken'): void {
   const [first, second] = call.arguments;
-  if (method === 'sign') push(ctx, 'sign', 'jsonwebtoken', locNode, call, second ?? null, null);
-  else if (method === 'verify') push(ctx, 'verify', 'jsonwebtoken', locNode, call, second ?? null, first ?? null);
-  else if (method === 'decode') push(ctx, 'decode-unverified', 'jsonwebtoken', locNode, call, null, first ?? null);
+  if (method === 'sign') push(ctx, 'sign', library, locNode, call, second ?? null, null);
+  else if (method === 'verify') push(ctx, 'verify', library, locNode, call, second ?? null, first ?? null);
+  else if (method === 'decode') push(ctx, 'decode-unverified', library, locNode, call, null, first ?? null);
 }
+
+const JOSE_VERIFY = new Set(['jwtVerify', 'jwtDecrypt', 'compactVerify', 'flattenedVerify', 'generalVerify']);
 
 function jose(ctx: Ctx, name: string, call: ts.CallExpression, locNode: ts.Node): void {
   const [first, second] = call.arguments;
-  if (name === 'jwtVerify') push(ctx, 'verify', 'jose', locNode, call, second ?? null, first ?? null);
+  if (JOSE_VERIFY.has(name)) push(ctx, 'verify', 'jose', locNode, call, second ?? null, first ?? null);
   else if (name === 'decodeJwt') push(ctx, 'decode-unverified', 'jose', locNode, call, null, first ?? null);
+}
+
+/** jose's namespaces: `UnsecuredJWT.decode(t)` (v4+), and v2's `JWT.sign/verify/decode`. */
+function joseNamespace(ctx: Ctx, ns: string, method: string, call: ts.CallExpression, locNode: ts.Node): void {
+  if (ns === 'UnsecuredJWT' && method === 'decode') push(ctx, 'decode-unverified', 'jose', locNode, call, null, call.arguments[0] ?? null);
+  else if (ns === 'JWT') jsonwebtoken(ctx, method, call, locNode, 'jose');
+}
+
+/** jwt-simple: `encode(payload, key)`; `decode(token, key, noVerify)` verifies unless `noVerify` is literally `true`. */
+function jwtSimple(ctx: Ctx, method: string, call: ts.CallExpression, locNode: ts.Node): void {
+  const [first, second, third] = call.arguments;
+  if (method === 'encode') push(ctx, 'sign', 'jwt-simple', locNode, call, second ?? null, null);
+  else if (method === 'decode') {
+    if (third && unwrap(third).kind === SK.TrueKeyword) push(ctx, 'decode-unverified', 'jwt-simple', locNode, call, null, first ?? null);
+    else push(ctx, 'verify', 'jwt-simple', locNode, call, second ?? null, first ?? null);
+  }
+}
+
+/** fast-jwt factories: `createSigner({ key })`, `createVerifier({ key })`; a decoder's calls are unverified decodes. */
+function fastJwt(ctx: Ctx, name: string, call: ts.CallExpression, locNode: ts.Node): void {
+  if (name === 'createSigner') push(ctx, 'sign', 'fast-jwt', locNode, call, option(ctx, call.arguments[0], ['key']), null);
+  else if (name === 'createVerifier') push(ctx, 'verify', 'fast-jwt', locNode, call, option(ctx, call.arguments[0], ['key']), null);
+}
+
+/** A call of a local bound to fast-jwt's `createDecoder()` (`const decode = createDecoder(); decode(t)`). */
+function fastJwtDecoderCall(ctx: Ctx, callee: ts.Identifier, call: ts.CallExpression): void {
+  const decl = lookup(ctx, callee);
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return;
+  const init = unwrap(decl.initializer);
+  if (!ts.isCallExpression(init)) return;
+  const b = binding(ctx, init.expression);
+  if (b && b.library === 'fast-jwt' && b.imported === 'createDecoder') push(ctx, 'decode-unverified', 'fast-jwt', callee, call, null, call.arguments[0] ?? null);
+}
+
+/** @hapi/jwt: `Jwt.token.generate(payload, key)`, `Jwt.token.decode(t)`, `Jwt.token.verify(artifacts, key)`. */
+function hapiToken(ctx: Ctx, method: string, call: ts.CallExpression, locNode: ts.Node): void {
+  const [first, second] = call.arguments;
+  const key = (expr: ts.Expression | undefined): ts.Expression | null => option(ctx, expr, ['key']) ?? expr ?? null;
+  if (method === 'generate') push(ctx, 'sign', '@hapi/jwt', locNode, call, key(second), null);
+  else if (method === 'decode') push(ctx, 'decode-unverified', '@hapi/jwt', locNode, call, null, first ?? null);
+  else if (method === 'verify' || method === 'verifySignature') push(ctx, 'verify', '@hapi/jwt', locNode, call, key(second), first ?? null);
 }
 
 function isSignJwtChain(ctx: Ctx, callee: ts.PropertyAccessExpression, depth = 0): boolean {
@@ -266,13 +303,18 @@ export function visitJwt(ctx: Ctx, node: ts.Node): void {
   }
   if (ts.isIdentifier(callee)) {
     const b = binding(ctx, callee);
-    if (!b) return;
+    if (!b) {
+      if (ctx.importedModules.has('fast-jwt')) fastJwtDecoderCall(ctx, callee, node);
+      return;
+    }
     if (b.library === 'jsonwebtoken') jsonwebtoken(ctx, b.imported, node, callee);
     else if (b.library === 'jose') jose(ctx, b.imported, node, callee);
+    else if (b.library === 'jwt-simple') jwtSimple(ctx, b.imported, node, callee);
+    else if (b.library === 'fast-jwt') fastJwt(ctx, b.imported, node, callee);
     else if (b.library === 'jwt-decode' && ['default', 'jwtDecode', '*'].includes(b.imported)) {
       push(ctx, 'decode-unverified', 'jwt-decode', callee, node, null, node.arguments[0] ?? null);
-    } else if (b.library === 'express-jwt' && ['default', 'expressjwt', '*'].includes(b.imported)) {
-      push(ctx, 'verify', 'express-jwt', callee, node, option(ctx, node.arguments[0], ['secret']), null);
+    } else if ((b.library === 'express-jwt' && ['default', 'expressjwt', '*'].includes(b.imported)) || (b.library === 'koa-jwt' && ['default', '*'].includes(b.imported))) {
+      push(ctx, 'verify', b.library, callee, node, option(ctx, node.arguments[0], ['secret']), null);
     }
     return;
   }
@@ -282,6 +324,10 @@ export function visitJwt(ctx: Ctx, node: ts.Node): void {
   const rb = binding(ctx, recv);
   if (isModuleObject(rb, 'jsonwebtoken')) return jsonwebtoken(ctx, method, node, callee.name);
   if (isModuleObject(rb, 'jose')) return jose(ctx, method, node, callee.name);
+  if (rb && rb.library === 'jose') return joseNamespace(ctx, rb.imported, method, node, callee.name);
+  if (isModuleObject(rb, 'jwt-simple')) return jwtSimple(ctx, method, node, callee.name);
+  if (isModuleObject(rb, 'fast-jwt')) return fastJwt(ctx, method, node, callee.name);
+  if (rb && rb.library === '@hapi/jwt' && rb.imported === 'token') return hapiToken(ctx, method, node, callee.name);
   if (rb && rb.library === '@nestjs/jwt' && rb.imported === 'JwtModule') return nestModule(ctx, method, node, callee.name);
   if (isModuleObject(rb, 'jwt-decode') && method === 'jwtDecode') {
     return push(ctx, 'decode-unverified', 'jwt-decode', callee.name, node, null, node.arguments[0] ?? null);
@@ -292,6 +338,9 @@ export function visitJwt(ctx: Ctx, node: ts.Node): void {
   if (method === 'sign' && ctx.importedModules.has('jose') && isSignJwtChain(ctx, callee)) {
     return push(ctx, 'sign', 'jose', callee.name, node, node.arguments[0] ?? null, null);
   }
+  if (method === 'strategy' && ctx.importedModules.has('@hapi/jwt') && node.arguments[1] && stringValue(unwrap(node.arguments[1])) === 'jwt') {
+    return push(ctx, 'configure', '@hapi/jwt', callee.name, node, option(ctx, node.arguments[2], ['keys']), null);
+  }
   if (method === 'register' && node.arguments[0]) {
     const plugin = binding(ctx, node.arguments[0]);
     if (plugin && plugin.library === '@fastify/jwt') {
@@ -299,89 +348,4 @@ export function visitJwt(ctx: Ctx, node: ts.Node): void {
     }
   }
   if (isJwtService(ctx, recv)) jwtService(ctx, method, node, callee.name);
-}
-
-function isReference(id: ts.Identifier): boolean {
-  const p = id.parent;
-  if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
-  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === id) return false;
-  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p)) && p.name === id) return false;
-  return true;
-}
-
-function usagesUsed(ctx: Ctx, decl: ts.Identifier, depth: number): boolean {
-  const fn = enclosingFunction(decl);
-  const body = isFunctionLike(fn) ? fn.body : fn;
-  if (!body) return false;
-  const name = decl.text;
-  let used = false;
-  const visit = (n: ts.Node): void => {
-    if (used) return;
-    if (ts.isIdentifier(n)) {
-      if (n !== decl && n.text === name && isReference(n) && resultUsed(ctx, n, depth)) used = true;
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(body, visit);
-  return used;
-}
-
-function resultUsed(ctx: Ctx, node: ts.Node, depth: number): boolean {
-  const { node: outer, parent } = outerParent(node);
-  if (!parent) return false;
-  if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === outer)) return true;
-  if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === outer) return true;
-  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression !== outer) return true;
-  if (
-    ts.isPropertyAssignment(parent) ||
-    ts.isShorthandPropertyAssignment(parent) ||
-    ts.isSpreadAssignment(parent) ||
-    ts.isSpreadElement(parent) ||
-    ts.isTemplateSpan(parent) ||
-    ts.isArrayLiteralExpression(parent) ||
-    ts.isJsxExpression(parent)
-  ) {
-    return true;
-  }
-  if (ts.isBinaryExpression(parent)) {
-    const k = parent.operatorToken.kind;
-    if (COMPARISONS.has(k)) return true;
-    if (k === SK.EqualsToken && parent.right === outer) {
-      const target = unwrap(parent.left);
-      const name = ts.isIdentifier(target) ? target.text : ts.isPropertyAccessExpression(target) ? target.name.text : '';
-      if (IDENTITY.test(name) || ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) return true;
-      if (ts.isIdentifier(target) && depth < 3) {
-        const decl = lookup(ctx, target);
-        if (decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name)) return usagesUsed(ctx, decl.name, depth + 1);
-      }
-      return false;
-    }
-    if (k === SK.QuestionQuestionToken || k === SK.BarBarToken || k === SK.AmpersandAmpersandToken) {
-      return resultUsed(ctx, parent, depth);
-    }
-    return false;
-  }
-  if (ts.isConditionalExpression(parent) && parent.condition !== outer) return resultUsed(ctx, parent, depth);
-  if (ts.isVariableDeclaration(parent) && parent.initializer === outer) {
-    if (!ts.isIdentifier(parent.name)) return true;
-    if (IDENTITY.test(parent.name.text)) return true;
-    return depth < 3 && usagesUsed(ctx, parent.name, depth + 1);
-  }
-  return false;
-}
-
-function tokenText(ctx: Ctx, token: ts.Expression | null): string | null {
-  return token ? unwrap(token).getText(ctx.sf).replace(/\s+/g, '') : null;
-}
-
-/** Whether a pending decode has a verify of the same token expression in the same function. */
-export function verifiedSameToken(ctx: Ctx, decode: PendingOp): boolean {
-  const text = tokenText(ctx, decode.token);
-  if (text === null) return false;
-  const fn = enclosingFunction(decode.call);
-  for (const op of ctx.ops) {
-    if (op.op === 'verify' && tokenText(ctx, op.token) === text && enclosingFunction(op.call) === fn) return true;
-  }
-  return false;
 }
