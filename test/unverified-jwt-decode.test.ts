@@ -37,7 +37,7 @@ describe('unverified-jwt-decode severities', () => {
   });
 
   it('reports code that belongs to no service as a note', async () => {
-    expect(await findings('bad-py-tooling-outside-service')).toEqual([['tools/impersonate.py:10', 'note', 'outsideService']]);
+    expect(await findings('bad-py-tooling-outside-service')).toEqual([['support_desk/impersonate.py:10', 'note', 'outsideService']]);
   });
 
   it('reports server decodes as errors', async () => {
