@@ -3,6 +3,11 @@ import { defineRule } from '../src/rule-api.js';
 
 const DEFAULT_SELECTORS = ['ENVIRONMENT', 'NODE_ENV', 'APP_ENV'];
 
+/** The public half of a key pair: giving it to a service that does not read it exposes nothing. */
+function isPublicHalf(name: string): boolean {
+  return name.toUpperCase().split(/[^A-Z0-9]+/).some((w) => w === 'PUBLIC' || w === 'PUB');
+}
+
 function selectorNames(options: Record<string, unknown>): string[] {
   const value = options.environmentVariables;
   if (Array.isArray(value)) {
@@ -37,7 +42,7 @@ export default defineRule({
         for (const p of target.provisions) {
           const site = `${p.file}:${p.loc.line}:${p.loc.column}`;
           if (p.read || seen.has(site)) continue;
-          if (p.family) {
+          if (p.family && !isPublicHalf(p.name)) {
             seen.add(site);
             const family = p.family;
             const reads = [...new Set(svc.secretReads.filter((u) => u.family === family).flatMap((u) => [...u.names, ...u.patterns]))];

@@ -223,7 +223,7 @@ export function buildModel(input: ModelInput): Model {
     const membership = label === null ? null : familyOf(label);
     if (!membership) continue;
     read.family = membership.family;
-    read.familyBy = membership.by === 'dataflow' && read.roles.length > 0 ? 'dataflow' : membership.by;
+    read.familyBy = membership.by === 'dataflow' && read.roles.length > 0 ? 'dataflow' : 'name';
   }
 
   return {
@@ -238,6 +238,6 @@ export function buildModel(input: ModelInput): Model {
     boundaries: input.boundaries ?? { allow: [], forbid: [] },
     provisions,
     wsEndpoints: buildWsEndpoints({ facts, files: fileInfo, resolver: input.resolver, jwtOps }),
-    deployment: buildDeployment({ provisions, services: input.services, envReads, fallbackGroups, jwtOps, families, familyPatterns: input.families }),
+    deployment: buildDeployment({ provisions, analysed: new Set(facts.map((f) => f.path)), services: input.services, envReads, fallbackGroups, jwtOps, families, familyPatterns: input.families }),
   };
 }

@@ -26,6 +26,10 @@ export interface DeployTarget {
   provisions: TargetProvision[];
   /** Indexes into the service's `secretReads` of the reads none of whose names (or patterns) is provided here. */
   uncovered: number[];
+  /** Env files this target links that the repository does not hold: their names are unknown, so nothing counts as uncovered. */
+  opaqueFiles?: string[];
+  /** Every source is a dotenv file (defaults an app loads, not an orchestrator's configuration). */
+  dotenvOnly: boolean;
 }
 
 /** A secret read as the code tries it: one fallback chain or one lone read. */

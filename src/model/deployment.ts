@@ -11,6 +11,8 @@ import type { ProvisionMatrixRow } from '../result.js';
 export interface DeploymentInput {
   /** Provisions attributed to services (`buildProvisions`). */
   provisions: ModelProvision[];
+  /** Files that were analysed: an env file a deployment links that is not among them holds values jwtfrag cannot see. */
+  analysed: Set<string>;
   services: Service[];
   envReads: ModelEnvRead[];
   fallbackGroups: ModelFallbackGroup[];
@@ -148,9 +150,20 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
         family: familyOfName[p.name] ?? null,
         read: readNames.has(p.name) || patterns.some((pattern) => matchesNamePattern(p.name, pattern)),
       }));
+      // An env file the deployment links but the repository does not hold (kept out of git on purpose) may provide anything.
+      const opaque = list.filter((p) => p.name === '*' && p.envFile !== undefined && !input.analysed.has(p.envFile)).map((p) => p.envFile as string);
       const uncovered: number[] = [];
-      for (const [index, unit] of secretReads.entries()) if (!covered(unit, names)) uncovered.push(index);
-      targets.push({ environment, files: [...new Set(list.map((p) => p.file))].sort(), names, provisions: targetProvisions, uncovered });
+      if (opaque.length === 0) for (const [index, unit] of secretReads.entries()) if (!covered(unit, names)) uncovered.push(index);
+      const dotenvOnly = list.every((p) => p.source === 'dotenv');
+      targets.push({
+        environment,
+        files: [...new Set(list.map((p) => p.file))].sort(),
+        names,
+        provisions: targetProvisions,
+        uncovered,
+        ...(opaque.length > 0 ? { opaqueFiles: [...new Set(opaque)].sort() } : {}),
+        dotenvOnly,
+      });
     }
     services.push({ service: service.name, targets, readNames: [...readNames].sort(), readPatterns: patterns.sort(), secretReads });
   }
