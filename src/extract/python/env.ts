@@ -37,8 +37,52 @@ export function argument(args: PyNode | null, index: number, names: string[], st
   return null;
 }
 
+/** A same-file function whose parameter names the env var it reads (`def required(name, default=None)`). */
+interface EnvWrapper {
+  params: string[];
+  nameParam: number;
+  defaultParam: number | null;
+}
+
+const wrappersOf = new WeakMap<FileState, Map<Scope, EnvWrapper | null>>();
+
+/**
+ * Whether a function reads the env var one of its parameters names (`os.environ.get(name, default)`,
+ * `os.getenv(name) or default`), and which parameter is the default: its calls with a literal name
+ * are then reads of that name.
+ */
+function envWrapper(state: FileState, fn: Scope): EnvWrapper | null {
+  let cache = wrappersOf.get(state);
+  if (!cache) {
+    cache = new Map();
+    wrappersOf.set(state, cache);
+  }
+  if (cache.has(fn)) return cache.get(fn) ?? null;
+  cache.set(fn, null);
+  const params = [...fn.params.keys()].filter((p) => p !== 'self' && p !== 'cls');
+  if (params.length === 0 || fn.kind !== 'function') return null;
+  let found: EnvWrapper | null = null;
+  const visit = (node: PyNode): void => {
+    if (found) return;
+    if ((node.type === 'call' || node.type === 'subscript') && node !== fn.node) {
+      const call = envCallOf(state, node, fn, false);
+      const nameExpr = call ? unparen(call.nameNode) : null;
+      if (call && nameExpr?.type === 'identifier' && params.includes(textOf(state, nameExpr))) {
+        const defaultExpr = call.defaultNode ? unparen(call.defaultNode) : null;
+        const defaultName = defaultExpr?.type === 'identifier' ? textOf(state, defaultExpr) : null;
+        found = { params, nameParam: params.indexOf(textOf(state, nameExpr)), defaultParam: defaultName !== null && params.includes(defaultName) ? params.indexOf(defaultName) : null };
+        return;
+      }
+    }
+    for (const kid of node.children) if (kid.type !== 'function_definition' && kid.type !== 'class_definition') visit(kid);
+  };
+  for (const kid of fn.node.children) visit(kid);
+  cache.set(fn, found);
+  return found;
+}
+
 /** Recognises an env read expression (a call or subscript), without creating facts. */
-function envCallOf(state: FileState, node: PyNode, scope: Scope): EnvCall | null {
+function envCallOf(state: FileState, node: PyNode, scope: Scope, wrappers = true): EnvCall | null {
   if (node.type === 'subscript') {
     const value = field(node, 'value');
     const index = field(node, 'subscript');
@@ -66,6 +110,17 @@ function envCallOf(state: FileState, node: PyNode, scope: Scope): EnvCall | null
           break;
         }
       }
+    }
+  }
+  if (accessor === null && wrappers) {
+    const f = unparen(fn);
+    const found = f.type === 'identifier' ? lookupName(state, textOf(state, f), scope, f.start) : null;
+    const wrapper = found?.kind === 'function' ? envWrapper(state, found.scope) : null;
+    if (wrapper) {
+      const nameNode = argument(args, wrapper.nameParam, [wrapper.params[wrapper.nameParam] ?? ''], state);
+      if (!nameNode) return null;
+      const defaultNode = wrapper.defaultParam === null ? null : argument(args, wrapper.defaultParam, [wrapper.params[wrapper.defaultParam] ?? ''], state);
+      return { accessor: `${textOf(state, f)}()`, nameNode, defaultNode };
     }
   }
   if (accessor === null) return null;

@@ -20,6 +20,13 @@ export interface PendingOp {
   scope: string | null;
 }
 
+/** A function whose parameter names the env var it reads; `defaultParam` is the parameter used as the default, if any. */
+export interface EnvWrapper {
+  decl: ts.Node;
+  nameParam: number;
+  defaultParam: number | null;
+}
+
 /** A read's default as written (`?? x`, a second `get` argument, a destructuring default). */
 export interface ReadDefault {
   expr: ts.Expression;
@@ -46,6 +53,10 @@ export interface Ctx {
   schemaReads: Map<ts.Node, Map<string, number>>;
   /** Names of locals bound to `process.env`-like objects (`const env = process.env`). */
   envAliases: Set<string>;
+  /** Same-file functions that read the env var their parameter names (`required(name, fallback)`): calls become reads. */
+  envWrappers: Map<string, EnvWrapper>;
+  /** The generic env access inside each wrapper (`process.env[name]`): not a read of its own. */
+  wrapperReads: Set<ts.Node>;
   chains: ts.BinaryExpression[];
   ops: PendingOp[];
   secretLiteralStarts: Set<number>;

@@ -318,6 +318,7 @@ function zodObjectShape(ctx: Ctx, expr: ts.Expression, depth: number): ts.Object
 }
 
 function visitCall(ctx: Ctx, call: ts.CallExpression): void {
+  if (visitWrapperCall(ctx, call)) return;
   const callee = unwrap(call.expression);
   const name = calleeName(callee);
   const arg0 = call.arguments[0];
@@ -356,6 +357,69 @@ function visitCall(ctx: Ctx, call: ts.CallExpression): void {
   addRead(ctx, call, arg0, resolved, accessor, def, def !== undefined);
 }
 
+/** The parameter index an expression names when it is a bare parameter of `fn`, else -1. */
+function paramIndex(fn: ts.SignatureDeclaration, expr: ts.Expression): number {
+  const e = unwrap(expr);
+  if (!ts.isIdentifier(e)) return -1;
+  return fn.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === e.text);
+}
+
+/**
+ * Finds same-file functions whose parameter is the name of the env var they read
+ * (`function required(name, fallback) { return process.env[name] ?? fallback }`), so that each
+ * call with a literal name (`required('JWT_SECRET', 'dev')`) is recorded as a read of that name,
+ * with the matching argument as its default.
+ */
+export function collectEnvWrappers(ctx: Ctx): void {
+  const consider = (name: string, fn: ts.SignatureDeclaration & { body?: ts.Node }): void => {
+    if (!fn.body || fn.parameters.length === 0) return;
+    let found: { access: ts.Node; nameParam: number; defaultParam: number | null } | null = null;
+    const visit = (node: ts.Node): void => {
+      if (found || (node !== fn.body && ts.isFunctionLike(node))) return;
+      if (ts.isElementAccessExpression(node) && aliasAccessor(ctx, node.expression)) {
+        const index = paramIndex(fn, node.argumentExpression);
+        if (index >= 0) {
+          const { node: outer, parent } = outerParent(node);
+          const def = ts.isBinaryExpression(parent) && parent.left === outer && isChainOp(parent) ? paramIndex(fn, parent.right) : -1;
+          found = { access: node, nameParam: index, defaultParam: def >= 0 ? def : null };
+          return;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(fn.body);
+    if (found === null) return;
+    const { access, nameParam, defaultParam } = found;
+    ctx.envWrappers.set(name, { decl: fn, nameParam, defaultParam });
+    ctx.wrapperReads.add(access);
+  };
+  for (const statement of ctx.sf.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name) consider(statement.name.text, statement);
+    else if (ts.isVariableStatement(statement)) {
+      for (const decl of statement.declarationList.declarations) {
+        const init = decl.initializer ? unwrap(decl.initializer) : null;
+        if (ts.isIdentifier(decl.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) consider(decl.name.text, init);
+      }
+    }
+  }
+}
+
+/** Registers a call of an env wrapper (`required('JWT_SECRET', 'dev')`) as a read of the name it passes. */
+function visitWrapperCall(ctx: Ctx, call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isIdentifier(callee)) return false;
+  const wrapper = ctx.envWrappers.get(callee.text);
+  if (!wrapper) return false;
+  const decl = lookup(ctx, callee);
+  if (decl !== wrapper.decl && !(decl && ts.isVariableDeclaration(decl) && decl.initializer && unwrap(decl.initializer) === wrapper.decl)) return false;
+  const arg = call.arguments[wrapper.nameParam];
+  const resolved = arg ? resolveName(ctx, arg) : null;
+  if (!arg || !resolved) return false;
+  const def = wrapper.defaultParam === null ? undefined : call.arguments[wrapper.defaultParam];
+  addRead(ctx, call, arg, resolved, `${callee.text}()`, def, false);
+  return true;
+}
+
 /** Registers the env reads a node stands for (called once per node by the file walk). */
 export function visitEnv(ctx: Ctx, node: ts.Node): void {
   if (ts.isPropertyAccessExpression(node)) {
@@ -364,7 +428,7 @@ export function visitEnv(ctx: Ctx, node: ts.Node): void {
     if (accessor && !isWriteTarget(node)) addRead(ctx, node, node.name, { name: node.name.text, pattern: null }, accessor, undefined);
   } else if (ts.isElementAccessExpression(node)) {
     const accessor = aliasAccessor(ctx, node.expression);
-    if (!accessor || isWriteTarget(node)) return;
+    if (!accessor || isWriteTarget(node) || ctx.wrapperReads.has(node)) return;
     const resolved = resolveName(ctx, node.argumentExpression);
     if (resolved) {
       addRead(ctx, node, node.argumentExpression, resolved, accessor, undefined);

@@ -5,7 +5,7 @@ import { emptyFacts, type FileFacts, type JwtOp } from '../../model/facts.js';
 import { parseSuppressionComment } from '../../util/suppression.js';
 import type { ExtractOptions } from '../index.js';
 import { type Ctx, SK, nodeLoc, spanLoc, unwrap } from './context.js';
-import { finishEnv, markSecretLiteral, visitEnv } from './env.js';
+import { collectEnvWrappers, finishEnv, markSecretLiteral, visitEnv } from './env.js';
 import { collectExports } from './exports.js';
 import { collectModuleImports, visitImportCall } from './imports.js';
 import { analyseDecode, isBrowserFile } from './decode.js';
@@ -145,6 +145,8 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
     schemaReads: new Map(),
     loopReads: new Map(),
     envAliases: new Set(),
+    envWrappers: new Map(),
+    wrapperReads: new Set(),
     chains: [],
     ops: [],
     secretLiteralStarts: new Set(),
@@ -154,6 +156,7 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
   };
   parseError(ctx, path);
   collectModuleImports(ctx);
+  collectEnvWrappers(ctx);
   walk(ctx);
   finishEnv(ctx);
   resolveOps(ctx);
