@@ -15,11 +15,15 @@ export default defineRule({
     },
   },
   check(model, ctx) {
+    const reported = new Set<string>();
     for (const endpoint of model.wsEndpoints) {
       const path = endpoint.fullPath ?? endpoint.handler ?? '(unnamed)';
       for (const state of endpoint.sharedState ?? []) {
         const defaults = /(^|\.)defaults\.headers/.test(state.name);
         if (state.cleaned && !defaults) continue;
+        const at = `${endpoint.file}:${state.loc.line}:${state.loc.column}`;
+        if (reported.has(at)) continue;
+        reported.add(at);
         ctx.report({
           messageId: defaults ? 'defaults' : 'shared',
           data: { path, name: state.name, how: state.how },

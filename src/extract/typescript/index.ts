@@ -11,7 +11,7 @@ import { collectModuleImports, visitImportCall } from './imports.js';
 import { usesJwtLibrary, verifiedSameToken, visitJwt } from './jwt.js';
 import { traceValue } from './trace.js';
 import { startsServers, visitServerEntry } from './entries.js';
-import { collectWebSockets } from './ws.js';
+import { collectWebSockets } from './ws/index.js';
 import { compareText } from '../../util/order.js';
 
 const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
