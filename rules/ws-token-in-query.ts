@@ -17,7 +17,9 @@ export default defineRule({
   },
   check(model, ctx) {
     const seen = new Set<string>();
-    for (const endpoint of model.wsEndpoints) {
+    // Endpoints that accept connections first: a source shared with one that refuses everything is told for the one that serves.
+    const endpoints = [...model.wsEndpoints].sort((a, b) => Number(a.rejectsAll ?? false) - Number(b.rejectsAll ?? false));
+    for (const endpoint of endpoints) {
       if (endpoint.verdict === 'no-auth') continue;
       const path = endpoint.fullPath ?? endpoint.handler ?? '(unnamed)';
       for (const source of endpoint.credentialSources) {

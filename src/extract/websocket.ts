@@ -9,7 +9,7 @@ export const CREDENTIAL_KEY = /token|jwt|auth|bearer|ticket|credential|api_?key|
  * tickets (the remedy the query rule recommends) and session or connection ids used to resume a
  * connection (`sessionId`), which identify a session but do not authenticate it.
  */
-export const QUERY_CREDENTIAL_KEY = /token|jwt|auth(?!or)|bearer|credential|api_?key|apikey|password|passwd|secret|session_?(api_?)?key/i;
+export const QUERY_CREDENTIAL_KEY = /^(?!.*ticket).*(token|jwt|auth(?!or)|bearer|credential|api_?key|apikey|password|passwd|secret|session_?(api_?)?key)/i;
 
 /** A field, parameter or query key that names the user (`user_id`, `userId`, `uid`, a player id `pid`). */
 export const IDENTITY_KEY =

@@ -527,7 +527,9 @@ function visitCall(w: PathWalk, n: PyNode, fn: Scope, locals: Locals, viaInstanc
   if (!w.light) {
     if (fnNode.type === 'attribute' && (WRITE_METHODS.has(method) || REMOVE_METHODS.has(method))) {
       const object = field(fnNode, 'object');
-      const target = object ? sharedTarget(w, object, fn, viaInstance, locals) : null;
+      // Removing through a local that stands for an entry (`for conns in shared.values(): conns.discard(ws)`) cleans the shared target;
+      // writing into such an entry adds nothing to it.
+      const target = object ? sharedTarget(w, object, fn, viaInstance, REMOVE_METHODS.has(method) ? locals : null) : null;
       if (target && REMOVE_METHODS.has(method)) c.removals.add(target);
       else if (target) pushWrite(c, { name: target, how: method, loc: loc(state, fnNode) });
     }
@@ -551,7 +553,7 @@ function visitAssignment(w: PathWalk, n: PyNode, fn: Scope, locals: Locals, viaI
   }
   if (w.light) return;
   let target: string | null = null;
-  if (l.type === 'subscript') target = sharedTarget(w, field(l, 'value') ?? l, fn, viaInstance, locals);
+  if (l.type === 'subscript') target = sharedTarget(w, field(l, 'value') ?? l, fn, viaInstance, null);
   else if (l.type === 'identifier' && globalIn(state, fn, textOf(state, l)) && !getOrCreate(state, n, textOf(state, l))) target = textOf(state, l);
   if (target) pushWrite(c, { name: target, how: l.type === 'subscript' ? 'item-assign' : 'assign', loc: loc(state, l) });
 }

@@ -63,12 +63,22 @@ export function localDecl(ctx: Ctx, expr: ts.Expression): ts.Node | null {
   return null;
 }
 
-/** The call as a `WsCall`: imports give the module, `this.m()` gives `Class.m`. */
+/** `const self = this` / `const _this = this`: a local that stands for `this`. */
+export function isThisAlias(ctx: Ctx, expr: ts.Expression): boolean {
+  const e = unwrap(expr);
+  if (e.kind === SK.ThisKeyword) return true;
+  if (!ts.isIdentifier(e)) return false;
+  const decl = lookup(ctx, e);
+  return decl !== undefined && ts.isVariableDeclaration(decl) && decl.initializer !== undefined && unwrap(decl.initializer).kind === SK.ThisKeyword;
+}
+
+/** The call as a `WsCall`: imports give the module, `this.m()` (or `self.m()` after `const self = this`) gives `Class.m`. */
 export function callRef(ctx: Ctx, expr: ts.Expression, at: Loc): WsCall | null {
   const segs = chain(expr)?.map((s) => s.replace(/\(\)$/, ''));
   if (!segs) return null;
   const [head, ...rest] = segs;
-  if (head === 'this') {
+  const root = rootIdentifier(expr);
+  if (head === 'this' || (root !== null && rest.length > 0 && isThisAlias(ctx, root))) {
     const cls = enclosingClass(expr);
     return cls?.name && rest.length > 0 ? { name: `${cls.name.text}.${rest.join('.')}`, module: null, loc: at } : null;
   }
@@ -106,7 +116,7 @@ export function sameFileFunction(ctx: Ctx, expr: ts.Expression): ts.FunctionLike
     }
     return null;
   }
-  if (ts.isPropertyAccessExpression(e) && e.expression.kind === SK.ThisKeyword) {
+  if (ts.isPropertyAccessExpression(e) && isThisAlias(ctx, e.expression)) {
     const cls = enclosingClass(e);
     for (const m of cls?.members ?? []) if (ts.isMethodDeclaration(m) && propName(m.name) === e.name.text) return m;
   }
