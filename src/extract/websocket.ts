@@ -11,6 +11,9 @@ export const CREDENTIAL_KEY = /token|jwt|auth|bearer|ticket|credential|api_?key|
  */
 export const QUERY_CREDENTIAL_KEY = /^(?!.*ticket).*(token|jwt|auth(?!or)|bearer|credential|api_?key|apikey|password|passwd|secret|session_?(api_?)?key)/i;
 
+/** A query parameter holding a single-use ticket (the safe way to authenticate a browser socket). */
+export const TICKET_KEY = /ticket/i;
+
 /** A field, parameter or query key that names the user (`user_id`, `userId`, `uid`, a player id `pid`). */
 export const IDENTITY_KEY =
   /^(user_?id|userid|uid|user|username|account_?id|member_?id|owner_?id|player_?id|pid|customer_?id|sender_?id|author_?id|from_?user(_?id)?|client_?id)$/i;

@@ -143,7 +143,8 @@ export interface SuppressionComment {
   loc: Loc;
 }
 
-export type TokenSource = 'header' | 'subprotocol' | 'query' | 'cookie' | 'first-message' | 'path' | 'auth-payload' | 'unknown';
+/** Where a connection's credential comes from; `ticket`: a single-use ticket in the query string (redeemed once, short-lived). */
+export type TokenSource = 'header' | 'subprotocol' | 'query' | 'ticket' | 'cookie' | 'first-message' | 'path' | 'auth-payload' | 'unknown';
 
 /** A call on a WebSocket connection path: `name` as called (`authenticate`, `auth.verify_token`); `module` the import it comes from. */
 export interface WsCall {

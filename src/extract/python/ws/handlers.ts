@@ -10,6 +10,7 @@ import {
   AUTH_URL,
   IDENTITY_KEY,
   QUERY_CREDENTIAL_KEY,
+  TICKET_KEY,
   emptyCollect,
   functionFactFrom,
   pushIdentity,
@@ -191,8 +192,10 @@ function classifyAccess(w: PathWalk, node: PyNode, locals: Locals): void {
   if (isQueryExpr(state, access.object, locals)) {
     const keys = keysOf(state, access.keyNode, locals);
     const credential = keys.find((k) => QUERY_CREDENTIAL_KEY.test(k.key));
+    const ticket = keys.find((k) => TICKET_KEY.test(k.key));
     const target = assignedName(state, node);
     if (credential) pushSource(c, 'query', loc(state, credential.node));
+    else if (ticket) pushSource(c, 'ticket', loc(state, ticket.node));
     else if (keys.length > 0 && target !== null && QUERY_CREDENTIAL_KEY.test(target)) pushSource(c, 'query', loc(state, keys[0].node));
     else {
       const identity = keys.find((k) => IDENTITY_KEY.test(k.key));
@@ -203,7 +206,9 @@ function classifyAccess(w: PathWalk, node: PyNode, locals: Locals): void {
   const key = plainString(state, access.keyNode);
   if (key === null || objText === null) return;
   const at = loc(state, access.keyNode);
-  if (last === 'headers' || last === 'request_headers' || last === 'environ' || objText === 'environ') {
+  const processEnv = objText === 'os.environ' || (objText === 'environ' && state.bindings.get('environ')?.module === 'os');
+  if (processEnv) return;
+  if (last === 'headers' || last === 'request_headers' || last === 'environ') {
     const source = headerSource(key);
     if (source) pushSource(c, source, at);
   } else if (last === 'cookies') {
@@ -643,6 +648,7 @@ export function collectParams(state: FileState, fn: Scope, path: string | null, 
     if (!kind) continue;
     if (kind === 'query' || kind === 'path') {
       if (QUERY_CREDENTIAL_KEY.test(key)) pushSource(c, kind, at);
+      else if (kind === 'query' && TICKET_KEY.test(key)) pushSource(c, 'ticket', at);
       else if (IDENTITY_KEY.test(key)) pushIdentity(c, kind, key, at);
     } else if (CREDENTIAL_KEY.test(key)) {
       pushSource(c, kind, at);

@@ -173,7 +173,8 @@ function socketIoAndWs(ctx: Ctx, out: Discovery): void {
   const socketIo = importsModule(ctx, 'socket.io');
   const wsLib = importsModule(ctx, 'ws');
   const uws = importsModule(ctx, 'uWebSockets.js');
-  if (!socketIo && !wsLib && !uws) return;
+  const imported = [...ctx.imports.keys()].some((name) => ctx.sf.text.includes(`${name}.use(`));
+  if (!socketIo && !wsLib && !uws && !imported) return;
   const wsServers = new Map<string, Registration>();
   const ioServers = new Set<string>();
   const ioRegs = new Map<string, Registration>();
@@ -227,7 +228,7 @@ function socketIoAndWs(ctx: Ctx, out: Discovery): void {
           reg.connection ??= unwrap(n.arguments[1]);
           reg.head.handler ??= handlerName(ctx, n.arguments[1]);
         }
-      } else if (method === 'use' && socketIo && n.arguments[0]) {
+      } else if (method === 'use' && (socketIo || imported) && n.arguments[0]) {
         if (adapter) out.middleware.push({ framework: 'nestjs', server: null, namespace: null, fn: n.arguments[0], at: n.expression.name });
         else {
           const server = serverIdentifier(ctx, receiver);
@@ -253,7 +254,8 @@ function socketIoAndWs(ctx: Ctx, out: Discovery): void {
       addHandler(reg, ctx, use.fn);
       continue;
     }
-    // Registered on a server whose connection handlers live in another file (or nowhere): the model joins it.
+    // Registered on a server whose connection handlers live in another file (or nowhere): the model joins it
+    // (only to a socket.io server it knows, so `app.use(…)` on an imported Express app attaches to nothing).
     const server = use.server ? serverRef(ctx, use.server, ioServers) : null;
     if (server) out.middleware.push({ framework: 'socket.io', server, namespace: use.namespace, fn: use.fn, at: use.at });
   }

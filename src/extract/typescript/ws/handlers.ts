@@ -10,6 +10,7 @@ import {
   HTTP_CALL,
   IDENTITY_KEY,
   QUERY_CREDENTIAL_KEY,
+  TICKET_KEY,
   emptyCollect,
   functionFactFrom,
   pushIdentity,
@@ -73,6 +74,7 @@ function classifyAccess(w: PathWalk, node: ts.PropertyAccessExpression | ts.Elem
   if (prev === 'handshake' && last === 'auth') pushSource(c, 'auth-payload', at);
   else if (prev === 'query' || prev === 'searchParams') {
     if (QUERY_CREDENTIAL_KEY.test(last)) pushSource(c, 'query', at);
+    else if (TICKET_KEY.test(last)) pushSource(c, 'ticket', at);
     else if (IDENTITY_KEY.test(last)) pushIdentity(c, 'query', last, at);
   } else if (prev === 'params' && segs.length >= 3 && /^(req|request|ctx|context)$/.test(segs[segs.length - 3])) {
     if (QUERY_CREDENTIAL_KEY.test(last)) pushSource(c, 'path', at);
@@ -112,6 +114,7 @@ function classifyGet(w: PathWalk, call: ts.CallExpression): void {
   if (queryish) {
     const target = declaredName(call);
     if (QUERY_CREDENTIAL_KEY.test(key) || (target !== null && QUERY_CREDENTIAL_KEY.test(target))) pushSource(w.c, 'query', at);
+    else if (TICKET_KEY.test(key)) pushSource(w.c, 'ticket', at);
     else if (IDENTITY_KEY.test(key)) pushIdentity(w.c, 'query', key, at);
   } else if (/headers/i.test(receiverText)) {
     const source = headerSource(key);
