@@ -43,6 +43,7 @@ export interface StateWrite {
   name: string;
   how: string;
   loc: Loc;
+  httpClient?: boolean;
 }
 
 /** What one walk over a connection path collects, in either language. */
@@ -99,7 +100,10 @@ export function dedupeCalls(calls: WsCall[]): WsCall[] {
 export function sharedStateOf(c: Collect): WsSharedState[] {
   const shared = new Map<string, WsSharedState>();
   for (const write of c.writes) {
-    if (!shared.has(write.name)) shared.set(write.name, { name: write.name, how: write.how, cleaned: c.removals.has(write.name), loc: write.loc });
+    if (shared.has(write.name)) continue;
+    const state: WsSharedState = { name: write.name, how: write.how, cleaned: c.removals.has(write.name), loc: write.loc };
+    if (write.httpClient) state.httpClient = true;
+    shared.set(write.name, state);
   }
   return [...shared.values()];
 }

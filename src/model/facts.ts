@@ -171,6 +171,8 @@ export interface WsSharedState {
   how: string;
   /** The write is keyed by the connection (its id, sid, socket or user) and removed on disconnect. */
   cleaned: boolean;
+  /** The target is the headers or defaults of an HTTP client the whole process shares (`axios.defaults.headers`, a module-level `httpx.AsyncClient`). */
+  httpClient?: boolean;
   loc: Loc;
 }
 

@@ -27,6 +27,7 @@ const WRITE_METHODS = new Set(['append', 'add', 'update', 'setdefault', 'extend'
 const REMOVE_METHODS = new Set(['remove', 'discard', 'pop', 'popitem', 'clear']);
 const MUTABLE_CTORS = /^(dict|list|set|defaultdict|OrderedDict|deque|WeakSet|WeakValueDictionary|Counter|collections\.\w+)$/;
 const QUERY_PARSERS = /^(parse_qs|parse_qsl|QueryParams|MultiDict|ImmutableMultiDict)$/;
+const HTTP_CLIENT_CTOR = /^(httpx\.(Async)?Client|requests\.Session|aiohttp\.ClientSession|(Async)?Client|Session|ClientSession)$/;
 const DB_OPENER_VERBS = /^(connect|acquire|begin|transaction|start_transaction)$/;
 export const MAX_FOLLOW = 4;
 
@@ -353,8 +354,27 @@ function sharedTarget(w: PathWalk, node: PyNode, scope: Scope, viaInstance: bool
     }
     if (objName && state.module.classes.has(objName)) return `${objName}.${attrName}`;
     if (objName && moduleClassOf(state, objName)) return `${objName}.${attrName}`;
+    if (objName && attrName === 'headers' && !hasLocal(scope, objName) && sharedHttpClient(state, objName)) return `${objName}.headers`;
   }
   return null;
+}
+
+/** `client.headers` of a module-level HTTP client: a write there reaches every request of the process. */
+function httpClientHeaders(state: FileState, node: PyNode | null, scope: Scope): { httpClient?: true } {
+  const n = node ? unparen(node) : null;
+  if (n?.type !== 'attribute') return {};
+  const object = field(n, 'object');
+  const attr = field(n, 'attribute');
+  if (object?.type !== 'identifier' || !attr || textOf(state, attr) !== 'headers') return {};
+  const name = textOf(state, object);
+  return !hasLocal(scope, name) && sharedHttpClient(state, name) ? { httpClient: true } : {};
+}
+
+/** A module-level HTTP client every request shares (`client = httpx.AsyncClient()`, `session = requests.Session()`). */
+function sharedHttpClient(state: FileState, name: string): boolean {
+  const value = state.module.assigns.get(name)?.[0]?.value;
+  const v = value ? unparen(value) : null;
+  return v?.type === 'call' && HTTP_CLIENT_CTOR.test(calleeOf(state, v));
 }
 
 /** `if _x is None: _x = make()`: a lazily created process singleton, written once, not per connection. */
@@ -536,7 +556,7 @@ function visitCall(w: PathWalk, n: PyNode, fn: Scope, locals: Locals, viaInstanc
       // writing into such an entry adds nothing to it.
       const target = object ? sharedTarget(w, object, fn, viaInstance, REMOVE_METHODS.has(method) ? locals : null) : null;
       if (target && REMOVE_METHODS.has(method)) c.removals.add(target);
-      else if (target) pushWrite(c, { name: target, how: method, loc: loc(state, fnNode) });
+      else if (target) pushWrite(c, { name: target, how: method, loc: loc(state, fnNode), ...httpClientHeaders(state, field(fnNode, 'object'), fn) });
     }
     if (callee === 'dict') spreadOverIdentity(w, n, locals);
   }
@@ -560,7 +580,8 @@ function visitAssignment(w: PathWalk, n: PyNode, fn: Scope, locals: Locals, viaI
   let target: string | null = null;
   if (l.type === 'subscript') target = sharedTarget(w, field(l, 'value') ?? l, fn, viaInstance, null);
   else if (l.type === 'identifier' && globalIn(state, fn, textOf(state, l)) && !getOrCreate(state, n, textOf(state, l))) target = textOf(state, l);
-  if (target) pushWrite(c, { name: target, how: l.type === 'subscript' ? 'item-assign' : 'assign', loc: loc(state, l) });
+  const container = l.type === 'subscript' ? field(l, 'value') : null;
+  if (target) pushWrite(c, { name: target, how: l.type === 'subscript' ? 'item-assign' : 'assign', loc: loc(state, l), ...httpClientHeaders(state, container, fn) });
 }
 
 function containsReceiveLoop(state: FileState, node: PyNode): boolean {

@@ -200,6 +200,11 @@ function getOrCreate(ctx: Ctx, assignment: ts.BinaryExpression, name: string): b
   return false;
 }
 
+/** `axios.defaults.headers…`: the defaults of an HTTP client (writeTarget only returns such names for imported or module-level clients). */
+function httpClientDefaults(target: string): { httpClient?: true } {
+  return /(^|\.)defaults\.headers/.test(target) ? { httpClient: true } : {};
+}
+
 /** The module-level or gateway-field state a write target refers to, or null for connection-local state. */
 function writeTarget(w: PathWalk, expr: ts.Expression, assign: ts.BinaryExpression | null = null): string | null {
   const { ctx } = w;
@@ -289,7 +294,7 @@ function visitCall(w: PathWalk, n: ts.CallExpression, depth: number, root: ts.No
       const target = writeTarget(w, callee.expression);
       if (target && REMOVE_METHODS.has(method) && method !== 'splice') c.removals.add(target);
       else if (target && method === 'splice' && n.arguments.length <= 2) c.removals.add(target);
-      else if (target) pushWrite(c, { name: target, how: method, loc: nodeLoc(ctx.sf, callee.name) });
+      else if (target) pushWrite(c, { name: target, how: method, loc: nodeLoc(ctx.sf, callee.name), ...httpClientDefaults(target) });
     }
     const receiver = chain(callee.expression);
     const receiverName = receiver?.[receiver.length - 1]?.replace(/\(\)$/, '') ?? '';
@@ -331,7 +336,7 @@ export function walkNode(w: PathWalk, root: ts.Node, depth = 0): void {
       const right = unwrap(n.right);
       const filtered = ts.isCallExpression(right) && ts.isPropertyAccessExpression(right.expression) && right.expression.name.text === 'filter';
       if (target && filtered) c.removals.add(target);
-      else if (target) pushWrite(c, { name: target, how: ts.isElementAccessExpression(left) ? 'item-assign' : 'assign', loc: nodeLoc(ctx.sf, left) });
+      else if (target) pushWrite(c, { name: target, how: ts.isElementAccessExpression(left) ? 'item-assign' : 'assign', loc: nodeLoc(ctx.sf, left), ...httpClientDefaults(target) });
     } else if (ts.isDeleteExpression(n)) {
       const target = writeTarget(w, n.expression);
       if (target) c.removals.add(target);
@@ -348,7 +353,8 @@ export function walkNode(w: PathWalk, root: ts.Node, depth = 0): void {
     ts.forEachChild(root, visit);
   } else if (isFunctionLike(root)) {
     for (const p of root.parameters) visit(p);
-    if (root.body) ts.forEachChild(root.body, visit);
+    if (root.body && ts.isBlock(root.body)) ts.forEachChild(root.body, visit);
+    else if (root.body) visit(root.body);
   } else {
     visit(root);
   }
