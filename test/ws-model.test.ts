@@ -17,6 +17,12 @@ async function rows(name: string): Promise<string[]> {
   );
 }
 
+async function fixtureRows(id: string, name: string): Promise<string[]> {
+  const dir = join(import.meta.dirname, '..', 'fixtures', 'rules', id, name);
+  const { result } = await scan({ root: dir, config: loadConfig(dir).config, jobs: 1 });
+  return (result.wsEndpoints ?? []).map((r) => `${r.path} ${r.framework} token=${r.tokenSources.join('+')} ${r.verification} → ${r.verdict}`);
+}
+
 describe('WebSocket endpoints of the fixture monorepos', () => {
   it('fastapi-platform: /ws verified from a query token, /ws/v2 only decoded unverified', async () => {
     expect(await rows('fastapi-platform')).toEqual([
@@ -33,12 +39,6 @@ describe('WebSocket endpoints of the fixture monorepos', () => {
 });
 
 describe('verification kinds followed across files', () => {
-  async function fixtureRows(id: string, name: string): Promise<string[]> {
-    const dir = join(import.meta.dirname, '..', 'fixtures', 'rules', id, name);
-    const { result } = await scan({ root: dir, config: loadConfig(dir).config, jobs: 1 });
-    return (result.wsEndpoints ?? []).map((r) => `${r.path} ${r.framework} token=${r.tokenSources.join('+')} ${r.verification} → ${r.verdict}`);
-  }
-
   it('delegated: a helper hands the token to the auth service through a shared client', async () => {
     expect(await fixtureRows('ws-no-auth', 'ok-py-delegated-auth-service')).toEqual(['/live fastapi token=header delegated → ok']);
   });
@@ -58,12 +58,6 @@ describe('verification kinds followed across files', () => {
 });
 
 describe('pieces joined across files', () => {
-  async function fixtureRows(id: string, name: string): Promise<string[]> {
-    const dir = join(import.meta.dirname, '..', 'fixtures', 'rules', id, name);
-    const { result } = await scan({ root: dir, config: loadConfig(dir).config, jobs: 1 });
-    return (result.wsEndpoints ?? []).map((r) => `${r.path} ${r.framework} token=${r.tokenSources.join('+')} ${r.verification} → ${r.verdict}`);
-  }
-
   it('Channels: the consumer gets its route path and the ASGI middleware around the router verifies', async () => {
     expect(await fixtureRows('ws-no-auth', 'ok-py-channels-jwt-middleware')).toEqual(['^arena/match/(?P<match_id>\\d+)/$ django-channels token=header verified → ok']);
   });
