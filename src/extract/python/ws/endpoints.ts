@@ -309,7 +309,10 @@ function namespaces(state: FileState, framework: string): Registration[] {
     for (const c of withLocalBases(state, cls)) {
       for (const [name, method] of c.scope.functions) if (name.startsWith('on_') && name !== 'on_connect' && !events.some((e) => e.qual?.endsWith(`.${name}`))) events.push(method);
     }
-    const head: EndpointHead = { framework, path: reg?.path ?? null, handler: cls.name, loc: loc(state, field(cls.node, 'name') ?? cls.node) };
+    // The finding goes on the class's own `on_connect` (what accepts the socket), else on the class that inherits one.
+    const own = cls.scope.functions.get('on_connect');
+    const anchor = own ? field(own.node, 'name') : field(cls.node, 'name');
+    const head: EndpointHead = { framework, path: reg?.path ?? null, handler: cls.name, loc: loc(state, anchor ?? cls.node) };
     if (reg) head.server = reg.server;
     out.push({ head, kind: 'socketio-namespace', handler: connect, cls, calls, events, authParam: 3, messageFrom: 2 });
   }
