@@ -252,6 +252,27 @@ describe('Python WebSocket pieces joined across files', () => {
     expect(duel.sharedState?.map((s) => [s.name, s.how, s.cleaned])).toEqual([['Duel.games', 'item-assign', false]]);
   });
 
+  it('names calls on objects built by an imported class or factory after what built them', async () => {
+    const facts = await py(
+      [
+        'from app.auth import SocketAuth, get_socket_auth',
+        'class Relay:',
+        '    def __init__(self):',
+        '        self.auth = get_socket_auth()',
+        '    def check(self, ws):',
+        '        return self.auth.verify(ws)',
+        'def handle(ws):',
+        '    auth = SocketAuth()',
+        '    return auth.verify(ws)',
+      ].join('\n'),
+    );
+    expect(facts.functions?.map((f) => [f.name, f.calls.map((c) => `${c.name}@${c.module}`)])).toEqual([
+      ['Relay.__init__', ['get_socket_auth@app.auth']],
+      ['Relay.check', ['get_socket_auth().verify@app.auth']],
+      ['handle', ['SocketAuth@app.auth', 'SocketAuth.verify@app.auth']],
+    ]);
+  });
+
   it('reads query credentials through parse_qs, literal name loops, credential-named targets and helpers', async () => {
     const facts = await py(
       [

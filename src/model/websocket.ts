@@ -45,11 +45,21 @@ class PathFollower {
     for (const f of input.facts) this.byPath.set(f.path, f);
   }
 
-  /** The functions a call reaches: same-file names, imported names, Python submodules. */
+  /**
+   * The functions a call reaches: same-file names, imported names, Python submodules. A method of an
+   * object a factory built (`get_auth_service().verify`) is the method of that name of the one class in
+   * the factory's module that has it.
+   */
   targets(file: string, call: FunctionCall): { file: string; fn: FunctionFact }[] {
     const out: { file: string; fn: FunctionFact }[] = [];
+    const factory = /^[\w.]+\(\)\.(\w+)$/.exec(call.name);
     for (const cand of this.candidates(file, call)) {
-      for (const fn of this.byPath.get(cand.file)?.functions ?? []) {
+      const functions = this.byPath.get(cand.file)?.functions ?? [];
+      if (factory) {
+        const methods = functions.filter((fn) => fn.name.split('.').length === 2 && fn.name.endsWith(`.${factory[1]}`));
+        if (methods.length === 1) out.push({ file: cand.file, fn: methods[0] });
+      }
+      for (const fn of functions) {
         if (fn.name === cand.name || fn.name.startsWith(`${cand.name}.`)) out.push({ file: cand.file, fn });
       }
       if (out.length > 0) break;

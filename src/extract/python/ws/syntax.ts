@@ -2,7 +2,7 @@
 import type { Loc, NameRef, WsCall } from '../../../model/facts.js';
 import { argument } from '../env.js';
 import { isPlainString } from '../names.js';
-import { stringContent, textOf, type ClassInfo, type FileState, type Scope } from '../scopes.js';
+import { lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from '../scopes.js';
 import { field, namedKids, unparen, type PyNode } from '../tree.js';
 
 export function loc(state: FileState, node: PyNode): Loc {
@@ -79,12 +79,42 @@ export function moduleClassOf(state: FileState, name: string): ClassInfo | null 
   return fn && fn.type === 'identifier' ? (state.module.classes.get(textOf(state, fn)) ?? null) : null;
 }
 
-/** The call as a `WsCall`: imports give the module, `self.m` / module instances give `Class.m`. */
+/**
+ * The object a local or `self.x` holds when it is built by an imported class or factory
+ * (`svc = AuthService()`, `self.auth = get_auth_service()`): the call it is made with, as a name.
+ */
+function builtBy(state: FileState, values: PyNode[]): { name: string; module: string } | null {
+  for (const value of values) {
+    const v = awaited(value);
+    if (v.type !== 'call') continue;
+    const fn = field(v, 'function');
+    const name = fn ? dotted(state, fn) : null;
+    const binding = name ? state.bindings.get(name.split('.')[0]) : undefined;
+    if (!name || !binding || name.includes('(')) continue;
+    const imported = binding.imported !== null ? [binding.imported, ...name.split('.').slice(1)].join('.') : name.split('.').slice(1).join('.');
+    if (!imported) continue;
+    // A class is called for an instance; a factory function returns one of the classes its module defines.
+    const last = imported.split('.').pop() ?? '';
+    return { name: /^[A-Z]/.test(last) ? imported : `${imported}()`, module: binding.module };
+  }
+  return null;
+}
+
+/** The call as a `WsCall`: imports give the module, `self.m` / module instances give `Class.m`, objects built by an imported class or factory give `Class.m` / `factory().m` there. */
 export function callRef(state: FileState, callee: string, scope: Scope, at: Loc): WsCall {
   const parts = callee.split('.');
   const head = parts[0];
   const rest = parts.slice(1);
+  if ((head === 'self' || head === 'cls') && scope.cls && rest.length > 1) {
+    const built = builtBy(state, (scope.cls.selfAttrs.get(rest[0]) ?? []).map((a) => a.value));
+    if (built) return { name: `${built.name}.${rest.slice(1).join('.')}`, module: built.module, loc: at };
+  }
   if ((head === 'self' || head === 'cls') && scope.cls && rest.length > 0) return { name: `${scope.cls.name}.${rest.join('.')}`, module: null, loc: at };
+  if (rest.length > 0 && hasLocal(scope, head)) {
+    const local = lookupName(state, head, scope, Number.MAX_SAFE_INTEGER);
+    const built = local?.kind === 'assign' ? builtBy(state, [local.assign.value]) : null;
+    if (built) return { name: `${built.name}.${rest.join('.')}`, module: built.module, loc: at };
+  }
   const binding = state.bindings.get(head);
   if (binding && !hasLocal(scope, head)) {
     if (binding.imported !== null) return { name: [binding.imported, ...rest].join('.'), module: binding.module, loc: at };
