@@ -266,15 +266,11 @@ function socketIo(state: FileState): Registration[] {
     if (!connect) continue;
     const events = group.filter((h) => h !== connect).map((h) => h.fn);
     const head: EndpointHead = { framework, path: connect.namespace, handler: connect.fn.qual, loc: loc(state, connect.at) };
-    if (!flask) head.server = serverRef(state, connect.receiver);
+    if (!flask) head.server = nameRef(state, connect.receiver);
     out.push({ head, kind: 'socketio-connect', handler: connect.fn, calls: [], events, authParam: flask ? 0 : 2, messageFrom: flask ? 0 : 1 });
   }
   out.push(...namespaces(state, framework));
   return out;
-}
-
-function serverRef(state: FileState, receiver: string): NameRef {
-  return nameRef(state, receiver);
 }
 
 /** Namespace classes: subclasses of `socketio.AsyncNamespace` and classes registered with `sio.register_namespace(C("/ns"))`. */
@@ -289,7 +285,7 @@ function namespaces(state: FileState, framework: string): Registration[] {
     const cls = state.module.classes.get(calleeOf(state, arg));
     if (!cls) return;
     const path = plainString(state, positional(arg)[0]) ?? plainString(state, keyword(state, arg, 'namespace'));
-    registered.set(cls, { path, server: serverRef(state, parts.join('.')) });
+    registered.set(cls, { path, server: nameRef(state, parts.join('.')) });
   });
   const out: Registration[] = [];
   for (const cls of state.module.classes.values()) {

@@ -29,7 +29,7 @@ const MUTABLE_CTORS = /^(dict|list|set|defaultdict|OrderedDict|deque|WeakSet|Wea
 const QUERY_PARSERS = /^(parse_qs|parse_qsl|QueryParams|MultiDict|ImmutableMultiDict)$/;
 const HTTP_CLIENT_CTOR = /^(httpx\.(Async)?Client|requests\.Session|aiohttp\.ClientSession|(Async)?Client|Session|ClientSession)$/;
 const DB_OPENER_VERBS = /^(connect|acquire|begin|transaction|start_transaction)$/;
-export const MAX_FOLLOW = 4;
+const MAX_FOLLOW = 4;
 
 /** Names of variables that hold something of interest, as seeds for a function (by parameter name). */
 export interface Seeds {
@@ -418,7 +418,7 @@ function isDelegation(state: FileState, call: PyNode, callee: string): boolean {
 }
 
 /** Whether a call opens a database session or connection (`SessionLocal()`, `engine.connect()`, `pool.acquire()`). */
-export function isDbOpener(callee: string): boolean {
+function isDbOpener(callee: string): boolean {
   const name = callee.replace(/\(\)/g, '');
   const parts = name.split('.');
   const last = parts[parts.length - 1] ?? '';
@@ -427,7 +427,7 @@ export function isDbOpener(callee: string): boolean {
 }
 
 /** `Depends(fn)` / `Security(fn)` parameter defaults and `Annotated[T, Depends(fn)]` types of a function. */
-export function dependencyNodes(state: FileState, fn: Scope): { param: PyNode; dep: PyNode; call: PyNode }[] {
+function dependencyNodes(state: FileState, fn: Scope): { param: PyNode; dep: PyNode; call: PyNode }[] {
   const params = field(fn.node, 'parameters');
   if (!params) return [];
   const out: { param: PyNode; dep: PyNode; call: PyNode }[] = [];

@@ -21,7 +21,7 @@ import {
 import { type Ctx, SK, calleeText, enclosingClass, isFunctionLike, lookup, nodeLoc, propName, scopeName, stringValue, unwrap } from '../context.js';
 import { callRef, chain, initializerOf, insideNestedFunction, isInside, localDecl, nameNodeOf, objectProp, rootIdentifier, sameFileFunction } from './syntax.js';
 
-export const MAX_FOLLOW = 4;
+const MAX_FOLLOW = 4;
 const WRITE_METHODS = new Set(['push', 'set', 'add', 'unshift', 'splice', 'assign']);
 const REMOVE_METHODS = new Set(['delete', 'splice', 'pop', 'shift', 'clear', 'remove']);
 const DB_METHOD = /^(connect|createQueryRunner|getConnection|acquire|startTransaction|transaction|\$transaction|beginTransaction|startSession)$/;
