@@ -15,9 +15,13 @@ export default defineRule({
     },
   },
   check(model, ctx) {
+    const reported = new Set<string>();
     for (const endpoint of model.wsEndpoints) {
       const path = endpoint.fullPath ?? endpoint.handler ?? '(unnamed)';
       for (const id of endpoint.clientIdentity ?? []) {
+        const at = `${endpoint.file}:${id.loc.line}:${id.loc.column}`;
+        if (reported.has(at)) continue;
+        reported.add(at);
         ctx.report({
           messageId: 'identity',
           data: { path, name: id.name, source: id.source },

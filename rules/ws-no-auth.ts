@@ -1,5 +1,14 @@
 // ws-no-auth — a WebSocket endpoint whose connection path never reads or checks a credential.
 import { defineRule } from '../src/rule-api.js';
+import type { Model, ModelWsEndpoint } from '../src/model/types.js';
+
+/** Development doubles: a mock or fake server folder is not what a deployment serves. */
+const DEV_DOUBLE = /(^|\/)(mocks?|__mocks__|fakes?|stubs?)\//;
+
+/** Code outside every service and library (tooling, scripts) is not deployed, when the repository has services at all. */
+function outsideServices(model: Model, endpoint: ModelWsEndpoint): boolean {
+  return endpoint.service === null && model.services.some((s) => s.kind === 'service');
+}
 
 export default defineRule({
   meta: {
@@ -15,8 +24,13 @@ export default defineRule({
     },
   },
   check(model, ctx) {
+    const reported = new Set<string>();
     for (const endpoint of model.wsEndpoints) {
-      if (endpoint.verdict !== 'no-auth') continue;
+      if (endpoint.verdict !== 'no-auth' || endpoint.rejectsAll) continue;
+      if (DEV_DOUBLE.test(endpoint.file) || outsideServices(model, endpoint)) continue;
+      const at = `${endpoint.file}:${endpoint.loc.line}:${endpoint.loc.column}`;
+      if (reported.has(at)) continue;
+      reported.add(at);
       const path = endpoint.fullPath ?? endpoint.handler ?? '(unnamed)';
       ctx.report({
         messageId: 'noAuth',

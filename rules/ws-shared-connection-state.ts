@@ -11,15 +11,19 @@ export default defineRule({
     tags: ['reliability', 'security', 'websocket', 'external/cwe/cwe-362'],
     messages: {
       shared: 'The WebSocket endpoint {{path}} writes the shared `{{name}}` ({{how}}) for each connection and never removes its entry; entries leak, and one connection can see or overwrite another\'s state.',
-      defaults: 'The WebSocket endpoint {{path}} writes `{{name}}`, which every request of the process shares; one connection\'s credentials leak into every other connection\'s calls.',
+      defaults: 'The WebSocket endpoint {{path}} writes `{{name}}`, the headers of an HTTP client every request of the process shares; one connection\'s credentials leak into every other connection\'s calls.',
     },
   },
   check(model, ctx) {
+    const reported = new Set<string>();
     for (const endpoint of model.wsEndpoints) {
       const path = endpoint.fullPath ?? endpoint.handler ?? '(unnamed)';
       for (const state of endpoint.sharedState ?? []) {
-        const defaults = /(^|\.)defaults\.headers/.test(state.name);
+        const defaults = state.httpClient === true;
         if (state.cleaned && !defaults) continue;
+        const at = `${endpoint.file}:${state.loc.line}:${state.loc.column}`;
+        if (reported.has(at)) continue;
+        reported.add(at);
         ctx.report({
           messageId: defaults ? 'defaults' : 'shared',
           data: { path, name: state.name, how: state.how },

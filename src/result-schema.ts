@@ -181,7 +181,7 @@ const ProvisionMatrixRowSchema = z.object({
   read: z.array(z.object({ file: z.string(), loc: LocSchema })),
 });
 
-const TOKEN_SOURCES = ['header', 'subprotocol', 'query', 'cookie', 'first-message', 'path', 'auth-payload', 'unknown'] as const satisfies readonly TokenSource[];
+const TOKEN_SOURCES = ['header', 'subprotocol', 'query', 'ticket', 'cookie', 'first-message', 'path', 'auth-payload', 'unknown'] as const satisfies readonly TokenSource[];
 
 const WsEndpointRowSchema = z.object({
   service: z.string().nullable(),

@@ -175,6 +175,127 @@ describe('Python WebSocket endpoints', () => {
   });
 });
 
+describe('Python WebSocket pieces joined across files', () => {
+  it('records Channels routes to imported consumers and the middleware around each URLRouter', async () => {
+    const routing = await py(
+      [
+        'from django.urls import re_path',
+        'from .consumers import RoomSocket',
+        'room_routes = [re_path(r"^rooms/(?P<id>\\d+)/$", RoomSocket.as_asgi())]',
+      ].join('\n'),
+      'svc/app/sockets/routing.py',
+    );
+    expect(routing.wsRoutes).toEqual([
+      { path: '^rooms/(?P<id>\\d+)/$', consumer: { name: 'RoomSocket', module: '.consumers' }, list: 'room_routes', loc: { line: 3, column: 24, endLine: 3, endColumn: 47 } },
+    ]);
+    const asgi = await py(
+      [
+        'from channels.routing import ProtocolTypeRouter, URLRouter',
+        'from channels.security.websocket import AllowedHostsOriginValidator',
+        'from app.sockets.routing import room_routes',
+        'from app.sockets.auth import TokenMiddleware',
+        'application = ProtocolTypeRouter({"websocket": AllowedHostsOriginValidator(TokenMiddleware(URLRouter(room_routes)))})',
+      ].join('\n'),
+      'svc/app/asgi_entry.py',
+    );
+    expect(asgi.wsRouterStacks?.map((s) => [s.patterns, s.wrappers.map((w) => `${w.name}@${w.module}`)])).toEqual([
+      [{ name: 'room_routes', module: 'app.sockets.routing' }, ['AllowedHostsOriginValidator@channels.security.websocket', 'TokenMiddleware@app.sockets.auth']],
+    ]);
+  });
+
+  it('marks a consumer that only closes as refusing every connection', async () => {
+    const facts = await py(
+      [
+        'from channels.generic.websocket import AsyncWebsocketConsumer',
+        'class Nowhere(AsyncWebsocketConsumer):',
+        '    async def connect(self):',
+        '        await self.close(code=4404)',
+        'class Open(AsyncWebsocketConsumer):',
+        '    async def connect(self):',
+        '        await self.accept()',
+      ].join('\n'),
+    );
+    expect(facts.wsEndpoints.map((e) => [e.handler, e.rejectsAll ?? false])).toEqual([
+      ['Nowhere', true],
+      ['Open', false],
+    ]);
+  });
+
+  it('finds socket.io servers, connect handlers on imported servers and registered namespaces', async () => {
+    const hub = await py(['import socketio', 'hub = socketio.AsyncServer()'].join('\n'), 'svc/app/hub.py');
+    expect(hub.wsServers).toEqual([{ framework: 'python-socketio', name: 'hub', loc: { line: 2, column: 1, endLine: 2, endColumn: 4 } }]);
+    const events = await py(
+      [
+        'import socketio',
+        'from app.hub import hub',
+        '@hub.on("connect")',
+        'async def join(sid, environ, auth):',
+        '    token = auth["token"]',
+        '@hub.event',
+        'async def say(sid, data):',
+        '    who = data["user_id"]',
+        'class Duel(socketio.AsyncNamespace):',
+        '    games = {}',
+        '    async def on_move(self, sid, data):',
+        '        self.games[data["room"]] = data',
+        'hub.register_namespace(Duel("/duel"))',
+      ].join('\n'),
+      'svc/app/events.py',
+    );
+    expect(events.wsEndpoints.map((e) => [e.framework, e.path, e.handler, e.server])).toEqual([
+      ['python-socketio', '/', 'join', { name: 'hub', module: 'app.hub' }],
+      ['python-socketio', '/duel', 'Duel', { name: 'hub', module: 'app.hub' }],
+    ]);
+    const [join, duel] = events.wsEndpoints;
+    expect(sources(join)).toEqual(['auth-payload@5:18']);
+    expect(join.clientIdentity?.map((i) => [i.source, i.name, i.loc.line])).toEqual([['message', 'user_id', 8]]);
+    expect(duel.sharedState?.map((s) => [s.name, s.how, s.cleaned])).toEqual([['Duel.games', 'item-assign', false]]);
+  });
+
+  it('names calls on objects built by an imported class or factory after what built them', async () => {
+    const facts = await py(
+      [
+        'from app.auth import SocketAuth, get_socket_auth',
+        'class Relay:',
+        '    def __init__(self):',
+        '        self.auth = get_socket_auth()',
+        '    def check(self, ws):',
+        '        return self.auth.verify(ws)',
+        'def handle(ws):',
+        '    auth = SocketAuth()',
+        '    return auth.verify(ws)',
+      ].join('\n'),
+    );
+    expect(facts.functions?.map((f) => [f.name, f.calls.map((c) => `${c.name}@${c.module}`)])).toEqual([
+      ['Relay.__init__', ['get_socket_auth@app.auth']],
+      ['Relay.check', ['get_socket_auth().verify@app.auth']],
+      ['handle', ['SocketAuth@app.auth', 'SocketAuth.verify@app.auth']],
+    ]);
+  });
+
+  it('reads query credentials through parse_qs, literal name loops, credential-named targets and helpers', async () => {
+    const facts = await py(
+      [
+        'from urllib.parse import parse_qs',
+        'from fastapi import APIRouter, WebSocket',
+        'router = APIRouter()',
+        'def helper(params):',
+        '    return params["api_key"][0]',
+        '@router.websocket("/ws")',
+        'async def socket(websocket: WebSocket):',
+        '    params = parse_qs(websocket.query_string.decode())',
+        '    for name in ["room", "access_token"]:',
+        '        found = params.get(name)',
+        '    token = params.get("t", [None])[0]',
+        '    ticket = params.get("ticket")',
+        '    resume = params.get("sessionId")',
+        '    helper(params)',
+      ].join('\n'),
+    );
+    expect(sources(facts.wsEndpoints[0])).toEqual(['query@9:26', 'query@11:24', 'ticket@12:25', 'query@5:19']);
+  });
+});
+
 describe('TypeScript WebSocket endpoints', () => {
   it('finds a NestJS gateway with its namespace and guard', () => {
     const facts = tsx(
@@ -223,6 +344,54 @@ describe('TypeScript WebSocket endpoints', () => {
     expect(sources(facts.wsEndpoints[0])).toEqual(['auth-payload@4:34']);
     expect(facts.wsEndpoints[0].clientIdentity?.map((i) => [i.source, i.name, i.loc.line])).toEqual([['message', 'userId', 8]]);
     expect(sources(facts.wsEndpoints[1])).toEqual(['query@12:36']);
+  });
+
+  it('records socket.io servers and middleware registered on a server from another file', () => {
+    const boot = tsx(["import { Server } from 'socket.io';", 'export const io = new Server(3000);'].join('\n'), 'apps/gw/src/boot.ts');
+    expect(boot.wsServers).toEqual([{ framework: 'socket.io', name: 'io', loc: { line: 2, column: 14, endLine: 2, endColumn: 16 } }]);
+    expect(boot.wsEndpoints).toEqual([]);
+    const mw = tsx(
+      ["import { io } from './boot';", "import { app } from './http';", 'io.use((socket, next) => { const t = socket.handshake.auth.token; next(); });', 'app.use(() => undefined);'].join('\n'),
+      'apps/gw/src/auth.ts',
+    );
+    expect(mw.wsMiddleware?.map((m) => [m.framework, m.server, m.namespace, sources({ tokenSources: m.tokenSources } as WsEndpoint)])).toEqual([
+      ['socket.io', { name: 'io', module: './boot' }, '/', ['auth-payload@3:55']],
+      ['socket.io', { name: 'app', module: './http' }, '/', []],
+    ]);
+  });
+
+  it('follows a socket handed to Hocuspocus into its onAuthenticate extension', () => {
+    const facts = tsx(
+      [
+        "import { Server } from '@hocuspocus/server';",
+        "import { WebSocketServer } from 'ws';",
+        "import { Auth } from './auth';",
+        'const collab = Server.configure({ extensions: [new Auth()] });',
+        'const wss = new WebSocketServer({ noServer: true });',
+        "wss.on('connection', (ws, req) => collab.handleConnection(ws, req));",
+      ].join('\n'),
+    );
+    expect(facts.wsEndpoints[0].calls.map((c) => `${c.name}@${c.module}`)).toContain('Auth@./auth');
+  });
+
+  it('takes identities from destructured payloads and payloads spread over the user, not from writes', () => {
+    const facts = tsx(
+      [
+        "import { Server } from 'socket.io';",
+        'const io = new Server(3000);',
+        "io.on('connection', (socket) => {",
+        "  socket.on('dm', (data) => {",
+        '    const { senderId } = data;',
+        '    const msg = { user: socket.data.user, ...data };',
+        '    data.userId = socket.data.user.id;',
+        '  });',
+        '});',
+      ].join('\n'),
+    );
+    expect(facts.wsEndpoints[0].clientIdentity?.map((i) => [i.name, i.loc.line])).toEqual([
+      ['senderId', 5],
+      ['user', 6],
+    ]);
   });
 
   it('finds ws servers with verifyClient, upgrade handlers and query tokens', () => {

@@ -159,7 +159,8 @@ export interface SuppressionComment {
   loc: Loc;
 }
 
-export type TokenSource = 'header' | 'subprotocol' | 'query' | 'cookie' | 'first-message' | 'path' | 'auth-payload' | 'unknown';
+/** Where a connection's credential comes from; `ticket`: a single-use ticket in the query string (redeemed once, short-lived). */
+export type TokenSource = 'header' | 'subprotocol' | 'query' | 'ticket' | 'cookie' | 'first-message' | 'path' | 'auth-payload' | 'unknown';
 
 /** A call on a WebSocket connection path: `name` as called (`authenticate`, `auth.verify_token`); `module` the import it comes from. */
 export interface WsCall {
@@ -186,6 +187,8 @@ export interface WsSharedState {
   how: string;
   /** The write is keyed by the connection (its id, sid, socket or user) and removed on disconnect. */
   cleaned: boolean;
+  /** The target is the headers or defaults of an HTTP client the whole process shares (`axios.defaults.headers`, a module-level `httpx.AsyncClient`). */
+  httpClient?: boolean;
   loc: Loc;
 }
 
@@ -195,6 +198,12 @@ export interface WsClientIdentity {
   /** The field or parameter name (`user_id`, `userId`). */
   name: string;
   loc: Loc;
+}
+
+/** A module-level name another file refers to: `module` as written in the import (null: this file). */
+export interface NameRef {
+  name: string;
+  module: string | null;
 }
 
 /** A WebSocket endpoint (DESIGN §4) with what lies on its connection path in this file. */
@@ -220,7 +229,53 @@ export interface WsEndpoint {
   dependencies?: WsCall[];
   sharedState?: WsSharedState[];
   clientIdentity?: WsClientIdentity[];
+  /** For event handlers registered on a socket server object (socket.io, python-socketio): that server. */
+  server?: NameRef;
+  /** The endpoint refuses every connection (a Channels consumer whose `connect` closes and never accepts). */
+  rejectsAll?: boolean;
   details: Record<string, unknown>;
+}
+
+/** A socket server object created at module level (`io = new Server(http)`, `sio = socketio.AsyncServer()`). */
+export interface WsServerFact {
+  framework: string;
+  /** The module-level variable that holds it. */
+  name: string;
+  loc: Loc;
+}
+
+/**
+ * Connection middleware registered apart from the endpoints it guards: `io.use(fn)` on a server made
+ * in another file, or a NestJS IoAdapter whose `createIOServer` adds `server.use(fn)`.
+ */
+export interface WsMiddlewareFact {
+  framework: string;
+  /** The server it is registered on; null when it guards every socket server of the service (an IoAdapter). */
+  server: NameRef | null;
+  namespace: string | null;
+  calls: WsCall[];
+  tokenSources: { source: TokenSource; loc: Loc }[];
+  delegations: Loc[];
+  spans: Loc[];
+  loc: Loc;
+}
+
+/** Django Channels: a `path()` / `re_path()` route to a consumer (`Consumer.as_asgi()`). */
+export interface WsRouteFact {
+  path: string | null;
+  consumer: NameRef;
+  /** The module-level variable holding the route list (`websocket_urlpatterns`); null when the list is inline. */
+  list: string | null;
+  loc: Loc;
+}
+
+/** Django Channels: ASGI middleware around a `URLRouter` (`JWTAuthMiddleware(AuthMiddlewareStack(URLRouter(patterns)))`). */
+export interface WsRouterStackFact {
+  /** The route list the router serves; null when the list is written inline (its routes then have `list: null`). */
+  patterns: NameRef | null;
+  /** The wrapping calls, outermost first. */
+  wrappers: WsCall[];
+  loc: Loc;
 }
 
 /** A named function or method and what it does that matters for WebSocket auth (followed from endpoints). */
@@ -236,6 +291,8 @@ export interface FunctionFact {
   calls: FunctionCall[];
   tokenSources: { source: TokenSource; loc: Loc }[];
   delegations: Loc[];
+  /** Dependencies the function declares itself (FastAPI `Depends(get_db)` parameters), for dependency chains. */
+  dependencies?: WsCall[];
 }
 
 /** `app.include_router(router, prefix="/api")`: a router mounted under a prefix. */
@@ -247,6 +304,8 @@ export interface RouterMount {
   /** The imported name (`router`, or a module name such as `websocket`). */
   imported: string | null;
   prefix: string;
+  /** `include_router(r, dependencies=[Depends(auth)])`: dependencies every route of the router runs. */
+  dependencies?: WsCall[];
   loc: Loc;
 }
 
@@ -316,6 +375,11 @@ export interface FileFacts {
   functions?: FunctionFact[];
   /** Routers mounted under a prefix in this file. */
   routerMounts?: RouterMount[];
+  /** Socket server objects created here, connection middleware registered here, Channels routes and ASGI stacks. */
+  wsServers?: WsServerFact[];
+  wsMiddleware?: WsMiddlewareFact[];
+  wsRoutes?: WsRouteFact[];
+  wsRouterStacks?: WsRouterStackFact[];
   provisions: Provision[];
   /** Deploy files: the units they build or run (service detection). */
   deployUnits?: DeployUnitFact[];

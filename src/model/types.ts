@@ -1,6 +1,6 @@
 // The cross-file model that rules query: services, resolved secret reads, JWT operations and families.
 import type { DeploymentIndex } from './deployment-types.js';
-import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Language, Loc, Provision, TokenSource, WsEndpoint } from './facts.js';
+import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Language, Loc, Provision, TokenSource, WsCall, WsEndpoint } from './facts.js';
 
 export type ServiceKind = 'service' | 'shared';
 
@@ -179,6 +179,10 @@ export interface ModelWsEndpoint extends WsEndpoint {
   reached: Site[];
   /** Auth-looking calls into repository code that could not be followed. */
   unresolvedAuthCalls: string[];
+  /** Dependencies reached through other dependencies (`Depends(get_service)` whose function has `Depends(get_db)`): the chain of names. */
+  dependencyChains: { dependency: WsCall; chain: string[] }[];
+  /** Where middleware registered apart from the endpoint guards it (Channels ASGI stacks, socket.io `use`, a Nest IoAdapter). */
+  middlewareAt: Site[];
   verdict: WsVerdict;
 }
 

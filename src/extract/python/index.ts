@@ -10,7 +10,7 @@ import { assignmentSites, buildJwtOps, jwtCallSite, otherSites, type JwtSite } f
 import { parsePython } from './parser.js';
 import { collectScopes, moduleScope, textOf, type FileState, type Scope } from './scopes.js';
 import { LineMap, type PyNode } from './tree.js';
-import { collectWebSockets } from './ws.js';
+import { collectWebSockets } from './ws/index.js';
 
 /** Pass 2: env reads, fallback groups, pydantic fields and JWT sites, in source order. */
 function walk(state: FileState, sites: JwtSite[]): void {

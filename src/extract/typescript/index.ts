@@ -12,7 +12,7 @@ import { analyseDecode, isBrowserFile } from './decode.js';
 import { usesJwtLibrary, visitJwt } from './jwt.js';
 import { traceValue } from './trace.js';
 import { startsServers, visitServerEntry } from './entries.js';
-import { collectWebSockets } from './ws.js';
+import { collectWebSockets } from './ws/index.js';
 import { compareText } from '../../util/order.js';
 
 const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {

@@ -1,0 +1,42 @@
+// TS/JS WebSocket extraction: discover the endpoints of a file, analyse each one's handlers, and record the pieces the model joins across files.
+import type { WsEndpoint, WsMiddlewareFact } from '../../../model/facts.js';
+import { dedupeCalls, emptyCollect, endpointFrom, pushSource } from '../../websocket.js';
+import { type Ctx, isFunctionLike, nodeLoc, unwrap } from '../context.js';
+import { discoverEndpoints, type MiddlewareSite, type Registration } from './endpoints.js';
+import { functionFacts, newWalk, walkNode } from './handlers.js';
+import { callRef, isInside, sameFileFunction } from './syntax.js';
+
+function analyse(ctx: Ctx, reg: Registration): WsEndpoint {
+  const c = emptyCollect();
+  for (const root of reg.roots) {
+    const w = newWalk(ctx, c, { sharedThis: reg.sharedThis, perConnection: root.perConnection, connection: reg.connection && isInside(reg.connection, root.node) ? reg.connection : null });
+    walkNode(w, root.node);
+  }
+  for (const ref of reg.refs) {
+    const r = callRef(ctx, unwrap(ref), nodeLoc(ctx.sf, ref));
+    if (r) c.calls.push(r);
+  }
+  for (const s of reg.extraSources) pushSource(c, s.source, s.loc);
+  return endpointFrom(reg.head, c);
+}
+
+function middlewareFact(ctx: Ctx, site: MiddlewareSite): WsMiddlewareFact {
+  const c = emptyCollect();
+  const fn = unwrap(site.fn);
+  const local = isFunctionLike(fn) ? fn : sameFileFunction(ctx, fn);
+  if (local) walkNode(newWalk(ctx, c, { perConnection: false }), local);
+  else {
+    const r = callRef(ctx, fn, nodeLoc(ctx.sf, fn));
+    if (r) c.calls.push(r);
+  }
+  return { framework: site.framework, server: site.server, namespace: site.namespace, calls: dedupeCalls(c.calls), tokenSources: c.tokenSources, delegations: c.delegations, spans: c.spans, loc: nodeLoc(ctx.sf, site.at) };
+}
+
+/** Adds WebSocket endpoints, socket servers, connection middleware and function facts to a TS/JS file's facts. */
+export function collectWebSockets(ctx: Ctx): void {
+  const found = discoverEndpoints(ctx);
+  for (const reg of found.registrations) ctx.facts.wsEndpoints.push(analyse(ctx, reg));
+  if (found.servers.length > 0) ctx.facts.wsServers = found.servers;
+  if (found.middleware.length > 0) ctx.facts.wsMiddleware = found.middleware.map((m) => middlewareFact(ctx, m));
+  if (/\bclass\b|function|=>/.test(ctx.sf.text)) ctx.facts.functions = functionFacts(ctx);
+}
