@@ -68,6 +68,22 @@ class TraceResolver {
     }
   }
 
+  /**
+   * The settings module `django.conf.settings` stands for in `file`: the one the nearest
+   * `DJANGO_SETTINGS_MODULE` default above the file names (manage.py, asgi.py, wsgi.py), else the only one.
+   */
+  private djangoSettings(file: string): string | null {
+    const declared = [...this.factsByPath.values()].filter((f) => f.djangoSettings !== undefined);
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+    const owners = declared
+      .map((f) => ({ f, base: f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : '' }))
+      .filter(({ base }) => base === '' || dir === base || dir.startsWith(`${base}/`))
+      .sort((a, b) => b.base.length - a.base.length);
+    const owner = owners[0]?.f ?? (declared.length === 1 ? declared[0] : undefined);
+    if (!owner?.djangoSettings) return null;
+    return this.resolver.resolve(owner.path, owner.djangoSettings, 'python');
+  }
+
   resolve(file: string, trace: ValueTrace): ResolvedSecret {
     const out = emptySecret();
     this.into(out, file, trace, 0, new Set());
@@ -129,8 +145,9 @@ class TraceResolver {
     }
     const candidates: { target: string; names: string[] }[] = [];
     const dotted = [source.name, ...source.path];
-    const target = this.resolver.resolve(file, source.module, language);
-    if (target) candidates.push({ target, names: dotted });
+    const django = language === 'python' && source.module === 'django.conf' && source.name === 'settings' ? this.djangoSettings(file) : null;
+    const target = django ?? this.resolver.resolve(file, source.module, language);
+    if (target) candidates.push({ target, names: django ? source.path : dotted });
     if (language === 'python') {
       // `from pkg import module` then `module.X`: the name is itself a module.
       const sub = this.resolver.resolve(file, `${source.module}${source.module.endsWith('.') ? '' : '.'}${source.name}`, language);

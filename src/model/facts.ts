@@ -385,6 +385,8 @@ export interface FileFacts {
   deployUnits?: DeployUnitFact[];
   /** Code files: where a server or worker process starts (service detection). */
   serverEntries?: ServerEntryFact[];
+  /** Python: the settings module `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "…")` names (a module path, not a value). */
+  djangoSettings?: string;
   suppressions: SuppressionComment[];
   /** Spans of string literals that hold secret material; snippets redact them. */
   secretLiterals: Loc[];

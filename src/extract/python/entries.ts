@@ -1,6 +1,7 @@
 // Server and worker entry points in Python (`FastAPI()`, `Flask(__name__)`, Django's ASGI/WSGI and command line, `uvicorn.run`, `Celery()`), for service detection.
-import { lookupName, textOf, type FileState, type Scope } from './scopes.js';
-import { field, unparen, type PyNode } from './tree.js';
+import { isPlainString, osCallee } from './names.js';
+import { lookupName, stringContent, textOf, type FileState, type Scope } from './scopes.js';
+import { field, namedKids, unparen, type PyNode } from './tree.js';
 
 /** `module.name` of a callable that starts an application or server → its framework. */
 const STARTERS: Record<string, string> = {
@@ -66,4 +67,16 @@ const STARTER_ROOTS = new Set(Object.keys(STARTERS).map((name) => name.split('.'
 export function importsServerModule(state: FileState): boolean {
   for (const binding of state.bindings.values()) if (STARTER_ROOTS.has(binding.module.split('.')[0])) return true;
   return false;
+}
+
+/** `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")`: where `django.conf.settings` comes from. */
+export function djangoSettingsAt(state: FileState, call: PyNode): void {
+  const fn = field(call, 'function');
+  const args = field(call, 'arguments');
+  if (!fn || !args || osCallee(state, fn) !== 'os.environ.setdefault') return;
+  const [name, module] = namedKids(args).map(unparen);
+  if (!name || !module || !isPlainString(name) || !isPlainString(module)) return;
+  if (stringContent(state, name) !== 'DJANGO_SETTINGS_MODULE') return;
+  const value = stringContent(state, module);
+  if (/^[A-Za-z_][\w.]*$/.test(value)) state.facts.djangoSettings = value;
 }

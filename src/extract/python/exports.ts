@@ -1,8 +1,9 @@
 // Module-level values another file may import: constants, functions, settings-instance and class attributes, re-exports.
 import type { ExportedValue, ValueSource } from '../../model/facts.js';
-import type { ClassInfo, FileState } from './scopes.js';
+import { isPlainString } from './names.js';
+import { stringContent, type ClassInfo, type FileState, type Scope } from './scopes.js';
 import { instanceClassOf, traceClassMember, traceFunctionReturns, traceValue } from './trace.js';
-import type { PyNode } from './tree.js';
+import { field, namedKids, unparen, type PyNode } from './tree.js';
 
 const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD/i;
 const NOT_A_VALUE = /(NAME|ENV|VAR|HEADER|ALGORITHM|ALG|PREFIX|FIELD|TYPE|LENGTH|EXPIRE|EXPIRES|MINUTES|TTL)S?$/i;
@@ -35,11 +36,26 @@ function classExports(state: FileState, cls: ClassInfo, prefix: string): void {
   }
 }
 
+/** `SIMPLE_JWT = {"SIGNING_KEY": …}`: each string key of a module-level dict is exported as `SIMPLE_JWT.SIGNING_KEY`. */
+function dictExports(state: FileState, name: string, value: PyNode, scope: Scope): void {
+  const dict = unparen(value);
+  if (dict.type !== 'dictionary') return;
+  for (const pair of namedKids(dict)) {
+    const key = pair.type === 'pair' ? field(pair, 'key') : null;
+    const entry = pair.type === 'pair' ? field(pair, 'value') : null;
+    if (!key || !entry || !isPlainString(unparen(key))) continue;
+    const member = stringContent(state, unparen(key));
+    const sources = traceValue(state, entry, scope, secretish(member));
+    if (meaningful(sources)) push(state, `${name}.${member}`, 'attribute', sources, key);
+  }
+}
+
 /** Records the module's exported values (EXTRACTION.md "Exports"). */
 export function collectExports(state: FileState): void {
   const module = state.module;
   for (const [name, assigns] of module.assigns) {
     const last = assigns[assigns.length - 1];
+    dictExports(state, name, last.value, last.scope);
     const cls = instanceClassOf(state, last.value, last.scope);
     if (cls) {
       classExports(state, cls, name);

@@ -4,7 +4,7 @@ import { emptyFacts, type FileFacts } from '../../model/facts.js';
 import { parseSuppressionComment } from '../../util/suppression.js';
 import type { ExtractOptions } from '../index.js';
 import { collectSettingsFields, envReadsAt, groupAt, isSettingsClass, loopFrameOf, type LoopFrame } from './env.js';
-import { importsServerModule, serverEntryAt } from './entries.js';
+import { djangoSettingsAt, importsServerModule, serverEntryAt } from './entries.js';
 import { collectExports } from './exports.js';
 import { assignmentSites, buildJwtOps, jwtCallSite, otherSites, type JwtSite } from './jwt.js';
 import { parsePython } from './parser.js';
@@ -15,6 +15,7 @@ import { collectWebSockets } from './ws/index.js';
 /** Pass 2: env reads, fallback groups, pydantic fields and JWT sites, in source order. */
 function walk(state: FileState, sites: JwtSite[]): void {
   const servers = importsServerModule(state);
+  const django = state.text.includes('DJANGO_SETTINGS_MODULE');
   const visit = (node: PyNode, scope: Scope, loops: LoopFrame[]): void => {
     let inner = scope;
     switch (node.type) {
@@ -42,6 +43,7 @@ function walk(state: FileState, sites: JwtSite[]): void {
         break;
       case 'call': {
         if (servers) serverEntryAt(state, node, scope);
+        if (django) djangoSettingsAt(state, node);
         if (envReadsAt(state, node, scope, loops)) groupAt(state, node, scope, loops);
         else {
           const site = jwtCallSite(state, node, scope);

@@ -2,7 +2,7 @@
 import type { ValueSource } from '../../model/facts.js';
 import { addSecretLiteral } from './env.js';
 import { isPlainString, literalLength } from './names.js';
-import { lookupName, textOf, type ClassInfo, type FileState, type Scope } from './scopes.js';
+import { lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from './scopes.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';
 
 const MAX_DEPTH = 8;
@@ -402,6 +402,9 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
             }
           }
         }
+        // `settings.SIMPLE_JWT["SIGNING_KEY"]` on an imported object: the key joins the attribute path.
+        const base = dict ? null : resolveObject(tracer, value, scope, depth + 1);
+        if (base?.kind === 'import') return [importSource(state, { ...base, path: [...base.path, stringContent(state, unparen(key))] }, n)];
       }
       return [unknown(state, n, describe(state, n))];
     }
