@@ -242,6 +242,7 @@ export const RunResultSchema = z.object({
       canonical: z.string().nullable(),
       canonicalReason: z.string().nullable(),
       canonicalWhy: z.string().optional(),
+      kind: z.enum(['token', 'service']).optional(),
       names: z.array(z.string()),
       patterns: z.array(z.string()),
     }),

@@ -252,6 +252,8 @@ export interface RunResult {
     canonicalReason: string | null;
     /** One sentence: why the canonical name is the one to converge on. */
     canonicalWhy?: string;
+    /** `token` (a JWT signing key) or `service` (a secret services share to trust each other). */
+    kind?: 'token' | 'service';
     names: string[];
     patterns: string[];
   }[];

@@ -138,6 +138,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
       canonical: f.canonical,
       canonicalReason: f.canonicalReason,
       canonicalWhy: f.canonicalWhy,
+      kind: f.kind,
       names: f.names,
       patterns: f.patterns,
     })),

@@ -14,6 +14,7 @@ import type {
   ModelFallbackGroup,
   ModelFile,
   ModelJwtOp,
+  ModelSecretUse,
   ResolvedSecret,
   Service,
 } from './types.js';
@@ -31,6 +32,9 @@ export interface ModelInput {
 }
 
 const MAX_DEPTH = 12;
+
+/** Env names that look like a credential (a compared value must, to count as a service secret). */
+const CREDENTIAL_NAME = /SECRET|KEY|TOKEN|PASSWORD|PASSWD|CREDENTIAL|SIGNATURE/i;
 
 /** A stable string for a site: `file:line:column`. */
 export function siteKey(file: string, loc: Loc): string {
@@ -220,6 +224,25 @@ export function buildModel(input: ModelInput): Model {
     }
   }
 
+  // Service secrets: names that look like a credential and come from the environment or a constant.
+  const secretUses: ModelSecretUse[] = [];
+  for (const f of facts) {
+    const service = fileInfo.get(f.path)?.service ?? null;
+    for (const use of f.secretUses ?? []) {
+      const secret = tracer.resolve(f.path, use.key.trace);
+      if (secret.names.length === 0 && secret.patterns.length === 0 && !(secret.literal && use.kind !== 'compare')) continue;
+      if (use.kind === 'compare' && ![...secret.names, ...secret.patterns].some((n) => CREDENTIAL_NAME.test(n))) continue;
+      secretUses.push({ ...use, file: f.path, service, secret, tooling: fileInfo.get(f.path)?.tooling === true });
+      const useRoles: ('sign' | 'verify')[] = use.kind === 'header' ? ['sign'] : use.kind === 'compare' ? ['verify'] : ['sign', 'verify'];
+      for (const site of secret.readSites) {
+        const key = siteKey(site.file, site.loc);
+        const set = roles.get(key) ?? new Set();
+        for (const r of useRoles) set.add(r);
+        roles.set(key, set);
+      }
+    }
+  }
+
   const isTooling = (path: string): boolean => fileInfo.get(path)?.tooling === true;
   const envReads: ModelEnvRead[] = [];
   const fallbackGroups: ModelFallbackGroup[] = [];
@@ -234,7 +257,7 @@ export function buildModel(input: ModelInput): Model {
   }
 
   const provisions = buildProvisions(facts, input.files, input.services);
-  const { families, familyOf } = buildFamilies({ configured: input.families, envReads, jwtOps, provisions, isTooling });
+  const { families, familyOf } = buildFamilies({ configured: input.families, envReads, jwtOps, secretUses, provisions, isTooling });
   for (const read of envReads) {
     const label = read.name ?? read.pattern;
     const membership = label === null ? null : familyOf(label);
@@ -250,6 +273,7 @@ export function buildModel(input: ModelInput): Model {
     envReads,
     fallbackGroups,
     jwtOps,
+    secretUses,
     families,
     imports: buildImportEdges(facts, fileInfo, input.resolver, input.services, input.boundaries, input.tooling),
     boundaries: input.boundaries ?? { allow: [], forbid: [] },

@@ -150,6 +150,20 @@ export interface ExportedValue {
   loc: Loc;
 }
 
+/**
+ * A secret used outside a JWT library: an HMAC key, a value compared with what a request carries
+ * (a service secret checked against a header or body field), or a value sent in an outgoing
+ * request header. Such secrets form service-to-service families.
+ */
+export interface SecretUse {
+  kind: 'hmac' | 'compare' | 'header';
+  /** The secret expression and where it comes from. */
+  key: { loc: Loc; trace: ValueTrace };
+  /** For `header`: the header name as written (`X-Service-Secret`). */
+  header?: string;
+  scope: string | null;
+}
+
 /** A `jwtfrag-ignore <rule-id>: <reason>` comment. */
 export interface SuppressionComment {
   ruleId: string;
@@ -368,6 +382,8 @@ export interface FileFacts {
   envReads: EnvRead[];
   fallbackGroups: FallbackGroup[];
   jwtOps: JwtOp[];
+  /** Secrets used as HMAC keys, compared with request values or sent in request headers. */
+  secretUses?: SecretUse[];
   imports: ImportFact[];
   exports: ExportedValue[];
   wsEndpoints: WsEndpoint[];

@@ -3,13 +3,15 @@ import picomatch from 'picomatch';
 import type { ResolvedFamily } from '../config/schema.js';
 import { compareText } from '../util/order.js';
 import { keyIdentity, PAIR_WORDS } from './query.js';
-import type { ModelEnvRead, ModelFamily, ModelJwtOp, ModelProvision } from './types.js';
+import type { ModelEnvRead, ModelFamily, ModelJwtOp, ModelProvision, ModelSecretUse } from './types.js';
 
 export interface FamilyInput {
   /** Configured families with defaults applied, `jwt` first. */
   configured: [string, ResolvedFamily][];
   envReads: ModelEnvRead[];
   jwtOps: ModelJwtOp[];
+  /** Service-secret uses (HMAC keys, request comparisons, credential headers). */
+  secretUses: ModelSecretUse[];
   provisions: ModelProvision[];
   /** Whether a file is tooling (scripts, docs, examples…): its reads and operations never define a family. */
   isTooling(path: string): boolean;
@@ -51,12 +53,16 @@ interface Component {
   names: Set<string>;
   signers: ModelJwtOp[];
   verifiers: ModelJwtOp[];
+  uses: ModelSecretUse[];
 }
+
+/** A component with a JWT operation is a token; one only secret uses reach is a service secret. */
+const isToken = (c: Component): boolean => c.signers.length + c.verifiers.length > 0;
 
 const verifies = (op: ModelJwtOp): boolean => op.op === 'verify' || op.op === 'configure';
 
-/** The env names and dynamic patterns an operation's key tries, in order. */
-function namesOf(op: ModelJwtOp): string[] {
+/** The env names and dynamic patterns an operation's (or use's) key tries, in order. */
+function namesOf(op: { secret: ModelJwtOp['secret'] }): string[] {
   return op.secret ? op.secret.chain.filter((c) => !c.startsWith('«')) : [];
 }
 
@@ -100,7 +106,8 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
   const signs = (op: ModelJwtOp): boolean => op.op === 'sign' || (op.op === 'configure' && servicesThatSign.has(op.service));
   const uf = new UnionFind();
   const allNames = new Set<string>();
-  for (const op of ops) {
+  const uses = input.secretUses.filter((u) => !input.isTooling(u.file));
+  for (const op of [...ops, ...uses]) {
     const names = namesOf(op).filter((n) => claimedBy(n) === null);
     for (const n of names) allNames.add(n);
     for (let i = 1; i < names.length; i++) uf.union(names[0], names[i]);
@@ -119,7 +126,7 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     const root = uf.find(name);
     let c = components.get(root);
     if (!c) {
-      c = { names: new Set(), signers: [], verifiers: [] };
+      c = { names: new Set(), signers: [], verifiers: [], uses: [] };
       components.set(root, c);
     }
     return c;
@@ -136,11 +143,15 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     if (signs(op)) c.signers.push(op);
     if (verifies(op)) c.verifiers.push(op);
   }
+  for (const use of uses) {
+    const first = namesOf(use).find((n) => claimedBy(n) === null);
+    if (first !== undefined) componentOf(first).uses.push(use);
+  }
 
   // Verifier-only families that look like the same kind of secret join the signing family they resemble most.
   const all = [...components.values()];
   const signing = all.filter((c) => c.signers.length > 0);
-  for (const c of all.filter((x) => x.signers.length === 0)) {
+  for (const c of all.filter((x) => x.signers.length === 0 && isToken(x))) {
     if (![...c.names].some((n) => jwtPattern(n.replace(/\*/g, '')))) continue;
     const target = attachTarget(signing, c.names);
     if (!target) continue;
@@ -155,7 +166,10 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     if (!target) continue;
     if (verifies(op)) target.verifiers.push(op);
   }
-  const tokens = all.filter((c) => c.names.size > 0);
+  const tokens = all.filter((c) => c.names.size > 0 && isToken(c));
+  const services = all
+    .filter((c) => c.names.size > 0 && !isToken(c))
+    .sort((a, b) => b.uses.length - a.uses.length || compareText(firstName(a), firstName(b)));
 
   // Which token is `jwt`: the configured canonical's; else signed and verified, most operations, JWT-like name.
   const rank = (c: Component): number[] => [
@@ -184,6 +198,15 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
       used.add(id);
     }
     draft.push({ id, component, configured: i === 0 ? jwtFamily : undefined });
+    for (const n of component.names) dataflowFamily.set(n, id);
+  });
+  // Service secrets: the most-used one is `service` (unless configured otherwise), the rest named after their first name.
+  services.forEach((component, i) => {
+    let id = i === 0 && !used.has('service') ? 'service' : slug(canonicalGuess(component));
+    const base = id;
+    for (let k = 2; used.has(id); k++) id = `${base}-${k}`;
+    used.add(id);
+    draft.push({ id, component });
     for (const n of component.names) dataflowFamily.set(n, id);
   });
   const identityFamily = new Map<string, string>();
@@ -217,7 +240,18 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     const patterns = labels.filter((l) => l.includes('*')).sort(compareText);
     const signers = d?.component.signers ?? [];
     const verifiers = d?.component.verifiers ?? [];
-    const choice = chooseCanonical({ names, configured: configured?.canonical, signers, reads: input.envReads.filter((r) => r.name !== null && names.includes(r.name) && !input.isTooling(r.file)), provisions: input.provisions });
+    const familyUses = d?.component.uses ?? [];
+    const kind: ModelFamily['kind'] = d && !isToken(d.component) ? 'service' : 'token';
+    const senders = kind === 'token' ? signers : familyUses.filter((u) => u.kind !== 'compare');
+    const choice = chooseCanonical({
+      names,
+      configured: configured?.canonical,
+      signers: senders,
+      verb: kind === 'token' ? 'signs tokens with' : 'sends or keys its messages with',
+      tail: kind === 'token' ? 'verifiers can converge on it without re-issuing tokens' : 'the services that check it can converge on it',
+      reads: input.envReads.filter((r) => r.name !== null && names.includes(r.name) && !input.isTooling(r.file)),
+      provisions: input.provisions,
+    });
     families.push({
       id,
       names,
@@ -226,8 +260,10 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
       canonicalReason: choice.reason,
       canonicalWhy: choice.why,
       nameOnly: names.filter((n) => !dataflowNames.includes(n)).sort(compareText),
+      kind,
       signers,
       verifiers,
+      uses: familyUses,
     });
   }
   const labelFamily = new Map<string, { family: string; by: 'dataflow' | 'name' }>();
@@ -259,7 +295,7 @@ function attachTarget(signing: Component[], names: Set<string>): Component | nul
 /** The first name its signers try most often, else its first name: used to name a family. */
 function canonicalGuess(c: Component): string {
   const counts = new Map<string, number>();
-  for (const op of c.signers) {
+  for (const op of [...c.signers, ...c.uses]) {
     const first = namesOf(op)[0];
     if (first !== undefined) counts.set(first, (counts.get(first) ?? 0) + 1);
   }
@@ -281,7 +317,12 @@ function mostCommon(counts: Map<string, number>): string | null {
 interface CanonicalInput {
   names: string[];
   configured: string | undefined;
-  signers: ModelJwtOp[];
+  /** What defines the family's key: its signers (tokens) or the uses that send or key with it (service secrets). */
+  signers: { secret: ModelJwtOp['secret']; service: string | null }[];
+  /** How the signers use the name, for the sentence (`signs tokens with`). */
+  verb: string;
+  /** Why converging on the signers' name is cheapest, for the sentence. */
+  tail: string;
   reads: ModelEnvRead[];
   provisions: ModelProvision[];
 }
@@ -317,7 +358,8 @@ function chooseCanonical(input: CanonicalInput): { name: string | null; reason: 
   if (bySigner) {
     const who = [...(signerServices.get(bySigner) ?? [])].sort(compareText);
     const subject = who.length > 0 ? who.join(', ') : 'the signing code';
-    return { name: bySigner, reason: 'signer', why: `${bySigner} is the name ${subject} ${who.length > 1 ? 'sign' : 'signs'} tokens with first, so verifiers can converge on it without re-issuing tokens.` };
+    const verb = who.length > 1 ? input.verb.replace(/^(\w+)s\b/, '$1').replace(/ or (\w+)s\b/, ' or $1') : input.verb;
+    return { name: bySigner, reason: 'signer', why: `${bySigner} is the name ${subject} ${verb} first, so ${input.tail}.` };
   }
   const byDeployments = mostCommon(provided);
   if (byDeployments) return { name: byDeployments, reason: 'deployments', why: `${byDeployments} is the name the most deployment files provide (${provided.get(byDeployments)}), and no signer in the repository uses this family.` };

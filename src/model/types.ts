@@ -1,6 +1,6 @@
 // The cross-file model that rules query: services, resolved secret reads, JWT operations and families.
 import type { DeploymentIndex } from './deployment-types.js';
-import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Language, Loc, Provision, TokenSource, WsCall, WsEndpoint } from './facts.js';
+import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Language, Loc, Provision, SecretUse, TokenSource, WsCall, WsEndpoint } from './facts.js';
 
 export type ServiceKind = 'service' | 'shared';
 
@@ -81,6 +81,14 @@ export interface ModelJwtOp extends JwtOp {
   tooling: boolean;
 }
 
+/** A service secret use resolved across files (`src/model/build.ts`). */
+export interface ModelSecretUse extends SecretUse {
+  file: string;
+  service: string | null;
+  secret: ResolvedSecret | null;
+  tooling: boolean;
+}
+
 export interface ModelFamily {
   id: string;
   /** Every distinct literal env name in the family, sorted. */
@@ -93,10 +101,14 @@ export interface ModelFamily {
   canonicalWhy: string;
   /** Names that belong only by their name (lower precision). */
   nameOnly: string[];
+  /** `token`: a JWT signing key; `service`: a secret services share to trust each other (HMAC key, header secret). */
+  kind: 'token' | 'service';
   /** Operations that sign this token (sign, configure), outside tooling. */
   signers: ModelJwtOp[];
   /** Operations that verify it (verify, configure), outside tooling; literal-key verifiers of the only signing family included. */
   verifiers: ModelJwtOp[];
+  /** Service-secret uses (HMAC keys, request comparisons, credential headers), outside tooling. */
+  uses: ModelSecretUse[];
 }
 
 /** An import that resolves to a file inside the repository. */
@@ -193,6 +205,7 @@ export interface Model {
   envReads: ModelEnvRead[];
   fallbackGroups: ModelFallbackGroup[];
   jwtOps: ModelJwtOp[];
+  secretUses: ModelSecretUse[];
   families: ModelFamily[];
   /** Imports that resolve inside the repository, in file order. */
   imports: ImportEdge[];

@@ -33,7 +33,7 @@ const STARTERS: Record<string, string> = {
 };
 
 /** The dotted `module.name` a callee stands for, following `import x` / `from x import y` bindings. */
-function qualifiedCallee(state: FileState, callee: PyNode, scope: Scope): string | null {
+export function qualifiedCallee(state: FileState, callee: PyNode, scope: Scope): string | null {
   const n = unparen(callee);
   const parts: string[] = [];
   let head: PyNode = n;

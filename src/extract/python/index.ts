@@ -8,12 +8,13 @@ import { djangoSettingsAt, importsServerModule, serverEntryAt } from './entries.
 import { collectExports } from './exports.js';
 import { assignmentSites, buildJwtOps, jwtCallSite, otherSites, type JwtSite } from './jwt.js';
 import { parsePython } from './parser.js';
+import { buildSecretUses, secretUseSites, type SecretUseSite } from './secret-uses.js';
 import { collectScopes, moduleScope, textOf, type FileState, type Scope } from './scopes.js';
 import { LineMap, type PyNode } from './tree.js';
 import { collectWebSockets } from './ws/index.js';
 
 /** Pass 2: env reads, fallback groups, pydantic fields and JWT sites, in source order. */
-function walk(state: FileState, sites: JwtSite[]): void {
+function walk(state: FileState, sites: JwtSite[], uses: SecretUseSite[]): void {
   const servers = importsServerModule(state);
   const django = state.text.includes('DJANGO_SETTINGS_MODULE');
   const visit = (node: PyNode, scope: Scope, loops: LoopFrame[]): void => {
@@ -41,7 +42,11 @@ function walk(state: FileState, sites: JwtSite[]): void {
       case 'subscript':
         envReadsAt(state, node, scope, loops);
         break;
+      case 'comparison_operator':
+        uses.push(...secretUseSites(state, node, scope));
+        break;
       case 'call': {
+        uses.push(...secretUseSites(state, node, scope));
         if (servers) serverEntryAt(state, node, scope);
         if (django) djangoSettingsAt(state, node);
         if (envReadsAt(state, node, scope, loops)) groupAt(state, node, scope, loops);
@@ -53,6 +58,7 @@ function walk(state: FileState, sites: JwtSite[]): void {
         break;
       }
       case 'assignment':
+        uses.push(...secretUseSites(state, node, scope));
         sites.push(...assignmentSites(state, node, scope));
         break;
       case 'tuple':
@@ -105,8 +111,10 @@ export async function extractPython(path: string, text: string, options: Extract
   }
   collectScopes(state);
   const sites: JwtSite[] = [];
-  walk(state, sites);
+  const uses: SecretUseSite[] = [];
+  walk(state, sites, uses);
   buildJwtOps(state, sites);
+  buildSecretUses(state, uses);
   collectExports(state);
   collectWebSockets(state);
   collectSuppressions(state, parsed.comments);

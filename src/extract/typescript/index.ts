@@ -12,6 +12,7 @@ import { analyseDecode, isBrowserFile } from './decode.js';
 import { usesJwtLibrary, visitJwt } from './jwt.js';
 import { traceValue } from './trace.js';
 import { startsServers, visitServerEntry } from './entries.js';
+import { resolveSecretUses, visitSecretUse } from './secret-uses.js';
 import { collectWebSockets } from './ws/index.js';
 import { compareText } from '../../util/order.js';
 
@@ -39,12 +40,14 @@ function accessorList(options: ExtractOptions): string[] {
 const forEachChild = ts.forEachChild;
 const CALL = SK.CallExpression;
 const NEW = SK.NewExpression;
+const USE_KINDS = new Set<ts.SyntaxKind>([SK.CallExpression, SK.BinaryExpression, SK.PropertyAssignment]);
 const ENV_KINDS = new Set<ts.SyntaxKind>([SK.PropertyAccessExpression, SK.ElementAccessExpression, SK.VariableDeclaration, SK.BinaryExpression]);
 function walk(ctx: Ctx): void {
   const jwt = usesJwtLibrary(ctx);
   const servers = startsServers(ctx);
   const visit = (node: ts.Node): void => {
     const kind = node.kind;
+    if (USE_KINDS.has(kind)) visitSecretUse(ctx, node);
     if (kind === CALL && ts.isCallExpression(node)) {
       visitEnv(ctx, node);
       visitImportCall(ctx, node);
@@ -160,6 +163,7 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
   walk(ctx);
   finishEnv(ctx);
   resolveOps(ctx);
+  resolveSecretUses(ctx);
   collectExports(ctx);
   collectWebSockets(ctx);
   if (text.includes('jwtfrag-ignore')) collectSuppressions(ctx);

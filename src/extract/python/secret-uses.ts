@@ -1,0 +1,110 @@
+// Service secrets in Python: HMAC keys, values compared with a request's header or field, values sent in request headers.
+import type { SecretUse } from '../../model/facts.js';
+import { qualifiedCallee } from './entries.js';
+import { argument } from './env.js';
+import { isPlainString } from './names.js';
+import { stringContent, textOf, type FileState, type Scope } from './scopes.js';
+import { traceValue } from './trace.js';
+import { field, namedKids, unparen, type PyNode } from './tree.js';
+
+export interface SecretUseSite {
+  kind: SecretUse['kind'];
+  keyNode: PyNode;
+  scope: Scope;
+  header?: string;
+}
+
+const HMAC_CALLS = new Set(['hmac.new', 'hmac.HMAC', 'hmac.digest']);
+const COMPARE_CALLS = new Set(['hmac.compare_digest', 'secrets.compare_digest']);
+/** Header names that carry a credential. */
+const CREDENTIAL_HEADER = /secret|token|api[-_]?key|auth|signature|password/i;
+/** Words that mark the incoming side of a comparison: the request, its headers or a body field. */
+const INCOMING = /\b(request|req|headers?|x_[a-z_]+|credentials?|provided|incoming|received|payload|body)\b/i;
+
+/** The sites in a call, comparison or assignment where a secret is used (traced later, by `buildSecretUses`). */
+export function secretUseSites(state: FileState, node: PyNode, scope: Scope): SecretUseSite[] {
+  if (node.type === 'call') {
+    const fn = field(node, 'function');
+    const args = field(node, 'arguments');
+    if (!fn || !args) return [];
+    const callee = qualifiedCallee(state, fn, scope);
+    if (callee !== null && HMAC_CALLS.has(callee)) {
+      const key = argument(args, 0, ['key'], state);
+      return key ? [{ kind: 'hmac', keyNode: key, scope }] : [];
+    }
+    if (callee !== null && COMPARE_CALLS.has(callee)) {
+      const kids = namedKids(args).filter((k) => k.type !== 'keyword_argument');
+      return comparedSites(state, kids[0] ?? null, kids[1] ?? null, scope);
+    }
+    const out: SecretUseSite[] = [];
+    for (const kid of namedKids(args)) {
+      if (kid.type !== 'keyword_argument') continue;
+      const name = field(kid, 'name');
+      const value = field(kid, 'value');
+      if (name && value && textOf(state, name) === 'headers') out.push(...headerDictSites(state, value, scope));
+    }
+    return out;
+  }
+  if (node.type === 'comparison_operator') {
+    const kids = namedKids(node);
+    const operators = node.children.filter((c) => !c.named).map((c) => textOf(state, c));
+    if (kids.length !== 2 || !operators.every((o) => o === '==' || o === '!=')) return [];
+    return comparedSites(state, kids[0] ?? null, kids[1] ?? null, scope);
+  }
+  if (node.type === 'assignment') {
+    const left = field(node, 'left');
+    const right = field(node, 'right');
+    const target = left ? unparen(left) : null;
+    if (!target || !right || target.type !== 'subscript') return [];
+    const object = field(target, 'value');
+    const key = field(target, 'subscript');
+    if (!object || !key || !/headers?/i.test(textOf(state, object)) || !isPlainString(unparen(key))) return [];
+    const header = stringContent(state, unparen(key));
+    return CREDENTIAL_HEADER.test(header) ? [{ kind: 'header', keyNode: right, scope, header }] : [];
+  }
+  return [];
+}
+
+/** `headers={"X-Service-Secret": secret}`: credential-named entries of a header dict. */
+function headerDictSites(state: FileState, value: PyNode, scope: Scope): SecretUseSite[] {
+  const dict = unparen(value);
+  if (dict.type !== 'dictionary') return [];
+  const out: SecretUseSite[] = [];
+  for (const pair of namedKids(dict)) {
+    const key = pair.type === 'pair' ? field(pair, 'key') : null;
+    const entry = pair.type === 'pair' ? field(pair, 'value') : null;
+    if (!key || !entry || !isPlainString(unparen(key))) continue;
+    const header = stringContent(state, unparen(key));
+    if (CREDENTIAL_HEADER.test(header)) out.push({ kind: 'header', keyNode: entry, scope, header });
+  }
+  return out;
+}
+
+/** A comparison whose one side is a request value: the other side is the secret it is checked against. */
+function comparedSites(state: FileState, a: PyNode | null, b: PyNode | null, scope: Scope): SecretUseSite[] {
+  if (!a || !b) return [];
+  const literal = (n: PyNode): boolean => {
+    const u = unparen(n);
+    return isPlainString(u) || u.type === 'none' || u.type === 'integer' || u.type === 'true' || u.type === 'false';
+  };
+  if (literal(a) || literal(b)) return [];
+  const incoming = (n: PyNode): boolean => INCOMING.test(textOf(state, n));
+  if (incoming(a) && !incoming(b)) return [{ kind: 'compare', keyNode: b, scope }];
+  if (incoming(b) && !incoming(a)) return [{ kind: 'compare', keyNode: a, scope }];
+  return [];
+}
+
+/** Traces each site's secret; keeps the uses whose value comes from the environment, an import or a literal. */
+export function buildSecretUses(state: FileState, sites: SecretUseSite[]): void {
+  for (const site of sites) {
+    const sources = traceValue(state, site.keyNode, site.scope, true);
+    if (!sources.some((s) => s.kind === 'env' || s.kind === 'import' || (s.kind === 'literal' && site.kind !== 'compare'))) continue;
+    const use: SecretUse = {
+      kind: site.kind,
+      key: { loc: state.lines.loc(site.keyNode.start, site.keyNode.end), trace: { sources } },
+      scope: site.scope.qual,
+      ...(site.header !== undefined ? { header: site.header } : {}),
+    };
+    (state.facts.secretUses ??= []).push(use);
+  }
+}

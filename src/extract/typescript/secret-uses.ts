@@ -1,0 +1,78 @@
+// Service secrets in TS/JS: HMAC keys, values compared with a request's header or field, values sent in request headers.
+import { ts } from 'ts-morph';
+import type { SecretUse } from '../../model/facts.js';
+import { type Ctx, SK, nodeLoc, propName, scopeName, stringValue, unwrap } from './context.js';
+import { traceValue } from './trace.js';
+
+interface Site {
+  kind: SecretUse['kind'];
+  expr: ts.Expression;
+  header?: string;
+}
+
+const CREDENTIAL_HEADER = /secret|token|api[-_]?key|auth|signature|password/i;
+/** Words that mark the incoming side of a comparison: the request, its headers or a body field. */
+const INCOMING = /\b(req|request|headers?|ctx\.get|incoming|provided|received|payload|body|handshake)\b/;
+const EQUALITY = new Set<ts.SyntaxKind>([SK.EqualsEqualsEqualsToken, SK.ExclamationEqualsEqualsToken, SK.EqualsEqualsToken, SK.ExclamationEqualsToken]);
+
+const sitesOf = new WeakMap<Ctx, Site[]>();
+
+function sites(ctx: Ctx): Site[] {
+  let list = sitesOf.get(ctx);
+  if (!list) {
+    list = [];
+    sitesOf.set(ctx, list);
+  }
+  return list;
+}
+
+function isLiteral(expr: ts.Expression): boolean {
+  const e = unwrap(expr);
+  return stringValue(e) !== null || ts.isNumericLiteral(e) || e.kind === SK.NullKeyword || e.kind === SK.TrueKeyword || e.kind === SK.FalseKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+}
+
+function compared(ctx: Ctx, a: ts.Expression, b: ts.Expression): void {
+  if (isLiteral(a) || isLiteral(b)) return;
+  const incoming = (e: ts.Expression): boolean => INCOMING.test(e.getText(ctx.sf));
+  if (incoming(a) && !incoming(b)) sites(ctx).push({ kind: 'compare', expr: b });
+  else if (incoming(b) && !incoming(a)) sites(ctx).push({ kind: 'compare', expr: a });
+}
+
+/** `crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b))`: the arguments without their Buffer wrapping. */
+function unbuffer(expr: ts.Expression): ts.Expression {
+  const e = unwrap(expr);
+  if (ts.isCallExpression(e) && e.arguments[0] && /Buffer\.from$/.test(e.expression.getText())) return e.arguments[0];
+  return e;
+}
+
+/** Records where a node uses a secret: an HMAC key, a comparison with a request value, a credential header. */
+export function visitSecretUse(ctx: Ctx, node: ts.Node): void {
+  if (ts.isCallExpression(node)) {
+    const callee = unwrap(node.expression);
+    const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : null;
+    if (method === 'createHmac' && node.arguments[1]) sites(ctx).push({ kind: 'hmac', expr: node.arguments[1] });
+    else if (method === 'timingSafeEqual' && node.arguments[0] && node.arguments[1]) compared(ctx, unbuffer(node.arguments[0]), unbuffer(node.arguments[1]));
+  } else if (ts.isBinaryExpression(node) && EQUALITY.has(node.operatorToken.kind)) {
+    compared(ctx, node.left, node.right);
+  } else if (ts.isPropertyAssignment(node) && ts.isObjectLiteralExpression(node.parent)) {
+    const header = propName(node.name);
+    const holder = node.parent.parent;
+    if (header === null || !CREDENTIAL_HEADER.test(header) || !holder || !ts.isPropertyAssignment(holder) || propName(holder.name) !== 'headers') return;
+    sites(ctx).push({ kind: 'header', expr: node.initializer, header });
+  }
+}
+
+/** Traces each recorded site; keeps uses whose value comes from the environment, an import or (outside comparisons) a literal. */
+export function resolveSecretUses(ctx: Ctx): void {
+  for (const site of sitesOf.get(ctx) ?? []) {
+    const sources = traceValue(ctx, site.expr);
+    if (!sources.some((s) => s.kind === 'env' || s.kind === 'import' || (s.kind === 'literal' && site.kind !== 'compare'))) continue;
+    const use: SecretUse = {
+      kind: site.kind,
+      key: { loc: nodeLoc(ctx.sf, site.expr), trace: { sources } },
+      scope: scopeName(site.expr),
+      ...(site.header !== undefined ? { header: site.header } : {}),
+    };
+    (ctx.facts.secretUses ??= []).push(use);
+  }
+}
