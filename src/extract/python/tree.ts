@@ -1,5 +1,6 @@
 // A plain JavaScript copy of the tree-sitter syntax tree, plus span helpers; no parser types leave here.
 import type { Loc } from '../../model/facts.js';
+import { lineStarts } from '../../util/lines.js';
 
 /** One syntax node; `start`/`end` are UTF-16 offsets into the file text. */
 export interface PyNode {
@@ -13,16 +14,12 @@ export interface PyNode {
   parent: PyNode | null;
 }
 
-/** Maps UTF-16 offsets to 1-based lines and columns. */
+/** Maps UTF-16 offsets to 1-based lines and columns; lines end at LF, CRLF or CR (`src/util/lines.ts`). */
 export class LineMap {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
 
   constructor(text: string) {
-    let at = text.indexOf('\n');
-    while (at >= 0) {
-      this.starts.push(at + 1);
-      at = text.indexOf('\n', at + 1);
-    }
+    this.starts = lineStarts(text);
   }
 
   /** 1-based line of an offset. */
