@@ -50,10 +50,13 @@ function harmlessTemplate(text: string): boolean {
   return text.split(placeholder).every((part) => looksLikeNameFragment(part) || looksLikeRoute(part) || /^[\w./-]{0,3}$/.test(part));
 }
 
-/** A key in a mapping or a config path: identifier-like words joined by `.`, `_` or `-`, none of them generated-looking. */
+/**
+ * A key in a mapping or a config path: lower-case words joined by `.`, `_` or `-` (`verify_signature`,
+ * `xpack.security.http.ssl.key`), camelCase or PascalCase words without digits (`accessToken`).
+ */
 function looksLikeKey(text: string): boolean {
-  if (text.length > 80 || !/^[A-Za-z_$][\w$]*([.-][A-Za-z_$][\w$]*)*$/.test(text)) return false;
-  return !/\d{3,}/.test(text) && !/[a-z][A-Z].*[a-z][A-Z].*[a-z][A-Z]/.test(text);
+  if (text.length > 80 || /\d{3,}/.test(text)) return false;
+  return /^[a-z_][a-z0-9_]*([.-][a-z_][a-z0-9_]*)*$/.test(text) || /^[a-z]+([A-Z][a-z]+)*$/.test(text) || /^([A-Z][a-z]+)+$/.test(text);
 }
 
 /** A route or URL without credentials or query: lower-case segments of at most 24 characters with few digits (`/api/v1/ws`, `wss://gateway:8080/ws`). */

@@ -53,6 +53,7 @@ const CASES: Case[] = [
         "import jwt from 'jsonwebtoken';",
         `export function sign(p: object) { return jwt.sign(p, process.env.JWT_SECRET ?? '${s()}'); } /* ${s()} */ const other = "${s()}";`,
         `export function mint(p: object) { return jwt.sign(p, \`${s()}\`, { algorithm: 'HS256' }); } // todo-${s()}`,
+        `export function keyed() { return jwt.sign({ '${s()}': 1, [\`k\${1}${s()}\`]: 2 }, process.env.JWT_SECRET ?? 'x'); }`,
         `const pem = \`-----BEGIN PRIVATE KEY-----`,
         `${s()}\`; export const check = (t: string) => jwt.verify(t, 'example${s()}');`,
         `const re = /${s()}/; export const v2 = (t: string) => jwt.verify(t, process.env.JWT_SECRET || "dummy_${s()}");`,
@@ -74,6 +75,7 @@ const CASES: Case[] = [
         'import jwt',
         `KEY = os.getenv("JWT_SECRET", "${s()}")  # ${s()}`,
         `def sign(p): return jwt.encode(p, "${s()}", algorithm="HS256"), f"{p}${s()}", b"${s()}"`,
+        `def keyed(): return jwt.encode({"${s()}": 1}, os.getenv("JWT_SECRET", "x"), algorithm="HS256")`,
         `NOTE = """`,
         `${s()}"""; OTHER = jwt.encode({}, os.getenv("JWT_SECRET", 'todo-${s()}'), algorithm="HS256")`,
         '',
@@ -101,6 +103,7 @@ const CASES: Case[] = [
       ].join('\n'),
       'auth_service/.env.staging': `ENVIRONMENT=staging\rJWT_SECRET=${s()}\rAPI_TOKEN=${s()}\r`,
       'auth_service/.env.prod': `JWT_SECRET=${s()}\r\nAPI_TOKEN="${s()}" # ${s()}\r\n`,
+      'auth_service/.env.qa': `\uFEFFNOTE=a\u2028JWT_SECRET=${s()}\u2029API_TOKEN=${s()}\n`,
     }),
   },
   {

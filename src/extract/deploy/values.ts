@@ -25,6 +25,8 @@ const MARKER_START =
 const MARKER_ANYWHERE =
   /(^|[^a-z])(not[-_ ]?a[-_ ]?real|not[-_ ]?real|placeholder|dummy|example|change[-_ ]?me|replace[-_ ]?me|replace[-_ ]?(this|with)|changeit|todo|fixme|secret[-_ ]?manager)([^a-z]|$)|(^|[^a-z])your[-_ ]|[-_ ]here([^a-z]|$)/i;
 const REPEATED = /^(.{1,3})\1{3,}$/s;
+// Documentation keys such as AWS's `AKIAIOSFODNN7EXAMPLE`: an upper-case EXAMPLE inside a generated-looking value.
+const DOC_EXAMPLE = /EXAMPLE/;
 
 // Values that are not secrets whatever their name.
 const PLAIN =
@@ -79,7 +81,8 @@ export function isPlaceholder(text: string): boolean {
     MARKER_VALUE.test(text) ||
     MARKER_START.test(text) ||
     MARKER_ANYWHERE.test(text) ||
-    REPEATED.test(text)
+    REPEATED.test(text) ||
+    DOC_EXAMPLE.test(text)
   );
 }
 
