@@ -1,6 +1,5 @@
 // A plain JavaScript copy of the tree-sitter syntax tree, plus span helpers; no parser types leave here.
-import type { Loc } from '../../model/facts.js';
-import { lineStarts } from '../../util/lines.js';
+import { LineIndex } from '../../util/lines.js';
 
 /** One syntax node; `start`/`end` are UTF-16 offsets into the file text. */
 export interface PyNode {
@@ -15,32 +14,7 @@ export interface PyNode {
 }
 
 /** Maps UTF-16 offsets to 1-based lines and columns; lines end at LF, CRLF or CR (`src/util/lines.ts`). */
-export class LineMap {
-  private readonly starts: number[];
-
-  constructor(text: string) {
-    this.starts = lineStarts(text);
-  }
-
-  /** 1-based line of an offset. */
-  lineOf(offset: number): number {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low + 1;
-  }
-
-  /** The span of [start, end) as a `Loc`. */
-  loc(start: number, end: number): Loc {
-    const line = this.lineOf(start);
-    const endLine = end === start ? line : this.lineOf(end);
-    return { line, column: start - this.starts[line - 1] + 1, endLine, endColumn: end - this.starts[endLine - 1] + 1 };
-  }
-}
+export class LineMap extends LineIndex {}
 
 /** The first child with the given field name. */
 export function field(node: PyNode, name: string): PyNode | null {
