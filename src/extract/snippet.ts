@@ -53,7 +53,8 @@ export function buildSnippets(path: string, text: string, language: Language | n
     if (!line) return null;
     const start = index.offset(loc.line, loc.column);
     const end = loc.endLine === loc.line ? Math.max(start, index.offset(loc.line, loc.endColumn)) : line.end;
-    return render(text, line, tokens, forced, start, end);
+    const onLine = forced.filter((f) => f.end > line.start && f.start < line.end);
+    return render(text, line, tokens, onLine, start, end);
   });
 }
 

@@ -205,6 +205,19 @@ const CASES: Case[] = [
   },
 ];
 
+CASES.push({
+  name: 'a one-line bundle of about 1.5 MB: the snippet is cut around the span',
+  minSnippets: 1,
+  snippetFiles: ['apps/api/src/server.js'],
+  files: (s) => {
+    const half = (prefix: string): string => Array.from({ length: 25_000 }, (_, i) => `var ${prefix}${i}="${s()}";`).join('');
+    return {
+      ...NODE_SERVICE,
+      'apps/api/src/server.js': `const jwt=require("jsonwebtoken");${half('a')}module.exports=function(p){return jwt.sign(p,process.env.JWT_SECRET||"${s()}")};${half('b')}\n`,
+    };
+  },
+});
+
 const roots: string[] = [];
 afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
