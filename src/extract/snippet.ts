@@ -351,7 +351,7 @@ function dotenvRanges(text: string): Range[] {
     const d = m.indices;
     if (!d) continue;
     if (d[1]) out.push({ start: d[1][0], end: d[1][1], kind: 'code' });
-    if (d[2]) out.push({ start: d[2][0], end: d[2][1], kind: 'code' });
+    if (d[2]) out.push({ start: d[2][0], end: d[2][1], kind: 'key' });
     const nameEnd = d[2] ? d[2][1] : m.index ?? 0;
     const valueStart = d[3] ? d[3][0] : d[4] ? d[4][0] : (m.index ?? 0) + m[0].length;
     // The separator between name and value (`=`, `: `).
@@ -413,7 +413,10 @@ function yamlRanges(text: string): Range[] {
         }
         const eq = /^\s*["']?([A-Za-z_][A-Za-z0-9_.-]*)=/.exec(text.slice(t.start, t.end));
         if (eq && t.type === 'scalar') {
-          out.push({ start: t.start, end: t.start + eq[0].length, kind: 'code' });
+          const name = t.start + eq.index + eq[0].indexOf(eq[1]);
+          out.push({ start: t.start, end: name, kind: 'code' });
+          out.push({ start: name, end: name + eq[1].length, kind: 'key' });
+          out.push({ start: name + eq[1].length, end: t.start + eq[0].length, kind: 'code' });
           out.push({ start: t.start + eq[0].length, end: t.end, kind: 'value' });
         } else out.push({ start: t.start, end: t.end, kind: 'value' });
         break;
@@ -577,7 +580,12 @@ function classifyWord(text: string, start: number, end: number, atCommand: boole
   const assignment = ASSIGNMENT.exec(word) ?? (/^-/.test(word) ? /^(-{1,2}[\w-]+=)(["']?)([A-Za-z_][A-Za-z0-9_]*=)?/.exec(word) : null);
   if (assignment) {
     const nameEnd = start + assignment[0].length;
-    out.push({ start, end: nameEnd, kind: 'code' });
+    const name = /[A-Za-z_][A-Za-z0-9_]*(?==$)/.exec(assignment[0]);
+    if (name) {
+      out.push({ start, end: start + name.index, kind: 'code' });
+      out.push({ start: start + name.index, end: nameEnd - 1, kind: 'key' });
+      out.push({ start: nameEnd - 1, end: nameEnd, kind: 'code' });
+    } else out.push({ start, end: nameEnd, kind: 'code' });
     if (end > nameEnd) out.push({ start: nameEnd, end, kind: 'value' });
     return;
   }

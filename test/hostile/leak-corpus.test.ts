@@ -103,6 +103,8 @@ const CASES: Case[] = [
       ].join('\n'),
       'auth_service/.env.staging': `ENVIRONMENT=staging\rJWT_SECRET=${s()}\rAPI_TOKEN=${s()}\r`,
       'auth_service/.env.prod': `JWT_SECRET=${s()}\r\nAPI_TOKEN="${s()}" # ${s()}\r\n`,
+      // An unquoted multi-line key: its last line reads like `NAME=` to a line parser.
+      'auth_service/.env.preview': `JWT_PRIVATE_KEY=-----BEGIN RSA PRIVATE KEY-----\n${s()}${s()}${s()}\n${s()}${s()}==\n-----END RSA PRIVATE KEY-----\n`,
       'auth_service/.env.qa': `\uFEFFNOTE=a\u2028JWT_SECRET=${s()}\u2029API_TOKEN=${s()}\n`,
     }),
   },

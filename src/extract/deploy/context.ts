@@ -3,7 +3,7 @@ import type { FileFacts, Language, Loc, Provision } from '../../model/facts.js';
 import { emptyFacts } from '../../model/facts.js';
 import { LineIndex } from '../../util/lines.js';
 import { environmentFromEntries } from './environment.js';
-import { classifyValue } from './values.js';
+import { classifyValue, looksGenerated } from './values.js';
 
 /** What a deployment entry gives a name: a literal (classified later), a reference, or nothing. */
 export type ProvidedValue =
@@ -74,7 +74,8 @@ export class DeployContext {
    * default) goes to `secretLiterals`, so snippets mask it whatever its class.
    */
   provide(input: ProvisionInput): void {
-    if (input.name !== '*' && !ENV_NAME.test(input.name)) return;
+    // A generated-looking "name" is a value's continuation line (an unquoted multi-line key ending in `==`), not a variable.
+    if (input.name !== '*' && (!ENV_NAME.test(input.name) || (input.name.length >= 16 && looksGenerated(input.name)))) return;
     const provision: Provision = {
       name: input.name,
       source: input.source,
