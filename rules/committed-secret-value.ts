@@ -22,6 +22,8 @@ const EXAMPLE_FOLDER = /(^|\/)(examples?|samples?)\//i;
 const TEST_FOLDER = /(^|\/)([\w.]*[-_])?(tests?|e2e|specs?|__tests__|cypress|playwright|fixtures?|testdata|test[-_]data)\//i;
 /** Folders of developer tooling whose `docker run` commands start local containers. */
 const TOOLING_FOLDER = /(^|\/)(scripts?|tools?|bin|hack|dev|local|\.devcontainer)\//i;
+/** Container definitions: a guessable credential there bootstraps a container of the same stack. */
+const CONTAINER_SOURCES = new Set(['compose', 'docker-run', 'k8s']);
 /** Sources whose values are handed to a running container or service. */
 const RUNTIME_SOURCES = new Set(['compose', 'k8s', 'cloudrun', 'dockerfile', 'docker-run', 'gcloud', 'cloudbuild', 'terraform']);
 const DEFAULT_MIN_LENGTH = 8;
@@ -74,8 +76,8 @@ interface Verdict {
 /**
  * The policy (see the rule doc): generated values are reported wherever they are committed (at
  * warning in templates and CI jobs); typed values only in deployment files; placeholders only for
- * JWT signing secrets whose value reaches a running container; guessable container credentials as
- * notes; test files, public keys, paths and plain settings never.
+ * JWT signing secrets whose value reaches a running container; guessable credentials in container
+ * definitions as notes; test files, public keys, paths and plain settings never.
  */
 function judge(p: ModelProvision, role: Role, family: boolean, use: EnvFileUse): Verdict | null {
   if (role === 'test') return null;
@@ -92,7 +94,7 @@ function judge(p: ModelProvision, role: Role, family: boolean, use: EnvFileUse):
       return role === 'deployed' ? { messageId: 'committed', severity: 'error' } : null;
     case 'default':
       if (role !== 'deployed') return null;
-      return family ? { messageId: 'committed', severity: 'error' } : { messageId: 'default', severity: 'note' };
+      return family || !CONTAINER_SOURCES.has(p.source) ? { messageId: 'committed', severity: 'error' } : { messageId: 'default', severity: 'note' };
     default:
       return null;
   }

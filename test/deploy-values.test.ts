@@ -85,6 +85,7 @@ describe('committed-secret-value severities', () => {
 
   it('reports guessable credentials made of the block own names as notes, other committed deployment values as errors', async () => {
     expect(await severities('bad-py-default-credential')).toEqual([
+      'catalog_service/.env.production:3 error committed',
       'stack.yml:7 error committed',
       'stack.yml:9 note default',
       'stack.yml:17 note default',
