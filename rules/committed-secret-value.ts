@@ -62,7 +62,8 @@ function roleOf(p: ModelProvision, use: EnvFileUse): Role {
     if (loaders.length > 0) return 'test';
   }
   if (EXAMPLE_FILE.test(name) || EXAMPLE_FOLDER.test(p.file) || p.environment === 'example') return 'example';
-  if (p.ciJob || /(^|[._-])ci([._-]|$)/i.test(name)) return 'ci';
+  // Workflows say per job whether they deploy (`ciJob`); other files named `ci` (`.env.ci`) configure CI runs.
+  if (p.ciJob || (p.source !== 'github-actions' && /(^|[._-])ci([._-]|$)/i.test(name))) return 'ci';
   if (isLocal(p.environment)) return 'local';
   if (p.source === 'docker-run' && TOOLING_FOLDER.test(p.file)) return 'local';
   return 'deployed';
