@@ -18,26 +18,26 @@ describe('classifyValue', () => {
       'xxxxxxxx',
       'aaaaaaaaaa',
       'your-secret-here',
-      'sk-your-openai-key-here',
-      'use-secret-manager-only-minimum-64-chars',
-      'REPLACE_WITH_GOOGLE_CLIENT_SECRET',
-      'generate_a_new_key',
-      'get_the_secret_of_above_key',
-      'dev-secret-key-minimum-32-characters-replace-me',
-      'ci-release-not-a-real-secret',
+      'sk-put-your-key-here',
+      'use-secret-manager-in-production',
+      'REPLACE_WITH_OAUTH_APP_SECRET',
+      'generate_your_own_key',
+      'get_the_key_from_the_console',
+      'session-secret-48-chars-replace-me',
+      'docs-build-not-a-real-secret',
       'secret-key',
       'AKIAIOSFODNN7EXAMPLE',
-      'random string for your JWT secret, make it long',
+      'type a long random phrase for your sessions',
     ]) {
       expect(kind(v), v).toBe('placeholder');
     }
   });
 
   it('tells generated values from typed ones', () => {
-    for (const v of ['0B2x8LDq0ky1fxdtNpXuhEDr3wjJ', 'Vr8m2QpLz6Tx4Nc9', 'ppB6va3mMw', 'f14b31ed037a2c25120b453d1ec1bfb6', 'zxvt lvys iyty srpr', 'GOCSPX-Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9']) {
+    for (const v of ['7Hw3Nq9LzK2mVb6XcR1tPd4Y', 'Vr8m2QpLz6Tx4Nc9', 'Rk4nW7zq2P', '9e3b71c0d5a4f28e61b7c903da5e2f84', 'qwhm ptzk rvbn xsdl', 'GOCSPX-Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9']) {
       expect(kind(v), v).toBe('random');
     }
-    for (const v of ['staging_jwt_secret_key_secure_64_chars_minimum_2024', 'StagingE2ETestPass2024!', 'change-this-before-production', 'TEST_CHANGE9s', 'plufi-ai-internal']) {
+    for (const v of ['qa_signing_secret_key_secure_48_chars_2023', 'PreviewLoginPass2023!', 'update-this-before-going-live', 'DEMO_UPDATE7x', 'orbit-bot-internal']) {
       expect(kind(v), v).toBe('words');
     }
   });
@@ -45,14 +45,14 @@ describe('classifyValue', () => {
   it('recognises default credentials, from the vendor list or the block own names', () => {
     expect(kind('minioadmin')).toBe('default');
     expect(kind('local_dev_password')).toBe('default');
-    expect(kind('netra123', ['netra'])).toBe('default');
-    expect(kind('netra123')).toBe('words');
+    expect(kind('shopx123', ['shopx'])).toBe('default');
+    expect(kind('shopx123')).toBe('words');
   });
 
   it('recognises public material, paths, plain settings and references', () => {
     expect(kind('-----BEGIN PUBLIC KEY-----\nMFkw')).toBe('public');
-    expect(kind('pk_test_Zmlyc3QtYmFib29u')).toBe('public');
-    expect(kind('certs/es01/es01.key')).toBe('path');
+    expect(kind('pk_test_51Hq2Zx8Wc3Vb6Nm9')).toBe('public');
+    expect(kind('certs/node1/node1.key')).toBe('path');
     expect(kind('/run/secrets/jwt')).toBe('path');
     expect(kind('60/minute')).toBe('plain');
     expect(kind('production')).toBe('plain');
@@ -63,10 +63,10 @@ describe('classifyValue', () => {
   });
 
   it('classifies the literal default of ${NAME:-default} and locates it', () => {
-    const value = '${SECRET_KEY:-60gp0byfz2dvffa45cxl20p1scy9xbpf6d}';
+    const value = '${SECRET_KEY:-k3x9q0vzt7mw2hd5rb8ny4pj6cf1ls}';
     const c = classifyValue(value);
     expect(c).toMatchObject({ state: 'set', kind: 'random' });
-    expect(value.slice(c.defaultAt?.start, c.defaultAt?.end)).toBe('60gp0byfz2dvffa45cxl20p1scy9xbpf6d');
+    expect(value.slice(c.defaultAt?.start, c.defaultAt?.end)).toBe('k3x9q0vzt7mw2hd5rb8ny4pj6cf1ls');
     expect(classifyValue('${A:-${B:-change-me}}').state).toBe('placeholder');
   });
 });

@@ -109,7 +109,7 @@ describe('harmless', () => {
     expect(harmless('production', 'value')).toBe(true);
     expect(harmless('${JWT_SECRET}', 'value')).toBe(true);
     expect(harmless('/api/v1/ws', 'string')).toBe(true);
-    expect(harmless('F0E5AD933D7F6FD8F4DBB3E038C501C052DC0593', 'string')).toBe(false);
+    expect(harmless('7C2E9A41F0B3D6E8A5C1F7B209D4E6A3C8B1F0D2', 'string')).toBe(false);
     expect(harmless('dev_password', 'string')).toBe(false);
     expect(harmless('${JWT_SECRET:-abc}', 'value')).toBe(false);
     expect(harmless('change-me', 'value')).toBe(false);

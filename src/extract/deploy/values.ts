@@ -219,7 +219,7 @@ function pronounceable(letters: string): boolean {
 }
 
 // A credential anyone could guess: a vendor default, or only credential words, environment words,
-// the service's own names (`hints`), and short numbers (`netra_password`, `staging_admin_password`).
+// the service's own names (`hints`), and short numbers (`shop_password`, `qa_admin_password`).
 function guessable(text: string, hints: readonly string[]): boolean {
   const lower = text.toLowerCase();
   if (DEFAULT_CREDENTIALS.has(lower)) return true;
