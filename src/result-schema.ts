@@ -61,6 +61,7 @@ const FindingSchema = z.object({
   key: z.string(),
   service: z.string().nullable(),
   snippet: z.string().optional(),
+  snippetSpan: z.object({ column: z.number().int().min(1), endColumn: z.number().int().min(1) }).optional(),
   suppression: z.object({ kind: z.enum(['inline', 'baseline']), reason: z.string().nullable() }).optional(),
   fingerprints: z.object({ primaryLocationLineHash: z.string() }).optional(),
 });

@@ -27,8 +27,13 @@ export interface Finding {
   /** The semantic identity of the finding (service, names, edge…), stable when code moves. */
   key: string;
   service: string | null;
-  /** The source line(s) of the span, with secret literals redacted. */
+  /**
+   * The span's first source line as shown: every string, value and comment token not proven
+   * harmless is masked («redacted, N chars»), and a long line is cut to a window around the span.
+   */
   snippet?: string;
+  /** 1-based columns of the span within `snippet` (`endColumn` exclusive), for the caret. */
+  snippetSpan?: { column: number; endColumn: number };
   suppression?: { kind: 'inline' | 'baseline'; reason: string | null };
   /** GitHub's `primaryLocationLineHash` of the primary location, computed from the file at scan time. */
   fingerprints?: { primaryLocationLineHash: string };

@@ -58,18 +58,18 @@ describe('dotenv', () => {
       ['JWT_SECRET', 'dotenv', 'staging', 'services/api', 'set', CANARY.length],
       ['API_KEY', 'dotenv', 'staging', 'services/api', 'set', 9],
       ['EMPTY', 'dotenv', 'staging', 'services/api', 'empty'],
-      ['PH', 'dotenv', 'staging', 'services/api', 'placeholder'],
-      ['ALSO_PH', 'dotenv', 'staging', 'services/api', 'placeholder'],
+      ['PH', 'dotenv', 'staging', 'services/api', 'placeholder', 8],
+      ['ALSO_PH', 'dotenv', 'staging', 'services/api', 'placeholder', 16],
       ['REF', 'dotenv', 'staging', 'services/api', 'reference'],
       ['MULTI', 'dotenv', 'staging', 'services/api', 'set', 11],
     ]);
   });
 
-  it('spans names and set values exactly', () => {
+  it('spans names and set or placeholder values exactly', () => {
     expect(locOf(facts, 'JWT_SECRET')).toBe('2:1-2:11');
     expect(locOf(facts, 'API_KEY')).toBe('3:8-3:15');
     expectNameSpans(facts, text);
-    expect(facts.secretLiterals.map((l) => cover(text, l))).toEqual([CANARY, 'two words', 'line1\nline2']);
+    expect(facts.secretLiterals.map((l) => cover(text, l))).toEqual([CANARY, 'two words', 'changeme', 'your-secret-here', 'line1\nline2']);
   });
 
   it('collects jwtfrag-ignore comments', () => {
@@ -237,9 +237,9 @@ spec:
     );
     expect(rows(run)).toEqual([
       ['JWT_SECRET_KEY', 'cloudrun', null, 'auth-service', 'reference'],
-      ['AUDIENCE', 'cloudrun', null, 'auth-service', 'placeholder'],
+      ['AUDIENCE', 'cloudrun', null, 'auth-service', 'placeholder', 15],
     ]);
-    expect(run.secretLiterals).toEqual([]);
+    expect(run.secretLiterals).toHaveLength(1);
   });
 });
 

@@ -325,6 +325,15 @@ export interface RouterMount {
 
 export type ProvisionValueState = 'empty' | 'placeholder' | 'set' | 'reference';
 
+/**
+ * What a set value looks like, never the value (`src/extract/deploy/values.ts`): `random` (generated
+ * or a known credential format), `words` (typed words and numbers), `default` (a vendor default or a
+ * credential made of credential words and the block's own user/database names), `public` (public key
+ * material, publishable keys), `path` (a file path), `plain` (a number, boolean, duration, rate,
+ * algorithm or environment name).
+ */
+export type ProvisionValueKind = 'random' | 'words' | 'default' | 'public' | 'path' | 'plain';
+
 /** An env name a deployment file gives to a service (filled in by the deployment work). */
 export interface Provision {
   name: string;
@@ -334,8 +343,14 @@ export interface Provision {
   /** A service named or implied by the file (compose service, build context, `--source`). */
   serviceHint: string | null;
   valueState: ProvisionValueState;
-  /** Length of a set value, for redaction in messages; never the value. */
+  /** Length of a set or placeholder value, for redaction in messages; never the value. */
   valueLength?: number;
+  /** For a set value: what it looks like. */
+  valueKind?: ProvisionValueKind;
+  /** The literal is the default of a `${NAME:-default}` reference (compose or shell substitution). */
+  valueIsDefault?: boolean;
+  /** A GitHub Actions `env:` entry of a job with no deployment environment: the value lives in the CI runner. */
+  ciJob?: boolean;
   /** For `env_file:`/`envFrom`-style links: the referenced file (repo-relative posix); `name` is then `*`. */
   envFile?: string;
   loc: Loc;
@@ -355,6 +370,11 @@ export interface DeployUnitFact {
   dockerfile: string | null;
   /** For a Dockerfile: COPY/ADD sources as written, relative to the build context (`--from` stage copies left out). */
   copies?: string[];
+  /**
+   * For a Dockerfile: env files it puts into the image — COPY/ADD sources and `RUN cp|mv|install`
+   * sources whose name reads like an env file (`.env*`, `*.env`), as written.
+   */
+  envFiles?: string[];
   /** For a Dockerfile: the CMD and ENTRYPOINT words of its last stage. */
   entry?: string[];
   loc: Loc;

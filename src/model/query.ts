@@ -1,5 +1,7 @@
 // Read-only queries over the model shared by rules and the inventory (indexes are built once per model).
+import { posix } from 'node:path';
 import type { Loc, SuppressionComment } from './facts.js';
+import { normalizeEnvironmentName } from './provision.js';
 import type { Finding } from '../result.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelJwtOp, ResolvedSecret } from './types.js';
 
@@ -84,3 +86,62 @@ export function keyIdentity(name: string): string {
     .join('_');
 }
 
+/** How the repository's own deployment uses env files (`envFileUse`). */
+export interface EnvFileUse {
+  /** Env files a Dockerfile puts into its image (COPY/ADD, `RUN cp src/.example.env dist/.env`). */
+  baked: ReadonlySet<string>;
+  /** Env file → each block that loads it (compose `env_file`, `docker run --env-file`…). */
+  loaders: ReadonlyMap<string, EnvFileLoader[]>;
+}
+
+/** A block that loads an env file: its environment, and the names it sets itself (which win over the file). */
+export interface EnvFileLoader {
+  environment: string | null;
+  own: ReadonlySet<string>;
+}
+
+const envFileUses = new WeakMap<Model, EnvFileUse>();
+
+/**
+ * Which env files the deployment bakes into images and which blocks load them. A Dockerfile's env
+ * file source is looked up relative to the Dockerfile's folder, to each build context that uses the
+ * Dockerfile, and to the repository root; only files that exist count.
+ */
+export function envFileUse(model: Model): EnvFileUse {
+  const cached = envFileUses.get(model);
+  if (cached) return cached;
+  const files = new Set(model.files.map((f) => f.path));
+  const contexts = new Map<string, string[]>();
+  for (const f of model.facts) {
+    for (const unit of f.deployUnits ?? []) {
+      if (unit.kind === 'dockerfile' || unit.context === null) continue;
+      const dockerfile = unit.dockerfile ?? (unit.context === '' ? 'Dockerfile' : `${unit.context}/Dockerfile`);
+      contexts.set(dockerfile, [...(contexts.get(dockerfile) ?? []), unit.context]);
+    }
+  }
+  const baked = new Set<string>();
+  for (const f of model.facts) {
+    for (const unit of f.deployUnits ?? []) {
+      if (unit.kind !== 'dockerfile' || !unit.envFiles) continue;
+      const roots = [posix.dirname(f.path), ...(contexts.get(f.path) ?? []), '.'];
+      for (const source of unit.envFiles) {
+        for (const root of roots) {
+          const candidate = posix.normalize(posix.join(root === '' ? '.' : root, source.replace(/^\/+/, '')));
+          if (files.has(candidate)) baked.add(candidate);
+        }
+      }
+    }
+  }
+  const loaders = new Map<string, EnvFileLoader[]>();
+  for (const f of model.facts) {
+    for (const link of f.provisions) {
+      if (link.name !== '*' || link.envFile === undefined) continue;
+      const own = new Set(f.provisions.filter((q) => q.name !== '*' && q.serviceHint === link.serviceHint && q.source === link.source).map((q) => q.name));
+      const loader = { environment: normalizeEnvironmentName(link.environment), own };
+      loaders.set(link.envFile, [...(loaders.get(link.envFile) ?? []), loader]);
+    }
+  }
+  const use = { baked, loaders };
+  envFileUses.set(model, use);
+  return use;
+}

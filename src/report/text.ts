@@ -25,6 +25,10 @@ function plural(n: number, word: string): string {
 
 function caretLine(finding: Finding): string | null {
   if (finding.snippet === undefined) return null;
+  if (finding.snippetSpan) {
+    const from = Math.max(0, Math.min(finding.snippetSpan.column - 1, finding.snippet.length));
+    return ' '.repeat(from) + '^'.repeat(Math.max(1, finding.snippetSpan.endColumn - 1 - from));
+  }
   const start = Math.max(0, finding.loc.column - 1);
   const end = finding.loc.endLine === finding.loc.line ? Math.max(start + 1, finding.loc.endColumn - 1) : finding.snippet.length;
   // The snippet may be shorter or longer than the original line after redaction; clamp the caret.

@@ -1,6 +1,6 @@
 // Recognises `gcloud run deploy … --set-env-vars/--set-secrets`, `docker run -e`, and the image builds (`docker build`, kaniko, `gcloud run deploy --source`) that tie a deployment to a folder.
 import type { DeployUnitFact } from '../../model/facts.js';
-import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
+import { blockHints, entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
 import { environmentFromWords, resolveRepoPath } from './environment.js';
 import { charsSpan, sliceChars, type Chars, type Word } from './shell-words.js';
 
@@ -262,7 +262,8 @@ function substituteName(scope: CommandScope, name: string | null): string | null
 
 // Records a command's env entries and its env-file links (`name: '*'`, span = the path).
 function emit(ctx: DeployContext, entries: EnvEntry[], files: Word[], where: { source: string; environment: string | null; serviceHint: string | null }): void {
-  for (const entry of entries) ctx.provide({ ...entry, ...where });
+  const hints = blockHints(entries);
+  for (const entry of entries) ctx.provide({ ...entry, ...where, hints });
   for (const file of files) {
     ctx.provide({
       ...where,

@@ -1,6 +1,6 @@
 // docker-compose files: `services.*.environment` (map and list forms) and `env_file`.
 import type { Node } from 'yaml';
-import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
+import { blockHints, entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
 import { resolveRepoPath } from './environment.js';
 import type { MapEntry, YamlView } from './yaml-view.js';
 
@@ -14,7 +14,8 @@ export function extractCompose(ctx: DeployContext, view: YamlView, root: Node, f
     const environment =
       entriesEnvironment(entries) ??
       fileEnvironment;
-    for (const entry of entries) ctx.provide({ ...entry, source: 'compose', environment, serviceHint });
+    const hints = blockHints(entries);
+    for (const entry of entries) ctx.provide({ ...entry, source: 'compose', environment, serviceHint, hints });
     const envFile = view.get(service.value, 'env_file');
     const files = view.items(envFile).length > 0 ? view.items(envFile) : envFile ? [envFile] : [];
     for (const file of files) {

@@ -1,8 +1,9 @@
 // Shared state of one deployment file's extraction: offsets → locations, value classification, redaction.
 import type { FileFacts, Language, Loc, Provision } from '../../model/facts.js';
 import { emptyFacts } from '../../model/facts.js';
+import { LineIndex } from '../../util/lines.js';
 import { environmentFromEntries } from './environment.js';
-import { classifyValue } from './values.js';
+import { classifyValue, looksGenerated } from './values.js';
 
 /** What a deployment entry gives a name: a literal (classified later), a reference, or nothing. */
 export type ProvidedValue =
@@ -23,6 +24,18 @@ export interface ProvisionInput extends EnvEntry {
   environment: string | null;
   serviceHint: string | null;
   envFile?: string;
+  /** The block's user and database names (`POSTGRES_USER`, `MYSQL_DATABASE`…), to recognise credentials made from them. */
+  hints?: readonly string[];
+  ciJob?: boolean;
+}
+
+const HINT_NAME = /(^|_)(USER|USERNAME|USER_NAME|LOGIN|DB|DATABASE|DB_NAME|DATABASE_NAME)$/i;
+
+/** Literal values of a block's user and database names: the words a guessable password there is made of. */
+export function blockHints(entries: EnvEntry[]): string[] {
+  const out: string[] = [];
+  for (const e of entries) if (HINT_NAME.test(e.name) && e.value.state === 'literal') out.push(e.value.text);
+  return out;
 }
 
 /** The environment an `ENVIRONMENT=…`-style literal among the entries names (after `substitute`). */
@@ -34,7 +47,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 export class DeployContext {
   readonly facts: FileFacts;
-  private readonly lineStarts: number[] = [0];
+  private readonly lines: LineIndex;
   private readonly literalKeys = new Set<string>();
 
   constructor(
@@ -43,32 +56,26 @@ export class DeployContext {
     language: Language,
   ) {
     this.facts = emptyFacts(path, language);
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
-    }
+    this.lines = new LineIndex(text);
   }
 
-  /** 1-based line and column of a string offset. */
+  /** 1-based line and column of a string offset (lines end at LF, CRLF or CR). */
   position(offset: number): { line: number; column: number } {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - this.lineStarts[low] + 1 };
+    return this.lines.position(offset);
   }
 
   loc(start: number, end: number): Loc {
-    const from = this.position(start);
-    const to = this.position(Math.max(start, end));
-    return { line: from.line, column: from.column, endLine: to.line, endColumn: to.column };
+    return this.lines.loc(start, end);
   }
 
-  /** Records one provision; a literal value is classified and only its length and span are kept. */
+  /**
+   * Records one provision. A literal value is classified (`classifyValue`); only its state, kind,
+   * length and span are kept. The span of every set or placeholder literal (also a `${X:-default}`
+   * default) goes to `secretLiterals`, so snippets mask it whatever its class.
+   */
   provide(input: ProvisionInput): void {
-    if (input.name !== '*' && !ENV_NAME.test(input.name)) return;
+    // A generated-looking "name" is a value's continuation line (an unquoted multi-line key ending in `==`), not a variable.
+    if (input.name !== '*' && (!ENV_NAME.test(input.name) || (input.name.length >= 16 && looksGenerated(input.name)))) return;
     const provision: Provision = {
       name: input.name,
       source: input.source,
@@ -79,15 +86,21 @@ export class DeployContext {
     };
     const value = input.value;
     if (value.state === 'literal') {
-      provision.valueState = classifyValue(value.text);
-      if (provision.valueState === 'set') {
-        provision.valueLength = value.text.length;
-        this.addSecretLiteral(value.start, value.end);
+      const cls = classifyValue(value.text, input.hints);
+      provision.valueState = cls.state;
+      let literal = value.text;
+      if (cls.defaultAt) {
+        literal = value.text.slice(cls.defaultAt.start, cls.defaultAt.end);
+        provision.valueIsDefault = true;
       }
+      if (cls.state === 'set' || cls.state === 'placeholder') provision.valueLength = literal.trim().length;
+      if (cls.kind) provision.valueKind = cls.kind;
+      if ((cls.state === 'set' || cls.state === 'placeholder') && value.end > value.start) this.addSecretLiteral(value.start, value.end);
     } else {
       provision.valueState = value.state;
     }
     if (input.envFile !== undefined) provision.envFile = input.envFile;
+    if (input.ciJob) provision.ciJob = true;
     this.facts.provisions.push(provision);
   }
 

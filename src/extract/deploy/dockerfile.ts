@@ -6,6 +6,13 @@ import { splitCommands, type Word } from './shell-words.js';
 
 const INSTRUCTION = /^[ \t]*(ENV|ARG)[ \t]+/i;
 const BUILD_INSTRUCTION = /^[ \t]*(FROM|COPY|ADD|CMD|ENTRYPOINT)[ \t]+/i;
+const RUN_INSTRUCTION = /^[ \t]*RUN[ \t]+/i;
+const ENV_FILE_NAME = /^(\.env([._-].*)?|[^/]*\.env|[^/]*\.env\.[^/]+|env\.[A-Za-z]+)$/i;
+const FILE_COMMANDS = new Set(['cp', 'mv', 'install', 'ln']);
+
+function isEnvFileName(path: string): boolean {
+  return ENV_FILE_NAME.test(posix.basename(path));
+}
 
 /** Extracts ENV and ARG names from a Dockerfile. */
 export function extractDockerfile(ctx: DeployContext): void {
@@ -13,6 +20,7 @@ export function extractDockerfile(ctx: DeployContext): void {
   const serviceHint = dockerfileHint(ctx.path);
   const text = ctx.text;
   const copies: string[] = [];
+  const envFiles: string[] = [];
   let entry: string[] = [];
   let unitLoc: { start: number; end: number } | null = null;
   let lineStart = 0;
@@ -40,15 +48,34 @@ export function extractDockerfile(ctx: DeployContext): void {
       unitLoc ??= { start: lineStart, end: lineStart + build[0].trimEnd().length };
       if (keyword === 'FROM') entry = [];
       else if (keyword === 'CMD' || keyword === 'ENTRYPOINT') entry = keyword === 'ENTRYPOINT' ? [...args, ...entry] : [...entry, ...args];
-      else if (!args.some((a) => /^--from=/i.test(a))) copies.push(...args.filter((a) => !a.startsWith('--')).slice(0, -1));
+      else if (!args.some((a) => /^--from=/i.test(a))) {
+        const sources = args.filter((a) => !a.startsWith('--')).slice(0, -1);
+        copies.push(...sources);
+        envFiles.push(...sources.filter(isEnvFileName));
+      }
     }
+    const run = RUN_INSTRUCTION.exec(logical);
+    if (run) envFiles.push(...copiedEnvFiles(logical.slice(run[0].length)));
     lineStart = end + 1;
   }
   if (unitLoc) {
     ctx.facts.deployUnits = [
       { kind: 'dockerfile', name: null, context: null, dockerfile: ctx.path, copies: [...new Set(copies)], entry, loc: ctx.loc(unitLoc.start, unitLoc.end) },
     ];
+    if (envFiles.length > 0) ctx.facts.deployUnits[0].envFiles = [...new Set(envFiles)];
   }
+}
+
+// Sources of `cp`/`mv`/`install`/`ln` commands in a RUN line that name env files (`cp src/.example.env dist/.env`).
+function copiedEnvFiles(rest: string): string[] {
+  const out: string[] = [];
+  for (const words of splitCommands(rest.replace(/\\\r?\n/g, ' '))) {
+    const name = words[0]?.value.split('/').pop() ?? '';
+    if (!FILE_COMMANDS.has(name)) continue;
+    const args = words.slice(1).map((w) => w.value).filter((v) => !v.startsWith('-'));
+    out.push(...args.slice(0, -1).filter((v) => !v.includes('$') && isEnvFileName(v)));
+  }
+  return out;
 }
 
 /** The arguments of a COPY/ADD/CMD/ENTRYPOINT: the JSON exec form (`["a", "b"]`) or shell words. */

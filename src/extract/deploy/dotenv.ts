@@ -1,6 +1,6 @@
 // `.env` files: dotenv's own line grammar locates each name; dotenv's `parse` gives the value's meaning.
 import { parse } from 'dotenv';
-import { entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
+import { blockHints, entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
 import { environmentFromPath, folderHint } from './environment.js';
 
 // dotenv 17's LINE expression, with the `d` flag so every group reports where it sits.
@@ -32,5 +32,6 @@ export function extractDotenv(ctx: DeployContext): void {
     entriesEnvironment(entries) ??
     environmentFromPath(ctx.path);
   const serviceHint = folderHint(ctx.path);
-  for (const entry of entries) ctx.provide({ ...entry, source: 'dotenv', environment, serviceHint });
+  const hints = blockHints(entries);
+  for (const entry of entries) ctx.provide({ ...entry, source: 'dotenv', environment, serviceHint, hints });
 }

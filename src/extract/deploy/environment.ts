@@ -32,6 +32,9 @@ export const ENVIRONMENT_VARIABLES = new Set([
   'STAGE',
 ]);
 
+/** Runtime-mode variables (`NODE_ENV=test`): they name the environment only for `test` and `development` (`NODE_ENV=production` is set in staging too). */
+const RUNTIME_MODE_VARIABLES = new Set(['NODE_ENV', 'RAILS_ENV', 'RACK_ENV', 'FLASK_ENV', 'MIX_ENV', 'DJANGO_ENV', 'PYTHON_ENV']);
+
 /** `prod` → `production`, `stg` → `staging`, `dev` → `development`; null when not an environment word. */
 export function normalizeEnvironment(word: string): string | null {
   return ALIASES[word.trim().toLowerCase()] ?? null;
@@ -65,13 +68,18 @@ export function environmentFromPath(path: string): string | null {
   return null;
 }
 
-/** An environment named by an `ENVIRONMENT=…`-style entry among a block's literal values. */
+/** An environment named by an `ENVIRONMENT=…`-style entry among a block's literal values, else the test or development mode a `NODE_ENV=…`-style entry names. */
 export function environmentFromEntries(entries: { name: string; literal: string | null }[]): string | null {
   for (const entry of entries) {
     if (entry.literal !== null && ENVIRONMENT_VARIABLES.has(entry.name.toUpperCase())) {
       const env = normalizeEnvironment(entry.literal);
       if (env) return env;
     }
+  }
+  for (const entry of entries) {
+    if (entry.literal === null || !RUNTIME_MODE_VARIABLES.has(entry.name.toUpperCase())) continue;
+    const mode = normalizeEnvironment(entry.literal);
+    if (mode === 'test' || mode === 'development') return mode;
   }
   return null;
 }

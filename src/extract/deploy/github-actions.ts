@@ -16,14 +16,14 @@ const SECRET_REF = /\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 /** Extracts provisions from one workflow document. */
 export function extractWorkflow(ctx: DeployContext, view: YamlView, root: Node, fileEnvironment: string | null): void {
   const consumed: Span[] = [];
-  const envMap = (node: Node | null, environment: string | null, serviceHint: string | null): string | null => {
+  const envMap = (node: Node | null, environment: string | null, serviceHint: string | null, ciJob: boolean): string | null => {
     for (const entry of view.entries(node)) {
       if (entry.value?.range) consumed.push({ start: entry.value.range[0], end: entry.value.range[1] });
     }
     const entries = view.envEntries(node, 'empty');
     const blockEnvironment = entriesEnvironment(entries);
     for (const entry of entries) {
-      ctx.provide({ ...entry, source: 'github-actions', environment: blockEnvironment ?? environment, serviceHint });
+      ctx.provide({ ...entry, source: 'github-actions', environment: blockEnvironment ?? environment, serviceHint, ciJob });
     }
     return blockEnvironment;
   };
@@ -61,8 +61,10 @@ export function extractWorkflow(ctx: DeployContext, view: YamlView, root: Node, 
   const workflowEnvNode = view.get(root, 'env');
   const workflowEnvironment =
     blockEnvironmentOf(view, workflowEnvNode) ?? environmentFromWords(view.str(view.get(root, 'name'))) ?? fileEnvironment;
-  envMap(workflowEnvNode, workflowEnvironment, null);
-  for (const job of view.entries(view.get(root, 'jobs'))) {
+  const jobs = view.entries(view.get(root, 'jobs'));
+  envMap(workflowEnvNode, workflowEnvironment, null, !jobs.some((job) => deploys(view, job.value)));
+  for (const job of jobs) {
+    const ciJob = !deploys(view, job.value);
     const envNode = view.get(job.value, 'environment');
     const jobEnvironment =
       environmentFromWords(view.str(envNode) ?? view.str(view.get(envNode, 'name'))) ??
@@ -71,11 +73,11 @@ export function extractWorkflow(ctx: DeployContext, view: YamlView, root: Node, 
       environmentFromWords(job.key) ??
       workflowEnvironment;
     const jobDir = view.str(view.get(view.get(view.get(job.value, 'defaults'), 'run'), 'working-directory'));
-    envMap(view.get(job.value, 'env'), jobEnvironment, jobDir);
-    envMap(view.get(view.get(job.value, 'container'), 'env'), jobEnvironment, jobDir);
+    envMap(view.get(job.value, 'env'), jobEnvironment, jobDir, ciJob);
+    envMap(view.get(view.get(job.value, 'container'), 'env'), jobEnvironment, jobDir, ciJob);
     for (const step of view.items(view.get(job.value, 'steps'))) {
       const stepDir = view.str(view.get(step, 'working-directory')) ?? jobDir;
-      const stepEnvironment = envMap(view.get(step, 'env'), jobEnvironment, stepDir) ?? jobEnvironment;
+      const stepEnvironment = envMap(view.get(step, 'env'), jobEnvironment, stepDir, ciJob) ?? jobEnvironment;
       const run = view.raw(view.get(step, 'run'));
       if (run) {
         const result = scanCommands(splitCommands(run.value, run.offsets[0] ?? 0), {
@@ -95,6 +97,19 @@ export function extractWorkflow(ctx: DeployContext, view: YamlView, root: Node, 
     secretRefs(job.value, jobEnvironment, jobDir, 'steps');
   }
   secretRefs(root, workflowEnvironment, null, 'jobs');
+}
+
+const DEPLOY_USES = /deploy|cloudrun|kubectl|helm|k8s|kubernetes|ecs|lambda|webapps|functions-action|ssh-action|serverless|terraform/i;
+const DEPLOY_RUN = /\b(deploy|kubectl|helm|docker\s+push|terraform\s+apply|flyctl|serverless)\b/;
+
+// Whether a job releases something (a deployment `environment:`, a deploy action or command): its env then reaches a deployment, not only the CI runner.
+function deploys(view: YamlView, job: Node | null): boolean {
+  if (view.get(job, 'environment') !== null) return true;
+  for (const step of view.items(view.get(job, 'steps'))) {
+    if (DEPLOY_USES.test(view.str(view.get(step, 'uses')) ?? '')) return true;
+    if (DEPLOY_RUN.test(view.str(view.get(step, 'run')) ?? '')) return true;
+  }
+  return false;
 }
 
 function blockEnvironmentOf(view: YamlView, node: Node | null): string | null {

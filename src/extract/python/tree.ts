@@ -1,5 +1,5 @@
 // A plain JavaScript copy of the tree-sitter syntax tree, plus span helpers; no parser types leave here.
-import type { Loc } from '../../model/facts.js';
+import { LineIndex } from '../../util/lines.js';
 
 /** One syntax node; `start`/`end` are UTF-16 offsets into the file text. */
 export interface PyNode {
@@ -13,37 +13,8 @@ export interface PyNode {
   parent: PyNode | null;
 }
 
-/** Maps UTF-16 offsets to 1-based lines and columns. */
-export class LineMap {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    let at = text.indexOf('\n');
-    while (at >= 0) {
-      this.starts.push(at + 1);
-      at = text.indexOf('\n', at + 1);
-    }
-  }
-
-  /** 1-based line of an offset. */
-  lineOf(offset: number): number {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low + 1;
-  }
-
-  /** The span of [start, end) as a `Loc`. */
-  loc(start: number, end: number): Loc {
-    const line = this.lineOf(start);
-    const endLine = end === start ? line : this.lineOf(end);
-    return { line, column: start - this.starts[line - 1] + 1, endLine, endColumn: end - this.starts[endLine - 1] + 1 };
-  }
-}
+/** Maps UTF-16 offsets to 1-based lines and columns; lines end at LF, CRLF or CR (`src/util/lines.ts`). */
+export class LineMap extends LineIndex {}
 
 /** The first child with the given field name. */
 export function field(node: PyNode, name: string): PyNode | null {
