@@ -112,6 +112,16 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     for (const n of names) allNames.add(n);
     for (let i = 1; i < names.length; i++) uf.union(names[0], names[i]);
   }
+  // A header carries one secret from its senders to its checkers: the names either side uses belong together.
+  const byHeader = new Map<string, string>();
+  for (const use of uses) {
+    const first = namesOf(use).find((n) => claimedBy(n) === null);
+    if (use.header === undefined || first === undefined) continue;
+    const header = use.header.toLowerCase();
+    const other = byHeader.get(header);
+    if (other !== undefined) uf.union(other, first);
+    else byHeader.set(header, first);
+  }
   const byIdentity = new Map<string, string>();
   for (const n of [...allNames].sort(compareText)) {
     if (!isPairHalf(n)) continue;
@@ -167,8 +177,9 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     if (verifies(op)) target.verifiers.push(op);
   }
   const tokens = all.filter((c) => c.names.size > 0 && isToken(c));
+  // A service secret is one this repository also checks (a comparison or an HMAC); credentials only sent out are a third party's.
   const services = all
-    .filter((c) => c.names.size > 0 && !isToken(c))
+    .filter((c) => c.names.size > 0 && !isToken(c) && c.uses.some((u) => u.kind !== 'header'))
     .sort((a, b) => b.uses.length - a.uses.length || compareText(firstName(a), firstName(b)));
 
   // Which token is `jwt`: the configured canonical's; else signed and verified, most operations, JWT-like name.

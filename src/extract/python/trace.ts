@@ -2,7 +2,7 @@
 import type { ValueSource } from '../../model/facts.js';
 import { addSecretLiteral } from './env.js';
 import { isPlainString, literalLength } from './names.js';
-import { lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from './scopes.js';
+import { lookupName, stringContent, textOf, type Assign, type ClassInfo, type FileState, type Scope } from './scopes.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';
 
 const MAX_DEPTH = 8;
@@ -327,7 +327,12 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
       if (!found) return [unknown(state, n, `name ${name}`)];
       if (found.kind === 'assign') {
         if (seen.has(found.assign.value)) return [unknown(state, n, `name ${name}`)];
-        return trace(tracer, found.assign.value, found.assign.scope, depth + 1, new Set(seen).add(found.assign.value));
+        const out: ValueSource[] = [];
+        for (const assign of reachingAssigns(found.assign, name, n.start)) {
+          if (seen.has(assign.value)) continue;
+          out.push(...trace(tracer, assign.value, assign.scope, depth + 1, new Set(seen).add(assign.value)));
+        }
+        return out;
       }
       if (found.kind === 'param') {
         if (found.value) return trace(tracer, found.value, found.scope.parent ?? found.scope, depth + 1, seen);
@@ -412,6 +417,30 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
       break;
   }
   return [unknown(state, n, describe(state, n))];
+}
+
+/** The `if` statement (inside `within`) that holds `node`, if any. */
+function enclosingIf(node: PyNode, within: PyNode): PyNode | null {
+  for (let p = node.parent; p && p !== within; p = p.parent) if (p.type === 'if_statement' || p.type === 'else_clause' || p.type === 'elif_clause') return p;
+  return null;
+}
+
+/**
+ * The assignments whose value may reach a use: the last one before it, and — while that one sits in
+ * a branch that does not also hold the use (`x = getenv("A")` then `if not x: x = getenv("B")`) —
+ * the one before it too. Earliest first, the order the values are tried.
+ */
+function reachingAssigns(picked: Assign, name: string, position: number): Assign[] {
+  const all = (picked.scope.assigns.get(name) ?? []).filter((a) => a.target.start < position);
+  const index = all.indexOf(picked);
+  if (index < 0) return [picked];
+  const out: Assign[] = [picked];
+  for (let i = index; i > 0; i--) {
+    const branch = enclosingIf(all[i].target, picked.scope.node);
+    if (!branch || (position >= branch.start && position < branch.end)) break;
+    out.unshift(all[i - 1]);
+  }
+  return out;
 }
 
 function dictOf(state: FileState, node: PyNode, scope: Scope, depth: number): { node: PyNode; scope: Scope } | null {
