@@ -235,7 +235,7 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     }
     const viaIdentity = identityFamily.get(keyIdentity(label));
     if (viaIdentity !== undefined) nameFamily.set(label, viaIdentity);
-    else if (jwtPattern(label.replace(/\*/g, ''))) nameFamily.set(label, draft[0]?.id ?? jwtId);
+    else if (jwtPattern(label.replace(/\*/g, ''))) nameFamily.set(label, jwtId);
   }
 
   const families: ModelFamily[] = [];

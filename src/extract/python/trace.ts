@@ -9,6 +9,8 @@ const MAX_DEPTH = 8;
 const TRANSPARENT_METHODS = new Set(['encode', 'decode', 'strip', 'rstrip', 'lstrip', 'get_secret_value', '__str__']);
 const TRANSPARENT_FUNCTIONS = new Set(['str', 'bytes', 'bytearray']);
 const RANDOM_ROOTS = new Set(['secrets', 'random', 'uuid', 'os', 'time', 'datetime']);
+/** Modules whose functions are pure: applied to constants, they give a constant. */
+const PURE_MODULES = new Set(['hashlib', 'hmac', 'base64', 'binascii', 'codecs', 'zlib']);
 
 type ObjRef =
   | { kind: 'instance'; cls: ClassInfo }
@@ -91,7 +93,8 @@ function constantInfo(state: FileState, node: PyNode, scope: Scope, depth: numbe
         if (found === null) {
           if (RANDOM_ROOTS.has(name)) return null;
         } else if (found.kind === 'import') {
-          if (RANDOM_ROOTS.has(found.binding.module.split('.')[0])) return null;
+          // Only known pure functions of constants derive a constant (`hashlib.sha256(b"x")`); anything else may fetch a secret.
+          if (!PURE_MODULES.has(found.binding.module.split('.')[0])) return null;
         } else if (found.kind === 'assign') {
           const inner = constantInfo(state, found.assign.value, found.assign.scope, depth + 1);
           if (!inner) return null;
@@ -260,12 +263,40 @@ function dedupe(sources: ValueSource[]): ValueSource[] {
   return out;
 }
 
+/**
+ * What a `return self.cached` gives at that point: the value assigned to `self.cached` by the statement
+ * just before the return; nothing for a cache check (`if self.cached: return self.cached`, the value
+ * the other returns compute); else the return itself.
+ */
+function returnValue(state: FileState, value: PyNode): PyNode | null {
+  const v = unparen(value);
+  if (v.type !== 'attribute') return value;
+  const text = textOf(state, v);
+  const statement = value.parent?.type === 'return_statement' ? value.parent : null;
+  const block = statement?.parent;
+  if (!statement || !block) return value;
+  const siblings = namedKids(block);
+  const previous = siblings[siblings.indexOf(statement) - 1];
+  const assignment = previous?.type === 'expression_statement' ? namedKids(previous)[0] : previous;
+  if (assignment?.type === 'assignment') {
+    const left = field(assignment, 'left');
+    const right = field(assignment, 'right');
+    if (left && right && textOf(state, unparen(left)) === text) return right;
+  }
+  const guard = block.parent?.type === 'if_statement' ? field(block.parent, 'condition') : null;
+  if (guard && textOf(state, guard).includes(text) && siblings.length === 1) return null;
+  return value;
+}
+
 function traceReturns(tracer: Tracer, fn: Scope, node: PyNode, depth: number, seen: Set<PyNode>): ValueSource[] {
   if (seen.has(fn.node)) return [unknown(tracer.state, node, `recursive call to ${fn.qual ?? 'function'}()`)];
   if (fn.returns.length === 0) return [unknown(tracer.state, node, `call to ${fn.qual ?? 'function'}()`)];
   const next = new Set(seen).add(fn.node);
   const out: ValueSource[] = [];
-  for (const value of fn.returns) if (unparen(value).type !== 'none') out.push(...trace(tracer, value, fn, depth + 1, next));
+  for (const returned of fn.returns) {
+    const value = returnValue(tracer.state, returned);
+    if (value && unparen(value).type !== 'none') out.push(...trace(tracer, value, fn, depth + 1, next));
+  }
   return out;
 }
 
