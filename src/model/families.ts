@@ -21,6 +21,8 @@ export interface FamilyResult {
   families: ModelFamily[];
   /** The family of an env name or dynamic pattern, and whether data flow or only the name put it there. */
   familyOf(label: string): { family: string; by: 'dataflow' | 'name' } | null;
+  /** A read of a generic family name in a service where no secret operation reaches that name: not the family's secret. */
+  outside(read: ModelEnvRead): boolean;
 }
 
 function isPairHalf(name: string): boolean {
@@ -220,6 +222,16 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     draft.push({ id, component });
     for (const n of component.names) dataflowFamily.set(n, id);
   });
+  // Where each name is reached by an operation or a use: a generic name elsewhere is another service's variable.
+  const servicesOf = new Map<string, Set<string>>();
+  for (const read of input.envReads) {
+    const label = read.name ?? read.pattern;
+    if (label === null || read.roles.length === 0) continue;
+    const set = servicesOf.get(label) ?? new Set<string>();
+    set.add(read.service ?? '');
+    servicesOf.set(label, set);
+  }
+  const generic = new Set<ModelEnvRead>();
   const identityFamily = new Map<string, string>();
   for (const [name, id] of dataflowFamily) if (!identityFamily.has(keyIdentity(name))) identityFamily.set(keyIdentity(name), id);
 
@@ -227,7 +239,12 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
   for (const read of input.envReads) {
     if (input.isTooling(read.file)) continue;
     const label = read.name ?? read.pattern;
-    if (label === null || dataflowFamily.has(label) || nameFamily.has(label)) continue;
+    if (label === null || nameFamily.has(label)) continue;
+    if (dataflowFamily.has(label)) {
+      // A generic name (SECRET_KEY) read where no secret operation reaches it may hold another secret in that service.
+      if (!jwtPattern(label.replace(/\*/g, '')) && read.roles.length === 0 && !servicesOf.get(label)?.has(read.service ?? '')) generic.add(read);
+      continue;
+    }
     const claimed = claimedBy(label);
     if (claimed !== null) {
       nameFamily.set(label, claimed);
@@ -280,7 +297,7 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
   const labelFamily = new Map<string, { family: string; by: 'dataflow' | 'name' }>();
   for (const [n, id] of dataflowFamily) labelFamily.set(n, { family: id, by: 'dataflow' });
   for (const [n, id] of nameFamily) if (!labelFamily.has(n)) labelFamily.set(n, { family: id, by: 'name' });
-  return { families, familyOf: (label) => labelFamily.get(label) ?? null };
+  return { families, familyOf: (label) => labelFamily.get(label) ?? null, outside: (read) => generic.has(read) };
 }
 
 function firstName(c: Component): string {
