@@ -117,7 +117,8 @@ function planChain(b: PlanBuilder, group: ModelFallbackGroup, reads: ModelEnvRea
   const action = `Collapse the fallback chain ${names.join(' → ')} to a single read of ${canonical}`;
   // A chain that tries the canonical name first keeps its effective name: only fallbacks go.
   const phase = reads[0]?.name === canonical ? 4 : readPhase(reads);
-  const base = { action, change: action, file: group.file, loc: group.loc, phase, family };
+  const tooling = reads.length > 0 && reads.every((r) => r.tooling) ? ' in scripts and tooling' : '';
+  const base = { action, change: `${action}${tooling}`, file: group.file, loc: group.loc, phase, family };
   if (!text) {
     b.step(group.service, { kind: 'manual', ...base }, null);
     return;
@@ -158,14 +159,15 @@ function planRead(b: PlanBuilder, read: ModelEnvRead, canonical: string, family:
     else if (read.accessor === 'process.env' && /^[,}=]/.test(after)) replacement = `${canonical}: ${original}`;
   }
   const phase = readPhase([read]);
+  const where = read.tooling ? ' in scripts and tooling' : '';
   if (replacement === null) {
     const manual = `${action} (a declared field or key: rename it or add an alias by hand)`;
-    b.step(read.service, { kind: 'manual', action: manual, change: manual, file: read.file, loc: read.loc, phase, family }, null);
+    b.step(read.service, { kind: 'manual', action: manual, change: `${manual}${where}`, file: read.file, loc: read.loc, phase, family }, null);
     return;
   }
   b.step(
     read.service,
-    { kind, action, change: action, file: read.file, loc: read.loc, phase, family },
+    { kind, action, change: `${action}${where}`, file: read.file, loc: read.loc, phase, family },
     { file: read.file, loc: read.loc, replacement, kind: dynamic ? 'replace-dynamic-name' : 'rename-read', family },
   );
 }

@@ -130,7 +130,7 @@ function esc(text: string): string {
 const NODE_H = 26;
 const CHAR_W = 7.3;
 const MAX_LABEL = 34;
-const COLUMN_GAP = 150;
+const COLUMN_GAP = 120;
 
 interface Point {
   x: number;
@@ -185,7 +185,7 @@ interface Box {
 export function renderSvg(result: RunResult): string {
   const graph = buildGraph(result);
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 12, ranksep: 90, edgesep: 10, marginx: 12, marginy: 34 });
+  g.setGraph({ rankdir: 'LR', nodesep: 12, ranksep: 70, edgesep: 10, marginx: 12, marginy: 34 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of graph.nodes) g.setNode(node.id, { width: widthOf(node.label), height: NODE_H });
   for (const edge of graph.edges) {
@@ -252,7 +252,7 @@ export function renderSvg(result: RunResult): string {
     const widthPx = round(Math.min(4, 1.2 + Math.log10(edge.count + 1)));
     out.push(`<path class="edge import${edge.bad ? ' forbidden' : ''}" ${data} d="${d}" stroke="${stroke}" stroke-width="${edge.bad ? Math.max(2.2, widthPx) : widthPx}"${edge.bad ? ' stroke-dasharray="6 4"' : ''} fill="none" marker-end="url(#${edge.bad ? 'arrow-bad' : 'arrow'})">${title}</path>`);
     const label = g.edge(edge.from, edge.to);
-    if (label?.x !== undefined && label.y !== undefined) {
+    if (label?.x !== undefined && label.y !== undefined && (edge.count > 1 || edge.bad)) {
       const text = String(edge.count);
       const w = text.length * 7 + 8;
       const x = label.x + offset.x;

@@ -35,7 +35,7 @@ export const FORMATS: Record<string, Renderer> = {
   sarif: (result, ctx) => renderSarif(result, { rules: ctx.rules, category: ctx.category, includeSuppressed: ctx.includeSuppressed, informationUri: ctx.informationUri }),
   github: (result) => renderGithub(result),
   markdown: (result) => renderMarkdown(result),
-  html: (result) => renderHtml(result),
+  html: (result, ctx) => renderHtml(result, { ruleTitles: Object.fromEntries(ctx.rules.map((r) => [r.meta.id, r.meta.title])) }),
 };
 
 /** The names of the available formats, sorted. */
