@@ -87,7 +87,7 @@ export function buildGraph(result: RunResult): Graph {
 
 /** A label inside Mermaid quotes: quotes and angle brackets as Mermaid entity codes. */
 function mermaidLabel(text: string): string {
-  return text.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+  return text.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;').replace(/\[/g, '#91;').replace(/\]/g, '#93;').replace(/\|/g, '#124;');
 }
 
 /** A Mermaid flowchart of the graph (GitHub renders it in Markdown): one edge per service pair, with counts. */

@@ -89,7 +89,7 @@ export function mdText(text: string): string {
 
 /** Text inside an HTML element (`<summary>`): entities only. */
 function htmlText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\[/g, '&#91;').replace(/\]/g, '&#93;');
 }
 
 /** Plain text in a table cell. */
