@@ -28,7 +28,7 @@ describe('html report', () => {
   it('opens with what breaks where today and what to change first', () => {
     const hero = html.slice(html.indexOf('<div class="hero">'), html.indexOf('<section id="heatmap">'));
     expect(hero).toContain('<p class="headline"><span class="fam">JWT</span>Production: analytics_service cannot verify tokens: it reads JWT_SECRET, but production provides only JWT_SECRET_KEY; WebSocket logins to netra_backend fail');
-    expect(hero).toContain('<tr><td>staging</td><td>netra_backend (WebSocket)</td><td class="mismatch">tokens rejected</td><td><code>WEBSOCKET_JWT_SECRET</code></td><td><code>auth_service: JWT_SECRET_KEY</code></td>');
+    expect(hero).toContain('<tr><td>staging</td><td>netra_backend (WebSocket)</td><td class="mismatch">tokens rejected</td><td>verifies with <code>WEBSOCKET_JWT_SECRET</code> · auth_service signs with <code>JWT_SECRET_KEY</code> · staging gives <code>JWT_SECRET_STAGING</code>, <code>WEBSOCKET_JWT_SECRET</code></td></tr>');
     expect(hero).toContain('<b>Start with:</b> Provide JWT_SECRET_KEY next to JWT_SECRET');
     expect(hero.match(/<li><span class="num">/g)).toHaveLength(3);
     expect(html.indexOf('id="today"')).toBeLessThan(html.indexOf('id="heatmap"'));

@@ -34,7 +34,7 @@ function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 /** Rows shown before a table collapses the rest. */
-const SHOW_ROWS = 6;
+const SHOW_ROWS = 5;
 /** Changes shown per phase before the rest collapse. */
 const SHOW_GROUPS = 6;
 
@@ -67,7 +67,7 @@ th,td{border:1px solid var(--line);padding:4px 7px;text-align:left;vertical-alig
 th{background:var(--soft);font-weight:600}
 td{overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%}
-table.breaks td:first-child{white-space:nowrap}
+table.breaks td:first-child{white-space:nowrap}table.breaks code{overflow-wrap:break-word}table.breaks td{overflow-wrap:break-word}
 .phases{list-style:none;padding:0;margin:6px 0;display:grid;gap:4px}
 .phases li{display:flex;gap:8px;align-items:baseline;padding:3px 6px;border-radius:4px;background:var(--soft)}
 .phases .num{font-weight:700;min-width:5.5em}
@@ -204,10 +204,15 @@ function header(result: RunResult, sections: { id: string; title: string }[]): s
 function breakageRow(b: Breakage, kind: 'token' | 'service'): string {
   const env = b.environment ?? 'all';
   const who = `${b.verifier.service ?? '(no service)'}${b.verifier.channel === 'websocket' ? ' (WebSocket)' : ''}`;
-  const uses = b.verifier.name ?? (b.kind === 'literal' ? '«literal key»' : 'nothing set');
-  const signer = b.signer ? `${b.signer.service ?? '(no service)'}: ${b.signer.name}` : '—';
   const outcome = b.kind === 'mismatch' ? (kind === 'service' ? 'calls rejected' : 'tokens rejected') : b.kind === 'unset' ? 'secret unset' : 'literal key wins';
-  return `<tr><td>${esc(env)}</td><td>${esc(who)}</td><td class="mismatch">${esc(outcome)}</td><td><code>${esc(uses)}</code></td><td><code>${esc(signer)}</code></td><td>${b.provided.map((n) => `<code>${esc(n)}</code>`).join(', ') || '—'}</td></tr>`;
+  const verb = kind === 'service' ? ['checks', 'sends'] : ['verifies', 'signs'];
+  const names = (list: readonly string[]): string => list.map((n) => `<code>${esc(n)}</code>`).join(', ');
+  const why: string[] = [];
+  if (b.verifier.name) why.push(`${verb[0]} with <code>${esc(b.verifier.name)}</code>`);
+  else why.push(`reads ${b.verifier.chain.filter((t) => !t.startsWith('«') && t !== '?').map((n) => `<code>${esc(n)}</code>`).join(' → ')}`);
+  if (b.signer) why.push(`${esc(b.signer.service ?? '(no service)')} ${verb[1]} with <code>${esc(b.signer.name)}</code>`);
+  if (b.environment !== null) why.push(`${esc(env)} gives ${b.provided.length > 0 ? names(b.provided) : 'none of them'}`);
+  return `<tr><td>${esc(env)}</td><td>${esc(who)}</td><td class="mismatch">${esc(outcome)}</td><td>${why.join(' · ')}</td></tr>`;
 }
 
 function everywhere(result: RunResult, titles: Record<string, string>): string {
@@ -234,7 +239,7 @@ function today(result: RunResult, stories: FamilyStory[], titles: Record<string,
   const rows = stories.flatMap((s) => s.breakages.map((b) => ({ b, kind: s.kind })));
   if (rows.length > 0) {
     rows.sort((x, y) => environmentRank(x.b.environment) - environmentRank(y.b.environment));
-    const head = '<thead><tr><th>env</th><th>service</th><th>outcome</th><th>uses</th><th>signer uses</th><th>env provides</th></tr></thead>';
+    const head = '<thead><tr><th>env</th><th>service</th><th>outcome</th><th>why</th></tr></thead>';
     const body = rows.map((r) => breakageRow(r.b, r.kind));
     out.push(`<div class="scroll"><table class="breaks">${head}<tbody>${body.slice(0, SHOW_ROWS).join('')}</tbody></table></div>`);
     if (body.length > SHOW_ROWS) out.push(`<details><summary class="more">${body.length - SHOW_ROWS} more</summary><div class="scroll"><table class="breaks">${head}<tbody>${body.slice(SHOW_ROWS).join('')}</tbody></table></div></details>`);
