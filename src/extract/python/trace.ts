@@ -288,12 +288,24 @@ function returnValue(state: FileState, value: PyNode): PyNode | null {
   return value;
 }
 
+/** Whether a node sits in the body of an `if` that tests for a missing value (`if not x`, `if x is None`, `if x == ""`). */
+function inMissingBranch(state: FileState, node: PyNode, fn: PyNode): boolean {
+  for (let child = node, p = node.parent; p && p !== fn; child = p, p = p.parent) {
+    if (p.type !== 'if_statement' || child.field !== 'consequence') continue;
+    const condition = field(p, 'condition');
+    if (condition && /^not\s|\bis\s+None\b|==\s*(""|'')/.test(textOf(state, condition).trim())) return true;
+  }
+  return false;
+}
+
 function traceReturns(tracer: Tracer, fn: Scope, node: PyNode, depth: number, seen: Set<PyNode>): ValueSource[] {
   if (seen.has(fn.node)) return [unknown(tracer.state, node, `recursive call to ${fn.qual ?? 'function'}()`)];
   if (fn.returns.length === 0) return [unknown(tracer.state, node, `call to ${fn.qual ?? 'function'}()`)];
   const next = new Set(seen).add(fn.node);
   const out: ValueSource[] = [];
-  for (const returned of fn.returns) {
+  // Returns in a branch taken when a value is missing (`if not secret: return "dev"`) are tried last.
+  const ordered = [...fn.returns].sort((a, b) => Number(inMissingBranch(tracer.state, a, fn.node)) - Number(inMissingBranch(tracer.state, b, fn.node)));
+  for (const returned of ordered) {
     const value = returnValue(tracer.state, returned);
     if (value && unparen(value).type !== 'none') out.push(...trace(tracer, value, fn, depth + 1, next));
   }
