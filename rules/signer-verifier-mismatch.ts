@@ -73,7 +73,8 @@ export default defineRule({
       // A registration (`JwtModule.register`) sets a key that can sign too: compared with as a signer, never with itself.
       const keyHolders = [...signers, ...verifiers.filter((op) => op.op === 'configure' && !signers.includes(op))];
       for (const op of verifiers) {
-        if (!op.key || signers.includes(op)) continue;
+        // A library acting with the key a service stores in its registry slot signs and verifies alike: names that differ between services are sprawl, not a verifier of its own.
+        if (!op.key || signers.includes(op) || op.via) continue;
         const primary = primaryOf(op.secret) ?? '';
         // Signers in other services: a service that signs and verifies with its own key, and library code (no service), are not the issuer it trusts.
         const mismatching = keyHolders.filter((s) => s !== op && s.service !== null && deployed.has(s.service) && s.service !== op.service && !sameKey(primaryOf(s.secret) ?? '', primary));

@@ -13,6 +13,7 @@ const labels: Labels = {
     { rule: 'secret-name-sprawl', file: 'api/settings.py', line: 10, why: 'second name', foundBy: 'code' },
     { rule: 'signer-verifier-mismatch', file: 'auth/sign.py', line: 4, why: 'other end', foundBy: 'code' },
     { rule: 'ws-no-auth', file: 'ws/app.py', line: 30, why: 'no check', foundBy: 'code' },
+    { rule: 'ws-token-in-query', file: 'ws/app.py', line: 40, why: 'query token', foundBy: 'code' },
   ],
   notFindings: [
     { rule: 'hardcoded-jwt-secret', file: 'api/settings.py', line: 20, why: 'empty default' },
@@ -35,19 +36,20 @@ describe('scoreRepo', () => {
     finding('hardcoded-jwt-secret', 'api/settings.py', 20, 'note'), // a note never springs a trap
     finding('committed-secret-value', '.env.example', 3, 'warning'), // a file-wide trap
     finding('committed-secret-value', '.env', 3, 'error', []),
+    finding('ws-token-in-query', 'ws/app.py', 41), // expected, no review entry: a true positive
   ];
   findings.push({ ...finding('secret-name-sprawl', 'api/other.py', 1), suppression: { kind: 'inline', reason: 'x' } });
   const score = scoreRepo(labels, findings);
 
   it('hits expected findings within two lines, on the primary or a related location', () => {
-    expect(score.expected.map((e) => e.hit !== null)).toEqual([true, true, false]);
+    expect(score.expected.map((e) => e.hit !== null)).toEqual([true, true, false, true]);
   });
 
   it('counts traps at warning or above only, with or without a line', () => {
     expect(score.traps.map((t) => `${t.label.rule}@${t.finding.file}:${t.finding.loc.line}`)).toEqual(['committed-secret-value@.env.example:3']);
   });
 
-  it('judges each warning/error finding by a line review, else a glob review, else unreviewed', () => {
+  it('judges each warning/error finding by a line review, else a glob review, else an expected label (tp) or a trap (fp), else unreviewed', () => {
     const verdicts = score.verdicts.map((v) => `${v.finding.ruleId}@${v.finding.file}:${v.verdict}`);
     expect(verdicts).toEqual([
       'secret-name-sprawl@api/settings.py:tp',
@@ -55,21 +57,22 @@ describe('scoreRepo', () => {
       'ws-no-auth@ws/app.py:unreviewed',
       'forbidden-cross-service-import@scripts/x/a.py:fp',
       'forbidden-cross-service-import@scripts/b.py:fp',
-      'committed-secret-value@.env.example:unreviewed',
+      'committed-secret-value@.env.example:fp',
       'committed-secret-value@.env:unreviewed',
+      'ws-token-in-query@ws/app.py:tp',
     ]);
   });
 
   it('ignores suppressed findings and counts severities', () => {
-    expect(score.severities).toEqual({ error: 6, warning: 1, note: 1 });
+    expect(score.severities).toEqual({ error: 7, warning: 1, note: 1 });
   });
 
   it('sums rows per rule and gives recall and precision', () => {
     const all = total(sumRules([...score.rules, ...score.rules]));
-    expect(all).toMatchObject({ expected: 6, found: 4, tp: 2, fp: 4, debatable: 2, traps: 2 });
+    expect(all).toMatchObject({ expected: 8, found: 6, tp: 4, fp: 6, debatable: 2, traps: 2 });
     const r = ratios(all);
-    expect(r.recall).toBeCloseTo(66.67, 1);
-    expect(r.precision).toBeCloseTo(33.33, 1);
+    expect(r.recall).toBeCloseTo(75, 1);
+    expect(r.precision).toBeCloseTo(40, 1);
     expect(ratios({ rule: 'x', expected: 0, found: 0, tp: 0, fp: 0, debatable: 1, unreviewed: 0, traps: 0 })).toEqual({ recall: null, precision: null });
   });
 });

@@ -27,6 +27,7 @@ function sources(f: FileFacts, op: JwtOp | undefined): unknown[] {
     if (s.kind === 'literal') return `literal:${s.length}`;
     if (s.kind === 'constant-derived') return `derived:${s.description}`;
     if (s.kind === 'import') return `import:${s.module}#${s.name}${s.path.map((p) => `.${p}`).join('')}${s.call ? '()' : ''}`;
+    if (s.kind === 'slot') return `slot:${s.key}`;
     return `unknown:${s.text}`;
   });
 }

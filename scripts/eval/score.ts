@@ -105,7 +105,10 @@ export function scoreRepo(labels: Labels, findings: EvalFinding[]): RepoScore {
   const verdicts: RepoScore['verdicts'] = [];
   for (const finding of active.filter(atLeastWarning)) {
     const by = reviewFor(finding, labels.reviewed);
-    const verdict: Verdict = by ? by.verdict : 'unreviewed';
+    // A finding where the labels expect one is a true positive; one a trap label rules out is a false one.
+    const expectedHere = labels.expected.some((l) => l.rule === finding.ruleId && findingAt(finding, l.file, l.line));
+    const trapHere = traps.some((t) => t.finding === finding);
+    const verdict: Verdict = by ? by.verdict : expectedHere ? 'tp' : trapHere ? 'fp' : 'unreviewed';
     verdicts.push({ finding, verdict, by });
     const row = ruleRow(rows, finding.ruleId);
     if (verdict === 'tp') row.tp++;

@@ -1,7 +1,7 @@
 // Builds the cross-file model: follows secret traces through imports and assigns reads to secret families.
 import { compareText } from '../util/order.js';
 import type { ResolvedFamily } from '../config/schema.js';
-import type { ExportedValue, FileFacts, Loc, ValueSource, ValueTrace } from './facts.js';
+import type { ExportedValue, FileFacts, Loc, SlotWrite, ValueSource, ValueTrace } from './facts.js';
 import { buildDeployment } from './deployment.js';
 import { buildImportEdges } from './imports.js';
 import { buildFamilies } from './families.js';
@@ -126,6 +126,9 @@ class TraceResolver {
         case 'unknown':
           pushUnique(out.unknown, source.text);
           break;
+        case 'slot':
+          pushUnique((out.slots ??= []), source.key);
+          break;
         case 'import':
           this.followImport(out, file, rest.length ? { ...source, path: [...source.path, ...rest] } : source, depth, seen);
           break;
@@ -197,6 +200,52 @@ function mergeSecret(into: ResolvedSecret, from: ResolvedSecret): void {
   into.literal ??= from.literal;
   into.constantDerived ??= from.constantDerived;
   into.readSites.push(...from.readSites);
+  for (const slot of from.slots ?? []) pushUnique((into.slots ??= []), slot);
+}
+
+/**
+ * Operations whose key is a registry slot (`getMetadata(plugin.metadata.Secret)` in a token library) act,
+ * in each service that fills the slot at start-up, with the value it stores there: one operation per
+ * slot write and role, at the write, with the library operation as `via`.
+ */
+function slotOps(ops: ModelJwtOp[], facts: FileFacts[], fileInfo: Map<string, ModelFile>, tracer: TraceResolver): ModelJwtOp[] {
+  const writes = new Map<string, { file: string; write: SlotWrite }[]>();
+  for (const f of facts) {
+    if (fileInfo.get(f.path)?.tooling === true) continue;
+    for (const w of f.slotWrites ?? []) {
+      const list = writes.get(w.key) ?? [];
+      list.push({ file: f.path, write: w });
+      writes.set(w.key, list);
+    }
+  }
+  const out: ModelJwtOp[] = [];
+  const seen = new Set<string>();
+  for (const op of ops) {
+    if (op.tooling || op.op === 'decode-unverified') continue;
+    for (const slot of op.secret?.slots ?? []) {
+      for (const { file, write } of writes.get(slot) ?? []) {
+        const id = `${op.op}\0${file}\0${write.loc.line}:${write.loc.column}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const secret = tracer.resolve(file, write.value.trace);
+        if (secret.names.length === 0 && secret.patterns.length === 0) continue;
+        op.slotted = true;
+        out.push({
+          op: op.op,
+          library: op.library,
+          loc: write.loc,
+          key: write.value,
+          scope: write.scope,
+          file,
+          service: fileInfo.get(file)?.service ?? null,
+          secret,
+          tooling: false,
+          via: { slot, file: op.file, loc: op.loc },
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /** Builds the model from per-file facts. Pure: no disk access beyond the resolver it is given. */
@@ -207,22 +256,26 @@ export function buildModel(input: ModelInput): Model {
 
   const jwtOps: ModelJwtOp[] = [];
   const roles = new Map<string, Set<'sign' | 'verify'>>();
+  const addOp = (op: ModelJwtOp): void => {
+    jwtOps.push(op);
+    if (!op.secret) return;
+    const opRoles: ('sign' | 'verify')[] = op.op === 'configure' ? ['sign', 'verify'] : op.op === 'sign' ? ['sign'] : op.op === 'verify' ? ['verify'] : [];
+    for (const site of op.secret.readSites) {
+      const key = siteKey(site.file, site.loc);
+      const set = roles.get(key) ?? new Set();
+      for (const r of opRoles) set.add(r);
+      roles.set(key, set);
+    }
+  };
   for (const f of facts) {
     const service = fileInfo.get(f.path)?.service ?? null;
     for (const op of f.jwtOps) {
       const secret = op.key ? tracer.resolve(f.path, op.key.trace) : null;
-      jwtOps.push({ ...op, file: f.path, service, secret, tooling: fileInfo.get(f.path)?.tooling === true });
-      if (!secret) continue;
-      const opRoles: ('sign' | 'verify')[] =
-        op.op === 'configure' ? ['sign', 'verify'] : op.op === 'sign' ? ['sign'] : op.op === 'verify' ? ['verify'] : [];
-      for (const site of secret.readSites) {
-        const key = siteKey(site.file, site.loc);
-        const set = roles.get(key) ?? new Set();
-        for (const r of opRoles) set.add(r);
-        roles.set(key, set);
-      }
+      addOp({ ...op, file: f.path, service, secret, tooling: fileInfo.get(f.path)?.tooling === true });
     }
   }
+  const direct = [...jwtOps];
+  for (const op of slotOps(direct, facts, fileInfo, tracer)) addOp(op);
 
   // Service secrets: names that look like a credential and come from the environment or a constant.
   const secretUses: ModelSecretUse[] = [];
@@ -279,7 +332,7 @@ export function buildModel(input: ModelInput): Model {
     imports: buildImportEdges(facts, fileInfo, input.resolver, input.services, input.boundaries, input.tooling),
     boundaries: input.boundaries ?? { allow: [], forbid: [] },
     provisions,
-    wsEndpoints: buildWsEndpoints({ facts, files: fileInfo, resolver: input.resolver, jwtOps }),
+    wsEndpoints: buildWsEndpoints({ facts, files: fileInfo, resolver: input.resolver, jwtOps: direct }),
     deployment: buildDeployment({ provisions, analysed: new Set(facts.map((f) => f.path)), services: input.services, envReads, fallbackGroups, jwtOps, families, familyPatterns: input.families }),
   };
 }

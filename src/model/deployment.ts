@@ -120,6 +120,13 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
       if (r.pattern) readPatterns.add(r.pattern);
       if (r.family) addUnit(unitOf(r, null));
     }
+    // Libraries the service's manifests declare run in its process: a name they read is read by the service.
+    const libraries = dependencyClosure(service, input.services);
+    for (const r of input.envReads) {
+      if (r.service === null || !libraries.has(r.service)) continue;
+      if (r.name) readNames.add(r.name);
+      if (r.pattern) readPatterns.add(r.pattern);
+    }
     for (const op of input.jwtOps) {
       if (op.service !== service.name || !op.secret) continue;
       for (const site of op.secret.readSites) {
@@ -229,4 +236,17 @@ export function provisionMatrix(model: Model): MatrixRow[] {
 
 function familyOfRead(model: Model, name: string): string | null {
   return model.envReads.find((r) => r.name === name && r.family !== null)?.family ?? null;
+}
+
+/** The components a service depends on through its manifests, transitively (not the service itself). */
+function dependencyClosure(service: Service, all: Service[]): Set<string> {
+  const byName = new Map(all.map((s) => [s.name, s]));
+  const out = new Set<string>();
+  const queue = [...(service.dependsOn ?? [])];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    if (out.has(name) || name === service.name) continue;
+    out.add(name);
+    queue.push(...(byName.get(name)?.dependsOn ?? []));
+  }
+  return out;
 }

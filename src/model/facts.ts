@@ -69,6 +69,12 @@ export type ValueSource =
    * [`jwt_secret`]); `call` when the value is the result of calling it.
    */
   | { kind: 'import'; module: string; name: string; path: string[]; call: boolean; loc: Loc }
+  /**
+   * A value read from a process-wide registry slot (`getMetadata(serverPlugin.metadata.Secret)`) that
+   * services fill at start-up (`setMetadata(serverToken.metadata.Secret, config.secret)`). `key` is the
+   * accessor's suffix and the slot path without its root binding: `Metadata:metadata.Secret`.
+   */
+  | { kind: 'slot'; key: string; loc: Loc }
   /** Anything else (parameters, calls into unknown code); `text` is a short, non-secret description. */
   | { kind: 'unknown'; text: string; loc: Loc };
 
@@ -161,6 +167,15 @@ export interface SecretUse {
   key: { loc: Loc; trace: ValueTrace };
   /** For `header`: the header name as written (`X-Service-Secret`). */
   header?: string;
+  scope: string | null;
+}
+
+/** A value stored in a registry slot (`setMetadata(serverToken.metadata.Secret, config.secret)`); see the `slot` value source. */
+export interface SlotWrite {
+  key: string;
+  /** Span of the setter's name. */
+  loc: Loc;
+  value: { loc: Loc; trace: ValueTrace };
   scope: string | null;
 }
 
@@ -404,6 +419,8 @@ export interface FileFacts {
   jwtOps: JwtOp[];
   /** Secrets used as HMAC keys, compared with request values or sent in request headers. */
   secretUses?: SecretUse[];
+  /** Registry slots filled in this file (TS/JS). */
+  slotWrites?: SlotWrite[];
   imports: ImportFact[];
   exports: ExportedValue[];
   wsEndpoints: WsEndpoint[];

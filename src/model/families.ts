@@ -102,7 +102,7 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     .map(([id, f]) => ({ id, family: f, match: picomatch(f.namePatterns, { nocase: true, dot: true }) }));
   const claimedBy = (name: string): string | null => claimers.find((c) => c.match(name.replace(/\*/g, '')))?.id ?? null;
 
-  const ops = input.jwtOps.filter((op) => op.op !== 'decode-unverified' && op.key !== null && !input.isTooling(op.file));
+  const ops = input.jwtOps.filter((op) => op.op !== 'decode-unverified' && op.key !== null && !input.isTooling(op.file) && op.slotted !== true);
   // A registration (`JwtModule.register({secret})`) signs only where its service also signs tokens; else it only verifies.
   const servicesThatSign = new Set(input.jwtOps.filter((op) => op.op === 'sign' && !input.isTooling(op.file)).map((op) => op.service));
   const signs = (op: ModelJwtOp): boolean => op.op === 'sign' || (op.op === 'configure' && servicesThatSign.has(op.service));
@@ -123,6 +123,15 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     const other = byHeader.get(header);
     if (other !== undefined) uf.union(other, first);
     else byHeader.set(header, first);
+  }
+  // A registry slot holds one key per process: the names services store in it are one token's.
+  const bySlot = new Map<string, string>();
+  for (const op of ops) {
+    const first = op.via ? namesOf(op).find((n) => claimedBy(n) === null) : undefined;
+    if (!op.via || first === undefined) continue;
+    const other = bySlot.get(op.via.slot);
+    if (other !== undefined) uf.union(other, first);
+    else bySlot.set(op.via.slot, first);
   }
   const byIdentity = new Map<string, string>();
   for (const n of [...allNames].sort(compareText)) {
@@ -342,11 +351,16 @@ function mostCommon(counts: Map<string, number>): string | null {
   return best;
 }
 
+/** A component that issues tokens by its name: an auth, account, identity or login service. */
+function isIssuer(service: string): boolean {
+  return /(^|[-_/.])(auth|accounts?|identity|iam|login|sso|oauth)([-_/.]|$)/i.test(service);
+}
+
 interface CanonicalInput {
   names: string[];
   configured: string | undefined;
   /** What defines the family's key: its signers (tokens) or the uses that send or key with it (service secrets). */
-  signers: { secret: ModelJwtOp['secret']; service: string | null }[];
+  signers: { secret: ModelJwtOp['secret']; service: string | null; via?: ModelJwtOp['via'] }[];
   /** How the signers use the name, for the sentence (`signs tokens with`). */
   verb: string;
   /** Why converging on the signers' name is cheapest, for the sentence. */
@@ -382,6 +396,33 @@ function chooseCanonical(input: CanonicalInput): { name: string | null; reason: 
   for (const [name, count] of [...signerFirst].sort((a, b) => compareText(a[0], b[0]))) {
     const best = bySigner === null ? null : { count: signerFirst.get(bySigner) ?? 0, provided: provided.get(bySigner) ?? 0 };
     if (!best || count > best.count || (count === best.count && (provided.get(name) ?? 0) > best.provided)) bySigner = name;
+  }
+  // Services that store the key in a token library's registry slot under different names: none of them is the issuer, so the name more deployments already provide wins.
+  const slotNames = [...new Set(input.signers.filter((op) => op.via).map((op) => namesOf(op).find((n) => input.names.includes(n))).filter((n) => n !== undefined))];
+  if (slotNames.length > 1) {
+    // The component that issues tokens (an auth or account service) decides, when exactly one name is its.
+    const issuerNames = slotNames.filter((n) => [...(signerServices.get(n) ?? [])].some(isIssuer));
+    if (issuerNames.length === 1) {
+      const name = issuerNames[0];
+      const who = [...(signerServices.get(name) ?? [])].filter(isIssuer).sort(compareText).join(', ');
+      return {
+        name,
+        reason: 'signer',
+        why: `${name} is the name the issuing service (${who}) stores for the token library's key, so the other services can converge on it without re-issuing tokens.`,
+      };
+    }
+    const best = [...slotNames].sort((a, b) => (provided.get(b) ?? 0) - (provided.get(a) ?? 0) || (signerFirst.get(b) ?? 0) - (signerFirst.get(a) ?? 0) || compareText(a, b))[0];
+    if ((provided.get(best) ?? 0) > 0) {
+      const spread = slotNames
+        .map((n) => `${n} in ${signerServices.get(n)?.size ?? 0}`)
+        .sort(compareText)
+        .join(', ');
+      return {
+        name: best,
+        reason: 'deployments',
+        why: `${best} is the name the most deployment files provide (${provided.get(best)}); the services that store the key in the token library's registry slot disagree (${spread} services), so converging on it changes the fewest deployments.`,
+      };
+    }
   }
   if (bySigner) {
     const who = [...(signerServices.get(bySigner) ?? [])].sort(compareText);

@@ -53,6 +53,8 @@ export interface ResolvedSecret {
   unknown: string[];
   /** The env read sites the value comes from. */
   readSites: Site[];
+  /** Registry slots the value is read from (`Metadata:metadata.Secret`); the model adds an operation per slot write. */
+  slots?: string[];
 }
 
 export interface ModelEnvRead extends EnvRead {
@@ -79,6 +81,13 @@ export interface ModelJwtOp extends JwtOp {
   secret: ResolvedSecret | null;
   /** In a tooling folder: defines no family; secret rules leave it alone. */
   tooling: boolean;
+  /**
+   * Set when the operation is a library's, acting with the value this service stores in the registry slot the
+   * library reads its key from: the slot and the library operation's site. Located at the slot write.
+   */
+  via?: { slot: string; file: string; loc: Loc };
+  /** The key comes from a registry slot services fill: the operations at the slot writes (`via`) stand for this one in families. */
+  slotted?: boolean;
 }
 
 /** A service secret use resolved across files (`src/model/build.ts`). */

@@ -65,6 +65,26 @@ export interface Ctx {
   classCache: Map<ts.Node, Map<string, ts.Node[]>>;
 }
 
+/**
+ * The registry slot a call reads or fills: `getMetadata(plugin.metadata.Secret)` (verb `get`, one argument)
+ * or `setMetadata(plugin.metadata.Secret, value)` (verb `set`, two) → `Metadata:metadata.Secret`. The slot
+ * is a property path of at least two names under a root binding, which is left out (each file imports the
+ * plugin under its own name).
+ */
+export function slotKey(call: ts.CallExpression, verb: 'get' | 'set'): string | null {
+  const callee = unwrap(call.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : null;
+  if (name === null || !name.startsWith(verb) || !/^[A-Z][A-Za-z0-9]*$/.test(name.slice(3))) return null;
+  if (call.arguments.length !== (verb === 'get' ? 1 : 2)) return null;
+  const path: string[] = [];
+  let e = unwrap(call.arguments[0]);
+  while (ts.isPropertyAccessExpression(e)) {
+    path.unshift(e.name.text);
+    e = unwrap(e.expression);
+  }
+  return ts.isIdentifier(e) && path.length >= 2 ? `${name.slice(3)}:${path.join('.')}` : null;
+}
+
 /** `ts.SyntaxKind`, read once: the bundled `ts` namespace exposes it through a getter. */
 export const SK = ts.SyntaxKind;
 

@@ -62,6 +62,28 @@ function localClass(ctx: Ctx, expr: ts.Expression): ts.ClassDeclaration | null {
   return decl && ts.isClassDeclaration(decl) ? decl : null;
 }
 
+/**
+ * The object an immediately invoked function builds and returns (`const config = (() => { const params
+ * = {…}; …; return params as Config })()`): its object literal, when every return gives the same one.
+ */
+function iifeObject(ctx: Ctx, e: ts.Expression): ts.ObjectLiteralExpression | null {
+  if (!ts.isCallExpression(e) || e.arguments.length > 0) return null;
+  const fn = unwrap(e.expression);
+  if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return null;
+  let found: ts.ObjectLiteralExpression | null = null;
+  for (const r of returnExprs(ctx, fn)) {
+    let v = unwrap(r);
+    if (ts.isIdentifier(v)) {
+      const decl = lookup(ctx, v);
+      if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return null;
+      v = unwrap(decl.initializer);
+    }
+    if (!ts.isObjectLiteralExpression(v) || (found && found !== v)) return null;
+    found = v;
+  }
+  return found;
+}
+
 function emitValue(ctx: Ctx, name: string, value: ts.Expression, at: ts.Node, depth: number): void {
   const e = unwrap(value);
   if (ts.isObjectLiteralExpression(e)) {
@@ -75,6 +97,11 @@ function emitValue(ctx: Ctx, name: string, value: ts.Expression, at: ts.Node, de
         push(ctx, `${name}.${key}`, ts.isMethodDeclaration(p) ? 'function' : 'attribute', functionValue(ctx, key, p), p.name);
       }
     }
+    return;
+  }
+  const built = iifeObject(ctx, e);
+  if (built) {
+    if (depth < MAX_OBJECT_DEPTH) emitValue(ctx, name, built, at, depth + 1);
     return;
   }
   const kind = name.includes('.') ? 'attribute' : 'const';

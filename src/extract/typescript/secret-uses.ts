@@ -1,11 +1,13 @@
-// Service secrets in TS/JS: HMAC keys, values compared with a request's header or field, values sent in request headers.
+// Service secrets in TS/JS: HMAC keys, values compared with a request's header or field, values sent in request headers; values stored in registry slots.
 import { ts } from 'ts-morph';
 import type { SecretUse } from '../../model/facts.js';
-import { type Ctx, SK, lookup, nodeLoc, propName, scopeName, stringValue, unwrap } from './context.js';
+import { type Ctx, SK, lookup, nodeLoc, propName, scopeName, slotKey, stringValue, unwrap } from './context.js';
 import { traceValue } from './trace.js';
 
 interface Site {
-  kind: SecretUse['kind'];
+  kind: SecretUse['kind'] | 'slot';
+  /** For `slot`: the registry slot filled and the setter call. */
+  slot?: { key: string; call: ts.CallExpression };
   expr: ts.Expression;
   header?: string;
 }
@@ -75,7 +77,9 @@ export function visitSecretUse(ctx: Ctx, node: ts.Node): void {
   if (ts.isCallExpression(node)) {
     const callee = unwrap(node.expression);
     const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : null;
-    if (method === 'createHmac' && node.arguments[1]) sites(ctx).push({ kind: 'hmac', expr: node.arguments[1] });
+    const slot = slotKey(node, 'set');
+    if (slot !== null) sites(ctx).push({ kind: 'slot', expr: node.arguments[1], slot: { key: slot, call: node } });
+    else if (method === 'createHmac' && node.arguments[1]) sites(ctx).push({ kind: 'hmac', expr: node.arguments[1] });
     else if (method === 'timingSafeEqual' && node.arguments[0] && node.arguments[1]) compared(ctx, unbuffer(node.arguments[0]), unbuffer(node.arguments[1]));
   } else if (ts.isBinaryExpression(node) && EQUALITY.has(node.operatorToken.kind)) {
     compared(ctx, node.left, node.right);
@@ -90,10 +94,19 @@ export function visitSecretUse(ctx: Ctx, node: ts.Node): void {
 /** Traces each recorded site; keeps uses whose value comes from the environment, an import or (outside comparisons) a literal. */
 export function resolveSecretUses(ctx: Ctx): void {
   for (const site of sitesOf.get(ctx) ?? []) {
+    if (site.slot) {
+      // Traced without marking literals: a slot holds configuration of every kind, not only secrets.
+      const sources = traceValue(ctx, site.expr, false);
+      if (!sources.some((s) => s.kind === 'env' || s.kind === 'import')) continue;
+      const callee = unwrap(site.slot.call.expression);
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+      (ctx.facts.slotWrites ??= []).push({ key: site.slot.key, loc: nodeLoc(ctx.sf, name), value: { loc: nodeLoc(ctx.sf, site.expr), trace: { sources } }, scope: scopeName(site.expr) });
+      continue;
+    }
     const sources = traceValue(ctx, site.expr);
     if (!sources.some((s) => s.kind === 'env' || s.kind === 'import' || (s.kind === 'literal' && site.kind !== 'compare'))) continue;
     const use: SecretUse = {
-      kind: site.kind,
+      kind: site.kind as SecretUse['kind'],
       key: { loc: nodeLoc(ctx.sf, site.expr), trace: { sources } },
       scope: scopeName(site.expr),
       ...(site.header !== undefined ? { header: site.header } : {}),

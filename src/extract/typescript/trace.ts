@@ -12,6 +12,7 @@ import {
   nodeLoc,
   propName,
   returnExprs,
+  slotKey,
   stringValue,
   unwrap,
 } from './context.js';
@@ -351,6 +352,9 @@ function traceCall(ctx: Ctx, call: ts.CallExpression, w: Walk): ValueSource[] {
     if (callee.text === 'createSecretKey' && args[0]) return derive(ctx, call, [args[0]], 'secret key from constants', w);
     if (callee.text === 'require') return [unknown(ctx, 'require()', call)];
     const decl = lookup(ctx, callee);
+    const slot = slotKey(call, 'get');
+    // A registry getter not written in this file: the value is whatever start-up code stored in the slot.
+    if (slot !== null && (!decl || importSource(ctx, decl, call, [], true) !== null)) return [{ kind: 'slot', key: slot, loc: nodeLoc(ctx.sf, call) }];
     if (!decl) return [unknown(ctx, `call to ${callee.text}()`, call)];
     return traceDeclaration(ctx, decl, call, [], true, w);
   }
@@ -370,6 +374,11 @@ function traceCall(ctx: Ctx, call: ts.CallExpression, w: Walk): ValueSource[] {
     if (method === 'digest') {
       const chain = hashChain(call);
       if (chain && chain.inputs.length > 0) return derive(ctx, call, chain.inputs, 'hash of a literal', w);
+    }
+    const slot = slotKey(call, 'get');
+    if (slot !== null && ts.isIdentifier(recv)) {
+      const decl = lookup(ctx, recv);
+      if (decl && importSource(ctx, decl, call, [], true) !== null) return [{ kind: 'slot', key: slot, loc: nodeLoc(ctx.sf, call) }];
     }
     const chain = memberChain(callee);
     if (chain) return tracePath(ctx, chain.root, chain.path, true, call, w);
