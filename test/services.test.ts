@@ -54,6 +54,21 @@ describe('service detection', () => {
     expect(d.findings.filter((f) => f.startsWith('forbidden-cross-service-import'))).toEqual([]);
   });
 
+  it('a build that copies its context\'s manifest and then its source folder deploys the project at the context', async () => {
+    const d = await detect({
+      'docker-compose.yml': 'services:\n  gateway:\n    build:\n      context: ./edge\n    environment:\n      EDGE_TOKEN_SECRET: ${EDGE_TOKEN_SECRET}\n',
+      'edge/Dockerfile': 'FROM node:22-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY tsconfig.json ./\nCOPY src ./src\nRUN npm run build\nCMD ["node", "dist/index.js"]\n',
+      'edge/package.json': JSON.stringify({ name: 'edge', scripts: { start: 'node dist/index.js' }, dependencies: { fastify: '4', jsonwebtoken: '9' } }),
+      'edge/src/settings.ts': 'function need(name: string): string {\n  const v = process.env[name];\n  if (!v) throw new Error(name);\n  return v;\n}\nexport const tokenSecret = need(\'EDGE_TOKEN_SECRET\');\n',
+      'edge/src/index.ts': "import jwt from 'jsonwebtoken';\nimport Fastify from 'fastify';\nimport { tokenSecret } from './settings';\nconst app = Fastify();\napp.get('/me', (req) => jwt.verify(String(req.headers.authorization), tokenSecret));\napp.listen({ port: 4000 });\n",
+    });
+    expect(d.services).toEqual(['edge:service:edge']);
+    expect(d.byName.get('edge')?.aliases).toContain('gateway');
+    expect(d.byName.get('edge')?.evidence?.[0]).toMatch(/it builds the project at its context \(copies package\*\.json\)/);
+    // The secret the deployment gives the gateway is the one its code reads.
+    expect(d.findings.filter((f) => f.startsWith('secret-provided-not-read'))).toEqual([]);
+  });
+
   it('published packages with a watch-build start script are libraries; apps import them by name', async () => {
     const d = await detect({
       'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['apps/*', 'packages/*'] }),

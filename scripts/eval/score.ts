@@ -94,9 +94,16 @@ export function scoreRepo(labels: Labels, findings: EvalFinding[]): RepoScore {
     if (hit) row.found++;
     return { label, hit };
   });
+  const asReviews: Reviewed[] = labels.expected.map((l) => ({ rule: l.rule, file: l.file, line: l.line, verdict: 'tp', reason: l.why }));
+  // A finding judged by a nearer line entry (a review or an expected label) is that entry's, not a neighbouring trap's.
+  const nearerVerdict = (f: EvalFinding, label: NotFinding): boolean => {
+    if (label.line === undefined || f.file !== label.file) return false;
+    const judged = reviewFor(f, [...labels.reviewed, ...asReviews]);
+    return judged?.line !== undefined && judged.file === f.file && Math.abs(judged.line - f.loc.line) < Math.abs(label.line - f.loc.line);
+  };
   const traps: RepoScore['traps'] = [];
   for (const label of labels.notFindings) {
-    const finding = active.find((f) => f.ruleId === label.rule && atLeastWarning(f) && findingAt(f, label.file, label.line));
+    const finding = active.find((f) => f.ruleId === label.rule && atLeastWarning(f) && findingAt(f, label.file, label.line) && !nearerVerdict(f, label));
     if (finding) {
       traps.push({ label, finding });
       ruleRow(rows, label.rule).traps++;
@@ -104,11 +111,12 @@ export function scoreRepo(labels: Labels, findings: EvalFinding[]): RepoScore {
   }
   const verdicts: RepoScore['verdicts'] = [];
   for (const finding of active.filter(atLeastWarning)) {
-    const by = reviewFor(finding, labels.reviewed);
-    // A finding where the labels expect one is a true positive; one a trap label rules out is a false one.
-    const expectedHere = labels.expected.some((l) => l.rule === finding.ruleId && findingAt(finding, l.file, l.line));
+    // An expected label is a true-positive verdict at its line; the nearest entry wins (a review on a tie).
+    const judged = reviewFor(finding, [...labels.reviewed, ...asReviews]);
+    const by = judged && labels.reviewed.includes(judged) ? judged : null;
+    // A finding a trap label rules out, with no nearer verdict, is a false positive.
     const trapHere = traps.some((t) => t.finding === finding);
-    const verdict: Verdict = by ? by.verdict : expectedHere ? 'tp' : trapHere ? 'fp' : 'unreviewed';
+    const verdict: Verdict = judged ? judged.verdict : trapHere ? 'fp' : 'unreviewed';
     verdicts.push({ finding, verdict, by });
     const row = ruleRow(rows, finding.ruleId);
     if (verdict === 'tp') row.tp++;

@@ -212,6 +212,9 @@ function entryWords(entry: string[]): string[] {
  * `python -m api.main`, `node apps/api/dist/main.js`), else its only COPY of a code folder that is
  * neither shared nor tooling, else the build context when the whole context is copied.
  */
+/** A project manifest copied from the root of a build context. */
+const MANIFEST_SOURCE = /^(package[*]?\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|pyproject\.toml|poetry\.lock|requirements[\w.-]*\.txt|Pipfile|setup\.py|uv\.lock)$/;
+
 function deployedFolder(index: RepoIndex, dockerfilePath: string, dockerfile: DeployUnitFact | null, context: string): { folder: string; why: string } | null {
   if (!index.files.has(dockerfilePath)) return null;
   const inContext = (rel: string): string | null => {
@@ -239,6 +242,11 @@ function deployedFolder(index: RepoIndex, dockerfilePath: string, dockerfile: De
       if (folder === null || folder === context || !index.dirs.has(folder)) continue;
       if (toolingSegment(folder, context) || SHARED_NAMES.has(baseName(folder))) continue;
       if (!copied.includes(folder)) copied.push(folder);
+    }
+    // A build that copies the context's own manifest (`COPY package*.json ./`, `COPY pyproject.toml .`) builds that project: `COPY src ./src` is its source, not a unit of its own.
+    const manifest = (dockerfile.copies ?? []).find((source) => MANIFEST_SOURCE.test(source.replace(/^\.\//, '')));
+    if (context !== '' && manifest !== undefined && PROJECT_FILES.some((f) => f !== 'Dockerfile' && index.files.has(childPath(context, f)))) {
+      return { folder: context, why: `it builds the project at its context (copies ${manifest.replace(/^\.\//, '')})` };
     }
     const code = copied.filter((f) => hasCode(index, f));
     if (code.length === 1) return { folder: code[0], why: `it copies ${code[0]}/` };
