@@ -42,6 +42,13 @@ describe('serviceForHint', () => {
     expect(serviceForHint('auth', SERVICES)).toBe('auth_service');
     expect(serviceForHint('backend', SERVICES)).toBe('netra_backend');
   });
+  it('maps a name deployments call a service (its alias), like a compose service in an override file', () => {
+    const aliased: Service[] = [
+      { name: 'ledger_api', kind: 'service', roots: ['ledger_api'], detectedBy: 'x', aliases: ['books'] },
+      { name: 'reports', kind: 'service', roots: ['reports'], detectedBy: 'x' },
+    ];
+    expect(serviceForHint('books', aliased)).toBe('ledger_api');
+  });
   it('gives null for unknown, ambiguous and shared-library hints', () => {
     expect(serviceForHint('postgres', SERVICES)).toBeNull();
     expect(serviceForHint('shared', SERVICES)).toBeNull();

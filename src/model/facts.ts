@@ -436,6 +436,12 @@ export interface FileFacts {
   provisions: Provision[];
   /** Deploy files: the units they build or run (service detection). */
   deployUnits?: DeployUnitFact[];
+  /**
+   * A compose file that only overrides services (one has no `image`, `build` or `extends`): it runs merged
+   * onto a base file in its folder (`docker compose -f docker-compose.yml -f docker-compose.dev.yml`).
+   * `bases`: the candidate base files, in order; `environment`: the overlay file's own environment.
+   */
+  composeOverlay?: { bases: string[]; environment: string | null };
   /** Code files: where a server or worker process starts (service detection). */
   serverEntries?: ServerEntryFact[];
   /** Python: the settings module `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "…")` names (a module path, not a value). */

@@ -41,7 +41,7 @@ function endsWith(long: string[], short: string[]): boolean {
 
 /**
  * The service a deploy-side hint names: a repository folder inside a service root (the longest root
- * wins), else a name equal to a service's name or folder once `-`/`_` and environment words are
+ * wins), else a name deployments call it (its aliases), else a name equal to a service's name or folder once `-`/`_` and environment words are
  * ignored (`auth-service` → `auth_service`, `api-staging` → `api`), else one whose core words end
  * the other's (`netra-backend` → `backend`, `auth` → `auth_service`). Null when none or several match.
  */
@@ -60,6 +60,9 @@ export function serviceForHint(hint: string | null, services: Service[]): string
     }
   }
   if (best) return best.name;
+  // A name deployments call the service (a compose service that builds it, an image).
+  const aliased = candidates.filter((s) => s.aliases?.includes(cleaned));
+  if (aliased.length === 1) return aliased[0].name;
   const hintTokens = tokens(cleaned.split('/').pop() ?? cleaned);
   if (hintTokens.length === 0) return null;
   const names = candidates.map((s) => ({
@@ -90,7 +93,9 @@ function environmentOf(file: string, provision: Provision): string | null {
  * service. An env-file link (`name: '*'`, `envFile`) is kept and also expanded into the names that
  * file provides, attributed to the linking service and environment (the link's environment, else the
  * env file's), located in the env file. A root-level env file that is linked is then represented by
- * its expansions only.
+ * its expansions only. An override compose file with an environment of its own (`docker-compose.dev.yml`)
+ * also provides, in that environment, what its base file (`docker-compose.yml` beside it) provides
+ * without an environment: compose merges the two.
  */
 export function buildProvisions(facts: FileFacts[], files: ModelFile[], services: Service[]): ModelProvision[] {
   const serviceOf = new Map(files.map((f) => [f.path, f.service]));
@@ -100,27 +105,35 @@ export function buildProvisions(facts: FileFacts[], files: ModelFile[], services
   for (const f of facts) for (const p of f.provisions) if (p.name === '*' && p.envFile !== undefined) linked.add(p.envFile);
 
   const out: ModelProvision[] = [];
+  // An override compose file with an environment of its own runs with everything its base file provides.
+  const sources: { f: FileFacts; p: Provision; environment?: string | null }[] = [];
   for (const f of [...facts].sort((a, b) => compareText(a.path, b.path))) {
+    for (const p of f.provisions) sources.push({ f, p });
+    const overlay = f.composeOverlay;
+    const environment = normalizeEnvironmentName(overlay?.environment ?? null);
+    const base = overlay?.bases.map((path) => factsByPath.get(path)).find((b) => b !== undefined);
+    if (!base || environment === null) continue;
+    for (const p of base.provisions) if (p.source === 'compose' && p.environment === null) sources.push({ f: base, p, environment });
+  }
+  for (const { f, p, environment } of sources) {
     const ownService = serviceOf.get(f.path) ?? null;
     const fileService = ownService !== null && kindOf.get(ownService) === 'service' ? ownService : null;
-    for (const p of f.provisions) {
-      const service = serviceForHint(p.serviceHint, services) ?? fileService;
-      if (linked.has(f.path) && service === null && p.name !== '*') continue;
-      const provision: ModelProvision = { ...p, environment: environmentOf(f.path, p), file: f.path, service };
-      out.push(provision);
-      if (p.name !== '*' || p.envFile === undefined) continue;
-      const target = factsByPath.get(p.envFile);
-      if (!target) continue;
-      for (const q of target.provisions) {
-        if (q.name === '*') continue;
-        out.push({
-          ...q,
-          environment: provision.environment ?? environmentOf(target.path, q),
-          serviceHint: p.serviceHint,
-          file: target.path,
-          service,
-        });
-      }
+    const service = serviceForHint(p.serviceHint, services) ?? fileService;
+    if (linked.has(f.path) && service === null && p.name !== '*') continue;
+    const provision: ModelProvision = { ...p, environment: environment ?? environmentOf(f.path, p), file: f.path, service };
+    out.push(provision);
+    if (p.name !== '*' || p.envFile === undefined) continue;
+    const target = factsByPath.get(p.envFile);
+    if (!target) continue;
+    for (const q of target.provisions) {
+      if (q.name === '*') continue;
+      out.push({
+        ...q,
+        environment: provision.environment ?? environmentOf(target.path, q),
+        serviceHint: p.serviceHint,
+        file: target.path,
+        service,
+      });
     }
   }
   return out;

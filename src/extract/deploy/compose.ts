@@ -1,4 +1,4 @@
-// docker-compose files: `services.*.environment` (map and list forms) and `env_file`.
+// docker-compose files: `services.*.environment` (map and list forms), `env_file`, and whether the file overrides a base file.
 import type { Node } from 'yaml';
 import { blockHints, entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
 import { resolveRepoPath } from './environment.js';
@@ -7,7 +7,9 @@ import type { MapEntry, YamlView } from './yaml-view.js';
 
 /** Extracts the environment each compose service receives. */
 export function extractCompose(ctx: DeployContext, view: YamlView, root: Node, fileEnvironment: string | null): void {
+  let overlay = false;
   for (const service of view.entries(view.get(root, 'services'))) {
+    if (['image', 'build', 'extends'].every((key) => view.get(service.value, key) === null)) overlay = true;
     const serviceHint = composeHint(ctx.path, view, service.key, service.value);
     composeUnit(ctx, view, service);
     const entries = environmentEntries(view, view.get(service.value, 'environment'));
@@ -35,7 +37,14 @@ export function extractCompose(ctx: DeployContext, view: YamlView, root: Node, f
       });
     }
   }
+  if (overlay) {
+    const bases = BASE_FILES.map((name) => resolveRepoPath(ctx.path, name)).filter((path) => path !== ctx.path);
+    ctx.facts.composeOverlay = { bases, environment: fileEnvironment };
+  }
 }
+
+/** The files an override compose file is merged onto, in the order compose looks for a default file. */
+const BASE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
 function environmentEntries(view: YamlView, node: Node | null): EnvEntry[] {
   const entries = view.envEntries(node, 'reference');
