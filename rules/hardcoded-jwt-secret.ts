@@ -107,24 +107,27 @@ export default defineRule({
     for (const { secret, service, tooling } of keyed) {
       if (!secret || tooling || secret.names.length === 0 || secret.chain[0]?.startsWith('«')) continue;
       const name = secret.names[0];
-      if (secret.literal && once(secret.literal.site.file, secret.literal.site.loc)) {
-        const empty = secret.literal.length === 0;
+      // Every literal and constant-derived value the chain can end in (one per branch: a dev default, an import-failure fallback, …).
+      for (const literal of secret.literals ?? (secret.literal ? [secret.literal] : [])) {
+        if (!once(literal.site.file, literal.site.loc)) continue;
+        const empty = literal.length === 0;
         ctx.report({
           messageId: empty ? 'emptyDefault' : 'literalDefault',
-          data: empty ? { name, consequence: emptyConsequence([]) } : { name, length: secret.literal.length },
+          data: empty ? { name, consequence: emptyConsequence([]) } : { name, length: literal.length },
           ...(empty ? { severity: 'note' as const } : {}),
-          file: secret.literal.site.file,
-          loc: secret.literal.site.loc,
+          file: literal.site.file,
+          loc: literal.site.loc,
           key: ['literal-default', service ?? '', name],
           service,
         });
       }
-      if (secret.constantDerived && once(secret.constantDerived.site.file, secret.constantDerived.site.loc)) {
+      for (const derived of secret.derivations ?? (secret.constantDerived ? [secret.constantDerived] : [])) {
+        if (!once(derived.site.file, derived.site.loc)) continue;
         ctx.report({
           messageId: 'derivedDefault',
-          data: { name, description: secret.constantDerived.description },
-          file: secret.constantDerived.site.file,
-          loc: secret.constantDerived.site.loc,
+          data: { name, description: derived.description },
+          file: derived.site.file,
+          loc: derived.site.loc,
           key: ['derived-default', service ?? '', name],
           service,
         });

@@ -117,10 +117,12 @@ class TraceResolver {
         }
         case 'literal':
           out.literal ??= { length: source.length, site: { file, loc: source.loc } };
+          (out.literals ??= []).push({ length: source.length, site: { file, loc: source.loc } });
           pushUnique(out.chain, '«literal»');
           break;
         case 'constant-derived':
           out.constantDerived ??= { description: source.description, site: { file, loc: source.loc } };
+          (out.derivations ??= []).push({ description: source.description, site: { file, loc: source.loc } });
           pushUnique(out.chain, '«derived»');
           break;
         case 'unknown':
@@ -200,6 +202,8 @@ function mergeSecret(into: ResolvedSecret, from: ResolvedSecret): void {
   into.literal ??= from.literal;
   into.constantDerived ??= from.constantDerived;
   into.readSites.push(...from.readSites);
+  if (from.literals) (into.literals ??= []).push(...from.literals);
+  if (from.derivations) (into.derivations ??= []).push(...from.derivations);
   for (const slot of from.slots ?? []) pushUnique((into.slots ??= []), slot);
 }
 

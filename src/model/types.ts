@@ -53,6 +53,10 @@ export interface ResolvedSecret {
   unknown: string[];
   /** The env read sites the value comes from. */
   readSites: Site[];
+  /** Every literal tried, in order (`literal` is the first). */
+  literals?: { length: number; site: Site }[];
+  /** Every constant-derived key tried, in order (`constantDerived` is the first). */
+  derivations?: { description: string; site: Site }[];
   /** Registry slots the value is read from (`Metadata:metadata.Secret`); the model adds an operation per slot write. */
   slots?: string[];
 }
