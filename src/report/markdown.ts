@@ -5,6 +5,7 @@ import type { CrossValidationMatrix, InventoryEntry, MatrixComponent, MatrixVerd
 import { deltaMarkdown } from './compare.js';
 import { renderMermaid } from './graph.js';
 import { provisionTable, serviceImportTable, wsEndpointTable, type TableData } from './tables.js';
+import { notAnalysedLabel } from './text.js';
 
 /** Lists longer than this are collapsed under `<details>`. */
 export const COLLAPSE_AFTER = 10;
@@ -41,6 +42,8 @@ export function headlines(result: RunResult): string[] {
     out.push(sentence);
   });
   if (out.length === 0) out.push('No secret family was found');
+  const unanalysed = notAnalysedLabel(result.files.notAnalysed ?? []);
+  if (unanalysed) out.push(`${unanalysed} (see the notifications): findings in them may be missing`);
   return out;
 }
 
@@ -125,7 +128,8 @@ function countsSection(result: RunResult, out: string[]): void {
   out.push('## Findings by rule', '');
   const entries = Object.entries(result.counts);
   if (entries.length === 0) {
-    out.push('No findings.', '');
+    const unanalysed = notAnalysedLabel(result.files.notAnalysed ?? []);
+    out.push(unanalysed ? `No findings in the files analysed; ${unanalysed}.` : 'No findings.', '');
     return;
   }
   out.push('| rule | findings |', '|---|---:|');

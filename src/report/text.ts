@@ -166,9 +166,18 @@ export function renderText(input: RunResult, options: TextOptions): string {
   for (const f of active) bySeverity[f.severity]++;
   const skipped = Object.values(result.files.skipped).reduce((a, b) => a + b, 0);
   out.push('');
-  const head = active.length === 0 ? paint('green', '✔ no findings') : paint(bySeverity.error ? 'red' : 'yellow', `✖ ${plural(active.length, 'finding')}`);
+  // A file that was not analysed may hold findings: then the summary never says "no findings".
+  const unanalysed = notAnalysedLabel(result.files.notAnalysed ?? []);
+  const head =
+    active.length > 0
+      ? paint(bySeverity.error ? 'red' : 'yellow', `✖ ${plural(active.length, 'finding')}`)
+      : unanalysed
+        ? paint('yellow', `⚠ ${unanalysed}`)
+        : paint('green', '✔ no findings');
   const parts = [
     active.length ? `${bySeverity.error} error, ${bySeverity.warning} warning, ${bySeverity.note} note` : '',
+    active.length && unanalysed ? unanalysed : '',
+    !active.length && unanalysed ? '0 findings in the files analysed' : '',
     known ? `${known} known finding${known === 1 ? '' : 's'}` : '',
     suppressed ? `${suppressed} suppressed` : '',
     skipped ? `${skipped} skipped` : '',
@@ -176,4 +185,13 @@ export function renderText(input: RunResult, options: TextOptions): string {
   ].filter(Boolean);
   out.push(`${head}${parts.length ? ` (${parts.join(' · ')})` : ''}`);
   return out.map(guardLine).join('\n') + '\n';
+}
+
+/** `2 files not analysed`, `1 file and 1 folder not analysed`; '' when everything was analysed. */
+export function notAnalysedLabel(paths: readonly string[]): string {
+  const folders = paths.filter((p) => p.endsWith('/')).length;
+  const files = paths.length - folders;
+  if (paths.length === 0) return '';
+  const what = [files ? plural(files, 'file') : '', folders ? plural(folders, 'folder') : ''].filter(Boolean).join(' and ');
+  return `${what} not analysed`;
 }
