@@ -42,6 +42,7 @@ function program(): Command {
     .option('--write-baseline <file>', 'record the current findings as the baseline')
     .option('--prune-baseline', 'rewrite --baseline without the entries that no longer match')
     .option('--compare <previous.json>', 'add the progress since a previous --format json result (names, findings, matrix agreement)')
+    .option('--report-url <url>', 'where the full report is published (markdown-summary links to it; default in GitHub Actions: the run page)')
     .option('--jobs <n>', 'worker threads (default and maximum: available cores)')
     .option('--strict', 'exit 2 when a file or folder could not be analysed (unreadable, too deeply nested, over a limit)')
     .option('--include-tests', 'analyse test code too (excluded by default)')
@@ -92,7 +93,8 @@ function program(): Command {
     .option('-f, --format <name>', `output format: ${formatNames().join(', ')}`, 'text')
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--compare <previous.json>', 'add the progress since a previous result')
-    .action((flags: { from: string; format: string; output?: string; compare?: string }) => {
+    .option('--report-url <url>', 'where the full report is published (markdown-summary links to it; default in GitHub Actions: the run page)')
+    .action((flags: { from: string; format: string; output?: string; compare?: string; reportUrl?: string }) => {
       process.exitCode = reportCommand(flags);
     });
   cmd
