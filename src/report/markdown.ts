@@ -280,24 +280,6 @@ function matrixSection(result: RunResult, out: string[]): void {
   out.push('<details><summary>Operations behind the matrix</summary>', '', ...unique, '', '</details>', '');
 }
 
-<<<<<<< HEAD
-function countsSection(result: RunResult, out: string[]): void {
-  out.push('## Findings by rule', '');
-  const entries = Object.entries(result.counts);
-  if (entries.length === 0) {
-    const unanalysed = notAnalysedLabel(result.files.notAnalysed ?? []);
-    out.push(unanalysed ? `No findings in the files analysed; ${unanalysed}.` : 'No findings.', '');
-    return;
-  }
-  out.push('| rule | findings |', '|---|---:|');
-  for (const [rule, n] of entries) out.push(`| ${code(rule)} | ${n} |`);
-  const suppressed = result.findings.filter((f) => f.suppression).length;
-  if (suppressed > 0) out.push('', `${plural(suppressed, 'finding')} suppressed (inline or baseline) are not counted.`);
-  out.push('');
-}
-
-=======
->>>>>>> main
 function inventoryLine(entry: InventoryEntry): string {
   const name = entry.dynamic ? `${code(entry.name)} (dynamic)` : code(entry.name);
   const canonical = entry.canonical ? '**canonical**' : entry.dynamic ? 'replace' : 'retire';
