@@ -8,6 +8,7 @@ import { attachSourceContext } from './discover/context.js';
 import { discover } from './discover/index.js';
 import { readTextFile } from './discover/read.js';
 import { runRules } from './engine.js';
+import { boundNames } from './extract/bounds.js';
 import { extractAll } from './extract/pool.js';
 import type { FileFacts, Notification } from './model/facts.js';
 import { buildModel } from './model/build.js';
@@ -85,7 +86,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const skippedPaths = new Set<string>();
   for (const item of extracted) {
     if (item.ok) {
-      facts.push(item.facts);
+      facts.push(boundNames(item.facts));
       notifications.push(...item.facts.notifications);
     } else {
       skipped[item.reason] = (skipped[item.reason] ?? 0) + 1;

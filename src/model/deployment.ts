@@ -132,7 +132,9 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
     for (const p of own) {
       if (p.source === 'dockerfile') continue;
       const env = p.environment ?? DEFAULT_ENVIRONMENT;
-      byEnvironment.set(env, [...(byEnvironment.get(env) ?? []), p]);
+      const list = byEnvironment.get(env);
+      if (list) list.push(p);
+      else byEnvironment.set(env, [p]);
     }
     const targets: DeployTarget[] = [];
     for (const [environment, list] of [...byEnvironment].sort((a, b) => compareText(a[0], b[0]))) {
