@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { checkRoot } from '../discover/index.js';
 import { compareResults } from '../report/compare.js';
 import { FORMATS, formatNames, type RenderContext } from '../report/index.js';
-import { notAnalysedLabel } from '../report/text.js';
+import { notAnalysedLabel } from '../report/story.js';
 import { SEVERITY_RANK, type RunResult, type Severity } from '../result.js';
 import { countByRule, scan, type ScanOptions } from '../run.js';
 import { applyBaseline, createBaseline, parseBaseline, pruneBaseline, serializeBaseline, type Baseline } from '../baseline.js';

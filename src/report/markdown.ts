@@ -11,6 +11,9 @@ import {
   familyTitle,
   findingGroups,
   heatmap,
+  noOpenFindings,
+  notAnalysedLabel,
+  notAnalysedWarning,
   openFindings,
   phaseLabel,
   planPhases,
@@ -20,7 +23,6 @@ import {
   type PlanGroup,
 } from './story.js';
 import { provisionTable, serviceImportTable, wsEndpointTable, type TableData } from './tables.js';
-import { notAnalysedLabel } from './text.js';
 
 /** Lists longer than this are collapsed under `<details>`. */
 export const COLLAPSE_AFTER = 10;
@@ -56,8 +58,8 @@ export function siteOf(file: string, loc: Loc): string {
 export function headlines(result: RunResult): string[] {
   const stories = familyStories(result);
   const out = stories.length > 0 ? stories.map((s) => s.headline) : ['No secret family was found'];
-  const unanalysed = notAnalysedLabel(result.files.notAnalysed ?? []);
-  if (unanalysed) out.push(`${unanalysed} (see the notifications): findings in them may be missing`);
+  const warning = notAnalysedWarning(result);
+  if (warning) out.push(warning);
   return out;
 }
 
@@ -119,7 +121,19 @@ function statsLine(result: RunResult): string {
   const shared = result.services.filter((s) => s.kind === 'shared').length;
   const c: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   for (const f of openFindings(result)) c[f.severity]++;
-  return `${plural(services, 'service')}${shared > 0 ? ` + ${shared} shared` : ''} · ${result.files.scanned} files (${result.files.tests} test files excluded) · ${plural(c.error, 'error')} · ${plural(c.warning, 'warning')}${c.note > 0 ? ` · ${plural(c.note, 'note')}` : ''}`;
+  return `${plural(services, 'service')}${shared > 0 ? ` + ${shared} shared` : ''} · ${result.files.scanned} files (${result.files.tests} test files excluded) · ${plural(c.error, 'error')} · ${plural(c.warning, 'warning')}${c.note > 0 ? ` · ${plural(c.note, 'note')}` : ''}${unanalysedStat(result)}`;
+}
+
+/** ` · ⚠ 2 files not analysed`, or ''. */
+function unanalysedStat(result: RunResult): string {
+  const label = notAnalysedLabel(result.files.notAnalysed ?? []);
+  return label ? ` · ⚠ ${label}` : '';
+}
+
+/** A quoted warning line under the stats when files were not analysed. */
+function unanalysedBanner(result: RunResult, out: string[]): void {
+  const warning = notAnalysedWarning(result);
+  if (warning) out.push(`> ⚠ ${mdText(sentence(warning))}`, '');
 }
 
 function headlineLine(story: FamilyStory): string {
@@ -193,7 +207,7 @@ function heatmapSection(result: RunResult, out: string[]): void {
   const map = heatmap(result);
   out.push('## Findings by service and rule', '');
   if (map.rules.length === 0) {
-    out.push('No open findings.', '');
+    out.push(noOpenFindings(result), '');
     return;
   }
   out.push(`Open findings per service (rows) and rule (columns); ${SEVERITY_MARK.error} error, ${SEVERITY_MARK.warning} warning, ${SEVERITY_MARK.note} note.`, '');
@@ -313,7 +327,7 @@ function findingsSection(result: RunResult, titles: Record<string, string>, out:
   const groups = findingGroups(result);
   out.push('## Findings', '');
   if (groups.length === 0) {
-    out.push('No open findings.', '');
+    out.push(noOpenFindings(result), '');
     return;
   }
   out.push(`${plural(openFindings(result).length, 'open finding')}, by rule then file.`, '');
@@ -343,6 +357,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const stories = familyStories(result);
   const phases = planPhases(result);
   const out: string[] = ['# jwtfrag fragmentation report', '', statsLine(result), ''];
+  unanalysedBanner(result, out);
   todaySection(result, stories, titles, out);
   firstSection(result, phases, out);
   if (result.delta) out.push(...deltaMarkdown(result.delta));
@@ -382,6 +397,7 @@ export function renderMarkdownSummary(result: RunResult, options: SummaryOptions
   const stories = familyStories(result);
   const phases = planPhases(result);
   const out: string[] = [`### jwtfrag: ${statsLine(result)}`, ''];
+  unanalysedBanner(result, out);
   out.push('**What breaks today**', '');
   if (stories.length === 0) out.push('- No secret family was found.');
   for (const story of stories.slice(0, 4)) {

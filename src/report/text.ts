@@ -2,6 +2,7 @@
 import { styleText } from 'node:util';
 import type { Finding, RunResult, Severity } from '../result.js';
 import { deltaTextLines } from './compare.js';
+import { notAnalysedLabel } from './story.js';
 import { guardLine, visibleDeep } from '../util/safe-text.js';
 
 export interface TextOptions {
@@ -185,13 +186,4 @@ export function renderText(input: RunResult, options: TextOptions): string {
   ].filter(Boolean);
   out.push(`${head}${parts.length ? ` (${parts.join(' · ')})` : ''}`);
   return out.map(guardLine).join('\n') + '\n';
-}
-
-/** `2 files not analysed`, `1 file and 1 folder not analysed`; '' when everything was analysed. */
-export function notAnalysedLabel(paths: readonly string[]): string {
-  const folders = paths.filter((p) => p.endsWith('/')).length;
-  const files = paths.length - folders;
-  if (paths.length === 0) return '';
-  const what = [files ? plural(files, 'file') : '', folders ? plural(folders, 'folder') : ''].filter(Boolean).join(' and ');
-  return `${what} not analysed`;
 }
