@@ -1,7 +1,6 @@
 // Discovery: lists the repository's files (honouring .gitignore and excludes) and their languages; services are detected after extraction.
 import fs, { accessSync, closeSync, constants, existsSync, lstatSync, openSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import fg from 'fast-glob';
 import type { ParsedConfig } from '../config/schema.js';
 import type { Language, Notification } from '../model/facts.js';
 import { compileGlob } from '../util/glob.js';
@@ -82,36 +81,39 @@ function pathFilter(config: ParsedConfig): PathFilter {
   return { keep, folderExcluded };
 }
 
-// User excludes simple enough to hand to fast-glob for pruning (a literal path, optionally under `**/` or over `/**`).
+// User excludes simple enough to prune whole folders with (a literal path, optionally under `**/` or over `/**`).
 const PRUNABLE = /^(\*\*\/)?[\w@+. -]+(\/[\w@+. -]+)*(\/\*\*)?$/;
 
 /**
- * Walks `root/sub` with fast-glob (built-in excludes pruned; the caller filters with its own
- * matchers); a folder that cannot be read becomes an `unreadable-folder` notification via `onError`.
+ * Walks `root/sub` with an explicit stack (no recursion, symlinks not followed; built-in excludes
+ * pruned; the caller filters with its own matchers). Every name is kept as it is, line breaks and
+ * control characters included (fast-glob's matcher skips those). A folder that cannot be read
+ * becomes an `unreadable-folder` notification via `onError`.
  */
 async function walk(root: string, sub: string, config: ParsedConfig, onError: (folder: string, code: string) => void): Promise<Entry[]> {
-  const cwd = sub === '' ? root : join(root, sub);
-  const prefix = sub === '' ? '' : `${sub}/`;
-  const readdir = ((path: string, options: unknown, callback: (error: NodeJS.ErrnoException | null, entries: unknown) => void) => {
-    const done = typeof options === 'function' ? (options as typeof callback) : callback;
-    const report = (error: NodeJS.ErrnoException | null, entries: unknown): void => {
-      if (error && error.code !== 'ENOENT') onError(prefix + toPosix(relative(cwd, path)), error.code ?? 'error');
-      done(error, entries);
-    };
-    if (typeof options === 'function') fs.readdir(path, report as never);
-    else fs.readdir(path, options as never, report as never);
-  }) as unknown as typeof fs.readdir;
-  const found = await fg('**', {
-    cwd,
-    dot: true,
-    onlyFiles: false,
-    followSymbolicLinks: false,
-    ignore: [...DEFAULT_EXCLUDES, ...config.exclude.filter((p) => PRUNABLE.test(p))],
-    suppressErrors: true,
-    objectMode: true,
-    fs: { ...fs, readdir },
-  });
-  return found.map((e) => ({ path: prefix + toPosix(e.path), isDirectory: e.dirent.isDirectory(), isSymbolicLink: e.dirent.isSymbolicLink() }));
+  const pruned = compileGlob([...DEFAULT_EXCLUDES, ...config.exclude.filter((p) => PRUNABLE.test(p))]);
+  const out: Entry[] = [];
+  const stack = [sub];
+  while (stack.length > 0) {
+    const folder = stack.pop() as string;
+    let dirents: fs.Dirent[];
+    try {
+      dirents = await fs.promises.readdir(folder === '' ? root : join(root, folder), { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') onError(folder, code);
+      continue;
+    }
+    for (const dirent of dirents) {
+      const path = folder === '' ? dirent.name : `${folder}/${dirent.name}`;
+      const isSymbolicLink = dirent.isSymbolicLink();
+      const isDirectory = !isSymbolicLink && dirent.isDirectory();
+      if (pruned(path)) continue;
+      out.push({ path, isDirectory, isSymbolicLink });
+      if (isDirectory) stack.push(path);
+    }
+  }
+  return out;
 }
 
 /** Parses every .gitignore among `paths` (oversized ones and over-long lines are skipped with a notification). */

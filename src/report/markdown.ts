@@ -1,5 +1,5 @@
 // Markdown fragmentation report (same order as the HTML: what breaks, what first, heatmap, plan, graph, details, findings) and the short PR-comment summary.
-import { sentence } from '../util/safe-text.js';
+import { sentence, visible } from '../util/safe-text.js';
 import type { Loc } from '../model/facts.js';
 import type { CrossValidationMatrix, InventoryEntry, MatrixComponent, MatrixVerdict, RunResult, Severity } from '../result.js';
 import { deltaMarkdown } from './compare.js';
@@ -85,17 +85,16 @@ export function resolves(component: MatrixComponent): string {
  * allows HTML (GitHub, GitLab).
  */
 export function mdText(text: string): string {
-  return text
+  return visible(text.replace(/\r?\n/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([[\]\\])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
+    .replace(/([[\]\\])/g, '\\$1');
 }
 
 /** Text inside an HTML element (`<summary>`): entities only. */
 function htmlText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\[/g, '&#91;').replace(/\]/g, '&#93;');
+  return visible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\[/g, '&#91;').replace(/\]/g, '&#93;');
 }
 
 /** Plain text in a table cell. */
@@ -105,7 +104,7 @@ function cell(text: string): string {
 
 /** A code span (backticks in the text cannot close it), safe in table cells. */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, 'ˋ').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
+  return `\`${visible(text.replace(/\r?\n/g, ' ')).replace(/`/g, 'ˋ').replace(/\|/g, '\\|')}\``;
 }
 
 function collapse(lines: string[], summary: string, out: string[]): void {

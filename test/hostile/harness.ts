@@ -60,6 +60,8 @@ export interface RunOptions {
   limitMs?: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** `closed`: the reader goes away at once (`| head`); a file descriptor: write there (e.g. /dev/full). */
+  stdout?: 'pipe' | 'closed' | number;
 }
 
 /** Runs `jwtfrag <args>` in a child process, killed (SIGKILL) at the time limit; records time and peak memory under `name`. */
@@ -71,7 +73,9 @@ export function runBounded(name: string, args: string[], options: RunOptions = {
   if (options.deny) env.JWTFRAG_TEST_DENY = JSON.stringify(options.deny);
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', PROBE, MAIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = typeof options.stdout === 'number' ? options.stdout : 'pipe';
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', PROBE, MAIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', out, 'pipe'] });
+    if (options.stdout === 'closed') child.stdout?.destroy();
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -79,8 +83,8 @@ export function runBounded(name: string, args: string[], options: RunOptions = {
       timedOut = true;
       child.kill('SIGKILL');
     }, limit);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    if (options.stdout !== 'closed') child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -26,5 +26,7 @@ if (denied.length > 0) {
     }
     readdir.apply(fs, args);
   };
+  const readdirPromise = fs.promises.readdir.bind(fs.promises) as (...args: unknown[]) => Promise<unknown>;
+  (fs.promises as unknown as Record<string, unknown>).readdir = (...args: unknown[]) => (isDenied(args[0]) ? Promise.reject(eacces(args[0] as string)) : readdirPromise(...args));
   syncBuiltinESMExports();
 }
