@@ -1,4 +1,4 @@
-// Glob and name-pattern matching without regular expressions: time bounded by pattern × text size, never exponential (see glob.md).
+// Glob and name-pattern matching without regular expressions: time bounded by pattern × text size, never exponential (see docs/limits.md).
 
 /** Limits on one glob: longer patterns, or braces that expand to more alternatives, are rejected. */
 export const GLOB_LIMITS = { maxLength: 1024, maxAlternatives: 256 } as const;
