@@ -110,6 +110,7 @@ export default defineRule({
     precision: 'high',
     securitySeverity: 8.6,
     tags: ['security', 'external/cwe/cwe-798', 'external/cwe/cwe-540'],
+    options: { minLength: 'number' },
     messages: {
       committed: '{{name}} has a committed value («redacted, {{length}} chars»){{how}} in this {{source}} file; anyone with the repository has the secret.',
       placeholder:

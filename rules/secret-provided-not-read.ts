@@ -26,6 +26,7 @@ export default defineRule({
     precision: 'high',
     securitySeverity: 4.3,
     tags: ['security', 'maintainability'],
+    options: { environmentVariables: 'string[]' },
     messages: {
       unread: '{{service}}\'s {{environment}} deployment provides {{name}} ({{family}} secret), but no code in {{service}} reads it; the code reads {{reads}}.',
       selector:

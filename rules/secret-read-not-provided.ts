@@ -11,6 +11,7 @@ export default defineRule({
     precision: 'high',
     securitySeverity: 7.5,
     tags: ['security', 'reliability', 'external/cwe/cwe-1188'],
+    options: { nameOnly: 'boolean' },
     messages: {
       missing:
         '{{service}} reads {{name}} for the {{family}} secret, but its {{environment}} deployment ({{files}}) does not provide it{{instead}}; {{outcome}}.',

@@ -22,6 +22,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     precision: 'medium',
     tags: ['reliability', 'performance', 'websocket'],
+    options: { dependencies: 'string[]', replaceDefaults: 'boolean' },
     messages: {
       dependency: 'The WebSocket endpoint {{path}} injects `{{name}}`; the session stays open for the whole connection (hours), holding a pooled connection and an open transaction. Open a session per message instead.',
       throughDependency: 'The WebSocket endpoint {{path}} injects `{{name}}`, which depends on `{{session}}` ({{chain}}); the session stays open for the whole connection (hours), holding a pooled connection. Open a session per message instead.',

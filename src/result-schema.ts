@@ -241,6 +241,7 @@ export const RunResultSchema = z.object({
     byLanguage: z.partialRecord(language, count),
     tests: count,
     skipped: z.record(z.string(), count),
+    notAnalysed: z.array(z.string()).optional(),
   }),
   families: z.array(
     z.object({

@@ -268,6 +268,11 @@ export interface RunResult {
     byLanguage: Partial<Record<Language, number>>;
     tests: number;
     skipped: Record<string, number>;
+    /**
+     * Files (and folders, ending in `/`) that were not analysed, or only in part, although they
+     * should have been: findings in them may be missing. Absent when every file was analysed.
+     */
+    notAnalysed?: string[];
   };
   families: {
     id: string;
@@ -303,4 +308,21 @@ export interface RunResult {
   /** Progress since a previous result (`scan --compare`). */
   delta?: ResultDelta;
   timestamp?: string;
+}
+
+/**
+ * Notification ids that mean a file or folder was not analysed, or only in part: `extract-failed`
+ * (the analyser gave up on the file), `analysis-limit` (a part exceeds a size or expansion limit),
+ * `unreadable` / `unreadable-folder` (could not be read), `skipped-encoding` (not UTF-8 text).
+ */
+export const NOT_ANALYSED_IDS: readonly string[] = ['extract-failed', 'analysis-limit', 'unreadable', 'unreadable-folder', 'skipped-encoding'];
+
+/** The sorted paths the notifications say were not analysed (folders end in `/`). */
+export function notAnalysedPaths(notifications: readonly { id: string; file: string | null }[]): string[] {
+  const out = new Set<string>();
+  for (const n of notifications) {
+    if (n.file === null || !NOT_ANALYSED_IDS.includes(n.id)) continue;
+    out.add(n.id === 'unreadable-folder' ? `${n.file}/` : n.file);
+  }
+  return [...out].sort();
 }

@@ -21,7 +21,12 @@ export interface RuleMeta {
    * they see those findings in `ctx.findings` (used by the suppression meta-rules).
    */
   phase?: 'main' | 'post-suppression';
+  /** The options the rule reads (`rules.<id>.options` in the config) and their types; others are config errors. */
+  options?: Record<string, RuleOptionType>;
 }
+
+/** The type of one rule option. */
+export type RuleOptionType = 'boolean' | 'number' | 'string' | 'string[]';
 
 export interface ReportDescriptor {
   messageId: string;

@@ -1,12 +1,14 @@
 // The pipeline, top to bottom: discover → extract → buildModel → runRules → suppress → result.
-import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { RULES } from '../rules/index.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import { DEFAULT_ENV_ACCESSORS, familiesOf, type ParsedConfig } from './config/schema.js';
 import { attachSourceContext } from './discover/context.js';
 import { discover } from './discover/index.js';
+import { readTextFile } from './discover/read.js';
 import { runRules } from './engine.js';
+import { boundNames } from './extract/bounds.js';
 import { extractAll } from './extract/pool.js';
 import type { FileFacts, Notification } from './model/facts.js';
 import { buildModel } from './model/build.js';
@@ -19,7 +21,7 @@ import { serviceLocator } from './model/service-roots.js';
 import { detectServices, toolingMatcher } from './model/services.js';
 import { wsEndpointRows } from './model/websocket.js';
 import type { Model } from './model/types.js';
-import type { Finding, RunResult } from './result.js';
+import { notAnalysedPaths, type Finding, type RunResult } from './result.js';
 import type { Rule } from './rule-api.js';
 import { applyInlineSuppressions } from './suppress.js';
 import { VERSION } from './version.js';
@@ -65,7 +67,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const extracted = await extractAll(
     discovery.files.map((f) => ({ path: f.path, absPath: f.absPath, language: f.language })),
     {
-      jobs: options.jobs,
+      // More threads than cores only costs memory: each loads its own parsers.
+      jobs: options.jobs === undefined ? undefined : Math.min(options.jobs, availableParallelism()),
       maxBytes: config.maxFileSize,
       onProgress: (done, total) => progress({ phase: 'parse', done, total }),
       extract: {
@@ -83,7 +86,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const skippedPaths = new Set<string>();
   for (const item of extracted) {
     if (item.ok) {
-      facts.push(item.facts);
+      facts.push(boundNames(item.facts));
       notifications.push(...item.facts.notifications);
     } else {
       skipped[item.reason] = (skipped[item.reason] ?? 0) + 1;
@@ -93,7 +96,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   }
 
   progress({ phase: 'model' });
-  const readFile = (path: string): string | undefined => readText(root, path);
+  const readFile = (path: string): string | undefined => readText(root, path, config.maxFileSize);
   const detection = detectServices({ paths: discovery.allPaths, facts, readFile, config });
   const serviceOf = serviceLocator(detection.services, detection.tooling);
   const inTooling = toolingMatcher(detection.tooling);
@@ -148,9 +151,11 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     notifications: sortNotifications(notifications),
     counts: countByRule(findings),
     matrix: buildMatrix(model),
-    plan: buildPlan({ model, findings, readFile: (path) => remember(path, readText(root, path)), provisions }),
+    plan: buildPlan({ model, findings, readFile: (path) => remember(path, readText(root, path, config.maxFileSize)), provisions }),
     serviceImports: serviceImportEdges(model, findings),
   };
+  const notAnalysed = notAnalysedPaths(result.notifications);
+  if (notAnalysed.length > 0) result.files.notAnalysed = notAnalysed;
   if (detection.excluded.length > 0) result.excludedFolders = detection.excluded;
   if (model.wsEndpoints.length > 0) result.wsEndpoints = wsEndpointRows(model.wsEndpoints);
   if (provisions.length > 0) result.provisionMatrix = provisions;
@@ -164,12 +169,9 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   return { result, model };
 }
 
-function readText(root: string, path: string): string | undefined {
-  try {
-    return readFileSync(join(root, path), 'utf8');
-  } catch {
-    return undefined;
-  }
+// Manifests, tsconfig and plan sources: regular files only (a FIFO named package.json must not block), bounded in size.
+function readText(root: string, path: string, maxBytes: number): string | undefined {
+  return readTextFile(join(root, path), Math.max(maxBytes, 2 * 1024 * 1024));
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

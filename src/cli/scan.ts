@@ -1,10 +1,12 @@
 // `jwtfrag scan`: loads the config, runs the pipeline, narrows the findings as asked, writes each requested format, or fixes; picks the exit code.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { checkRoot } from '../discover/index.js';
 import { compareResults } from '../report/compare.js';
 import { FORMATS, formatNames, type RenderContext } from '../report/index.js';
+import { notAnalysedLabel } from '../report/story.js';
 import { SEVERITY_RANK, type RunResult, type Severity } from '../result.js';
 import { countByRule, scan, type ScanOptions } from '../run.js';
 import { applyBaseline, createBaseline, parseBaseline, pruneBaseline, serializeBaseline, type Baseline } from '../baseline.js';
@@ -34,6 +36,8 @@ export interface ScanFlags {
   /** Where the full report is published (the `markdown-summary` link). */
   reportUrl?: string;
   failOn: 'error' | 'warning' | 'note' | 'none';
+  /** Exit 2 when a file or folder could not be analysed. */
+  strict?: boolean;
   jobs?: string;
   includeTests?: boolean;
   timestamp?: boolean;
@@ -76,10 +80,16 @@ export function exitCodeFor(result: RunResult, failOn: Severity | 'none'): numbe
   return result.findings.some((f) => !f.suppression && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
 }
 
-function parseJobs(value: string | undefined): number | undefined {
+function parseJobs(value: string | undefined, quiet: boolean): number | undefined {
   if (value === undefined) return undefined;
   const jobs = Number(value);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs takes a whole number ≥ 1 (got '${value}')`);
+  // More threads than cores only costs memory (each loads its own parsers).
+  const cores = availableParallelism();
+  if (jobs > cores) {
+    if (!quiet) process.stderr.write(`jwtfrag: --jobs ${jobs} is more than the ${cores} available cores; using ${cores}\n`);
+    return cores;
+  }
   return jobs;
 }
 
@@ -207,10 +217,10 @@ export function rebasePaths<T>(value: T, prefix: string): T {
 export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix = ''): Promise<ScanRun> {
   const root = resolve(rootArg);
   const problem = checkRoot(root);
-  if (problem) throw new UsageError(`${problem} (pass the repository folder: jwtfrag scan path/to/repo)`);
+  if (problem) throw new UsageError(problem.startsWith('cannot read') ? problem : `${problem} (pass the repository folder: jwtfrag scan path/to/repo)`);
   const formats = flags.format && flags.format.length > 0 ? flags.format : ['text'];
   checkFlags(flags, formats);
-  const jobs = parseJobs(flags.jobs);
+  const jobs = parseJobs(flags.jobs, flags.quiet === true);
   const { config } = loadConfig(root, flags.config);
   const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
   const previous = flags.compare ? loadResult(flags.compare) : undefined;
@@ -251,6 +261,11 @@ export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix 
   result = narrow(result, flags, changes);
   if (previous && flags.compare) result.delta = compareResults(previous, result, { since: basename(flags.compare) });
   writeFormats(rebasePaths(result, pathPrefix), formats, flags);
+  const unanalysed = notAnalysedLabel(result.files.notAnalysed ?? []);
+  if (flags.strict && unanalysed) {
+    process.stderr.write(`jwtfrag: --strict: ${unanalysed} (see the notifications)\n`);
+    return { result, code: 2 };
+  }
   return { result, code: exitCodeFor(result, flags.failOn) };
 }
 

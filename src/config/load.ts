@@ -1,7 +1,8 @@
 // Finds, reads and validates the configuration; every problem becomes one line naming the file and field.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
+import { readBytes } from '../discover/read.js';
 import { ConfigSchema, type ParsedConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -41,13 +42,13 @@ export function parseConfig(raw: unknown, source: string): ParsedConfig {
   return parsed.data;
 }
 
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
 function readJson(path: string, label: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError([`${label}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
-  }
+  // A FIFO or a huge file in the scanned tree must not hang or exhaust the process.
+  const read = readBytes(path, MAX_CONFIG_BYTES);
+  if (!read.ok) throw new ConfigError([`${label}: cannot read the config file (${read.message})`]);
+  let text = read.bytes.toString('utf8');
   // Editors on Windows save UTF-8 with a byte order mark; JSON.parse rejects it.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {

@@ -1,8 +1,26 @@
 // The configuration file's strict zod schema and its defaults; the JSON Schema in schema/ is generated from it.
 import { z } from 'zod';
+import { globAlternatives, globProblem } from '../util/glob.js';
 import { compareText } from '../util/order.js';
 
-const globs = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+/** One glob: over-long patterns and brace expansions past the limits are config errors naming the field. */
+const glob = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    const problem = globProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Every pattern of a field together may expand to at most this many alternatives (each is tried on every path). */
+const MAX_FIELD_ALTERNATIVES = 4096;
+
+const globList = z.array(glob).superRefine((values, ctx) => {
+  const total = values.reduce((sum, value) => sum + globAlternatives(value), 0);
+  if (total > MAX_FIELD_ALTERNATIVES) ctx.addIssue({ code: 'custom', message: `the patterns expand to ${total} alternatives (limit ${MAX_FIELD_ALTERNATIVES})` });
+});
+
+const globs = z.union([glob, z.array(glob).min(1)]);
 
 const severity = z.enum(['error', 'warning', 'note', 'off']);
 
@@ -10,7 +28,7 @@ export const FamilySchema = z.strictObject({
   /** The one name the team converges on; else the signer's name, else the most-read one. */
   canonical: z.string().min(1).optional(),
   /** Env names (globs, `*` wildcard, case-insensitive) that belong to the family by name alone. */
-  namePatterns: z.array(z.string().min(1)).optional(),
+  namePatterns: globList.optional(),
   /** Whether any env value that reaches a JWT key argument belongs to the family (default: true for `jwt`). */
   dataflow: z.boolean().optional(),
 });
@@ -28,9 +46,9 @@ export const ConfigSchema = z.strictObject({
   /** Free-form comments (JSON has none). */
   '//': z.union([z.string(), z.array(z.string())]).optional(),
   /** Globs of files to scan, relative to the root. */
-  include: z.array(z.string().min(1)).default(['**/*']),
+  include: globList.default(['**/*']),
   /** Globs to leave out, added to the built-in excludes (node_modules, dist, build, .venv, …). */
-  exclude: z.array(z.string().min(1)).default([]),
+  exclude: globList.default([]),
   /** Service name → folder globs. Empty: services are auto-detected. */
   services: z.record(z.string().min(1), globs).default({}),
   /** Shared library name → folder globs. Empty: auto-detected (`shared`, `common`, `libs`, …). */
@@ -49,8 +67,8 @@ export const ConfigSchema = z.strictObject({
   /** Service boundary policy: by default a service may import itself and shared libraries only. */
   boundaries: z
     .strictObject({
-      allow: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).default([]),
-      forbid: z.array(z.strictObject({ from: z.string().min(1), to: z.string().min(1) })).default([]),
+      allow: z.array(z.strictObject({ from: glob, to: glob })).default([]),
+      forbid: z.array(z.strictObject({ from: glob, to: glob })).default([]),
     })
     .default({ allow: [], forbid: [] }),
   /** Per-rule severity (`off` disables) and options. */

@@ -2,7 +2,8 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { runBatch, type BatchItem, type BatchResult, type BatchTask } from './batch.js';
-import type { ExtractOptions } from './index.js';
+import { droppedFile, type ExtractOptions } from './index.js';
+import { emptyFacts } from '../model/facts.js';
 
 /** Below this many files a pool's start-up costs more than it saves. */
 const POOL_THRESHOLD = 400;
@@ -87,7 +88,12 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   };
   const workerLane = async (): Promise<void> => {
     for (let i = takeWorker(); i >= 0; i = takeWorker()) {
-      results[i] = (await pool.run(batches[i])) as BatchResult[];
+      try {
+        results[i] = (await pool.run(batches[i])) as BatchResult[];
+      } catch (error) {
+        // A worker that dies (out of memory, say) loses its batch, not the scan: each file is reported as not analysed.
+        results[i] = batches[i].items.map((item) => ({ path: item.path, ok: true, facts: { ...emptyFacts(item.path, item.language), notifications: [droppedFile(item.path, error)] } }));
+      }
       finished(batches[i].items.length);
     }
   };

@@ -1,5 +1,5 @@
 // Service boundary policy: which component may import which (defaults plus config allow/forbid), and the service import graph.
-import picomatch from 'picomatch';
+import { compileGlobLenient } from '../util/glob.js';
 import type { Loc } from './facts.js';
 import type { BoundaryRule, BoundaryVerdict, ImportEdge, Model, Service, ServiceKind } from './types.js';
 
@@ -85,7 +85,7 @@ export function boundaryPolicy(services: Service[], policy: BoundaryPolicy): (fr
 
 function nameMatcher(pattern: string): Matcher {
   if (!/[*?[\]{}!]/.test(pattern)) return (name) => name === pattern;
-  const match = picomatch(pattern, { dot: true });
+  const match = compileGlobLenient(pattern);
   return (name) => match(name);
 }
 

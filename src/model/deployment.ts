@@ -1,10 +1,10 @@
 // Joins attributed provisions with what each service's code reads: the deployment index rules query, and the provision matrix.
-import picomatch from 'picomatch';
 import type { ResolvedFamily } from '../config/schema.js';
 import { DEFAULT_ENVIRONMENT, type DeployTarget, type DeploymentIndex, type SecretReadUnit, type ServiceDeployment, type TargetProvision } from './deployment-types.js';
 import type { Loc } from './facts.js';
 import { TEMPLATE_ENVIRONMENT } from './provision.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily, ModelJwtOp, ModelProvision, Service } from './types.js';
+import { compileGlob, wildcardMatch } from '../util/glob.js';
 import { compareText } from '../util/order.js';
 import type { ProvisionMatrixRow } from '../result.js';
 
@@ -24,13 +24,9 @@ export interface DeploymentInput {
 
 const siteKey = (file: string, loc: Loc): string => `${file}:${loc.line}:${loc.column}`;
 
-/** Whether `name` matches a dynamic name pattern such as `JWT_SECRET_*` (case-sensitive, `*` = any run). */
+/** Whether `name` matches a dynamic name pattern such as `JWT_SECRET_*` (case-sensitive, `*` = any run; linear-bounded, see util/glob). */
 export function matchesNamePattern(name: string, pattern: string): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(name);
+  return wildcardMatch(name, pattern);
 }
 
 // Whether a deploy target providing `names` satisfies a read: one of its names, or a name its pattern matches.
@@ -39,7 +35,7 @@ function covered(unit: SecretReadUnit, names: string[]): boolean {
 }
 
 function familyMatcher(families: ModelFamily[], configured: [string, ResolvedFamily][]): (name: string) => string | null {
-  const globs = configured.map(([id, f]) => ({ id, match: f.namePatterns.length > 0 ? picomatch(f.namePatterns, { nocase: true, dot: true }) : () => false }));
+  const globs = configured.map(([id, f]) => ({ id, match: f.namePatterns.length > 0 ? compileGlob(f.namePatterns, { nocase: true }) : () => false }));
   return (name) => {
     for (const family of families) {
       if (family.names.includes(name) || family.patterns.some((p) => matchesNamePattern(name, p))) return family.id;
@@ -143,7 +139,9 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
     for (const p of own) {
       if (p.source === 'dockerfile') continue;
       const env = p.environment ?? DEFAULT_ENVIRONMENT;
-      byEnvironment.set(env, [...(byEnvironment.get(env) ?? []), p]);
+      const list = byEnvironment.get(env);
+      if (list) list.push(p);
+      else byEnvironment.set(env, [p]);
     }
     const targets: DeployTarget[] = [];
     for (const [environment, list] of [...byEnvironment].sort((a, b) => compareText(a[0], b[0]))) {

@@ -1,5 +1,5 @@
 // Secret families: one family per token, from the names its signers and verifiers use; the canonical name and why.
-import picomatch from 'picomatch';
+import { compileGlob } from '../util/glob.js';
 import type { ResolvedFamily } from '../config/schema.js';
 import { compareText } from '../util/order.js';
 import { keyIdentity, PAIR_WORDS } from './query.js';
@@ -95,11 +95,11 @@ function slug(name: string): string {
  */
 export function buildFamilies(input: FamilyInput): FamilyResult {
   const [jwtId, jwtFamily] = input.configured[0] ?? ['jwt', { namePatterns: [], dataflow: true }];
-  const jwtPattern = picomatch(jwtFamily.namePatterns.length > 0 ? jwtFamily.namePatterns : ['*JWT*SECRET*', '*JWT*KEY*'], { nocase: true, dot: true });
+  const jwtPattern = compileGlob(jwtFamily.namePatterns.length > 0 ? jwtFamily.namePatterns : ['*JWT*SECRET*', '*JWT*KEY*'], { nocase: true });
   const claimers = input.configured
     .slice(1)
     .filter(([, f]) => f.namePatterns.length > 0)
-    .map(([id, f]) => ({ id, family: f, match: picomatch(f.namePatterns, { nocase: true, dot: true }) }));
+    .map(([id, f]) => ({ id, family: f, match: compileGlob(f.namePatterns, { nocase: true }) }));
   const claimedBy = (name: string): string | null => claimers.find((c) => c.match(name.replace(/\*/g, '')))?.id ?? null;
 
   const ops = input.jwtOps.filter((op) => op.op !== 'decode-unverified' && op.key !== null && !input.isTooling(op.file) && op.slotted !== true);

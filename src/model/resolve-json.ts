@@ -1,4 +1,5 @@
 // Parser boundary for tsconfig/package.json text and the small glob and subpath matchers the TS resolver needs.
+import { compileGlobLenient } from '../util/glob.js';
 import { ts } from 'ts-morph';
 
 export type JsonObject = Record<string, unknown>;
@@ -35,49 +36,11 @@ export function stringList(value: unknown): string[] {
   return out;
 }
 
-/** A workspace glob (`apps/*`, `packages/**`, `libs/{a,b}`) as an anchored regular expression over folder paths. */
-export function globToRegExp(glob: string): RegExp {
-  let pattern = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-  let out = '';
-  let i = 0;
-  while (i < pattern.length) {
-    const ch = pattern[i];
-    if (pattern.startsWith('**/', i)) {
-      out += '(?:[^/]+/)*';
-      i += 3;
-    } else if (pattern.startsWith('/**', i) && i + 3 === pattern.length) {
-      out += '(?:/[^/]+)*';
-      i += 3;
-    } else if (pattern.startsWith('**', i)) {
-      out += '.*';
-      i += 2;
-    } else if (ch === '*') {
-      out += '[^/]*';
-      i += 1;
-    } else if (ch === '?') {
-      out += '[^/]';
-      i += 1;
-    } else if (ch === '{') {
-      const close = pattern.indexOf('}', i);
-      if (close < 0) {
-        out += '\\{';
-        i += 1;
-      } else {
-        const options = pattern.slice(i + 1, close).split(',').map(escapeRegExp);
-        out += `(?:${options.join('|')})`;
-        i = close + 1;
-      }
-    } else {
-      out += escapeRegExp(ch);
-      i += 1;
-    }
-  }
-  pattern = out;
-  return new RegExp(`^${pattern}$`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A workspace glob (`apps/*`, `packages/**`, `libs/{a,b}`) as a matcher over folder paths (linear-bounded; an over-large glob matches nothing). */
+export function globToRegExp(glob: string): { test(path: string): boolean } {
+  const pattern = glob.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+  const match = compileGlobLenient(pattern);
+  return { test: (path) => match(path) };
 }
 
 /**

@@ -208,7 +208,7 @@ export class TsResolver {
     const manifests = [...this.index.files]
       .filter((file) => baseName(file) === 'package.json' && !/(?:^|\/)node_modules\//.test(file))
       .sort();
-    const globs: { base: string; re: RegExp; negate: boolean }[] = [];
+    const globs: { base: string; re: { test(path: string): boolean }; negate: boolean }[] = [];
     for (const manifest of manifests) {
       const json = this.readJson(manifest);
       if (json === null) continue;
@@ -312,7 +312,7 @@ function notNull<T>(value: T | null): value is T {
   return value !== null;
 }
 
-function matchesWorkspace(dir: string, globs: { base: string; re: RegExp; negate: boolean }[]): boolean {
+function matchesWorkspace(dir: string, globs: { base: string; re: { test(path: string): boolean }; negate: boolean }[]): boolean {
   let included = false;
   for (const glob of globs) {
     if (dir === glob.base || !isWithin(dir, glob.base)) continue;

@@ -1,5 +1,5 @@
 // Which service a repository path belongs to: the service whose root (folder or glob) matches it, longest root first; tooling folders belong to none.
-import picomatch from 'picomatch';
+import { compileGlobLenient } from '../util/glob.js';
 import { toolingMatcher } from './services.js';
 import type { Service } from './types.js';
 
@@ -14,7 +14,7 @@ export function serviceLocator(services: Service[], tooling: string[] = []): (pa
   for (const service of services) {
     for (const root of service.roots) {
       const match = /[*?[\]{}]/.test(root)
-        ? picomatch(root.endsWith('**') ? root : `${root}/**`)
+        ? compileGlobLenient(root.endsWith('**') ? root : `${root}/**`, { dot: false })
         : (p: string): boolean => root === '' || p === root || p.startsWith(`${root}/`);
       tests.push({ name: service.name, root, length: root.length, match });
     }

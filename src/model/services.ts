@@ -1,5 +1,4 @@
 // Service detection: a service is what the repository deploys (compose, Dockerfiles, Cloud Build/Run, an app with a server entry); workspace packages are libraries; tooling is neither.
-import picomatch from 'picomatch';
 import { parse as parseToml } from 'smol-toml';
 import type { ParsedConfig } from '../config/schema.js';
 import { compareText } from '../util/order.js';
@@ -654,6 +653,6 @@ function configuredServices(config: ServiceInput['config']): Service[] {
 /** A matcher for paths under tooling folders (their code belongs to no service). */
 export function toolingMatcher(tooling: string[]): (path: string) => boolean {
   if (tooling.length === 0) return () => false;
-  const match = picomatch(tooling.map((t) => `${t}/**`), { dot: true });
-  return (path) => match(path);
+  // Tooling folders are folder names, not globs: a name holding `*` or `{` stands for itself.
+  return (path) => tooling.some((t) => path === t || path.startsWith(`${t}/`));
 }

@@ -9,6 +9,9 @@ import {
   familyTitle,
   findingGroups,
   heatmap,
+  noOpenFindings,
+  notAnalysedLabel,
+  notAnalysedWarning,
   openFindings,
   phaseLabel,
   planPhases,
@@ -46,7 +49,7 @@ body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,s
 main{max-width:1280px;margin:0 auto;padding:0 24px 48px}
 header.bar{display:flex;flex-wrap:wrap;gap:4px 16px;align-items:baseline;padding:14px 0 8px;border-bottom:1px solid var(--line)}
 h1{font-size:20px;margin:0}
-.stats{color:var(--muted)}.stats b{color:var(--fg)}
+.stats{color:var(--muted)}.stats b{color:var(--fg)}.stats a.unanalysed{color:#7c4a03;font-weight:600}
 nav.toc{display:flex;flex-wrap:wrap;gap:2px 12px;width:100%;font-size:13px}nav.toc a{color:var(--accent);text-decoration:none}
 h2{font-size:18px;margin:26px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line)}
 .card h2{margin-top:0;border:0;padding:0}
@@ -196,6 +199,7 @@ function header(result: RunResult, sections: { id: string; title: string }[]): s
     `<b>${c.error}</b> errors`,
     `<b>${c.warning}</b> warnings`,
     ...(c.note > 0 ? [`<b>${c.note}</b> notes`] : []),
+    ...(notAnalysedLabel(result.files.notAnalysed ?? []) ? [`<a class="unanalysed" href="#notifications">⚠ ${esc(notAnalysedLabel(result.files.notAnalysed ?? []))}</a>`] : []),
   ];
   const toc = sections.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`).join('');
   return `<header class="bar"><h1>jwtfrag fragmentation report</h1><div class="stats">${stats.join(' · ')}</div><nav class="toc" aria-label="Sections">${toc}</nav></header>`;
@@ -230,6 +234,8 @@ function everywhere(result: RunResult, titles: Record<string, string>): string {
 
 function today(result: RunResult, stories: FamilyStory[], titles: Record<string, string>): string {
   const out: string[] = ['<section id="today" class="card"><h2>What breaks today</h2>'];
+  const warning = notAnalysedWarning(result);
+  if (warning) out.push(`<p class="headline unknown"><span class="fam">⚠</span>${esc(sentence(warning))}</p>`);
   if (stories.length === 0) out.push('<p class="headline fine">No secret family was found: nothing signs or verifies tokens with a key from the environment.</p>');
   for (const story of stories) {
     const [label, ...rest] = story.headline.split(' — ');
@@ -288,7 +294,7 @@ function firstStep(result: RunResult, phases: PhaseView[]): string {
 function heatSection(result: RunResult, titles: Record<string, string>): string {
   const map = heatmap(result);
   const out: string[] = ['<section id="heatmap"><h2>Findings by service and rule</h2>'];
-  if (map.rules.length === 0) return `${out[0]}<p>No open findings.</p></section>`;
+  if (map.rules.length === 0) return `${out[0]}<p>${esc(noOpenFindings(result))}</p></section>`;
   out.push('<p class="legend">Counts of open findings; colour by severity, darker for more. Click a cell, a service or a rule to list those findings.<span class="swatch" style="background:rgb(201,42,42)"></span>error<span class="swatch" style="background:rgb(230,119,0)"></span>warning<span class="swatch" style="background:rgb(92,124,250)"></span>note</p>');
   const head = map.rules.map((r) => `<th class="rule sev-${r.severity}" scope="col" data-filter-rule="${esc(r.id)}" tabindex="0" role="button" title="${esc(titles[r.id] ?? r.id)}"><span>${esc(r.id)}</span></th>`).join('');
   const rows: string[] = [];
@@ -407,7 +413,7 @@ function findingsSection(result: RunResult, titles: Record<string, string>): str
   const groups = findingGroups(result);
   const open = openFindings(result);
   const out: string[] = ['<section id="findings"><h2>Findings</h2>'];
-  if (open.length === 0) return `${out[0]}<p>No open findings.</p></section>`;
+  if (open.length === 0) return `${out[0]}<p>${esc(noOpenFindings(result))}</p></section>`;
   const services = [...new Set(open.map((f) => f.service ?? '(no service)'))].sort();
   const option = (value: string): string => `<option value="${esc(value)}">${esc(value)}</option>`;
   out.push(`<div class="controls"><input id="filter-text" type="search" placeholder="Search messages and paths" aria-label="Search findings"><select id="filter-rule" aria-label="Rule"><option value="">all rules</option>${groups.map((g) => option(g.rule)).join('')}</select><select id="filter-service" aria-label="Service"><option value="">all services</option>${services.map(option).join('')}</select><select id="filter-severity" aria-label="Severity"><option value="">all severities</option>${['error', 'warning', 'note'].map(option).join('')}</select><button type="button" id="filter-clear">clear</button><span id="filter-count">${open.length} of ${open.length} findings</span></div>`);

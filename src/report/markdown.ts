@@ -1,5 +1,5 @@
 // Markdown fragmentation report (same order as the HTML: what breaks, what first, heatmap, plan, graph, details, findings) and the short PR-comment summary.
-import { sentence } from '../util/safe-text.js';
+import { sentence, visible } from '../util/safe-text.js';
 import type { Loc } from '../model/facts.js';
 import type { CrossValidationMatrix, InventoryEntry, MatrixComponent, MatrixVerdict, RunResult, Severity } from '../result.js';
 import { deltaMarkdown } from './compare.js';
@@ -11,6 +11,9 @@ import {
   familyTitle,
   findingGroups,
   heatmap,
+  noOpenFindings,
+  notAnalysedLabel,
+  notAnalysedWarning,
   openFindings,
   phaseLabel,
   planPhases,
@@ -54,7 +57,10 @@ export function siteOf(file: string, loc: Loc): string {
 /** One sentence per family: what breaks where today (see `familyStories`). */
 export function headlines(result: RunResult): string[] {
   const stories = familyStories(result);
-  return stories.length > 0 ? stories.map((s) => s.headline) : ['No secret family was found'];
+  const out = stories.length > 0 ? stories.map((s) => s.headline) : ['No secret family was found'];
+  const warning = notAnalysedWarning(result);
+  if (warning) out.push(warning);
+  return out;
 }
 
 /** The symbol of a matrix verdict: ✓ agree, ◐ partly, ✗ mismatch, ? unknown. */
@@ -79,17 +85,16 @@ export function resolves(component: MatrixComponent): string {
  * allows HTML (GitHub, GitLab).
  */
 export function mdText(text: string): string {
-  return text
+  return visible(text.replace(/\r?\n/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([[\]\\])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
+    .replace(/([[\]\\])/g, '\\$1');
 }
 
 /** Text inside an HTML element (`<summary>`): entities only. */
 function htmlText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\[/g, '&#91;').replace(/\]/g, '&#93;');
+  return visible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\[/g, '&#91;').replace(/\]/g, '&#93;');
 }
 
 /** Plain text in a table cell. */
@@ -99,7 +104,7 @@ function cell(text: string): string {
 
 /** A code span (backticks in the text cannot close it), safe in table cells. */
 function code(text: string): string {
-  return `\`${text.replace(/`/g, 'ˋ').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
+  return `\`${visible(text.replace(/\r?\n/g, ' ')).replace(/`/g, 'ˋ').replace(/\|/g, '\\|')}\``;
 }
 
 function collapse(lines: string[], summary: string, out: string[]): void {
@@ -115,7 +120,19 @@ function statsLine(result: RunResult): string {
   const shared = result.services.filter((s) => s.kind === 'shared').length;
   const c: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   for (const f of openFindings(result)) c[f.severity]++;
-  return `${plural(services, 'service')}${shared > 0 ? ` + ${shared} shared` : ''} · ${result.files.scanned} files (${result.files.tests} test files excluded) · ${plural(c.error, 'error')} · ${plural(c.warning, 'warning')}${c.note > 0 ? ` · ${plural(c.note, 'note')}` : ''}`;
+  return `${plural(services, 'service')}${shared > 0 ? ` + ${shared} shared` : ''} · ${result.files.scanned} files (${result.files.tests} test files excluded) · ${plural(c.error, 'error')} · ${plural(c.warning, 'warning')}${c.note > 0 ? ` · ${plural(c.note, 'note')}` : ''}${unanalysedStat(result)}`;
+}
+
+/** ` · ⚠ 2 files not analysed`, or ''. */
+function unanalysedStat(result: RunResult): string {
+  const label = notAnalysedLabel(result.files.notAnalysed ?? []);
+  return label ? ` · ⚠ ${label}` : '';
+}
+
+/** A quoted warning line under the stats when files were not analysed. */
+function unanalysedBanner(result: RunResult, out: string[]): void {
+  const warning = notAnalysedWarning(result);
+  if (warning) out.push(`> ⚠ ${mdText(sentence(warning))}`, '');
 }
 
 function headlineLine(story: FamilyStory): string {
@@ -189,7 +206,7 @@ function heatmapSection(result: RunResult, out: string[]): void {
   const map = heatmap(result);
   out.push('## Findings by service and rule', '');
   if (map.rules.length === 0) {
-    out.push('No open findings.', '');
+    out.push(noOpenFindings(result), '');
     return;
   }
   out.push(`Open findings per service (rows) and rule (columns); ${SEVERITY_MARK.error} error, ${SEVERITY_MARK.warning} warning, ${SEVERITY_MARK.note} note.`, '');
@@ -309,7 +326,7 @@ function findingsSection(result: RunResult, titles: Record<string, string>, out:
   const groups = findingGroups(result);
   out.push('## Findings', '');
   if (groups.length === 0) {
-    out.push('No open findings.', '');
+    out.push(noOpenFindings(result), '');
     return;
   }
   out.push(`${plural(openFindings(result).length, 'open finding')}, by rule then file.`, '');
@@ -339,6 +356,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const stories = familyStories(result);
   const phases = planPhases(result);
   const out: string[] = ['# jwtfrag fragmentation report', '', statsLine(result), ''];
+  unanalysedBanner(result, out);
   todaySection(result, stories, titles, out);
   firstSection(result, phases, out);
   if (result.delta) out.push(...deltaMarkdown(result.delta));
@@ -378,6 +396,7 @@ export function renderMarkdownSummary(result: RunResult, options: SummaryOptions
   const stories = familyStories(result);
   const phases = planPhases(result);
   const out: string[] = [`### jwtfrag: ${statsLine(result)}`, ''];
+  unanalysedBanner(result, out);
   out.push('**What breaks today**', '');
   if (stories.length === 0) out.push('- No secret family was found.');
   for (const story of stories.slice(0, 4)) {

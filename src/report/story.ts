@@ -358,6 +358,29 @@ export function phaseLabel(phase: PlanPhase | null): string {
   return phase === null ? 'Boundaries' : `Phase ${phase}`;
 }
 
+// ---- files not analysed ----
+
+/** `2 files not analysed`, `1 file and 1 folder not analysed`; '' when everything was analysed. */
+export function notAnalysedLabel(paths: readonly string[]): string {
+  const folders = paths.filter((p) => p.endsWith('/')).length;
+  const files = paths.length - folders;
+  if (paths.length === 0) return '';
+  const what = [files ? plural(files, 'file') : '', folders ? plural(folders, 'folder') : ''].filter(Boolean).join(' and ');
+  return `${what} not analysed`;
+}
+
+/** The warning every report shows when files were not analysed (findings in them may be missing), or ''. */
+export function notAnalysedWarning(result: RunResult): string {
+  const label = notAnalysedLabel(result.files.notAnalysed ?? []);
+  return label ? `${label} (see the notifications): findings in them may be missing` : '';
+}
+
+/** What a report says where it lists open findings and there are none: never a plain "no findings" when files were not analysed. */
+export function noOpenFindings(result: RunResult): string {
+  const label = notAnalysedLabel(result.files.notAnalysed ?? []);
+  return label ? `No open findings in the files analysed; ${label}.` : 'No open findings.';
+}
+
 // ---- the services × rules heatmap ----
 
 export interface Heatmap {

@@ -2,6 +2,7 @@
 import { styleText } from 'node:util';
 import type { Finding, RunResult, Severity } from '../result.js';
 import { deltaTextLines } from './compare.js';
+import { notAnalysedLabel } from './story.js';
 import { guardLine, visibleDeep } from '../util/safe-text.js';
 
 export interface TextOptions {
@@ -166,9 +167,18 @@ export function renderText(input: RunResult, options: TextOptions): string {
   for (const f of active) bySeverity[f.severity]++;
   const skipped = Object.values(result.files.skipped).reduce((a, b) => a + b, 0);
   out.push('');
-  const head = active.length === 0 ? paint('green', '✔ no findings') : paint(bySeverity.error ? 'red' : 'yellow', `✖ ${plural(active.length, 'finding')}`);
+  // A file that was not analysed may hold findings: then the summary never says "no findings".
+  const unanalysed = notAnalysedLabel(result.files.notAnalysed ?? []);
+  const head =
+    active.length > 0
+      ? paint(bySeverity.error ? 'red' : 'yellow', `✖ ${plural(active.length, 'finding')}`)
+      : unanalysed
+        ? paint('yellow', `⚠ ${unanalysed}`)
+        : paint('green', '✔ no findings');
   const parts = [
     active.length ? `${bySeverity.error} error, ${bySeverity.warning} warning, ${bySeverity.note} note` : '',
+    active.length && unanalysed ? unanalysed : '',
+    !active.length && unanalysed ? '0 findings in the files analysed' : '',
     known ? `${known} known finding${known === 1 ? '' : 's'}` : '',
     suppressed ? `${suppressed} suppressed` : '',
     skipped ? `${skipped} skipped` : '',

@@ -126,4 +126,10 @@ export class DeployContext {
   note(id: string, message: string): void {
     this.facts.notifications.push({ level: 'note', id, message, file: this.path });
   }
+
+  /** Part of the file was not analysed because it exceeds a limit (an `analysis-limit` warning: the run cannot vouch for it). */
+  limit(message: string, offset?: number): void {
+    const at = offset === undefined ? undefined : this.loc(offset, offset);
+    this.facts.notifications.push({ level: 'warning', id: 'analysis-limit', message, file: this.path, ...(at ? { loc: at } : {}) });
+  }
 }

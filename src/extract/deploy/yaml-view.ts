@@ -1,5 +1,5 @@
-// Read helpers over a parsed `yaml` document: alias/merge-aware lookups and source spans of scalars.
-import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node } from 'yaml';
+// Read helpers over a parsed `yaml` document: alias/merge-aware lookups and source spans of scalars; alias expansion is bounded.
+import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Alias, type Document, type Node, type YAMLMap } from 'yaml';
 import type { EnvEntry, ProvidedValue } from './context.js';
 import { plainChars, type Chars } from './shell-words.js';
 
@@ -9,23 +9,119 @@ export interface MapEntry {
   value: Node | null;
 }
 
+/** More nodes than this added by aliases (merge keys included) make a document too large to analyse. */
+export const MAX_ALIAS_EXPANSION = 100_000;
+
+/** Why a document's aliases cannot be expanded safely, or null: a cycle, or more nodes than the limit. */
+export function aliasProblem(doc: Document, limit = MAX_ALIAS_EXPANSION): string | null {
+  const targets = aliasTargets(doc);
+  if (targets.size === 0) return null;
+  // Expanded size per node, children first (iterative: deep documents must not exhaust the stack).
+  const size = new Map<unknown, number>();
+  const onPath = new Set<unknown>();
+  let own = 0;
+  const stack: { node: unknown; children: unknown[] | null }[] = [{ node: doc.contents, children: null }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    if (frame.children === null) {
+      if (size.has(frame.node)) {
+        stack.pop();
+        continue;
+      }
+      if (onPath.has(frame.node)) return 'an alias refers to a node that contains it';
+      onPath.add(frame.node);
+      frame.children = childrenOf(frame.node, targets);
+      for (const child of frame.children) if (!size.has(child)) stack.push({ node: child, children: null });
+      continue;
+    }
+    stack.pop();
+    onPath.delete(frame.node);
+    let total = 1;
+    for (const child of frame.children) total += size.get(child) ?? 0;
+    if (!isAlias(frame.node)) own++;
+    if (total > limit + own) return `aliases expand to more than ${limit} nodes`;
+    size.set(frame.node, total);
+  }
+  return null;
+}
+
+function childrenOf(node: unknown, targets: Map<Alias, Node>): unknown[] {
+  if (isAlias(node)) {
+    const target = targets.get(node);
+    return target ? [target] : [];
+  }
+  if (isMap(node) || isSeq(node)) {
+    const out: unknown[] = [];
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        if (item.key !== null && typeof item.key === 'object') out.push(item.key);
+        if (item.value !== null && typeof item.value === 'object') out.push(item.value);
+      } else if (item !== null && typeof item === 'object') {
+        out.push(item);
+      }
+    }
+    return out;
+  }
+  return [];
+}
+
+/**
+ * What each alias of a document points at: the last node before it (in document order) with that
+ * anchor, as the `yaml` library resolves it. One pass, instead of a document walk per alias.
+ */
+function aliasTargets(doc: Document): Map<Alias, Node> {
+  const out = new Map<Alias, Node>();
+  const anchors = new Map<string, Node>();
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target) out.set(node, target);
+      continue;
+    }
+    if (isScalar(node) || isMap(node) || isSeq(node)) {
+      if (node.anchor) anchors.set(node.anchor, node);
+    }
+    if (isMap(node) || isSeq(node)) {
+      const children: unknown[] = [];
+      for (const item of node.items as unknown[]) {
+        if (isPair(item)) children.push(item.key, item.value);
+        else children.push(item);
+      }
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
+  }
+  return out;
+}
+
 export class YamlView {
+  private readonly targets: Map<Alias, Node>;
+  private readonly entryCache = new WeakMap<YAMLMap, MapEntry[]>();
+
   constructor(
     readonly doc: Document,
     readonly text: string,
-  ) {}
+  ) {
+    this.targets = aliasTargets(doc);
+  }
 
   /** The node itself, or what an alias points at. */
   deref(node: unknown): Node | null {
-    if (isAlias(node)) return node.resolve(this.doc) ?? null;
+    if (isAlias(node)) return this.targets.get(node) ?? null;
     if (isScalar(node) || isMap(node) || isSeq(node)) return node;
     return null;
   }
 
-  /** Entries of a mapping with scalar keys, `<<` merge keys expanded (own keys first). */
+  /**
+   * Entries of a mapping with scalar keys, `<<` merge keys expanded (own keys first). Callers check
+   * `aliasProblem` first, so merges neither cycle nor explode; the result is cached per mapping.
+   */
   entries(node: unknown): MapEntry[] {
     const map = this.deref(node);
     if (!isMap(map)) return [];
+    const cached = this.entryCache.get(map);
+    if (cached) return cached;
     const own: MapEntry[] = [];
     const merged: MapEntry[] = [];
     for (const pair of map.items) {
@@ -40,7 +136,9 @@ export class YamlView {
       own.push({ key, keyNode: pair.key, value: this.deref(pair.value) });
     }
     const seen = new Set(own.map((e) => e.key));
-    return [...own, ...merged.filter((e) => !seen.has(e.key))];
+    const out = [...own, ...merged.filter((e) => !seen.has(e.key))];
+    this.entryCache.set(map, out);
+    return out;
   }
 
   get(node: unknown, key: string): Node | null {

@@ -7,7 +7,7 @@ import type { DeployContext } from './context.js';
 import { environmentFromPath } from './environment.js';
 import { extractWorkflow } from './github-actions.js';
 import { blankTemplateActions, extractHelmValues, extractManifest, scanTemplateLines, type ManifestScope } from './kubernetes.js';
-import { YamlView } from './yaml-view.js';
+import { aliasProblem, YamlView } from './yaml-view.js';
 
 const GENERIC_FOLDERS = new Set(['', '.', 'helm', 'chart', 'charts', 'deploy', 'deployment', 'k8s', 'kubernetes', 'infra']);
 
@@ -33,7 +33,7 @@ export function extractYaml(ctx: DeployContext): void {
   if (failed) ctx.parseError(failed.errors[0].pos[0]);
   for (const doc of docs) {
     const root = doc.contents;
-    if (!root) continue;
+    if (!root || !expandable(ctx, doc)) continue;
     const view = new YamlView(doc, ctx.text);
     const scope: ManifestScope = { source: 'k8s', fileEnvironment, original: ctx.text, fallbackHint: chart };
     switch (kindOf(ctx.path, view, root)) {
@@ -98,8 +98,16 @@ function helmTemplate(ctx: DeployContext, fileEnvironment: string | null, chart:
     return;
   }
   for (const doc of docs) {
-    if (doc.contents) extractManifest(ctx, new YamlView(doc, blanked), doc.contents, scope);
+    if (doc.contents && expandable(ctx, doc)) extractManifest(ctx, new YamlView(doc, blanked), doc.contents, scope);
   }
+}
+
+// An alias bomb (merge keys doubling at each level, or an alias inside its own anchor) is not walked: the document is reported instead.
+function expandable(ctx: DeployContext, doc: Document): boolean {
+  const problem = aliasProblem(doc);
+  if (problem === null) return true;
+  ctx.limit(`YAML document not analysed: ${problem}`, doc.range?.[0]);
+  return false;
 }
 
 // `charts/api/templates/x.yaml` and `charts/api/values-prod.yaml` → `api`; generic folder names → null.
