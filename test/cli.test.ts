@@ -101,5 +101,17 @@ describe('jwtfrag CLI', () => {
     const config = JSON.parse(r.stdout) as { services: Record<string, string[]>; shared: Record<string, string[]> };
     expect(Object.keys(config.services)).toEqual(expect.arrayContaining(['auth_service', 'netra_backend']));
     expect(Object.keys(config.shared)).toContain('shared');
+    // The evidence for each decision goes to stderr: one line per reason, under each component.
+    expect(r.stderr).toContain('Services and libraries (what deploys or defines them)');
+    expect(r.stderr).toMatch(/\n {2}auth_service {2}service {2}auth_service\/.*\n {4}- Cloud Run service auth-service in \.github\/workflows\/deploy-production\.yml deploys it/);
+    expect(r.stderr).toMatch(/\n {2}shared {2}shared {2}shared\/\n {4}- its name marks shared code/);
+  });
+
+  it('scan --debug prints the same evidence in the text report; without it the report leaves it out', () => {
+    const withDebug = run(['scan', PLATFORM, '--debug', '--no-progress']);
+    expect(withDebug.stdout).toContain('Services and libraries (what deploys or defines them)');
+    expect(withDebug.stdout).toMatch(/ {4}- compose service netra_backend in docker-compose\.yml deploys it/);
+    const plain = run(['scan', PLATFORM, '--no-progress']);
+    expect(plain.stdout).not.toContain('Services and libraries');
   });
 });

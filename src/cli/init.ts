@@ -7,6 +7,8 @@ import { checkRoot } from '../discover/index.js';
 import { scan } from '../run.js';
 import { writeOutput } from './scan.js';
 import { UsageError } from './usage.js';
+import { serviceEvidenceLines } from '../report/text.js';
+import { visibleDeep } from '../util/safe-text.js';
 
 /** Runs `jwtfrag init`; returns the exit code. */
 export async function initCommand(rootArg: string, flags: { force?: boolean; stdout?: boolean }): Promise<number> {
@@ -45,5 +47,7 @@ export async function initCommand(rootArg: string, flags: { force?: boolean; std
       `jwtfrag: wrote ${target}: ${Object.keys(services).length} services, ${Object.keys(shared).length} shared, canonical ${jwt?.canonical ?? '(none found)'}\n`,
     );
   }
+  // Why each folder is (or is not) a service: what to check before trusting the config.
+  process.stderr.write(serviceEvidenceLines(visibleDeep(result)).map((line) => `${line}\n`).join(''));
   return 0;
 }

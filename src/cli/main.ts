@@ -56,7 +56,7 @@ function program(): Command {
     .option('--timestamp', 'add a timestamp to the result')
     .option('--no-progress', 'no progress line on stderr')
     .option('-q, --quiet', 'only findings and the summary')
-    .option('--debug', 'print stack traces of internal errors')
+    .option('--debug', 'text: show what deploys each service and the folders left out; print stack traces of internal errors')
     .action(async (root: string, flags: ScanFlags) => {
       process.exitCode = await scanCommand(root, flags);
     });

@@ -141,6 +141,7 @@ function renderContext(flags: ScanFlags): RenderContext {
     informationUri: HOMEPAGE,
     color: !flags.output && useColor(process.stdout),
     quiet: flags.quiet,
+    debug: flags.debug,
     category: flags.category,
     includeSuppressed: flags.sarifIncludeSuppressed,
   };

@@ -455,6 +455,8 @@ export function detectServices(input: ServiceInput): ServiceDetection {
   }
   const tooling = toolingFolders(index);
   for (const folder of tooling) if (!excluded.has(folder) && services.some((s) => s.roots.some((r) => isWithin(folder, r)))) excluded.set(folder, 'tooling, tests or docs: never a service');
+  // A folder one build could not be tied to is still a component when other evidence made it one.
+  for (const service of services) for (const root of service.roots) excluded.delete(root);
   return {
     services,
     excluded: [...excluded].map(([folder, reason]) => ({ folder, reason })).sort((a, b) => compareText(a.folder, b.folder)),

@@ -20,6 +20,8 @@ export interface RenderContext {
   rules: RuleInfo[];
   color: boolean;
   quiet?: boolean;
+  /** Text: print the evidence behind each service and the folders left out. */
+  debug?: boolean;
   /** SARIF `automationDetails.id`. */
   category?: string;
   includeSuppressed?: boolean;
@@ -36,7 +38,7 @@ function ruleTitles(ctx: RenderContext): Record<string, string> {
 export type Renderer = (result: RunResult, context: RenderContext) => string;
 
 export const FORMATS: Record<string, Renderer> = {
-  text: (result, ctx) => renderText(result, { color: ctx.color, quiet: ctx.quiet }),
+  text: (result, ctx) => renderText(result, { color: ctx.color, quiet: ctx.quiet, debug: ctx.debug }),
   json: (result) => renderJson(result),
   sarif: (result, ctx) => renderSarif(result, { rules: ctx.rules, category: ctx.category, includeSuppressed: ctx.includeSuppressed, informationUri: ctx.informationUri }),
   github: (result) => renderGithub(result),

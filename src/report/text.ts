@@ -9,6 +9,30 @@ export interface TextOptions {
   color: boolean;
   /** Leave out the inventory (CI logs). */
   quiet?: boolean;
+  /** Also print why each folder is a service or a library, and the folders left out (`--debug`). */
+  debug?: boolean;
+}
+
+/**
+ * Why each component is a service or a shared library (its evidence, one line each) and which folders
+ * were left out and why: what `init` prints and the text report shows with `--debug`.
+ */
+export function serviceEvidenceLines(result: RunResult): string[] {
+  const out: string[] = ['Services and libraries (what deploys or defines them)'];
+  const components = [...result.services].sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind === 'service' ? -1 : 1));
+  for (const s of components) {
+    const aliases = s.aliases && s.aliases.length > 0 ? `  (also: ${s.aliases.join(', ')})` : '';
+    out.push(`  ${s.name}  ${s.kind}  ${s.roots.map((r) => (r === '' ? '.' : `${r}/`)).join(', ')}${aliases}`);
+    const evidence = s.evidence && s.evidence.length > 0 ? s.evidence : [s.detectedBy];
+    for (const line of evidence) out.push(`    - ${line}`);
+  }
+  if (components.length === 0) out.push('  none detected: configure `services` in jwtfrag.config.json');
+  const excluded = result.excludedFolders ?? [];
+  if (excluded.length > 0) {
+    out.push('Folders left out');
+    for (const e of excluded) out.push(`  ${e.folder}/  ${e.reason}`);
+  }
+  return out;
 }
 
 type Style = Parameters<typeof styleText>[0];
@@ -55,6 +79,11 @@ export function renderText(input: RunResult, options: TextOptions): string {
       ` — ${plural(result.files.scanned, 'file')} (${languages || 'none'}), ${plural(services, 'service')}, ${shared} shared` +
       (result.files.tests > 0 ? `, ${plural(result.files.tests, 'test file')} excluded` : ''),
   );
+
+  if (options.debug) {
+    const [title, ...rest] = serviceEvidenceLines(result);
+    out.push('', paint('bold', title), ...rest.map((line) => (line.startsWith('Folders left out') ? paint('bold', line) : line)));
+  }
 
   if (!options.quiet) {
     for (const family of result.families) {
