@@ -105,12 +105,13 @@ const MatrixComponentSchema = z.object({
   channel: z.enum(['http', 'websocket']),
   primaries: z.array(z.string()),
   ops: z.array(z.object({ file: z.string(), loc: LocSchema, op: z.string(), chain: z.array(z.string()) })),
+  unknown: z.array(z.string()).optional(),
 });
 
 const MatrixSchema = z.object({
   signers: z.array(MatrixComponentSchema),
   verifiers: z.array(MatrixComponentSchema),
-  cells: z.array(z.object({ signer: z.string(), verifier: z.string(), verdict: z.enum(['agree', 'partial', 'mismatch', 'unknown']) })),
+  cells: z.array(z.object({ signer: z.string(), verifier: z.string(), verdict: z.enum(['agree', 'partial', 'mismatch', 'unknown']), why: z.string().optional() })),
   agree: count,
   pairs: count,
 });

@@ -91,6 +91,8 @@ export interface MatrixComponent {
   /** The distinct primary (first-tried) names of its operations, sorted. */
   primaries: string[];
   ops: MatrixOpRef[];
+  /** What could not be traced in operations whose key is unknown (short, non-secret descriptions). */
+  unknown?: string[];
 }
 
 export type MatrixVerdict = 'agree' | 'partial' | 'mismatch' | 'unknown';
@@ -99,6 +101,8 @@ export interface MatrixCell {
   signer: string;
   verifier: string;
   verdict: MatrixVerdict;
+  /** Why, in a few words: `both use X`, `agree only if A = B`, `A ≠ B`, `unknown: …`. */
+  why?: string;
 }
 
 /** Every component that signs × every component that verifies: do they resolve the same secret? */

@@ -1,6 +1,6 @@
 // The command line end to end: exit codes, one-line errors, formats, determinism, init.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,10 +101,15 @@ describe('jwtfrag CLI', () => {
     const config = JSON.parse(r.stdout) as { services: Record<string, string[]>; shared: Record<string, string[]> };
     expect(Object.keys(config.services)).toEqual(expect.arrayContaining(['auth_service', 'netra_backend']));
     expect(Object.keys(config.shared)).toContain('shared');
-    // The evidence for each decision goes to stderr: one line per reason, under each component.
-    expect(r.stderr).toContain('Services and libraries (what deploys or defines them)');
-    expect(r.stderr).toMatch(/\n {2}auth_service {2}service {2}auth_service\/.*\n {4}- Cloud Run service auth-service in \.github\/workflows\/deploy-production\.yml deploys it/);
-    expect(r.stderr).toMatch(/\n {2}shared {2}shared {2}shared\/\n {4}- its name marks shared code/);
+    expect(r.stderr).toBe('');
+    // Writing the file, the evidence for each decision goes to stderr: one line per reason, under each component.
+    const copy = mkdtempSync(join(tmpdir(), 'jwtfrag-init-'));
+    cpSync(PLATFORM, copy, { recursive: true });
+    const w = run(['init', copy]);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toContain('Services and libraries (what deploys or defines them)');
+    expect(w.stderr).toMatch(/\n {2}auth_service {2}service {2}auth_service\/.*\n {4}- Cloud Run service auth-service in \.github\/workflows\/deploy-production\.yml deploys it/);
+    expect(w.stderr).toMatch(/\n {2}shared {2}shared {2}shared\/\n {4}- its name marks shared code/);
   });
 
   it('scan --debug prints the same evidence in the text report; without it the report leaves it out', () => {

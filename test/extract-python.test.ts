@@ -329,6 +329,26 @@ describe('extractPython: JWT operations and key tracing', () => {
     expect(json).not.toContain('team-secret-base');
   });
 
+  it('traces a key derived from another secret (decoded, hashed, loaded from a JWK) to that secret', async () => {
+    const facts = await extract(
+      [
+        'import base64',
+        'import hashlib',
+        'import os',
+        'import jwt',
+        'from jwt.algorithms import RSAAlgorithm',
+        'def a(p):',
+        '    return jwt.encode(p, base64.b64decode(os.environ["SIGNING_KEY_B64"]))',
+        'def b(p):',
+        '    return jwt.encode(p, hashlib.sha256(os.environ["SIGNING_SEED"].encode()).digest())',
+        'def c(t):',
+        '    return jwt.decode(t, RSAAlgorithm.from_jwk(os.environ["VERIFY_JWK"]), algorithms=["RS256"])',
+      ].join('\n'),
+    );
+    const names = facts.jwtOps.map((op) => (op.key?.trace.sources ?? []).map((s) => (s.kind === 'env' ? facts.envReads[s.read].name : s.kind)));
+    expect(names).toEqual([['SIGNING_KEY_B64'], ['SIGNING_SEED'], ['VERIFY_JWK']]);
+  });
+
   it('identifies libraries from imports and ignores an unrelated `jwt` object', async () => {
     const facts = await extract(
       [

@@ -623,6 +623,21 @@ describe('key tracing', () => {
     ]);
   });
 
+  it('traces key objects made from key material (node:crypto, jose) to the material', () => {
+    const f = x(
+      [
+        "import jwt from 'jsonwebtoken';",
+        "import { createPublicKey } from 'node:crypto';",
+        "import * as crypto from 'node:crypto';",
+        "import { importSPKI, jwtVerify } from 'jose';",
+        'export function a(t: string) { return jwt.verify(t, createPublicKey(process.env.VERIFY_PEM as string)); }',
+        'export function b(p: object) { return jwt.sign(p, crypto.createPrivateKey(process.env.SIGN_PEM as string), { algorithm: "RS256" }); }',
+        "export async function c(t: string) { return jwtVerify(t, await importSPKI(process.env.JOSE_PEM as string, 'RS256')); }",
+      ].join('\n'),
+    );
+    expect(f.jwtOps.map((o) => sources(f, o))).toEqual([['env:VERIFY_PEM'], ['env:SIGN_PEM'], ['env:JOSE_PEM']]);
+  });
+
   it('traces imports, namespace members, calls of imported functions and config objects', () => {
     const f = x(
       [

@@ -69,13 +69,13 @@ describe('markdown report', () => {
       '| **analytics_service** | JWT_SECRET | ✗ JWT_SECRET ≠ JWT_SECRET_KEY |',
       '| **auth_service** | JWT_SECRET_KEY | ✓ |',
       '| **frontend** | JWT_SECRET_KEY → «literal» | ✓ |',
-      '| **netra_backend** | JWT_SECRET_STAGING → JWT_SECRET_KEY → JWT_SECRET | ✗ JWT_SECRET_STAGING ≠ JWT_SECRET_KEY |',
-      '| **netra_backend (WebSocket)** | WEBSOCKET_JWT_SECRET → JWT_SECRET_KEY | ✗ WEBSOCKET_JWT_SECRET ≠ JWT_SECRET_KEY |',
+      '| **netra_backend** | JWT_SECRET_STAGING → JWT_SECRET_KEY → JWT_SECRET | ◐ agree only if JWT_SECRET_STAGING is unset or equals JWT_SECRET_KEY |',
+      '| **netra_backend (WebSocket)** | WEBSOCKET_JWT_SECRET → JWT_SECRET_KEY | ◐ agree only if WEBSOCKET_JWT_SECRET is unset or equals JWT_SECRET_KEY |',
     ]);
     const nestRows = section(renderMarkdown(nest), 'Cross-validation matrix').split('\n').filter((l) => l.startsWith('| **'));
     expect(nestRows).toEqual([
-      '| **api** | JWT_SECRET; JWT_SECRET_KEY → «literal» | ◐ JWT_SECRET, JWT_SECRET_KEY ≠ JWT_SECRET | ✗ JWT_SECRET, JWT_SECRET_KEY ≠ JWT_SIGNING_KEY |',
-      '| **ws-gateway** | WS_JWT_SECRET → JWT_SECRET | ✗ WS_JWT_SECRET ≠ JWT_SECRET | ✗ WS_JWT_SECRET ≠ JWT_SIGNING_KEY |',
+      '| **api** | JWT_SECRET; JWT_SECRET_KEY → «literal» | ◐ agree on JWT_SECRET; other paths use JWT_SECRET_KEY | ✗ JWT_SECRET, JWT_SECRET_KEY ≠ JWT_SIGNING_KEY |',
+      '| **ws-gateway** | WS_JWT_SECRET → JWT_SECRET | ◐ agree only if WS_JWT_SECRET is unset or equals JWT_SECRET | ✗ WS_JWT_SECRET ≠ JWT_SIGNING_KEY |',
     ]);
   });
 

@@ -2,6 +2,7 @@
 import { importGraph } from './boundaries.js';
 import type { CrossValidationMatrix, Finding, MatrixCell, MatrixComponent, MatrixVerdict, ServiceImportEdge } from '../result.js';
 import type { Model, ModelJwtOp } from './types.js';
+import { keyIdentity } from './query.js';
 import { compareText } from '../util/order.js';
 
 function chainOf(op: ModelJwtOp): string[] {
@@ -19,18 +20,20 @@ function onWebSocketPath(model: Model, op: ModelJwtOp): boolean {
 function addOp(map: Map<string, MatrixComponent>, id: string, service: string | null, channel: 'http' | 'websocket', op: ModelJwtOp): void {
   let component = map.get(id);
   if (!component) {
-    component = { id, service, channel, primaries: [], ops: [] };
+    component = { id, service, channel, primaries: [], ops: [], unknown: [] };
     map.set(id, component);
   }
   const chain = chainOf(op);
   component.ops.push({ file: op.file, loc: op.loc, op: op.op, chain });
   if (!component.primaries.includes(chain[0])) component.primaries.push(chain[0]);
+  if (chain[0] === '?') for (const u of op.secret?.unknown ?? []) if (!(component.unknown ??= []).includes(u)) component.unknown.push(u);
 }
 
 function finish(map: Map<string, MatrixComponent>): MatrixComponent[] {
   const out = [...map.values()];
   for (const c of out) {
     c.primaries.sort();
+    c.unknown?.sort(compareText);
     c.ops.sort((a, b) => compareText(a.file, b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
   }
   return out.sort((a, b) => compareText(a.id, b.id));
@@ -40,14 +43,50 @@ function resolvable(name: string): boolean {
   return name !== '?' && name !== '«literal»' && name !== '«derived»' && !name.includes('*');
 }
 
-function verdict(signer: MatrixComponent, verifier: MatrixComponent): MatrixVerdict {
+/** Two names hold the same key: equal, or the two halves of one key pair (`JWT_PRIVATE_KEY` / `JWT_PUBLIC_KEY`). */
+function same(a: string, b: string): boolean {
+  return a === b || (resolvable(a) && resolvable(b) && keyIdentity(a) === keyIdentity(b));
+}
+
+function shown(name: string): string {
+  return name === '«literal»' ? 'literal key' : name === '«derived»' ? 'constant-derived key' : name === '?' ? 'untraced key' : name;
+}
+
+/** Why a component's key is unknown: what could not be traced. */
+function untraced(component: MatrixComponent, side: string): string {
+  const what = (component.unknown ?? []).length > 0 ? ` (${(component.unknown ?? []).slice(0, 2).join('; ')})` : '';
+  return `unknown: the ${side}'s key could not be traced${what}`;
+}
+
+/**
+ * The verdict for a signer × verifier pair, with a short reason: `agree` when every path of both uses
+ * the same name first; `partial` when they agree only on some paths or only if two variables hold the
+ * same value; `mismatch` when no name is shared; `unknown` when a side has no traceable name.
+ */
+function verdict(signer: MatrixComponent, verifier: MatrixComponent): { verdict: MatrixVerdict; why: string } {
   const s = signer.primaries.filter(resolvable);
   const v = verifier.primaries.filter(resolvable);
-  if (s.length === 0 || v.length === 0) return 'unknown';
-  const shared = v.filter((name) => s.includes(name));
-  if (shared.length === 0) return 'mismatch';
-  const clean = s.length === 1 && v.length === 1 && signer.primaries.length === 1 && verifier.primaries.length === 1;
-  return clean ? 'agree' : 'partial';
+  const constant = (c: MatrixComponent): boolean => c.primaries.some((p) => p === '«literal»' || p === '«derived»');
+  if (s.length === 0 && v.length === 0) {
+    if (constant(signer) && constant(verifier)) return { verdict: 'unknown', why: 'unknown: both sides use keys written in the source (values are never compared)' };
+    return { verdict: 'unknown', why: constant(signer) ? untraced(verifier, 'verifier') : untraced(signer, 'signer') };
+  }
+  // One side a key written in the source, the other a variable: they agree only if the variable holds that value.
+  if (s.length === 0 && constant(signer)) return { verdict: 'partial', why: `agree only if ${v.join(', ')} holds the signer's ${signer.primaries.filter((p) => !resolvable(p)).map(shown).join(', ')}` };
+  if (v.length === 0 && constant(verifier)) return { verdict: 'partial', why: `agree only if ${s.join(', ')} holds the verifier's ${verifier.primaries.filter((p) => !resolvable(p)).map(shown).join(', ')}` };
+  if (s.length === 0) return { verdict: 'unknown', why: untraced(signer, 'signer') };
+  if (v.length === 0) return { verdict: 'unknown', why: untraced(verifier, 'verifier') };
+  const firstShared = v.filter((name) => s.some((t) => same(t, name)));
+  if (firstShared.length > 0) {
+    if (s.length === 1 && v.length === 1 && signer.primaries.length === 1 && verifier.primaries.length === 1) return { verdict: 'agree', why: `both use ${v[0]}` };
+    const odd = [...signer.primaries.filter((p) => !firstShared.some((n) => same(n, p))), ...verifier.primaries.filter((p) => !firstShared.some((n) => same(n, p)))];
+    return { verdict: 'partial', why: `agree on ${firstShared.join(', ')}; other paths use ${[...new Set(odd)].map(shown).join(', ')}` };
+  }
+  // First names differ: a later name in one chain may still be the other side's.
+  const chainNames = (c: MatrixComponent): string[] => [...new Set(c.ops.flatMap((o) => o.chain))].filter(resolvable);
+  const later = chainNames(verifier).filter((name) => chainNames(signer).some((t) => same(t, name)));
+  if (later.length > 0) return { verdict: 'partial', why: `agree only if ${v.join(', ')} is unset or equals ${s.join(', ')}` };
+  return { verdict: 'mismatch', why: `${v.join(', ')} ≠ ${s.join(', ')}` };
 }
 
 /**
@@ -60,7 +99,8 @@ export function buildMatrix(model: Model): CrossValidationMatrix {
   const signers = new Map<string, MatrixComponent>();
   const verifierOps: ModelJwtOp[] = [];
   for (const op of model.jwtOps) {
-    if (op.op === 'decode-unverified') continue;
+    // Tooling is not a party to the token; a library op that reads a registry slot is shown through the services that fill it.
+    if (op.op === 'decode-unverified' || op.tooling || op.slotted) continue;
     if ((op.op === 'sign' || op.op === 'configure') && op.key) {
       const service = op.service ?? '(no service)';
       addOp(signers, service, op.service, 'http', op);
@@ -79,7 +119,7 @@ export function buildMatrix(model: Model): CrossValidationMatrix {
   const verifierList = finish(verifiers);
   const cells: MatrixCell[] = [];
   for (const s of signerList) {
-    for (const v of verifierList) cells.push({ signer: s.id, verifier: v.id, verdict: verdict(s, v) });
+    for (const v of verifierList) cells.push({ signer: s.id, verifier: v.id, ...verdict(s, v) });
   }
   return {
     signers: signerList,

@@ -2,7 +2,7 @@
 import { sentence } from '../util/safe-text.js';
 import type { Finding, RunResult, Severity } from '../result.js';
 import { renderSvg } from './graph.js';
-import { siteOf, verdictOf, verdictSymbol, resolves } from './markdown.js';
+import { siteOf, verdictOf, verdictSymbol, resolves, whyOf } from './markdown.js';
 import {
   environmentRank,
   familyStories,
@@ -358,8 +358,8 @@ function matrixSection(result: RunResult): string {
     out.push(`<tr><th>${esc(v.id)}</th><td><code>${esc(resolves(v))}</code></td>`);
     for (const s of m.signers) {
       const verdict = verdictOf(m, s, v);
-      const title = `${v.primaries.join(', ')} vs ${s.primaries.join(', ')}`;
-      out.push(`<td class="${verdict}" title="${esc(title)}">${verdictSymbol(verdict)}${verdict === 'agree' ? '' : ` <span class="mono">${esc(v.primaries.join(', '))} ≠ ${esc(s.primaries.join(', '))}</span>`}</td>`);
+      const why = whyOf(m, s, v) ?? `${v.primaries.join(', ')} vs ${s.primaries.join(', ')}`;
+      out.push(`<td class="${verdict}" title="${esc(why)}">${verdictSymbol(verdict)}${verdict === 'agree' ? '' : ` <span class="mono">${esc(why)}</span>`}</td>`);
     }
     out.push('</tr>');
   }

@@ -73,6 +73,11 @@ export function verdictOf(matrix: CrossValidationMatrix, signer: MatrixComponent
   return matrix.cells.find((c) => c.signer === signer.id && c.verifier === verifier.id)?.verdict ?? 'unknown';
 }
 
+/** The cell's reason in a few words (results written before reasons existed have none). */
+export function whyOf(matrix: CrossValidationMatrix, signer: MatrixComponent, verifier: MatrixComponent): string | undefined {
+  return matrix.cells.find((c) => c.signer === signer.id && c.verifier === verifier.id)?.why;
+}
+
 /** What a component resolves: its primary names, with the whole chain when it is longer. */
 export function resolves(component: MatrixComponent): string {
   const chains = new Set(component.ops.map((o) => o.chain.join(' → ')));
@@ -280,7 +285,8 @@ function matrixSection(result: RunResult, out: string[]): void {
   for (const v of matrix.verifiers) {
     const cells = matrix.signers.map((s) => {
       const verdict = verdictOf(matrix, s, v);
-      return verdict === 'agree' ? '✓' : `${verdictSymbol(verdict)} ${cell(v.primaries.join(', '))} ≠ ${cell(s.primaries.join(', '))}`;
+      const why = whyOf(matrix, s, v);
+      return verdict === 'agree' ? '✓' : `${verdictSymbol(verdict)} ${why !== undefined ? cell(why) : `${cell(v.primaries.join(', '))} ≠ ${cell(s.primaries.join(', '))}`}`;
     });
     out.push(`| **${cell(v.id)}** | ${cell(resolves(v))} | ${cells.join(' | ')} |`);
   }

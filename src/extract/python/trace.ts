@@ -8,6 +8,9 @@ import { field, namedKids, unparen, type PyNode } from './tree.js';
 const MAX_DEPTH = 8;
 const TRANSPARENT_METHODS = new Set(['encode', 'decode', 'strip', 'rstrip', 'lstrip', 'get_secret_value', '__str__']);
 const TRANSPARENT_FUNCTIONS = new Set(['str', 'bytes', 'bytearray']);
+/** Modules whose functions derive a key from other key material (decoding, hashing, loading a PEM or JWK). */
+const DERIVING_MODULES = ['hashlib', 'hmac', 'base64', 'binascii', 'cryptography', 'jwt.algorithms', 'jose.jwk', 'jwcrypto.jwk', 'authlib.jose'];
+const DIGEST_METHODS = new Set(['digest', 'hexdigest']);
 const RANDOM_ROOTS = new Set(['secrets', 'random', 'uuid', 'os', 'time', 'datetime']);
 /** Modules whose functions are pure: applied to constants, they give a constant. */
 const PURE_MODULES = new Set(['hashlib', 'hmac', 'base64', 'binascii', 'codecs', 'zlib']);
@@ -422,8 +425,21 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
         const first = args ? namedKids(args)[0] : undefined;
         if (first && first.type !== 'keyword_argument') return trace(tracer, first, scope, depth + 1, seen);
       }
+      // `hashlib.sha256(secret).digest()`: the digest of a derivation is the derivation's.
+      if (f.type === 'attribute') {
+        const method = field(f, 'attribute');
+        const object = field(f, 'object');
+        if (method && object && DIGEST_METHODS.has(textOf(state, method)) && unparen(object).type === 'call') return trace(tracer, object, scope, depth + 1, seen);
+      }
       const callable = resolveCallable(tracer, fn, scope, depth + 1);
       if (callable?.kind === 'function') return traceReturns(tracer, callable.scope, n, depth, seen);
+      // A key derived from other key material (base64 decoding, a hash or HMAC of it, a PEM or JWK loader): the material's source.
+      const dotted = callable?.kind === 'import' ? [callable.module, callable.name, ...callable.path].join('.') : '';
+      if (DERIVING_MODULES.some((m) => dotted === m || dotted.startsWith(`${m}.`))) {
+        const args = field(n, 'arguments');
+        const first = args ? namedKids(args)[0] : undefined;
+        if (first && first.type !== 'keyword_argument') return trace(tracer, first, scope, depth + 1, seen);
+      }
       if (callable?.kind === 'import') return [importSource(state, { ...callable, call: true }, n)];
       if (callable?.kind === 'module') {
         return [importSource(state, { module: callable.module, name: '*', path: [], call: true }, n)];

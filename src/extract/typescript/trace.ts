@@ -22,6 +22,8 @@ import { isJwtModule } from './jwt.js';
 const MAX_DEPTH = 8;
 const PASSTHROUGH_METHODS = new Set(['toString', 'trim', 'valueOf', 'normalize']);
 const HASH_FACTORIES = new Set(['createHash', 'createHmac']);
+/** Calls that turn key material into a key object (node:crypto, jose): the key is the material's. */
+const KEY_OBJECTS = new Set(['createSecretKey', 'createPublicKey', 'createPrivateKey', 'importSPKI', 'importPKCS8', 'importX509', 'importJWK']);
 
 interface Walk {
   depth: number;
@@ -349,7 +351,7 @@ function traceCall(ctx: Ctx, call: ts.CallExpression, w: Walk): ValueSource[] {
   const args = [...call.arguments];
   if (ts.isIdentifier(callee)) {
     if (callee.text === 'String' && args[0]) return trace(ctx, args[0], w);
-    if (callee.text === 'createSecretKey' && args[0]) return derive(ctx, call, [args[0]], 'secret key from constants', w);
+    if (KEY_OBJECTS.has(callee.text) && args[0]) return derive(ctx, call, [args[0]], 'key object from constants', w);
     if (callee.text === 'require') return [unknown(ctx, 'require()', call)];
     const decl = lookup(ctx, callee);
     const slot = slotKey(call, 'get');
@@ -370,7 +372,7 @@ function traceCall(ctx: Ctx, call: ts.CallExpression, w: Walk): ValueSource[] {
     if (method === 'encode' && ts.isNewExpression(recv) && calleeText(recv.expression) === 'TextEncoder' && args[0]) {
       return derive(ctx, call, [args[0]], 'TextEncoder of a literal', w);
     }
-    if (method === 'createSecretKey' && args[0]) return derive(ctx, call, [args[0]], 'secret key from constants', w);
+    if (KEY_OBJECTS.has(method) && args[0]) return derive(ctx, call, [args[0]], 'key object from constants', w);
     if (method === 'digest') {
       const chain = hashChain(call);
       if (chain && chain.inputs.length > 0) return derive(ctx, call, chain.inputs, 'hash of a literal', w);
