@@ -1,6 +1,53 @@
 // secret-read-not-provided — a service reads a secret in an environment whose deployment provides none of the names its code tries.
 import { defineRule } from '../src/rule-api.js';
 import type { RelatedLocation } from '../src/result.js';
+import type { Model } from '../src/model/types.js';
+
+/** Names of the URL a service reaches the auth service at: `AUTH_SERVICE_URL`, `AUTH_URL`, `ACCOUNTS_URL`, `IDENTITY_API_URL`. */
+const AUTH_URL = /^(?:[A-Z0-9]+_)*(?:AUTH|ACCOUNTS?|IDENTITY|IAM|SSO)(?:_SERVICE)?(?:_API)?_(?:URL|URI|HOST|ENDPOINT|BASE_URL|ADDR|ADDRESS)$/;
+
+/** Names a front-end build inlines into the browser bundle. */
+const CLIENT_BUNDLE = /^(NEXT_PUBLIC|NUXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|GATSBY|PUBLIC)_/;
+
+/**
+ * The auth service URL is provisioned like a secret: a service that reads it, in an environment whose
+ * deployment gives it other settings but not this one, calls the auth service at its default or nowhere.
+ */
+function checkAuthUrls(model: Model, ctx: Parameters<Parameters<typeof defineRule>[0]['check']>[1]): void {
+  for (const svc of model.deployment.services) {
+    // Browser-bundle settings (`NEXT_PUBLIC_…`) are baked in at build time, often with per-environment defaults in code: not checked.
+    const reads = model.envReads.filter((r) => r.service === svc.service && !r.tooling && r.name !== null && AUTH_URL.test(r.name) && !CLIENT_BUNDLE.test(r.name) && r.presenceOnly !== true);
+    const firstByName = new Map<string, (typeof reads)[number]>();
+    for (const r of reads) if (!firstByName.has(r.name as string)) firstByName.set(r.name as string, r);
+    for (const [name, read] of firstByName) {
+      for (const target of svc.targets) {
+        if (target.dotenvOnly || target.opaqueFiles || target.names.includes(name)) continue;
+        const related: RelatedLocation[] = [];
+        for (const file of target.files) {
+          const first = target.provisions.find((p) => p.file === file);
+          if (first) related.push({ file, loc: first.loc, message: `${target.environment} deployment of ${svc.service}` });
+        }
+        ctx.report({
+          messageId: 'authUrl',
+          data: {
+            service: svc.service,
+            name,
+            environment: target.environment,
+            files: target.files.join(', '),
+            outcome: read.defaultKind === 'none' ? 'the URL is unset' : 'the code falls back to its default URL',
+          },
+          file: read.file,
+          loc: read.loc,
+          related,
+          key: [svc.service, target.environment, 'auth-url', name],
+          service: svc.service,
+          severity: 'warning',
+          precision: 'medium',
+        });
+      }
+    }
+  }
+}
 
 export default defineRule({
   meta: {
@@ -11,15 +58,18 @@ export default defineRule({
     precision: 'high',
     securitySeverity: 7.5,
     tags: ['security', 'reliability', 'external/cwe/cwe-1188'],
-    options: { nameOnly: 'boolean' },
+    options: { nameOnly: 'boolean', authUrls: 'boolean' },
     messages: {
       missing:
         '{{service}} reads {{name}} for the {{family}} secret, but its {{environment}} deployment ({{files}}) does not provide it{{instead}}; {{outcome}}.',
       missingChain:
         '{{service}} tries {{chain}} for the {{family}} secret, but its {{environment}} deployment ({{files}}) provides none of them{{instead}}; {{outcome}}.',
+      authUrl:
+        '{{service}} reaches the auth service through {{name}}, but its {{environment}} deployment ({{files}}) does not provide it; {{outcome}}, so token checks that call the auth service fail there.',
     },
   },
   check(model, ctx) {
+    if (ctx.options.authUrls !== false) checkAuthUrls(model, ctx);
     const canonicalOf = new Map(model.families.map((f) => [f.id, f.canonical]));
     const nameOnly = ctx.options.nameOnly === true;
     for (const svc of model.deployment.services) {

@@ -32,10 +32,10 @@ describe('languages and tests', () => {
     expect(languageOf('README.md')).toBeNull();
   });
   it('recognises test code', () => {
-    for (const p of ['tests/a.py', 'svc/test/a.ts', 'a/__tests__/x.ts', 'a/x.test.ts', 'a/x.spec.js', 'a/test_x.py', 'a/x_test.py', 'a/conftest.py']) {
+    for (const p of ['tests/a.py', 'svc/test/a.ts', 'a/__tests__/x.ts', 'a/x.test.ts', 'a/x.spec.js', 'a/test_x.py', 'a/x_test.py', 'a/conftest.py', 'web/jest.config.real.cjs', 'web/cypress.parallel.config.ts', 'playwright.config.ts', 'web/vitest.setup.ts']) {
       expect(isTestPath(p), p).toBe(true);
     }
-    for (const p of ['a/testing.py', 'a/contest.py', 'latest/x.ts', 'a/attest.ts']) expect(isTestPath(p), p).toBe(false);
+    for (const p of ['a/testing.py', 'a/contest.py', 'latest/x.ts', 'a/attest.ts', 'web/next.config.js', 'web/jest-helpers.ts']) expect(isTestPath(p), p).toBe(false);
   });
 });
 

@@ -51,7 +51,10 @@ export function isTestPath(path: string): boolean {
     /\.(test|spec)\.[cm]?[jt]sx?$/.test(base) ||
     /^test_.*\.py$/.test(base) ||
     /_test\.py$/.test(base) ||
-    base === 'conftest.py'
+    base === 'conftest.py' ||
+    // Test-runner configuration (`jest.config.real.cjs`, `cypress.parallel.config.ts`, `playwright.config.ts`).
+    /^(jest|vitest|cypress|playwright|karma|mocha)(\.[\w-]+)*\.config(\.[\w-]+)*\.[cm]?[jt]s$/.test(base) ||
+    /^(jest|vitest)\.setup(\.[\w-]+)*\.[cm]?[jt]sx?$/.test(base)
   );
 }
 

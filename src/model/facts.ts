@@ -38,6 +38,8 @@ export interface EnvRead {
   loc: Loc;
   /** Qualified name of the enclosing function/method, or null at module level. */
   scope: string | null;
+  /** The value is only tested for presence (`process.env.X !== undefined`, `!!process.env.X`, `os.environ.get("X") is None`). */
+  presenceOnly?: boolean;
 }
 
 /** Reads tried in turn: `a or b`, `a ?? b`, nested defaults, loops over literal name lists. */

@@ -172,6 +172,21 @@ function defaultOf(state: FileState, node: PyNode | null, scope: Scope, loops: L
  * The env read ids an expression node performs, creating the reads on first sight (memoised per
  * node); null when it is not an env read.
  */
+/** Whether a read is only tested for presence: `x is None`, `x is not None`, `not x`. */
+function presenceTest(node: PyNode): boolean {
+  let child = node;
+  let parent = node.parent;
+  while (parent && parent.type === 'parenthesized_expression') {
+    child = parent;
+    parent = parent.parent;
+  }
+  if (!parent) return false;
+  if (parent.type === 'not_operator') return true;
+  if (parent.type !== 'comparison_operator') return false;
+  const others = parent.children.filter((c) => c.named && c !== child);
+  return others.length === 1 && others[0].type === 'none';
+}
+
 export function envReadsAt(state: FileState, node: PyNode, scope: Scope, loops: LoopFrame[]): number[] | null {
   const known = state.readsAt.get(node);
   if (known) return known;
@@ -236,6 +251,7 @@ export function envReadsAt(state: FileState, node: PyNode, scope: Scope, loops: 
   state.readsAt.set(node, ids);
   const defaults = defaultOf(state, call.defaultNode, scope, loops);
   const read = state.facts.envReads[id];
+  if (presenceTest(node)) read.presenceOnly = true;
   read.defaultKind = defaults.kind;
   if (defaults.length !== undefined) read.defaultLength = defaults.length;
   if (call.defaultNode && defaults.kind === 'literal') {

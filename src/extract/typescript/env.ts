@@ -90,6 +90,20 @@ function resolveName(ctx: Ctx, expr: ts.Expression): { name: string | null; patt
   return /^\**$/.test(pattern) ? null : { name: null, pattern };
 }
 
+const EQUALITY = new Set<ts.SyntaxKind>([SK.EqualsEqualsEqualsToken, SK.ExclamationEqualsEqualsToken, SK.EqualsEqualsToken, SK.ExclamationEqualsToken]);
+
+/** Whether an access is only tested for presence: compared with `undefined`/`null`, negated, or a `typeof` operand. */
+function presenceTest(key: ts.Node): boolean {
+  const { node, parent } = outerParent(key);
+  if (ts.isPrefixUnaryExpression(parent) && parent.operator === SK.ExclamationToken) return true;
+  if (ts.isTypeOfExpression(parent)) return true;
+  if (ts.isBinaryExpression(parent) && EQUALITY.has(parent.operatorToken.kind)) {
+    const other = unwrap(parent.left === node ? parent.right : parent.left);
+    return other.kind === SK.NullKeyword || (ts.isIdentifier(other) && other.text === 'undefined');
+  }
+  return false;
+}
+
 function addRead(
   ctx: Ctx,
   key: ts.Node,
@@ -110,6 +124,7 @@ function addRead(
     loc: nodeLoc(ctx.sf, locNode),
     scope: scopeName(key),
   };
+  if (presenceTest(key)) read.presenceOnly = true;
   ctx.facts.envReads.push(read);
   ctx.readByNode.set(key, read.id);
   ctx.readNodes.push(key);
