@@ -43,6 +43,8 @@ function program(): Command {
     .option('--prune-baseline', 'rewrite --baseline without the entries that no longer match')
     .option('--compare <previous.json>', 'add the progress since a previous --format json result (names, findings, matrix agreement)')
     .option('--jobs <n>', 'worker threads (default: available cores)')
+    .option('--cache-dir <dir>', 'where per-file facts are cached (default: node_modules/.cache/jwtfrag in the root, else the user cache folder)')
+    .option('--no-cache', 'extract every file again; read and write no cache')
     .option('--include-tests', 'analyse test code too (excluded by default)')
     .option('--rule <id>', 'report only this rule\'s findings (repeatable)', collect)
     .option('--service <name>', 'report only findings of this service or shared library (repeatable)', collect)

@@ -1,21 +1,36 @@
-// Runs extraction over many files: in-process for small scans, in a piscina worker pool otherwise.
+// Runs extraction over many files: reads each once, reuses cached facts, extracts the rest in worker threads (in-process for small scans).
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { runBatch, type BatchItem, type BatchResult, type BatchTask } from './batch.js';
+import type { FactCache } from '../cache/index.js';
+import { readSource } from '../discover/read.js';
+import type { FileFacts } from '../model/facts.js';
+import { type BatchItem, type BatchOutput, type BatchResult, type BatchTask, type TaskFile, runBatch } from './batch.js';
 import type { ExtractOptions } from './index.js';
 
-/** Below this many files a pool's start-up costs more than it saves. */
+/** Below this many files to extract a pool's start-up costs more than it saves. */
 const POOL_THRESHOLD = 400;
-const BATCH_SIZE = 64;
+/** …or this many bytes of source to extract. */
+const POOL_BYTES = 8 * 1024 * 1024;
+/** A batch closes at this much source (one larger file is a batch of its own) or this many files. */
+const BATCH_BYTES = 256 * 1024;
+const BATCH_FILES = 64;
+/** Worker stacks: deep enough for code nested thousands of levels; pages are only committed when used. */
+const WORKER_STACK_MB = 64;
+/** The last try for a file that still ran out of stack. */
+const DEEP_STACK_MB = 1024;
+/** The main thread reads and hashes between dispatches; it yields this often so workers get their next batch. */
+const YIELD_MS = 8;
 
 export interface PoolOptions {
   jobs?: number;
   maxBytes: number;
   extract: ExtractOptions;
-  /** Smallest scan that uses worker threads (default 400 files). */
+  /** Smallest number of files to extract that uses worker threads (default 400). */
   poolThreshold?: number;
   /** Called as files finish: how many are done out of how many. */
   onProgress?: (done: number, total: number) => void;
+  /** Reuse and store facts by content hash (null or absent: extract everything). */
+  cache?: FactCache | null;
 }
 
 function workerUrl(): { filename: string; execArgv: string[] } {
@@ -25,76 +40,158 @@ function workerUrl(): { filename: string; execArgv: string[] } {
   return { filename: new URL('./worker.js', self).href, execArgv: [] };
 }
 
+function newPool(threads: number, stackSizeMb: number): Piscina {
+  const { filename, execArgv } = workerUrl();
+  return new Piscina({ filename, execArgv, minThreads: threads, maxThreads: threads, idleTimeout: 100, resourceLimits: { stackSizeMb } });
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+interface Pending {
+  index: number;
+  file: TaskFile;
+}
+
+/** Extracts on the calling thread, or on `jobs` worker threads with a bounded number of batches in flight. */
+class Lanes {
+  private pool: Piscina | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown = null;
+
+  constructor(
+    private readonly jobs: number,
+    private readonly accept: (batch: Pending[], output: BatchOutput) => void,
+  ) {}
+
+  get parallel(): boolean {
+    return this.pool !== null;
+  }
+
+  startWorkers(): void {
+    this.pool ??= newPool(this.jobs, WORKER_STACK_MB);
+  }
+
+  async run(batch: Pending[], task: BatchTask): Promise<void> {
+    if (this.failure !== null) throw this.failure;
+    const pool = this.pool;
+    if (pool === null) {
+      this.accept(batch, await runBatch(task));
+      return;
+    }
+    const job: Promise<void> = (pool.run(task) as Promise<BatchOutput>).then(
+      (output) => this.accept(batch, output),
+      (error: unknown) => {
+        this.failure ??= error;
+      },
+    );
+    const tracked = job.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+    while (this.inFlight.size >= this.jobs * 2) await Promise.race(this.inFlight);
+  }
+
+  async finish(): Promise<void> {
+    try {
+      await Promise.all(this.inFlight);
+      if (this.failure !== null) throw this.failure;
+    } finally {
+      await this.pool?.destroy();
+      this.pool = null;
+    }
+  }
+}
+
 /**
- * Extracts all items; the result order follows the input order. With `jobs = n` the main thread is
- * one lane and `n - 1` worker threads are the others, so parsers are loaded n times, not n + 1.
+ * Extracts all items; the result order follows the input order. Each file is read once on the main
+ * thread; cached facts are reused, the rest go in batches sized by bytes to `jobs` worker threads
+ * (the main thread only reads, hashes and collects). Small scans and `jobs = 1` stay in-process. A
+ * file nested deeper than a thread's stack allows is extracted again on a thread with a large one.
  */
 export async function extractAll(items: BatchItem[], options: PoolOptions): Promise<BatchResult[]> {
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
-  // Python and other files go in separate batches: worker lanes take only Python (so they never
-  // load the TypeScript compiler); the main lane takes the rest first, then helps with Python.
-  const batches: BatchTask[] = [];
-  const batchIndexes: number[][] = [];
-  const pythonBatches: number[] = [];
-  for (const python of [true, false]) {
-    const indexes = items.flatMap((item, index) => ((item.language === 'python') === python ? [index] : []));
-    for (let i = 0; i < indexes.length; i += BATCH_SIZE) {
-      const chunk = indexes.slice(i, i + BATCH_SIZE);
-      if (python) pythonBatches.push(batches.length);
-      batches.push({ items: chunk.map((k) => items[k]), options: options.extract, maxBytes: options.maxBytes });
-      batchIndexes.push(chunk);
-    }
-  }
+  const threshold = options.poolThreshold ?? POOL_THRESHOLD;
+  const cache = options.cache ?? null;
+  const results: BatchResult[] = new Array(items.length);
+  const deep: Pending[] = [];
   let done = 0;
   const finished = (count: number): void => {
+    if (count === 0) return;
     done += count;
     options.onProgress?.(done, items.length);
   };
-  const inOrder = (results: BatchResult[][]): BatchResult[] => {
-    const out: BatchResult[] = new Array(items.length);
-    results.forEach((list, b) => list.forEach((r, k) => (out[batchIndexes[b][k]] = r)));
-    return out;
-  };
-  if (jobs === 1 || items.length < (options.poolThreshold ?? POOL_THRESHOLD)) {
-    const results: BatchResult[][] = [];
-    for (const batch of batches) {
-      results.push(await runBatch(batch));
-      finished(batch.items.length);
-    }
-    return inOrder(results);
-  }
-  const { filename, execArgv } = workerUrl();
-  const workers = jobs - 1;
-  const pool = new Piscina({ filename, execArgv, minThreads: workers, maxThreads: workers, idleTimeout: 100 });
-  const results: BatchResult[][] = new Array(batches.length);
-  const python = [...pythonBatches];
-  const others = batches.map((_, i) => i).slice(pythonBatches.length);
-  const takeWorker = (): number => python.shift() ?? -1;
-  const takeMain = (): number => others.shift() ?? python.pop() ?? -1;
-  const mainLane = async (): Promise<void> => {
-    for (let i = takeMain(); i >= 0; i = takeMain()) {
-      const out: BatchResult[] = [];
-      for (const item of batches[i].items) {
-        out.push(...(await runBatch({ ...batches[i], items: [item] })));
-        finished(1);
-        // Let the worker lanes pick up their next batch while this thread is busy.
-        await yieldToEventLoop();
+  const accept = (batch: Pending[], output: BatchOutput): void => {
+    let count = 0;
+    batch.forEach((entry, k) => {
+      const json = output[k];
+      if (json === null) deep.push(entry);
+      else {
+        results[entry.index] = { path: entry.file.path, ok: true, facts: JSON.parse(json) as FileFacts };
+        count++;
       }
-      results[i] = out;
+    });
+    finished(count);
+  };
+  const lanes = new Lanes(jobs, accept);
+  const task = (files: TaskFile[], lastTry = false): BatchTask => ({ files, options: options.extract, cacheDir: cache?.dir ?? null, lastTry });
+
+  let pending: Pending[] = [];
+  let pendingBytes = 0;
+  let missCount = 0;
+  let missBytes = 0;
+  const dispatch = async (all: boolean): Promise<void> => {
+    while (pending.length > 0 && (all || pendingBytes >= BATCH_BYTES || pending.length >= BATCH_FILES)) {
+      let bytes = 0;
+      let size = 0;
+      while (size < pending.length && size < BATCH_FILES && (size === 0 || bytes + pending[size].file.text.length <= BATCH_BYTES)) {
+        bytes += pending[size].file.text.length;
+        size++;
+      }
+      const batch = pending.slice(0, size);
+      pending = pending.slice(size);
+      pendingBytes -= bytes;
+      await lanes.run(batch, task(batch.map((p) => p.file)));
     }
   };
-  const workerLane = async (): Promise<void> => {
-    for (let i = takeWorker(); i >= 0; i = takeWorker()) {
-      results[i] = (await pool.run(batches[i])) as BatchResult[];
-      finished(batches[i].items.length);
+
+  let lastYield = performance.now();
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    const read = readSource(item.absPath, options.maxBytes);
+    if (!read.ok) {
+      const level = read.reason === 'unreadable' ? 'warning' : 'note';
+      results[index] = { path: item.path, ok: false, reason: read.reason, notification: { level, id: read.reason, message: `skipped: ${read.message}`, file: item.path } };
+      finished(1);
+      continue;
     }
-  };
-  try {
-    await Promise.all([mainLane(), ...Array.from({ length: workers }, workerLane)]);
-    return inOrder(results);
-  } finally {
-    await pool.destroy();
+    const key = cache ? cache.key(item.path, item.language, read.text) : null;
+    const hit = key !== null && cache ? cache.get(key) : null;
+    if (hit !== null) {
+      results[index] = { path: item.path, ok: true, facts: JSON.parse(hit) as FileFacts };
+      finished(1);
+    } else {
+      pending.push({ index, file: { path: item.path, language: item.language, text: read.text, key } });
+      pendingBytes += read.text.length;
+      missCount++;
+      missBytes += read.text.length;
+      if (!lanes.parallel && jobs > 1 && (missCount >= threshold || missBytes >= POOL_BYTES)) lanes.startWorkers();
+      // With one job the batches run here as they fill; otherwise they wait until it is clear whether workers pay off.
+      if (lanes.parallel || jobs === 1) await dispatch(false);
+    }
+    if (lanes.parallel && performance.now() - lastYield > YIELD_MS) {
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
   }
+  await dispatch(true);
+  await lanes.finish();
+
+  if (deep.length > 0) {
+    const retry = deep.splice(0);
+    const pool = newPool(1, DEEP_STACK_MB);
+    try {
+      for (const entry of retry) accept([entry], (await pool.run(task([entry.file], true))) as BatchOutput);
+    } finally {
+      await pool.destroy();
+    }
+  }
+  return results;
 }
