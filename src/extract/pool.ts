@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { FactCache } from '../cache/index.js';
 import { readSource } from '../discover/read.js';
-import type { FileFacts } from '../model/facts.js';
+import { emptyFacts, type FileFacts } from '../model/facts.js';
 import { type BatchItem, type BatchOutput, type BatchResult, type BatchTask, type TaskFile, runBatch } from './batch.js';
 import type { ExtractOptions } from './index.js';
 
@@ -14,10 +14,14 @@ const POOL_BYTES = 8 * 1024 * 1024;
 /** A batch closes at this much source (one larger file is a batch of its own) or this many files. */
 const BATCH_BYTES = 256 * 1024;
 const BATCH_FILES = 64;
-/** Worker stacks: deep enough for code nested thousands of levels; pages are only committed when used. */
-const WORKER_STACK_MB = 64;
-/** The last try for a file that still ran out of stack. */
-const DEEP_STACK_MB = 1024;
+/**
+ * Worker threads: Node's default stack, and an old generation capped well above what the largest
+ * file (2 MiB of source) needs, so a worker collects its garbage instead of growing (V8 sizes its
+ * first collections from the cap). A file that overflows either is retried on the last-try thread.
+ */
+const WORKER_LIMITS = { stackSizeMb: 4, maxOldGenerationSizeMb: 128 };
+/** The last try: 4 times a worker's stack depth (16 times the main thread's), no heap cap; stack pages are committed only when used. */
+const LAST_TRY_LIMITS = { stackSizeMb: 16 };
 /** The main thread reads and hashes between dispatches; it yields this often so workers get their next batch. */
 const YIELD_MS = 8;
 
@@ -25,7 +29,7 @@ export interface PoolOptions {
   jobs?: number;
   maxBytes: number;
   extract: ExtractOptions;
-  /** Smallest number of files to extract that uses worker threads (default 400). */
+  /** Smallest number of files to extract that uses worker threads (default: 400 files or 8 MiB of source, whichever comes first). */
   poolThreshold?: number;
   /** Called as files finish: how many are done out of how many. */
   onProgress?: (done: number, total: number) => void;
@@ -40,9 +44,13 @@ function workerUrl(): { filename: string; execArgv: string[] } {
   return { filename: new URL('./worker.js', self).href, execArgv: [] };
 }
 
-function newPool(threads: number, stackSizeMb: number): Piscina {
+function newPool(threads: number, resourceLimits: { stackSizeMb?: number; maxOldGenerationSizeMb?: number }): Piscina {
   const { filename, execArgv } = workerUrl();
-  return new Piscina({ filename, execArgv, minThreads: threads, maxThreads: threads, idleTimeout: 100, resourceLimits: { stackSizeMb } });
+  return new Piscina({ filename, execArgv, minThreads: threads, maxThreads: threads, idleTimeout: 100, resourceLimits });
+}
+
+function outOfMemory(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -52,15 +60,17 @@ interface Pending {
   file: TaskFile;
 }
 
-/** Extracts on the calling thread, or on `jobs` worker threads with a bounded number of batches in flight. */
+/** Extracts on the calling thread, or on worker threads with a bounded number of batches in flight. */
 class Lanes {
   private pool: Piscina | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown = null;
 
   constructor(
-    private readonly jobs: number,
+    private readonly threads: number,
     private readonly accept: (batch: Pending[], output: BatchOutput) => void,
+    /** A batch whose worker ran out of memory: its files go to the last try. */
+    private readonly retry: (batch: Pending[]) => void,
   ) {}
 
   get parallel(): boolean {
@@ -68,7 +78,7 @@ class Lanes {
   }
 
   startWorkers(): void {
-    this.pool ??= newPool(this.jobs, WORKER_STACK_MB);
+    this.pool ??= newPool(this.threads, WORKER_LIMITS);
   }
 
   async run(batch: Pending[], task: BatchTask): Promise<void> {
@@ -81,12 +91,13 @@ class Lanes {
     const job: Promise<void> = (pool.run(task) as Promise<BatchOutput>).then(
       (output) => this.accept(batch, output),
       (error: unknown) => {
-        this.failure ??= error;
+        if (outOfMemory(error)) this.retry(batch);
+        else this.failure ??= error;
       },
     );
     const tracked = job.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
-    while (this.inFlight.size >= this.jobs * 2) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= this.threads * 2) await Promise.race(this.inFlight);
   }
 
   async finish(): Promise<void> {
@@ -103,12 +114,14 @@ class Lanes {
 /**
  * Extracts all items; the result order follows the input order. Each file is read once on the main
  * thread; cached facts are reused, the rest go in batches sized by bytes to `jobs` worker threads
- * (the main thread only reads, hashes and collects). Small scans and `jobs = 1` stay in-process. A
- * file nested deeper than a thread's stack allows is extracted again on a thread with a large one.
+ * (the main thread only reads, hashes and collects). Small scans stay in-process. A file nested
+ * deeper than its thread's stack allows, or too big for a worker's heap, is extracted again on a
+ * last-try thread with a larger stack and no heap cap.
  */
 export async function extractAll(items: BatchItem[], options: PoolOptions): Promise<BatchResult[]> {
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   const threshold = options.poolThreshold ?? POOL_THRESHOLD;
+  const byteThreshold = options.poolThreshold === undefined ? POOL_BYTES : Infinity;
   const cache = options.cache ?? null;
   const results: BatchResult[] = new Array(items.length);
   const deep: Pending[] = [];
@@ -130,7 +143,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     });
     finished(count);
   };
-  const lanes = new Lanes(jobs, accept);
+  const lanes = new Lanes(jobs, accept, (batch) => deep.push(...batch));
   const task = (files: TaskFile[], lastTry = false): BatchTask => ({ files, options: options.extract, cacheDir: cache?.dir ?? null, lastTry });
 
   let pending: Pending[] = [];
@@ -172,9 +185,8 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
       pendingBytes += read.text.length;
       missCount++;
       missBytes += read.text.length;
-      if (!lanes.parallel && jobs > 1 && (missCount >= threshold || missBytes >= POOL_BYTES)) lanes.startWorkers();
-      // With one job the batches run here as they fill; otherwise they wait until it is clear whether workers pay off.
-      if (lanes.parallel || jobs === 1) await dispatch(false);
+      if (!lanes.parallel && (missCount >= threshold || missBytes >= byteThreshold)) lanes.startWorkers();
+      if (lanes.parallel) await dispatch(false);
     }
     if (lanes.parallel && performance.now() - lastYield > YIELD_MS) {
       await yieldToEventLoop();
@@ -184,14 +196,29 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   await dispatch(true);
   await lanes.finish();
 
-  if (deep.length > 0) {
-    const retry = deep.splice(0);
-    const pool = newPool(1, DEEP_STACK_MB);
-    try {
-      for (const entry of retry) accept([entry], (await pool.run(task([entry.file], true))) as BatchOutput);
-    } finally {
-      await pool.destroy();
-    }
-  }
+  if (deep.length > 0) await lastTry(deep.splice(0), (file) => task([file], true), accept);
   return results;
+}
+
+/** Extracts each file on its own on a thread with a large stack and no heap cap; a file that still does not fit becomes a notification. */
+async function lastTry(entries: Pending[], task: (file: TaskFile) => BatchTask, accept: (batch: Pending[], output: BatchOutput) => void): Promise<void> {
+  let pool: Piscina | null = null;
+  try {
+    for (const entry of entries) {
+      pool ??= newPool(1, LAST_TRY_LIMITS);
+      try {
+        accept([entry], (await pool.run(task(entry.file))) as BatchOutput);
+      } catch (error) {
+        if (!outOfMemory(error)) throw error;
+        const facts = emptyFacts(entry.file.path, entry.file.language);
+        facts.notifications.push({ level: 'error', id: 'extract-failed', message: 'could not analyse this file: out of memory', file: entry.file.path });
+        accept([entry], [JSON.stringify(facts)]);
+        // The worker is gone; the next file gets a fresh one.
+        await pool.destroy();
+        pool = null;
+      }
+    }
+  } finally {
+    await pool?.destroy();
+  }
 }
