@@ -41,6 +41,7 @@ export default defineRule({
       literalDefault: '{{name}} falls back to a literal value («redacted, {{length}} chars») when the variable is unset; a missing secret silently becomes a public one.',
       emptyDefault: '{{name}} defaults to an empty string when the variable is unset; {{consequence}}.',
       emptyKey: 'JWT {{op}} uses an empty literal key; {{consequence}}.',
+      derivedDefault: '{{name}} falls back to a key derived only from constants ({{description}}) when the variable is unset; anyone with the source can compute it.',
     },
   },
   check(model, ctx) {
@@ -96,6 +97,38 @@ export default defineRule({
         key: ['literal-default', group.service ?? '', name],
         service: group.service,
       });
+    }
+    // A literal or constant-derived value tried after the env names (`x = getenv("A")`, then `if not x: x = "dev"`).
+    const familyNames = new Set(model.families.flatMap((f) => f.names));
+    const keyed = [
+      ...model.jwtOps.map((op) => ({ secret: op.secret, service: op.service, tooling: op.tooling })),
+      ...model.secretUses.filter((u) => u.secret?.names.some((n) => familyNames.has(n))).map((u) => ({ secret: u.secret, service: u.service, tooling: u.tooling })),
+    ];
+    for (const { secret, service, tooling } of keyed) {
+      if (!secret || tooling || secret.names.length === 0 || secret.chain[0]?.startsWith('«')) continue;
+      const name = secret.names[0];
+      if (secret.literal && once(secret.literal.site.file, secret.literal.site.loc)) {
+        const empty = secret.literal.length === 0;
+        ctx.report({
+          messageId: empty ? 'emptyDefault' : 'literalDefault',
+          data: empty ? { name, consequence: emptyConsequence([]) } : { name, length: secret.literal.length },
+          ...(empty ? { severity: 'note' as const } : {}),
+          file: secret.literal.site.file,
+          loc: secret.literal.site.loc,
+          key: ['literal-default', service ?? '', name],
+          service,
+        });
+      }
+      if (secret.constantDerived && once(secret.constantDerived.site.file, secret.constantDerived.site.loc)) {
+        ctx.report({
+          messageId: 'derivedDefault',
+          data: { name, description: secret.constantDerived.description },
+          file: secret.constantDerived.site.file,
+          loc: secret.constantDerived.site.loc,
+          key: ['derived-default', service ?? '', name],
+          service,
+        });
+      }
     }
     const withLiteralFallback = new Set(model.fallbackGroups.filter((g) => g.literalFallback).map((g) => `${g.file}#${g.id}`));
     for (const read of model.envReads) {

@@ -31,7 +31,7 @@ export default defineRule({
             count: identities.size,
             family: family.id,
             canonical,
-            reason: family.canonicalReason === 'configured' ? 'configured' : family.canonicalReason === 'signer' ? 'used by the signer' : family.canonicalReason === 'deployments' ? 'most provided by deployments' : 'most read',
+            reason: family.canonicalReason === 'configured' ? 'configured' : family.canonicalReason === 'signer' ? (family.kind === 'service' ? 'used by the sender' : 'used by the signer') : family.canonicalReason === 'deployments' ? 'most provided by deployments' : 'most read',
           },
           file: read.file,
           loc: read.loc,

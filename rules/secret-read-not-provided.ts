@@ -27,8 +27,8 @@ export default defineRule({
         const chain = [...unit.names, ...unit.patterns];
         for (const target of svc.targets) {
           if (!target.uncovered.includes(index)) continue;
-          // Dotenv files with no secret of any family are the app's non-secret defaults; the secrets come from elsewhere.
-          if (target.dotenvOnly && !target.provisions.some((p) => p.family !== null)) continue;
+          // Dotenv files that set no secret (only defaults, or secret names left empty to fill in) are not where the secrets come from.
+          if (target.dotenvOnly && !target.provisions.some((p) => p.family !== null && p.valueState === 'set')) continue;
           const instead = [...new Set(target.provisions.filter((p) => p.family === unit.family).map((p) => p.name))].sort();
           const canonical = canonicalOf.get(unit.family) ?? null;
           const winner = unit.literalFallbackLength !== null ? `the literal fallback («redacted, ${unit.literalFallbackLength} chars») would win` : 'no name would win and the secret is unset';

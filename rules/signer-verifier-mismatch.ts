@@ -35,6 +35,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
+    const deployed = new Set(model.services.filter((s) => s.kind === 'service').map((s) => s.name));
     for (const family of model.families) {
       const signers = family.signers.filter((op) => primaryOf(op.secret) !== null);
       const verifiers = family.verifiers.filter((op) => op.key !== null && primaryOf(op.secret) !== null);
@@ -74,7 +75,8 @@ export default defineRule({
       for (const op of verifiers) {
         if (!op.key || signers.includes(op)) continue;
         const primary = primaryOf(op.secret) ?? '';
-        const mismatching = keyHolders.filter((s) => s !== op && !sameKey(primaryOf(s.secret) ?? '', primary));
+        // Signers in other services: a service that signs and verifies with its own key, and library code (no service), are not the issuer it trusts.
+        const mismatching = keyHolders.filter((s) => s !== op && s.service !== null && deployed.has(s.service) && s.service !== op.service && !sameKey(primaryOf(s.secret) ?? '', primary));
         if (!mismatching.some((s) => signers.includes(s))) continue;
         const signerNames = [...new Set(mismatching.map((s) => describe(primaryOf(s.secret) ?? '')))].sort();
         const signerServices = [...new Set(mismatching.map(service))].sort();

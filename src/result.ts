@@ -122,6 +122,15 @@ export interface PlanEdit {
 
 export type PlanStepKind = 'chain' | 'read' | 'dynamic' | 'deployment' | 'import' | 'manual';
 
+/**
+ * The phase of a migration step: 1 every environment provides the canonical name, 2 verifiers switch
+ * to it, 3 signers switch to it, 4 old names and fallbacks are retired. Imports to cut have no phase.
+ */
+export type PlanPhase = 1 | 2 | 3 | 4;
+
+/** What a step can break when done out of order: low (additive or dead), medium (a verifier or reader changes), high (signers change). */
+export type PlanRisk = 'low' | 'medium' | 'high';
+
 export interface PlanStep {
   kind: PlanStepKind;
   /** What to do, in words (names and paths only, never a value). */
@@ -130,6 +139,15 @@ export interface PlanStep {
   loc: Loc;
   /** The edit that performs the step (index into `MigrationPlan.edits`), or null for a manual step. */
   edit: number | null;
+  /** The phase (null for an import to cut: a track of its own). */
+  phase?: PlanPhase | null;
+  risk?: PlanRisk;
+  /** The family the step migrates (null for an import to cut). */
+  family?: string | null;
+  /** The change without its place: steps with the same change are one edit made in several files. */
+  change?: string;
+  /** The environment of a deployment step, when its file names one. */
+  environment?: string | null;
 }
 
 export interface FamilyPlan {

@@ -442,6 +442,10 @@ describe('extractPython: settings objects', () => {
       ['settings.JWT_SECRET', 'attribute'],
       ['get_settings.JWT_SECRET', 'attribute'],
       ['Settings.JWT_SECRET', 'attribute'],
+      // Methods are exported with what they return (`AuthService.key()` from another module).
+      ['AuthService.a', 'function'],
+      ['AuthService.key', 'function'],
+      ['AuthService.c', 'function'],
     ]);
   });
 

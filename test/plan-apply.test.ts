@@ -63,11 +63,16 @@ describe('migration plan edits', () => {
       ['replace-dynamic-name', 'netra_backend/app/core/jwt_config.py', 26, 29, 26, 69, '"JWT_SECRET_KEY"'],
     ]);
     const netra = plan?.services.find((s) => s.service === 'netra_backend');
-    expect(netra?.steps.slice(0, 3).map((s) => [s.kind, s.file, s.loc.line, s.edit])).toEqual([
-      ['chain', 'netra_backend/app/core/jwt_config.py', 15, 0],
-      ['chain', 'netra_backend/app/routes/websocket.py', 13, 1],
-      ['dynamic', 'netra_backend/app/core/jwt_config.py', 26, 3],
+    expect(netra?.steps.slice(0, 5).map((s) => [s.phase, s.risk, s.kind, s.file, s.loc.line, s.edit])).toEqual([
+      [1, 'low', 'deployment', 'cloudbuild.yaml', 28, null],
+      [2, 'medium', 'chain', 'netra_backend/app/core/jwt_config.py', 15, 0],
+      [2, 'medium', 'chain', 'netra_backend/app/routes/websocket.py', 13, 1],
+      [2, 'medium', 'dynamic', 'netra_backend/app/core/jwt_config.py', 26, 3],
+      [4, 'low', 'deployment', '.env.staging', 5, null],
     ]);
+    expect(netra?.steps[0].action).toBe('Provide JWT_SECRET_KEY to netra_backend in staging (cloudbuild), next to JWT_SECRET_STAGING');
+    expect(netra?.steps[0].change).toBe('Provide JWT_SECRET_KEY next to JWT_SECRET_STAGING');
+    expect(netra?.steps.at(-1)?.change).toBe('Remove JWT_SECRET once nothing reads it');
   });
 
   it('fastapi-platform: applying the edits removes every secret-fragmentation finding', async () => {

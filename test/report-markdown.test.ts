@@ -1,4 +1,4 @@
-// The Markdown fragmentation report of the fixture monorepos: headline, matrix, Mermaid graph, plan, determinism, re-render.
+// The Markdown fragmentation report of the fixture monorepos: what breaks, phases, heatmap, Mermaid graph, escaping, the PR summary, determinism, re-render.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,9 @@ import { reportCommand } from '../src/cli/report.js';
 import { loadConfig } from '../src/config/load.js';
 import { renderMermaid } from '../src/report/graph.js';
 import { renderJson } from '../src/report/json.js';
-import { renderMarkdown } from '../src/report/markdown.js';
+import { renderMarkdown, renderMarkdownSummary, SUMMARY_MAX_LINES } from '../src/report/markdown.js';
+import { ruleInfos } from '../src/cli/catalog.js';
+import { writeGeneratedMonorepo } from './helpers/generated-monorepo.js';
 import type { PlanStep, RunResult } from '../src/result.js';
 import { scan } from '../src/run.js';
 
@@ -15,6 +17,8 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'monorepos');
 const tmp = mkdtempSync(join(tmpdir(), 'jwtfrag-md-'));
 let fastapi: RunResult;
 let nest: RunResult;
+let generated: RunResult;
+const titles = Object.fromEntries(ruleInfos().map((r) => [r.meta.id, r.meta.title]));
 
 async function scanFixture(name: string): Promise<RunResult> {
   const dir = join(FIXTURES, name);
@@ -24,6 +28,9 @@ async function scanFixture(name: string): Promise<RunResult> {
 beforeAll(async () => {
   fastapi = await scanFixture('fastapi-platform');
   nest = await scanFixture('nest-microservices');
+  const dir = join(tmp, 'generated');
+  writeGeneratedMonorepo(dir);
+  generated = (await scan({ root: dir, config: loadConfig(dir).config, jobs: 1 })).result;
 });
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -36,9 +43,23 @@ function section(md: string, heading: string): string {
 }
 
 describe('markdown report', () => {
-  it('opens with the headline of each fixture', () => {
-    expect(section(renderMarkdown(fastapi), 'Summary')).toContain('**4 names for the JWT secret across 4 services; 2 of 5 signer × verifier pairs agree.**');
-    expect(section(renderMarkdown(nest), 'Summary')).toContain('**4 names for the JWT secret across 4 services; 0 of 4 signer × verifier pairs agree.**');
+  it('opens with what breaks where today, then what to change first', () => {
+    const md = renderMarkdown(fastapi);
+    const headings = md.split('\n').filter((l) => l.startsWith('## '));
+    expect(headings.slice(0, 5)).toEqual(['## What breaks today', '## What to change first', '## Findings by service and rule', '## Migration plan', '## Service graph']);
+    expect(section(md, 'What breaks today')).toContain(
+      '- **JWT** — Production: analytics_service cannot verify tokens: it reads JWT_SECRET, but production provides only JWT_SECRET_KEY; WebSocket logins to netra_backend fail: it verifies with WEBSOCKET_JWT_SECRET, auth_service signs with JWT_SECRET_KEY (more in staging, default and development).\n',
+    );
+    expect(section(md, 'What breaks today')).toContain('| staging | netra_backend (WebSocket) | tokens rejected | `WEBSOCKET_JWT_SECRET` | `auth_service: JWT_SECRET_KEY` | `JWT_SECRET_STAGING`, `WEBSOCKET_JWT_SECRET` |');
+    expect(section(renderMarkdown(nest), 'What breaks today')).toContain('api rejects worker\'s tokens: it verifies with JWT_SECRET, worker signs with JWT_SIGNING_KEY');
+    const first = section(md, 'What to change first');
+    expect(first).toContain('| Phase 1 | Make every environment provide the canonical name | 2 | 2 | low |');
+    expect(first).toContain('**Start with:** Provide JWT_SECRET_KEY next to JWT_SECRET (Phase 1, 1 site in 1 file · analytics_service).');
+  });
+
+  it('sums up a 25-service repository in one sentence per family', () => {
+    const today = section(renderMarkdown(generated), 'What breaks today');
+    expect(today).toContain("- **JWT** — Staging: 10 services reject auth's tokens (they verify with JWT_SECRET or SVC_JWT_SECRET, auth signs with JWT_SECRET_KEY): svc01, svc03, svc06 and 7 more (more in development).");
   });
 
   it('shows the cross-validation matrix with the names each component resolves', () => {
@@ -58,14 +79,18 @@ describe('markdown report', () => {
     ]);
   });
 
-  it('draws a Mermaid graph of services, names and imports, non-canonical names in red', () => {
+  it('draws a Mermaid graph with one edge per service pair and per service and name, with counts', () => {
     const graph = section(renderMarkdown(fastapi), 'Service graph');
     expect(graph).toContain('```mermaid\nflowchart LR\n');
     expect(graph).toContain('  svc_analytics_service -->|verify| env_jwt_JWT_SECRET\n');
     expect(graph).toContain('  svc_auth_service -->|sign+verify| env_jwt_JWT_SECRET_KEY\n');
+    expect(graph).toContain('  svc_netra_backend -->|verify ×2| env_jwt_JWT_SECRET_KEY\n');
     expect(graph).toContain('  svc_netra_backend -.->|2 imports| svc_shared\n');
     expect(graph).toContain('  class env_jwt_JWT_SECRET_KEY canonical\n');
     expect(graph).toContain('  class env_jwt_JWT_SECRET,env_jwt_JWT_SECRET__,env_jwt_JWT_SECRET_STAGING,env_jwt_WEBSOCKET_JWT_SECRET retired\n');
+    const big = renderMermaid(generated).split('\n');
+    expect(big.filter((l) => l.includes('-.->'))).toHaveLength(27);
+    expect(big).toContain('  svc_svc06 -.->|1 import| svc_svc07');
   });
 
   it('styles forbidden import edges', () => {
@@ -84,35 +109,70 @@ describe('markdown report', () => {
     expect(lines).toContain(`  linkStyle ${forbidden + 1} stroke:#868e96`);
   });
 
-  it('writes the migration plan: canonical name and why, then an ordered checklist per service', () => {
+  it('writes the plan as four phases; the same change in many files is one step with its sites', () => {
     const plan = section(renderMarkdown(fastapi), 'Migration plan');
     expect(plan).toContain('**JWT: converge on `JWT_SECRET_KEY`.** JWT_SECRET_KEY is the name auth_service signs tokens with first, so verifiers can converge on it without re-issuing tokens.\n');
     expect(plan).toContain('Retire: `JWT_SECRET`, `JWT_SECRET_*`, `JWT_SECRET_STAGING`, `WEBSOCKET_JWT_SECRET`.');
-    const netra = plan.slice(plan.indexOf('### netra_backend'));
-    const items = netra.split('\n').filter((l) => l.startsWith('- [ ] '));
-    expect(items.slice(0, 3)).toEqual([
-      '- [ ] Collapse the fallback chain JWT_SECRET_STAGING → JWT_SECRET_KEY → JWT_SECRET to a single read of JWT_SECRET_KEY (`netra_backend/app/core/jwt_config.py:15`) — edit #0: replace with `env.get("JWT_SECRET_KEY")`',
-      '- [ ] Collapse the fallback chain WEBSOCKET_JWT_SECRET → JWT_SECRET_KEY to a single read of JWT_SECRET_KEY (`netra_backend/app/routes/websocket.py:13`) — edit #1: replace with `env.get("JWT_SECRET_KEY")`',
-      '- [ ] Replace the run-time name JWT_SECRET_* by the literal JWT_SECRET_KEY (`netra_backend/app/core/jwt_config.py:26`) — edit #3: replace with `"JWT_SECRET_KEY"`',
+    expect(plan.split('\n').filter((l) => l.startsWith('### '))).toEqual([
+      '### Phase 1: Make every environment provide the canonical name (risk low)',
+      '### Phase 2: Switch verifiers (risk medium)',
+      '### Phase 4: Retire names and fallbacks (risk low)',
     ]);
-    expect(plan).toContain('### analytics_service\n\n- [ ] Read JWT_SECRET_KEY instead of JWT_SECRET (`analytics_service/analytics/keys.py:5`) — edit #2: replace with `"JWT_SECRET_KEY"`\n');
+    expect(plan).toContain(
+      '- [ ] **Collapse the fallback chain JWT_SECRET_STAGING → JWT_SECRET_KEY → JWT_SECRET to a single read of JWT_SECRET_KEY** — risk medium · 1 site in 1 file · netra_backend\n  - `netra_backend/app/core/jwt_config.py:15` (netra_backend) — edit #0: replace with `env.get("JWT_SECRET_KEY")`\n',
+    );
+    expect(plan).toContain('- [ ] **Remove JWT_SECRET once nothing reads it** — risk low · 3 sites in 2 files · analytics_service, netra_backend\n  - `cloudbuild.yaml:37` (analytics_service, default)\n');
+    const big = section(renderMarkdown(generated), 'Migration plan');
+    expect(big).toContain('- [ ] **Read JWT_SECRET_KEY instead of JWT_SECRET** — risk medium · 5 sites in 5 files · svc01, svc06, svc11, svc16 and 1 more\n\n  <details><summary>5 sites</summary>\n\n  - `svc01/security.py:8` (svc01) — edit #5: replace with `"JWT_SECRET_KEY"`\n');
+    expect(big).toContain('- [ ] **Provide JWT_SECRET_KEY next to JWT_SECRET** — risk low · 5 sites in 1 file · svc01, svc06, svc11, svc16 and 1 more\n');
+    expect(big).toContain('### Boundaries: Service boundaries (independent of the secret migration) (risk medium)');
+    expect(big).toContain("- [ ] **Cut svc06's imports of svc07's code** — risk medium · 1 site in 1 file · svc06\n  - `svc06/security.py:");
   });
 
-  it('collapses long checklists under <details>', () => {
-    const step: PlanStep = { kind: 'read', action: 'Read JWT_SECRET_KEY instead of JWT_SECRET', file: 'a.py', loc: { line: 1, column: 1, endLine: 1, endColumn: 5 }, edit: null };
-    const steps = Array.from({ length: 13 }, (_, i) => ({ ...step, loc: { ...step.loc, line: i + 1 } }));
-    const result: RunResult = { ...fastapi, plan: { families: fastapi.plan?.families ?? [], services: [{ service: 'big', steps }], edits: [] } };
-    const plan = section(renderMarkdown(result), 'Migration plan');
-    expect(plan.split('\n').filter((l) => l.startsWith('- [ ] '))).toHaveLength(13);
-    expect(plan).toContain('(`a.py:10`)\n\n<details><summary>More steps (3 more)</summary>\n\n- [ ] Read JWT_SECRET_KEY instead of JWT_SECRET (`a.py:11`)');
+  it('draws the services × rules heatmap as a table', () => {
+    const heat = section(renderMarkdown(fastapi), 'Findings by service and rule');
+    const rows = heat.split('\n').filter((l) => l.startsWith('| '));
+    expect(rows[0]).toBe('| service | 🔴 `secret-name-sprawl` | 🔴 `signer-verifier-mismatch` | 🔴 `committed-secret-value` | 🔴 `hardcoded-jwt-secret` | 🔴 `secret-read-not-provided` | 🔴 `unverified-jwt-decode` | 🔴 `ws-secret-mismatch` | 🟠 `secret-fallback-chain` | 🟠 `secret-provided-not-read` | 🟠 `dynamic-secret-name` | 🟠 `ws-token-in-query` | total |');
+    expect(rows).toContain('| netra_backend | **3** | **2** |  |  |  | **1** | **1** | 2 | 1 | 1 | 1 | 12 |');
+    const open = fastapi.findings.filter((f) => !f.suppression).length;
+    expect(rows.at(-1)).toMatch(new RegExp(`\\| \\*\\*${open}\\*\\* \\|$`));
   });
 
-  it('counts findings by rule', () => {
-    const counts = section(renderMarkdown(fastapi), 'Findings by rule');
-    expect(counts).toContain('| rule | findings |\n|---|---:|\n| `');
-    const rows = counts.split('\n').filter((l) => l.startsWith('| `'));
-    expect(rows).toEqual(Object.entries(fastapi.counts).map(([rule, n]) => `| \`${rule}\` | ${n} |`));
-    expect(rows).toContain('| `signer-verifier-mismatch` | 3 |');
+  it('lists findings by rule then file, collapsed', () => {
+    const findings = section(renderMarkdown(fastapi, { ruleTitles: titles }), 'Findings');
+    expect(findings).toContain('<details><summary>🔴 <code>signer-verifier-mismatch</code>: 3 findings in 3 files — A token verifier uses a different secret than the service that signs the tokens</summary>\n\n- `analytics_service/analytics/security.py`\n  - line 12: analytics_service verifies tokens with JWT_SECRET');
+  });
+
+  it('escapes names from the repository outside code spans (no raw HTML reaches the renderer)', () => {
+    const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3))';
+    const finding = { ...fastapi.findings[0], message: `bad ${evil}`, service: evil, ruleId: `rule${evil}`, file: `dir/${evil}.py` };
+    const result: RunResult = {
+      ...fastapi,
+      services: [...fastapi.services, { ...fastapi.services[0], name: evil }],
+      findings: [finding, ...fastapi.findings],
+      inventory: fastapi.inventory.map((e, i) => (i === 0 ? { ...e, name: evil, services: [evil] } : e)),
+      families: fastapi.families.map((f) => ({ ...f, canonicalWhy: evil })),
+      plan: fastapi.plan && { ...fastapi.plan, families: fastapi.plan.families.map((f) => ({ ...f, why: evil })) },
+      notifications: [{ level: 'warning', id: 'parse-error', file: evil, message: evil }],
+    };
+    for (const md of [renderMarkdown(result, { ruleTitles: titles }), renderMarkdownSummary(result, { ruleTitles: titles })]) {
+      const outside = md.replace(/`[^`\n]*`/g, '');
+      expect(outside).not.toMatch(/<script|<img|(?<!\\)\]\(javascript:/i);
+    }
+    expect(renderMarkdown(result)).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('markdown-summary fits a PR comment and links to the full report', () => {
+    for (const result of [fastapi, nest, generated]) {
+      const summary = renderMarkdownSummary(result, { ruleTitles: titles, reportUrl: 'https://ci.example/runs/7' });
+      expect(summary.split('\n').length).toBeLessThanOrEqual(SUMMARY_MAX_LINES);
+      expect(summary).toContain('[the full report](https://ci.example/runs/7)');
+      expect(summary).toContain('**What breaks today**');
+      expect(summary).toContain('| phase | changes | sites | risk | first change |');
+    }
+    expect(renderMarkdownSummary(fastapi, { reportUrl: 'javascript:alert(1)' })).not.toContain('javascript:');
+    expect(renderMarkdownSummary(fastapi, { reportUrl: 'https://x.example/a)(b' })).toContain('(https://x.example/a%29%28b)');
+    expect(renderMarkdownSummary(fastapi)).toContain('(`jwtfrag scan --format html -o report.html`)');
   });
 
   it('is deterministic and never shows a secret literal', async () => {
@@ -129,7 +189,9 @@ describe('markdown report', () => {
       const out = join(tmp, 'report.md');
       writeFileSync(json, renderJson(result));
       expect(reportCommand({ from: json, format: 'markdown', output: out })).toBe(0);
-      expect(readFileSync(out, 'utf8')).toBe(renderMarkdown(result));
+      expect(readFileSync(out, 'utf8')).toBe(renderMarkdown(result, { ruleTitles: titles }));
+      expect(reportCommand({ from: json, format: 'markdown-summary', output: out, reportUrl: 'https://ci.example/r' })).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(renderMarkdownSummary(result, { ruleTitles: titles, reportUrl: 'https://ci.example/r' }));
     }
   });
 });

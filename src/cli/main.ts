@@ -42,6 +42,7 @@ function program(): Command {
     .option('--write-baseline <file>', 'record the current findings as the baseline')
     .option('--prune-baseline', 'rewrite --baseline without the entries that no longer match')
     .option('--compare <previous.json>', 'add the progress since a previous --format json result (names, findings, matrix agreement)')
+    .option('--report-url <url>', 'where the full report is published (markdown-summary links to it; default in GitHub Actions: the run page)')
     .option('--jobs <n>', 'worker threads (default: available cores)')
     .option('--cache-dir <dir>', 'where per-file facts are cached (default: node_modules/.cache/jwtfrag in the root, else the user cache folder)')
     .option('--no-cache', 'extract every file again; read and write no cache')
@@ -93,7 +94,8 @@ function program(): Command {
     .option('-f, --format <name>', `output format: ${formatNames().join(', ')}`, 'text')
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--compare <previous.json>', 'add the progress since a previous result')
-    .action((flags: { from: string; format: string; output?: string; compare?: string }) => {
+    .option('--report-url <url>', 'where the full report is published (markdown-summary links to it; default in GitHub Actions: the run page)')
+    .action((flags: { from: string; format: string; output?: string; compare?: string; reportUrl?: string }) => {
       process.exitCode = reportCommand(flags);
     });
   cmd

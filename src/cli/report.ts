@@ -7,16 +7,16 @@ import { FORMATS, formatNames } from '../report/index.js';
 import { HOMEPAGE } from '../version.js';
 import { ruleInfos } from './catalog.js';
 import { loadResult } from './result-file.js';
-import { writeOutput } from './scan.js';
+import { reportUrl, writeOutput } from './scan.js';
 import { UsageError } from './usage.js';
 
 /** Runs `jwtfrag report`; returns the exit code. */
-export function reportCommand(flags: { from: string; format: string; output?: string; compare?: string }): number {
+export function reportCommand(flags: { from: string; format: string; output?: string; compare?: string; reportUrl?: string }): number {
   const render = FORMATS[flags.format];
   if (!render) throw new UsageError(`unknown format '${flags.format}' (available: ${formatNames().join(', ')})`);
   const result = loadResult(flags.from);
   if (flags.compare) result.delta = compareResults(loadResult(flags.compare), result, { since: basename(flags.compare) });
-  const text = render(result, { rules: ruleInfos(), informationUri: HOMEPAGE, color: !flags.output && useColor(process.stdout) });
+  const text = render(result, { rules: ruleInfos(), informationUri: HOMEPAGE, color: !flags.output && useColor(process.stdout), reportUrl: reportUrl(flags.reportUrl) });
   if (flags.output) writeOutput(flags.output, text);
   else writeStdout(text);
   return 0;

@@ -32,6 +32,8 @@ export interface ScanFlags {
   pruneBaseline?: boolean;
   /** A previous JSON result: adds the progress since it (`result.delta`). */
   compare?: string;
+  /** Where the full report is published (the `markdown-summary` link). */
+  reportUrl?: string;
   failOn: 'error' | 'warning' | 'note' | 'none';
   jobs?: string;
   /** False with `--no-cache`. */
@@ -116,8 +118,19 @@ function checkFlags(flags: ScanFlags, formats: string[]): void {
   }
 }
 
+/**
+ * Where the full report lives for `markdown-summary`: `--report-url`, else in GitHub Actions the
+ * run's page (which lists its artifacts), else none.
+ */
+export function reportUrl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (flag) return flag;
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+  return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
+}
+
 function renderContext(flags: ScanFlags): RenderContext {
   return {
+    reportUrl: reportUrl(flags.reportUrl),
     rules: ruleInfos(),
     informationUri: HOMEPAGE,
     color: !flags.output && useColor(process.stdout),

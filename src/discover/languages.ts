@@ -78,4 +78,10 @@ export const DEFAULT_EXCLUDES = [
   '**/site-packages/**',
   '**/.terraform/**',
   '**/.jwtfrag-cache/**',
+  // Copies kept aside: backups and unfinished work are not what is deployed.
+  '**/backups/**',
+  '**/*_backups/**',
+  '**/*-backups/**',
+  '**/*work_in_progress*/**',
+  '**/*work-in-progress*/**',
 ];

@@ -257,8 +257,9 @@ export function buildModel(input: ModelInput): Model {
   }
 
   const provisions = buildProvisions(facts, input.files, input.services);
-  const { families, familyOf } = buildFamilies({ configured: input.families, envReads, jwtOps, secretUses, provisions, isTooling });
+  const { families, familyOf, outside } = buildFamilies({ configured: input.families, envReads, jwtOps, secretUses, provisions, isTooling });
   for (const read of envReads) {
+    if (outside(read)) continue;
     const label = read.name ?? read.pattern;
     const membership = label === null ? null : familyOf(label);
     if (!membership) continue;

@@ -1,5 +1,5 @@
 // Types of the precomputed deployment index: what each service is given per environment and what its code reads.
-import type { Loc } from './facts.js';
+import type { Loc, ProvisionValueState } from './facts.js';
 
 /** Environment label used where a provision names no environment. */
 export const DEFAULT_ENVIRONMENT = 'default';
@@ -14,6 +14,8 @@ export interface TargetProvision {
   family: string | null;
   /** Whether the service's code reads the name (literally, or through a dynamic name pattern). */
   read: boolean;
+  /** Whether a value is set (not empty, a placeholder or a reference). */
+  valueState: ProvisionValueState;
 }
 
 /** A service in one environment with at least one provision source. */

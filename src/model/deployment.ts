@@ -149,6 +149,7 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
         source: p.source,
         family: familyOfName[p.name] ?? null,
         read: readNames.has(p.name) || patterns.some((pattern) => matchesNamePattern(p.name, pattern)),
+        valueState: p.valueState,
       }));
       // An env file the deployment links but the repository does not hold (kept out of git on purpose) may provide anything.
       const opaque = list.filter((p) => p.name === '*' && p.envFile !== undefined && !input.analysed.has(p.envFile)).map((p) => p.envFile as string);

@@ -21,6 +21,8 @@ export interface FamilyResult {
   families: ModelFamily[];
   /** The family of an env name or dynamic pattern, and whether data flow or only the name put it there. */
   familyOf(label: string): { family: string; by: 'dataflow' | 'name' } | null;
+  /** A read of a generic family name in a service where no secret operation reaches that name: not the family's secret. */
+  outside(read: ModelEnvRead): boolean;
 }
 
 function isPairHalf(name: string): boolean {
@@ -112,6 +114,16 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     for (const n of names) allNames.add(n);
     for (let i = 1; i < names.length; i++) uf.union(names[0], names[i]);
   }
+  // A header carries one secret from its senders to its checkers: the names either side uses belong together.
+  const byHeader = new Map<string, string>();
+  for (const use of uses) {
+    const first = namesOf(use).find((n) => claimedBy(n) === null);
+    if (use.header === undefined || first === undefined) continue;
+    const header = use.header.toLowerCase();
+    const other = byHeader.get(header);
+    if (other !== undefined) uf.union(other, first);
+    else byHeader.set(header, first);
+  }
   const byIdentity = new Map<string, string>();
   for (const n of [...allNames].sort(compareText)) {
     if (!isPairHalf(n)) continue;
@@ -167,8 +179,9 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     if (verifies(op)) target.verifiers.push(op);
   }
   const tokens = all.filter((c) => c.names.size > 0 && isToken(c));
+  // A service secret is one this repository also checks (a comparison or an HMAC); credentials only sent out are a third party's.
   const services = all
-    .filter((c) => c.names.size > 0 && !isToken(c))
+    .filter((c) => c.names.size > 0 && !isToken(c) && c.uses.some((u) => u.kind !== 'header'))
     .sort((a, b) => b.uses.length - a.uses.length || compareText(firstName(a), firstName(b)));
 
   // Which token is `jwt`: the configured canonical's; else signed and verified, most operations, JWT-like name.
@@ -209,6 +222,16 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     draft.push({ id, component });
     for (const n of component.names) dataflowFamily.set(n, id);
   });
+  // Where each name is reached by an operation or a use: a generic name elsewhere is another service's variable.
+  const servicesOf = new Map<string, Set<string>>();
+  for (const read of input.envReads) {
+    const label = read.name ?? read.pattern;
+    if (label === null || read.roles.length === 0) continue;
+    const set = servicesOf.get(label) ?? new Set<string>();
+    set.add(read.service ?? '');
+    servicesOf.set(label, set);
+  }
+  const generic = new Set<ModelEnvRead>();
   const identityFamily = new Map<string, string>();
   for (const [name, id] of dataflowFamily) if (!identityFamily.has(keyIdentity(name))) identityFamily.set(keyIdentity(name), id);
 
@@ -216,7 +239,12 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
   for (const read of input.envReads) {
     if (input.isTooling(read.file)) continue;
     const label = read.name ?? read.pattern;
-    if (label === null || dataflowFamily.has(label) || nameFamily.has(label)) continue;
+    if (label === null || nameFamily.has(label)) continue;
+    if (dataflowFamily.has(label)) {
+      // A generic name (SECRET_KEY) read where no secret operation reaches it may hold another secret in that service.
+      if (!jwtPattern(label.replace(/\*/g, '')) && read.roles.length === 0 && !servicesOf.get(label)?.has(read.service ?? '')) generic.add(read);
+      continue;
+    }
     const claimed = claimedBy(label);
     if (claimed !== null) {
       nameFamily.set(label, claimed);
@@ -224,7 +252,7 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     }
     const viaIdentity = identityFamily.get(keyIdentity(label));
     if (viaIdentity !== undefined) nameFamily.set(label, viaIdentity);
-    else if (jwtPattern(label.replace(/\*/g, ''))) nameFamily.set(label, draft[0]?.id ?? jwtId);
+    else if (jwtPattern(label.replace(/\*/g, ''))) nameFamily.set(label, jwtId);
   }
 
   const families: ModelFamily[] = [];
@@ -269,7 +297,7 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
   const labelFamily = new Map<string, { family: string; by: 'dataflow' | 'name' }>();
   for (const [n, id] of dataflowFamily) labelFamily.set(n, { family: id, by: 'dataflow' });
   for (const [n, id] of nameFamily) if (!labelFamily.has(n)) labelFamily.set(n, { family: id, by: 'name' });
-  return { families, familyOf: (label) => labelFamily.get(label) ?? null };
+  return { families, familyOf: (label) => labelFamily.get(label) ?? null, outside: (read) => generic.has(read) };
 }
 
 function firstName(c: Component): string {

@@ -1,6 +1,6 @@
-// The migration plan: one canonical name per secret family, ordered steps per service, precise code edits.
+// The migration plan: one canonical name per secret family, steps in four phases with their risk, precise code edits.
 import type { Loc } from './facts.js';
-import type { FamilyPlan, Finding, MigrationPlan, PlanEdit, PlanStep, PlanStepKind, ProvisionMatrixRow } from '../result.js';
+import type { FamilyPlan, Finding, MigrationPlan, PlanEdit, PlanPhase, PlanRisk, PlanStep, PlanStepKind, ProvisionMatrixRow } from '../result.js';
 import { groupReads } from './query.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily } from './types.js';
 import { compareText } from '../util/order.js';
@@ -20,6 +20,19 @@ interface ReadExpression {
 }
 
 const STEP_ORDER: Record<PlanStepKind, number> = { chain: 0, read: 1, dynamic: 2, manual: 3, deployment: 4, import: 5 };
+const RISK: Record<PlanPhase, PlanRisk> = { 1: 'low', 2: 'medium', 3: 'high', 4: 'low' };
+
+/**
+ * The phase of a change to what code reads: tooling follows the services (phase 4), a read that
+ * reaches a signing key switches the signer (3), anything else switches a verifier or reader (2).
+ */
+function readPhase(reads: readonly ModelEnvRead[]): PlanPhase {
+  if (reads.length > 0 && reads.every((r) => r.tooling)) return 4;
+  if (reads.some((r) => r.roles.includes('sign'))) return 3;
+  return 2;
+}
+
+type StepInput = Omit<PlanStep, 'edit' | 'phase' | 'risk' | 'change'> & { phase: PlanPhase | null; change: string };
 const QUOTES = new Set(['"', "'", '`']);
 
 /** Offset of a 1-based line/column (UTF-16) in `text`. */
@@ -83,7 +96,7 @@ class PlanBuilder {
     return this.texts.get(file);
   }
 
-  step(service: string | null, step: Omit<PlanStep, 'edit'>, edit: Omit<PlanEdit, 'id'> | null): void {
+  step(service: string | null, step: StepInput, edit: Omit<PlanEdit, 'id'> | null): void {
     let id: number | null = null;
     if (edit) {
       id = this.edits.length;
@@ -91,7 +104,8 @@ class PlanBuilder {
     }
     const key = service ?? '';
     const list = this.steps.get(key) ?? [];
-    list.push({ ...step, edit: id });
+    const risk: PlanRisk = step.phase === null ? 'medium' : RISK[step.phase];
+    list.push({ ...step, risk, edit: id });
     this.steps.set(key, list);
   }
 }
@@ -101,8 +115,12 @@ function planChain(b: PlanBuilder, group: ModelFallbackGroup, reads: ModelEnvRea
   const target = reads.find((r) => r.name === canonical) ?? reads[0];
   const text = b.text(group.file);
   const action = `Collapse the fallback chain ${names.join(' → ')} to a single read of ${canonical}`;
+  // A chain that tries the canonical name first keeps its effective name: only fallbacks go.
+  const phase = reads[0]?.name === canonical ? 4 : readPhase(reads);
+  const tooling = reads.length > 0 && reads.every((r) => r.tooling) ? ' in scripts and tooling' : '';
+  const base = { action, change: `${action}${tooling}`, file: group.file, loc: group.loc, phase, family };
   if (!text) {
-    b.step(group.service, { kind: 'manual', action, file: group.file, loc: group.loc }, null);
+    b.step(group.service, { kind: 'manual', ...base }, null);
     return;
   }
   const start = offsetOf(text, target.loc.line, target.loc.column);
@@ -110,12 +128,12 @@ function planChain(b: PlanBuilder, group: ModelFallbackGroup, reads: ModelEnvRea
   const quote = quoteOf(sliceLoc(text, target.loc)) ?? '"';
   const safe = expr && !/["'`]/.test(expr.callee) && group.form !== 'loop';
   if (!expr || !safe) {
-    b.step(group.service, { kind: 'manual', action, file: group.file, loc: group.loc }, null);
+    b.step(group.service, { kind: 'manual', ...base }, null);
     return;
   }
   b.step(
     group.service,
-    { kind: 'chain', action, file: group.file, loc: group.loc },
+    { kind: 'chain', ...base },
     { file: group.file, loc: group.loc, replacement: rebuild(expr, canonical, quote), kind: 'collapse-chain', family },
   );
 }
@@ -140,15 +158,72 @@ function planRead(b: PlanBuilder, read: ModelEnvRead, canonical: string, family:
     else if (read.accessor === 'process.env' && after.startsWith(':')) replacement = canonical;
     else if (read.accessor === 'process.env' && /^[,}=]/.test(after)) replacement = `${canonical}: ${original}`;
   }
+  const phase = readPhase([read]);
+  const where = read.tooling ? ' in scripts and tooling' : '';
   if (replacement === null) {
-    b.step(read.service, { kind: 'manual', action: `${action} (a declared field or key: rename it or add an alias by hand)`, file: read.file, loc: read.loc }, null);
+    const manual = `${action} (a declared field or key: rename it or add an alias by hand)`;
+    b.step(read.service, { kind: 'manual', action: manual, change: `${manual}${where}`, file: read.file, loc: read.loc, phase, family }, null);
     return;
   }
   b.step(
     read.service,
-    { kind, action, file: read.file, loc: read.loc },
+    { kind, action, change: `${action}${where}`, file: read.file, loc: read.loc, phase, family },
     { file: read.file, loc: read.loc, replacement, kind: dynamic ? 'replace-dynamic-name' : 'rename-read', family },
   );
+}
+
+/**
+ * Phase 1: every deployment that gives a service (or, unattributed, a file's environment) a retired
+ * name of the family, and not the canonical one, provides the canonical name next to it.
+ * Phase 4: the retired names are removed from deployments once nothing reads them.
+ */
+function planDeployments(b: PlanBuilder, model: Model, family: string, canonical: string, retire: readonly string[], provisions: readonly ProvisionMatrixRow[]): void {
+  const providedTo = new Set(provisions.filter((r) => r.provided.length > 0 && r.service !== null).map((r) => `${r.service}\u0000${r.environment}\u0000${r.name}`));
+  const ordered = [...model.provisions].sort((x, y) => compareText(x.file, y.file) || x.loc.line - y.loc.line || x.loc.column - y.loc.column || compareText(x.name, y.name));
+  const inFile = new Set(ordered.map((p) => `${p.file}\u0000${p.service ?? ''}\u0000${p.environment ?? 'default'}\u0000${p.name}`));
+  const done = new Set<string>();
+  for (const provision of ordered) {
+    if (!retire.includes(provision.name)) continue;
+    const environment = provision.environment ?? 'default';
+    const unit = provision.service !== null ? `${provision.service}\u0000${environment}` : `\u0000${provision.file}\u0000${environment}`;
+    if (done.has(unit)) continue;
+    done.add(unit);
+    if (inFile.has(`${provision.file}\u0000${provision.service ?? ''}\u0000${environment}\u0000${canonical}`)) continue;
+    if (provision.service !== null && providedTo.has(`${provision.service}\u0000${environment}\u0000${canonical}`)) continue;
+    const to = provision.service !== null ? ` to ${provision.service}` : '';
+    b.step(
+      provision.service,
+      {
+        kind: 'deployment',
+        action: `Provide ${canonical}${to} in ${environment} (${provision.source}), next to ${provision.name}`,
+        change: `Provide ${canonical} next to ${provision.name}`,
+        file: provision.file,
+        loc: provision.loc,
+        phase: 1,
+        family,
+        environment,
+      },
+      null,
+    );
+  }
+  for (const provision of ordered) {
+    if (provision.name === canonical || !retire.includes(provision.name)) continue;
+    const env = provision.environment ? ` (${provision.environment})` : '';
+    b.step(
+      provision.service,
+      {
+        kind: 'deployment',
+        action: `Remove ${provision.name} from ${provision.source}${env} once nothing reads it (${canonical} is provided there from phase 1)`,
+        change: `Remove ${provision.name} once nothing reads it`,
+        file: provision.file,
+        loc: provision.loc,
+        phase: 4,
+        family,
+        environment: provision.environment ?? 'default',
+      },
+      null,
+    );
+  }
 }
 
 function planFamily(b: PlanBuilder, model: Model, family: ModelFamily, provisions: readonly ProvisionMatrixRow[]): FamilyPlan {
@@ -169,40 +244,16 @@ function planFamily(b: PlanBuilder, model: Model, family: ModelFamily, provision
     if (read.family !== family.id || handled.has(read) || read.name === canonical) continue;
     planRead(b, read, canonical, family.id);
   }
-  // Every (service, environment) a deployment configures for this family must provide the canonical name.
-  const groups = new Map<string, ProvisionMatrixRow[]>();
-  for (const row of provisions) {
-    if (row.family !== family.id || row.service === null) continue;
-    const key = `${row.service}\u0000${row.environment}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
-  }
-  for (const rows of groups.values()) {
-    if (rows.some((r) => r.name === canonical && r.provided.length > 0)) continue;
-    const at = rows.find((r) => r.provided.length > 0)?.provided[0];
-    if (!at) continue;
-    const { service, environment } = rows[0];
-    b.step(
-      service,
-      { kind: 'deployment', action: `Provide ${canonical} to ${service} in ${environment} (next to the entries in ${at.file})`, file: at.file, loc: at.loc },
-      null,
-    );
-  }
-  for (const provision of model.provisions) {
-    if (provision.name === canonical || !retire.includes(provision.name)) continue;
-    const env = provision.environment ? ` (${provision.environment})` : '';
-    b.step(
-      provision.service,
-      { kind: 'deployment', action: `Rename ${provision.name} to ${canonical} in ${provision.source}${env}, or remove it if ${canonical} is already provided`, file: provision.file, loc: provision.loc },
-      null,
-    );
-  }
+  planDeployments(b, model, family.id, canonical, retire, provisions);
   return plan;
 }
 
 /**
- * Builds the migration plan: per family the canonical name and why; per service an ordered
- * checklist (fallback chains to collapse, reads to rename, dynamic names, manual steps, deployment
- * entries, imports to cut), with a precise edit (file, span, replacement) wherever one is safe.
+ * Builds the migration plan: per family the canonical name and why; per service a checklist ordered
+ * by phase (1 provide the canonical name in every deployment, 2 switch verifiers and other readers,
+ * 3 switch signers, 4 retire fallbacks, run-time names, tooling reads and old deployment entries;
+ * then imports to cut), each step with its risk, the change it shares with steps elsewhere, and a
+ * precise edit (file, span, replacement) wherever one is safe.
  */
 export function buildPlan(input: PlanInput): MigrationPlan {
   const { model, findings } = input;
@@ -211,13 +262,28 @@ export function buildPlan(input: PlanInput): MigrationPlan {
   for (const finding of findings) {
     if (finding.suppression) continue;
     if (finding.ruleId !== 'forbidden-cross-service-import' && finding.ruleId !== 'shared-imports-service') continue;
-    b.step(finding.service, { kind: 'import', action: `Cut the import: ${finding.message}`, file: finding.file, loc: finding.loc }, null);
+    const from = String(finding.data.from ?? finding.service ?? '');
+    const to = String(finding.data.to ?? '');
+    const module = String(finding.data.module ?? '');
+    b.step(
+      finding.service,
+      {
+        kind: 'import',
+        action: module ? `Cut the import of ${module} (${from} → ${to})` : `Cut the import: ${finding.message}`,
+        change: to ? `Cut ${from}'s imports of ${to}'s code` : `Cut the import: ${finding.message}`,
+        file: finding.file,
+        loc: finding.loc,
+        phase: null,
+        family: null,
+      },
+      null,
+    );
   }
   const services = [...b.steps.entries()]
     .map(([key, steps]) => ({
       service: key === '' ? null : key,
       steps: steps.sort(
-        (x, y) => STEP_ORDER[x.kind] - STEP_ORDER[y.kind] || compareText(x.file, y.file) || x.loc.line - y.loc.line || x.loc.column - y.loc.column,
+        (x, y) => (x.phase ?? 5) - (y.phase ?? 5) || STEP_ORDER[x.kind] - STEP_ORDER[y.kind] || compareText(x.file, y.file) || x.loc.line - y.loc.line || x.loc.column - y.loc.column,
       ),
     }))
     .sort((x, y) => (x.service === null ? 1 : 0) - (y.service === null ? 1 : 0) || compareText((x.service ?? ''), y.service ?? ''));

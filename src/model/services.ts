@@ -103,7 +103,12 @@ interface Candidate {
 export function toolingSegment(folder: string, within = ''): string | null {
   const rest = within === '' ? folder : folder.slice(within.length + 1);
   if (rest === '') return null;
-  for (const segment of rest.split('/')) if (TOOLING.test(segment) || segment.startsWith('.')) return segment;
+  const segments = rest.split('/');
+  for (const [i, segment] of segments.entries()) {
+    // An app's own name under apps/ or services/ (`services/reports`, `apps/docs`) is a product, not tooling.
+    const appName = within === '' && i === 1 && APP_CONTAINERS.has(segments[0] ?? '');
+    if (!appName && (TOOLING.test(segment) || segment.startsWith('.'))) return segment;
+  }
   return null;
 }
 
@@ -487,7 +492,7 @@ function toolingFolders(index: RepoIndex): string[] {
   for (const dir of index.dirs) {
     const parts = dir.split('/');
     if (parts.length === 1 && (TOOLING.test(dir) || dir.startsWith('.'))) out.push(dir);
-    else if (parts.length === 2 && CONTAINERS.has(parts[0]) && TOOLING.test(parts[1])) out.push(dir);
+    else if (parts.length === 2 && CONTAINERS.has(parts[0]) && !APP_CONTAINERS.has(parts[0]) && TOOLING.test(parts[1])) out.push(dir);
   }
   return out.sort(compareText);
 }

@@ -4,7 +4,7 @@ import type { RuleMeta } from '../rule-api.js';
 import { renderGithub } from './github.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown, renderMarkdownSummary } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
@@ -25,6 +25,12 @@ export interface RenderContext {
   includeSuppressed?: boolean;
   /** The tool's documentation URL (SARIF `informationUri`). */
   informationUri?: string;
+  /** Where the full report is published (`markdown-summary` links to it). */
+  reportUrl?: string;
+}
+
+function ruleTitles(ctx: RenderContext): Record<string, string> {
+  return Object.fromEntries(ctx.rules.map((r) => [r.meta.id, r.meta.title]));
 }
 
 export type Renderer = (result: RunResult, context: RenderContext) => string;
@@ -34,8 +40,9 @@ export const FORMATS: Record<string, Renderer> = {
   json: (result) => renderJson(result),
   sarif: (result, ctx) => renderSarif(result, { rules: ctx.rules, category: ctx.category, includeSuppressed: ctx.includeSuppressed, informationUri: ctx.informationUri }),
   github: (result) => renderGithub(result),
-  markdown: (result) => renderMarkdown(result),
-  html: (result) => renderHtml(result),
+  markdown: (result, ctx) => renderMarkdown(result, { ruleTitles: ruleTitles(ctx) }),
+  'markdown-summary': (result, ctx) => renderMarkdownSummary(result, { ruleTitles: ruleTitles(ctx), reportUrl: ctx.reportUrl }),
+  html: (result, ctx) => renderHtml(result, { ruleTitles: ruleTitles(ctx) }),
 };
 
 /** The names of the available formats, sorted. */

@@ -30,9 +30,17 @@ function push(state: FileState, name: string, kind: ExportedValue['kind'], sourc
 }
 
 function classExports(state: FileState, cls: ClassInfo, prefix: string): void {
-  for (const [member, at] of memberNames(cls)) {
+  const members = memberNames(cls);
+  for (const [member, at] of members) {
     const sources = traceClassMember(state, cls, member, at, secretish(member)) ?? [];
     if (meaningful(sources)) push(state, `${prefix}.${member}`, 'attribute', sources, at);
+  }
+  // Methods (`AuthConfig.get_jwt_secret()`, `get_settings().jwt_key()`): what they return.
+  for (const [method, fn] of cls.scope.functions) {
+    if (members.has(method) || (method.startsWith('__') && method.endsWith('__'))) continue;
+    const sources = traceFunctionReturns(state, fn, secretish(method));
+    const nameNode = fn.node.children.find((kid) => kid.field === 'name') ?? fn.node;
+    if (meaningful(sources)) push(state, `${prefix}.${method}`, 'function', sources, nameNode);
   }
 }
 

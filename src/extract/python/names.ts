@@ -128,10 +128,34 @@ export function normaliseCallee(state: FileState, node: PyNode, scope: Scope, de
   }
   if (n.type === 'call') {
     const fn = field(n, 'function');
+    const via = fn ? returnedCall(state, fn, scope) : null;
+    if (via) return normaliseCallee(state, via.call, via.scope, depth + 1);
     const base = fn ? normaliseCallee(state, fn, scope, depth + 1) : null;
     return base === null ? null : `${base}()`;
   }
   return null;
+}
+
+/**
+ * A same-file helper whose every return is the same call (`def _get_env(self): return get_env()`):
+ * calling it stands for that call, so `self._get_env().get` normalises like `get_env().get`.
+ */
+function returnedCall(state: FileState, fn: PyNode, scope: Scope): { call: PyNode; scope: Scope } | null {
+  const f = unparen(fn);
+  let method: Scope | undefined;
+  if (f.type === 'attribute' && scope.cls) {
+    const object = field(f, 'object');
+    const attr = field(f, 'attribute');
+    if (object && attr && ['self', 'cls'].includes(textOf(state, unparen(object)))) method = scope.cls.scope.functions.get(textOf(state, attr));
+  } else if (f.type === 'identifier') {
+    const found = lookupName(state, textOf(state, f), scope, f.start);
+    if (found?.kind === 'function') method = found.scope;
+  }
+  if (!method || method.returns.length === 0) return null;
+  const calls = method.returns.map(unparen);
+  const first = calls[0];
+  if (!first || first.type !== 'call' || calls.some((c) => c.type !== 'call' || textOf(state, c) !== textOf(state, first))) return null;
+  return { call: first, scope: method };
 }
 
 /** Whether a normalised callee matches an accessor string (equal, or ends with `.` + it). */

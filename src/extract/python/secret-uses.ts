@@ -3,7 +3,7 @@ import type { SecretUse } from '../../model/facts.js';
 import { qualifiedCallee } from './entries.js';
 import { argument } from './env.js';
 import { isPlainString } from './names.js';
-import { stringContent, textOf, type FileState, type Scope } from './scopes.js';
+import { lookupName, stringContent, textOf, type FileState, type Scope } from './scopes.js';
 import { traceValue } from './trace.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';
 
@@ -89,9 +89,34 @@ function comparedSites(state: FileState, a: PyNode | null, b: PyNode | null, sco
   };
   if (literal(a) || literal(b)) return [];
   const incoming = (n: PyNode): boolean => INCOMING.test(textOf(state, n));
-  if (incoming(a) && !incoming(b)) return [{ kind: 'compare', keyNode: b, scope }];
-  if (incoming(b) && !incoming(a)) return [{ kind: 'compare', keyNode: a, scope }];
+  const site = (request: PyNode, key: PyNode): SecretUseSite[] => {
+    const header = headerRead(state, request, scope);
+    return [{ kind: 'compare', keyNode: key, scope, ...(header !== null ? { header } : {}) }];
+  };
+  if (incoming(a) && !incoming(b)) return site(a, b);
+  if (incoming(b) && !incoming(a)) return site(b, a);
   return [];
+}
+
+/** The header a request value comes from: `request.headers.get("X-Service-Secret")`, or a FastAPI `x_service_secret` parameter. */
+function headerRead(state: FileState, node: PyNode, scope: Scope, depth = 0): string | null {
+  const n = unparen(node);
+  if (n.type === 'identifier' && /^x_[a-z0-9_]+$/.test(textOf(state, n))) return textOf(state, n).replace(/_/g, '-');
+  if (n.type === 'identifier' && depth < 3) {
+    const found = lookupName(state, textOf(state, n), scope, n.start);
+    if (found?.kind === 'assign') return headerRead(state, found.assign.value, found.assign.scope, depth + 1);
+  }
+  const stack: PyNode[] = [n];
+  while (stack.length > 0) {
+    const current = stack.pop() as PyNode;
+    if (isPlainString(current)) {
+      const text = stringContent(state, current);
+      if (/^[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)+$/.test(text) && CREDENTIAL_HEADER.test(text)) return text;
+      continue;
+    }
+    stack.push(...current.children);
+  }
+  return null;
 }
 
 /** Traces each site's secret; keeps the uses whose value comes from the environment, an import or a literal. */

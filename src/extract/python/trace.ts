@@ -2,13 +2,15 @@
 import type { ValueSource } from '../../model/facts.js';
 import { addSecretLiteral } from './env.js';
 import { isPlainString, literalLength } from './names.js';
-import { lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from './scopes.js';
+import { lookupName, stringContent, textOf, type Assign, type ClassInfo, type FileState, type Scope } from './scopes.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';
 
 const MAX_DEPTH = 8;
 const TRANSPARENT_METHODS = new Set(['encode', 'decode', 'strip', 'rstrip', 'lstrip', 'get_secret_value', '__str__']);
 const TRANSPARENT_FUNCTIONS = new Set(['str', 'bytes', 'bytearray']);
 const RANDOM_ROOTS = new Set(['secrets', 'random', 'uuid', 'os', 'time', 'datetime']);
+/** Modules whose functions are pure: applied to constants, they give a constant. */
+const PURE_MODULES = new Set(['hashlib', 'hmac', 'base64', 'binascii', 'codecs', 'zlib']);
 
 type ObjRef =
   | { kind: 'instance'; cls: ClassInfo }
@@ -91,7 +93,8 @@ function constantInfo(state: FileState, node: PyNode, scope: Scope, depth: numbe
         if (found === null) {
           if (RANDOM_ROOTS.has(name)) return null;
         } else if (found.kind === 'import') {
-          if (RANDOM_ROOTS.has(found.binding.module.split('.')[0])) return null;
+          // Only known pure functions of constants derive a constant (`hashlib.sha256(b"x")`); anything else may fetch a secret.
+          if (!PURE_MODULES.has(found.binding.module.split('.')[0])) return null;
         } else if (found.kind === 'assign') {
           const inner = constantInfo(state, found.assign.value, found.assign.scope, depth + 1);
           if (!inner) return null;
@@ -260,12 +263,52 @@ function dedupe(sources: ValueSource[]): ValueSource[] {
   return out;
 }
 
+/**
+ * What a `return self.cached` gives at that point: the value assigned to `self.cached` by the statement
+ * just before the return; nothing for a cache check (`if self.cached: return self.cached`, the value
+ * the other returns compute); else the return itself.
+ */
+function returnValue(state: FileState, value: PyNode): PyNode | null {
+  const v = unparen(value);
+  if (v.type !== 'attribute') return value;
+  const text = textOf(state, v);
+  const statement = value.parent?.type === 'return_statement' ? value.parent : null;
+  const block = statement?.parent;
+  if (!statement || !block) return value;
+  const siblings = namedKids(block);
+  const previous = siblings[siblings.indexOf(statement) - 1];
+  const assignment = previous?.type === 'expression_statement' ? namedKids(previous)[0] : previous;
+  if (assignment?.type === 'assignment') {
+    const left = field(assignment, 'left');
+    const right = field(assignment, 'right');
+    if (left && right && textOf(state, unparen(left)) === text) return right;
+  }
+  const guard = block.parent?.type === 'if_statement' ? field(block.parent, 'condition') : null;
+  if (guard && textOf(state, guard).includes(text) && siblings.length === 1) return null;
+  return value;
+}
+
+/** Whether a node sits in the body of an `if` that tests for a missing value (`if not x`, `if x is None`, `if x == ""`). */
+function inMissingBranch(state: FileState, node: PyNode, fn: PyNode): boolean {
+  for (let child = node, p = node.parent; p && p !== fn; child = p, p = p.parent) {
+    if (p.type !== 'if_statement' || child.field !== 'consequence') continue;
+    const condition = field(p, 'condition');
+    if (condition && /^not\s|\bis\s+None\b|==\s*(""|'')/.test(textOf(state, condition).trim())) return true;
+  }
+  return false;
+}
+
 function traceReturns(tracer: Tracer, fn: Scope, node: PyNode, depth: number, seen: Set<PyNode>): ValueSource[] {
   if (seen.has(fn.node)) return [unknown(tracer.state, node, `recursive call to ${fn.qual ?? 'function'}()`)];
   if (fn.returns.length === 0) return [unknown(tracer.state, node, `call to ${fn.qual ?? 'function'}()`)];
   const next = new Set(seen).add(fn.node);
   const out: ValueSource[] = [];
-  for (const value of fn.returns) if (unparen(value).type !== 'none') out.push(...trace(tracer, value, fn, depth + 1, next));
+  // Returns in a branch taken when a value is missing (`if not secret: return "dev"`) are tried last.
+  const ordered = [...fn.returns].sort((a, b) => Number(inMissingBranch(tracer.state, a, fn.node)) - Number(inMissingBranch(tracer.state, b, fn.node)));
+  for (const returned of ordered) {
+    const value = returnValue(tracer.state, returned);
+    if (value && unparen(value).type !== 'none') out.push(...trace(tracer, value, fn, depth + 1, next));
+  }
   return out;
 }
 
@@ -327,7 +370,12 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
       if (!found) return [unknown(state, n, `name ${name}`)];
       if (found.kind === 'assign') {
         if (seen.has(found.assign.value)) return [unknown(state, n, `name ${name}`)];
-        return trace(tracer, found.assign.value, found.assign.scope, depth + 1, new Set(seen).add(found.assign.value));
+        const out: ValueSource[] = [];
+        for (const assign of reachingAssigns(found.assign, name, n.start)) {
+          if (seen.has(assign.value)) continue;
+          out.push(...trace(tracer, assign.value, assign.scope, depth + 1, new Set(seen).add(assign.value)));
+        }
+        return out;
       }
       if (found.kind === 'param') {
         if (found.value) return trace(tracer, found.value, found.scope.parent ?? found.scope, depth + 1, seen);
@@ -412,6 +460,30 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
       break;
   }
   return [unknown(state, n, describe(state, n))];
+}
+
+/** The `if` statement (inside `within`) that holds `node`, if any. */
+function enclosingIf(node: PyNode, within: PyNode): PyNode | null {
+  for (let p = node.parent; p && p !== within; p = p.parent) if (p.type === 'if_statement' || p.type === 'else_clause' || p.type === 'elif_clause') return p;
+  return null;
+}
+
+/**
+ * The assignments whose value may reach a use: the last one before it, and — while that one sits in
+ * a branch that does not also hold the use (`x = getenv("A")` then `if not x: x = getenv("B")`) —
+ * the one before it too. Earliest first, the order the values are tried.
+ */
+function reachingAssigns(picked: Assign, name: string, position: number): Assign[] {
+  const all = (picked.scope.assigns.get(name) ?? []).filter((a) => a.target.start < position);
+  const index = all.indexOf(picked);
+  if (index < 0) return [picked];
+  const out: Assign[] = [picked];
+  for (let i = index; i > 0; i--) {
+    const branch = enclosingIf(all[i].target, picked.scope.node);
+    if (!branch || (position >= branch.start && position < branch.end)) break;
+    out.unshift(all[i - 1]);
+  }
+  return out;
 }
 
 function dictOf(state: FileState, node: PyNode, scope: Scope, depth: number): { node: PyNode; scope: Scope } | null {

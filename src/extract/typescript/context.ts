@@ -333,8 +333,24 @@ export function returnExprs(ctx: Ctx, fn: ts.FunctionLikeDeclaration): ts.Expres
     };
     ts.forEachChild(body, visit);
   }
-  ctx.returnsCache.set(fn, out);
-  return out;
+  // Returns in a branch taken when a value is missing (`if (!secret) return 'dev'`) are tried last.
+  const ordered = [...out].sort((a, b) => Number(inMissingBranch(a, fn)) - Number(inMissingBranch(b, fn)));
+  ctx.returnsCache.set(fn, ordered);
+  return ordered;
+}
+
+/** Whether a node sits in the `then` branch of an `if` that tests for a missing value (`!x`, `x == null`, `x === undefined`, `x === ''`). */
+function inMissingBranch(node: ts.Node, fn: ts.Node): boolean {
+  for (let child: ts.Node = node, p = node.parent; p && p !== fn; child = p, p = p.parent) {
+    if (!ts.isIfStatement(p) || p.thenStatement !== child) continue;
+    const c = unwrap(p.expression);
+    if (ts.isPrefixUnaryExpression(c) && c.operator === SK.ExclamationToken) return true;
+    if (ts.isBinaryExpression(c) && (c.operatorToken.kind === SK.EqualsEqualsToken || c.operatorToken.kind === SK.EqualsEqualsEqualsToken)) {
+      const right = unwrap(c.right);
+      if (right.kind === SK.NullKeyword || (ts.isIdentifier(right) && right.text === 'undefined') || stringValue(right) === '') return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Service secrets in TS/JS: HMAC keys, values compared with a request's header or field, values sent in request headers.
 import { ts } from 'ts-morph';
 import type { SecretUse } from '../../model/facts.js';
-import { type Ctx, SK, nodeLoc, propName, scopeName, stringValue, unwrap } from './context.js';
+import { type Ctx, SK, lookup, nodeLoc, propName, scopeName, stringValue, unwrap } from './context.js';
 import { traceValue } from './trace.js';
 
 interface Site {
@@ -34,8 +34,33 @@ function isLiteral(expr: ts.Expression): boolean {
 function compared(ctx: Ctx, a: ts.Expression, b: ts.Expression): void {
   if (isLiteral(a) || isLiteral(b)) return;
   const incoming = (e: ts.Expression): boolean => INCOMING.test(e.getText(ctx.sf));
-  if (incoming(a) && !incoming(b)) sites(ctx).push({ kind: 'compare', expr: b });
-  else if (incoming(b) && !incoming(a)) sites(ctx).push({ kind: 'compare', expr: a });
+  const site = (request: ts.Expression, key: ts.Expression): void => {
+    const header = headerRead(ctx, request, 0);
+    sites(ctx).push({ kind: 'compare', expr: key, ...(header !== null ? { header } : {}) });
+  };
+  if (incoming(a) && !incoming(b)) site(a, b);
+  else if (incoming(b) && !incoming(a)) site(b, a);
+}
+
+/** The header a request value comes from: `req.headers['x-service-secret']`, `req.header('X-Service-Secret')`. */
+function headerRead(ctx: Ctx, expr: ts.Expression, depth: number): string | null {
+  const e = unwrap(expr);
+  if (ts.isIdentifier(e) && depth < 3) {
+    const decl = lookup(ctx, e);
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer) return headerRead(ctx, decl.initializer, depth + 1);
+  }
+  let found: string | null = null;
+  const visit = (node: ts.Node): void => {
+    if (found !== null) return;
+    const text = ts.isStringLiteralLike(node) ? node.text : null;
+    if (text !== null && /^[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)+$/.test(text) && CREDENTIAL_HEADER.test(text)) {
+      found = text;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(expr);
+  return found;
 }
 
 /** `crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b))`: the arguments without their Buffer wrapping. */
