@@ -20,8 +20,8 @@ const BATCH_FILES = 64;
  * first collections from the cap). A file that overflows either is retried on the last-try thread.
  */
 const WORKER_LIMITS = { stackSizeMb: 4, maxOldGenerationSizeMb: 128 };
-/** The last try: 4 times a worker's stack depth (16 times the main thread's), no heap cap; stack pages are committed only when used. */
-const LAST_TRY_LIMITS = { stackSizeMb: 16 };
+/** The last try: 16 times a worker's stack depth (64 times the main thread's: the TypeScript parser then takes some 50,000 nested parentheses), no heap cap; stack pages are committed only when used. */
+const LAST_TRY_LIMITS = { stackSizeMb: 64 };
 /** The main thread reads and hashes between dispatches; it yields this often so workers get their next batch. */
 const YIELD_MS = 8;
 
