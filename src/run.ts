@@ -76,7 +76,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const cache = options.cache ? new FactCache(options.cache, extract) : null;
   const extracted = await extractAll(
     discovery.files.map((f) => ({ path: f.path, absPath: f.absPath, language: f.language })),
-    { jobs: options.jobs, maxBytes: config.maxFileSize, onProgress: (done, total) => progress({ phase: 'parse', done, total }), extract, cache },
+    { jobs: options.jobs, maxBytes: config.maxFileSize, maxLineLength: config.maxLineLength, onProgress: (done, total) => progress({ phase: 'parse', done, total }), extract, cache },
   );
   if (cache) {
     const pruned = cache.misses > 0 ? cache.prune().removed : 0;

@@ -7,7 +7,7 @@ import picomatch from 'picomatch';
 import type { ParsedConfig } from '../config/schema.js';
 import type { Language, Notification } from '../model/facts.js';
 import { gitListing } from './git-files.js';
-import { DEFAULT_EXCLUDES, isTestPath, languageOf } from './languages.js';
+import { DEFAULT_EXCLUDES, isGeneratedBundle, isTestPath, languageOf } from './languages.js';
 
 export interface DiscoveredFile {
   /** Repo-relative posix path. */
@@ -166,7 +166,10 @@ export async function discover(root: string, config: ParsedConfig, includeTests:
   let testFiles = 0;
   for (const path of allPaths) {
     const language = languageOf(path);
-    if (!language) continue;
+    if (!language) {
+      if (isGeneratedBundle(path)) count('generated');
+      continue;
+    }
     const isTest = isTestPath(path);
     if (isTest && !includeTests) {
       testFiles++;

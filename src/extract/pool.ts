@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { FactCache } from '../cache/index.js';
+import { looksMinified } from '../discover/languages.js';
 import { readSource } from '../discover/read.js';
 import { emptyFacts, type FileFacts } from '../model/facts.js';
 import { type BatchItem, type BatchOutput, type BatchResult, type BatchTask, type TaskFile, runBatch } from './batch.js';
@@ -28,6 +29,8 @@ const YIELD_MS = 8;
 export interface PoolOptions {
   jobs?: number;
   maxBytes: number;
+  /** JavaScript/TypeScript whose text is mostly lines longer than this is skipped as minified (0 or absent: never). */
+  maxLineLength?: number;
   extract: ExtractOptions;
   /** Smallest number of files to extract that uses worker threads (default: 400 files or 8 MiB of source, whichever comes first). */
   poolThreshold?: number;
@@ -172,6 +175,13 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     if (!read.ok) {
       const level = read.reason === 'unreadable' ? 'warning' : 'note';
       results[index] = { path: item.path, ok: false, reason: read.reason, notification: { level, id: read.reason, message: `skipped: ${read.message}`, file: item.path } };
+      finished(1);
+      continue;
+    }
+    const maxLine = options.maxLineLength ?? 0;
+    if ((item.language === 'ts' || item.language === 'js') && looksMinified(read.text, maxLine)) {
+      const message = `skipped: minified or generated code (most of it on lines longer than ${maxLine} characters; raise maxLineLength to analyse it)`;
+      results[index] = { path: item.path, ok: false, reason: 'skipped-minified', notification: { level: 'note', id: 'skipped-minified', message, file: item.path } };
       finished(1);
       continue;
     }
