@@ -35,7 +35,7 @@ async function main(root: string): Promise<void> {
     const fileStart = performance.now();
     const read = readSource(file.absPath, config.maxFileSize);
     if (!read.ok) continue;
-    if (file.language !== 'python' && looksMinified(read.text, config.maxLineLength)) continue;
+    if (file.language === 'js' && looksMinified(read.text, config.maxLineLength)) continue;
     bytes += read.text.length;
     if (file.language === 'python') {
       const tree = python.parse(read.text);

@@ -46,11 +46,12 @@ describe('generated and vendored JavaScript', () => {
     expect(looksMinified(`${long}${long}`, 0)).toBe(false);
   });
 
-  it('is skipped and counted in the summary; maxLineLength 0 analyses minified files', async () => {
+  it('is skipped and counted in the summary (TypeScript never counts as minified); maxLineLength 0 analyses minified JavaScript', async () => {
     const minified = `const jwt=require("jsonwebtoken");${'var a="b";'.repeat(2_000)}module.exports=function(p){return jwt.sign(p,"literal-signing-value-two")};\n`;
     const dir = repo({
       'api/package.json': JSON.stringify({ name: 'api', scripts: { start: 'node .' }, dependencies: { express: '4', jsonwebtoken: '9' } }),
       'api/src/sign.js': SIGN,
+      'api/src/icons/logo.tsx': `export const Logo = () => <svg><path d="${'M0 0L1 1'.repeat(2_000)}" /></svg>;\n`,
       'api/src/svg-icon.js': `module.exports = '${'M0 0L1 1'.repeat(2_000)}';\n${'// a hand-written file with one long line\n'.repeat(600)}`,
       'api/public/app.js': minified,
       'api/public/vendor.min.js': SIGN,
@@ -61,7 +62,7 @@ describe('generated and vendored JavaScript', () => {
     });
     const { result } = await scan({ root: dir, config: parseConfig({}, 'test'), jobs: 1 });
     expect(result.files.skipped).toEqual({ generated: 5, 'skipped-minified': 1 });
-    expect(result.files.scanned).toBe(2);
+    expect(result.files.scanned).toBe(3);
     expect(result.findings.filter((f) => f.ruleId === 'hardcoded-jwt-secret').map((f) => f.file)).toEqual(['api/src/sign.js']);
     expect(result.notifications.filter((n) => n.id === 'skipped-minified').map((n) => n.file)).toEqual(['api/public/app.js']);
 

@@ -52,7 +52,7 @@ export function isGeneratedBundle(path: string): boolean {
 }
 
 /**
- * Whether a JavaScript/TypeScript text looks minified or generated: a line longer than `maxLine`
+ * Whether a JavaScript text looks minified or generated (TypeScript is source, never minified output): a line longer than `maxLine`
  * characters, with such lines holding at least half of the text (a hand-written file with one long
  * embedded string or SVG path is still analysed). Every line break counts (LF, CRLF, CR, U+2028/9).
  * `maxLine` 0 turns the check off.

@@ -29,7 +29,7 @@ const YIELD_MS = 8;
 export interface PoolOptions {
   jobs?: number;
   maxBytes: number;
-  /** JavaScript/TypeScript whose text is mostly lines longer than this is skipped as minified (0 or absent: never). */
+  /** JavaScript whose text is mostly on lines longer than this is skipped as minified (0 or absent: never); TypeScript is source, never minified output. */
   maxLineLength?: number;
   extract: ExtractOptions;
   /** Smallest number of files to extract that uses worker threads (default: 400 files or 8 MiB of source, whichever comes first). */
@@ -179,7 +179,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
       continue;
     }
     const maxLine = options.maxLineLength ?? 0;
-    if ((item.language === 'ts' || item.language === 'js') && looksMinified(read.text, maxLine)) {
+    if (item.language === 'js' && looksMinified(read.text, maxLine)) {
       const message = `skipped: minified or generated code (most of it on lines longer than ${maxLine} characters; raise maxLineLength to analyse it)`;
       results[index] = { path: item.path, ok: false, reason: 'skipped-minified', notification: { level: 'note', id: 'skipped-minified', message, file: item.path } };
       finished(1);
