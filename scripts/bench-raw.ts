@@ -1,12 +1,18 @@
-// Benchmark child: reads and parses the TS and Python files a default scan would parse, with the scanner's parsers, single-threaded.
-import { readFileSync } from 'node:fs';
+// Benchmark child: reads and parses the TS/JS and Python files a default scan would parse (same discovery, same skips), with the scanner's parsers, single-threaded.
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import fg from 'fast-glob';
 import { ts } from 'ts-morph';
 import { Language, Parser } from 'web-tree-sitter';
-import { isTestPath, languageOf } from '../src/discover/languages.js';
+import { parseConfig } from '../src/config/load.js';
+import { discover } from '../src/discover/index.js';
+import { looksMinified } from '../src/discover/languages.js';
+import { readSource } from '../src/discover/read.js';
 import { writeChildReport } from './bench-child.js';
+
+const KINDS: Record<string, ts.ScriptKind> = { tsx: ts.ScriptKind.TSX, jsx: ts.ScriptKind.JSX, js: ts.ScriptKind.JS, mjs: ts.ScriptKind.JS, cjs: ts.ScriptKind.JS };
+
+function scriptKind(path: string): ts.ScriptKind {
+  return KINDS[path.slice(path.lastIndexOf('.') + 1).toLowerCase()] ?? ts.ScriptKind.TS;
+}
 
 async function main(root: string): Promise<void> {
   await Parser.init();
@@ -15,34 +21,36 @@ async function main(root: string): Promise<void> {
   python.setLanguage(await Language.load(wasm));
 
   const started = performance.now();
-  // The same selection as a default scan: TypeScript and Python by jwtfrag's own rules, test code left out.
-  const paths = (await fg(['**/*.ts', '**/*.py'], { cwd: root, ignore: ['**/node_modules/**'] }))
-    .filter((p) => (languageOf(p) === 'ts' || languageOf(p) === 'python') && !isTestPath(p))
-    .sort();
+  // The same selection as a default scan: discovery with the default config (excludes, .gitignore, test code left out), then the same read skips.
+  const config = parseConfig({}, 'bench');
+  const discovery = await discover(root, config, false);
   let tsFiles = 0;
   let pyFiles = 0;
   let pyErrors = 0;
   let bytes = 0;
   let tsMs = 0;
   let pyMs = 0;
-  for (const path of paths) {
+  for (const file of discovery.files) {
+    if (file.language !== 'ts' && file.language !== 'js' && file.language !== 'python') continue;
     const fileStart = performance.now();
-    const text = readFileSync(join(root, path), 'utf8');
-    bytes += text.length;
-    if (path.endsWith('.py')) {
-      const tree = python.parse(text);
+    const read = readSource(file.absPath, config.maxFileSize);
+    if (!read.ok) continue;
+    if (file.language === 'js' && looksMinified(read.text, config.maxLineLength)) continue;
+    bytes += read.text.length;
+    if (file.language === 'python') {
+      const tree = python.parse(read.text);
       if (!tree || tree.rootNode.hasError) pyErrors += 1;
       tree?.delete();
       pyFiles += 1;
       pyMs += performance.now() - fileStart;
     } else {
-      ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+      ts.createSourceFile(file.path, read.text, ts.ScriptTarget.Latest, true, scriptKind(file.path));
       tsFiles += 1;
       tsMs += performance.now() - fileStart;
     }
   }
   const loopMs = Math.round(performance.now() - started);
-  writeChildReport({ files: paths.length, tsFiles, pyFiles, pyErrors, bytes, loopMs, tsMs: Math.round(tsMs), pyMs: Math.round(pyMs) });
+  writeChildReport({ files: tsFiles + pyFiles, tsFiles, pyFiles, pyErrors, bytes, loopMs, tsMs: Math.round(tsMs), pyMs: Math.round(pyMs) });
 }
 
 const root = process.argv[2];

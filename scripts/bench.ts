@@ -1,18 +1,25 @@
-// `npm run bench`: times a raw parse of a synthetic monorepo against a full `jwtfrag scan` of it, each in its own child process.
+// `npm run bench`: on the synthetic monorepo (and any real repository named in JWTFRAG_BENCH_REPOS) times, each in its own child
+// process and in one run: a raw parse of the same files, a cold scan with all cores and with one, a warm scan (cache full) and a
+// scan after one file changed; reports medians, ratios and peak RSS against the targets. `--curve` adds cold scans at four sizes.
 import { spawn } from 'node:child_process';
 import { availableParallelism, tmpdir } from 'node:os';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseConfig } from '../src/config/load.js';
+import { discover } from '../src/discover/index.js';
 import { packageRoot } from '../src/util/paths.js';
 import { parseChildReport, type ChildReport } from './bench-child.js';
 import { ensureCorpus, type CorpusStats } from './bench-corpus.js';
 import { MIN_FILES } from './bench-plan.js';
 
-const RATIO_TARGET = 2.0;
-const RSS_TARGET_MB = 400;
+/** Targets (issue "fast enough to run on every push"): ratios within one run, 2 cores. */
+const TARGETS = { coldOverRaw: 1.5, jobsSpeedup: 1.7, warmMs: 2_000, changedMs: 3_000, rssMB: 300 };
 const CHILD_TIMEOUT_MS = 20 * 60 * 1000;
+/** Real repositories to measure besides the synthetic corpus: folders separated by the path delimiter or commas. */
+const REPOS_ENV = 'JWTFRAG_BENCH_REPOS';
+const CURVE_SIZES = [2_500, 5_000, 10_000, 20_000];
 
 class BenchError extends Error {}
 
@@ -21,7 +28,9 @@ interface BenchOptions {
   seed: number;
   runs: number;
   warmup: number;
-  jobs: number | null;
+  jobs: number;
+  curve: boolean;
+  synthetic: boolean;
 }
 
 interface ChildRun {
@@ -43,8 +52,10 @@ function positiveInt(name: string, value: string | undefined, fallback: number, 
   return n;
 }
 
+const FLAGS = '--files N --seed N --runs N --warmup N --jobs N --curve --no-synthetic';
+
 function parseOptions(argv: string[]): BenchOptions {
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
       args: argv,
@@ -54,24 +65,29 @@ function parseOptions(argv: string[]): BenchOptions {
         runs: { type: 'string' },
         warmup: { type: 'string' },
         jobs: { type: 'string' },
+        curve: { type: 'boolean' },
+        'no-synthetic': { type: 'boolean' },
       },
       strict: true,
     }).values;
   } catch (error) {
-    throw new BenchError(`${error instanceof Error ? error.message : String(error)} (flags: --files N --seed N --runs N --warmup N --jobs N)`);
+    throw new BenchError(`${error instanceof Error ? error.message : String(error)} (flags: ${FLAGS})`);
   }
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   return {
-    files: positiveInt('files', values.files, 5000, MIN_FILES),
-    seed: positiveInt('seed', values.seed, 1, 0),
-    runs: positiveInt('runs', values.runs, 3, 1),
-    warmup: positiveInt('warmup', values.warmup, 1, 0),
-    jobs: values.jobs === undefined ? null : positiveInt('jobs', values.jobs, 1, 1),
+    files: positiveInt('files', str('files'), 5000, MIN_FILES),
+    seed: positiveInt('seed', str('seed'), 1, 0),
+    runs: positiveInt('runs', str('runs'), 3, 1),
+    warmup: positiveInt('warmup', str('warmup'), 1, 0),
+    jobs: positiveInt('jobs', str('jobs'), availableParallelism(), 1),
+    curve: values.curve === true,
+    synthetic: values['no-synthetic'] !== true,
   };
 }
 
 // Runs `node <args>` and returns the report it printed; fails unless it exits with one of `okCodes`.
 function runChild(label: string, args: string[], okCodes: number[]): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -95,7 +111,7 @@ function runChild(label: string, args: string[], okCodes: number[]): Promise<Chi
         reject(new BenchError(`${label} printed no measurement${tail ? `:\n${tail}` : ''}`));
         return;
       }
-      resolve({ report, exitCode });
+      resolvePromise({ report, exitCode });
     });
   });
 }
@@ -131,85 +147,221 @@ function describeCorpus(stats: CorpusStats): string {
     `${stats.secretReadFiles} read a JWT secret env var, ${stats.jwtFiles} call a JWT library, ${stats.crossServiceImports} cross-service imports`;
 }
 
-async function bench(options: BenchOptions): Promise<void> {
+interface Tools {
+  cli: string;
+  rawChild: string;
+  probe: string;
+}
+
+function tools(): Tools {
   const root = packageRoot();
-  const cli = join(root, 'dist', 'src', 'cli', 'main.js');
-  const rawChild = join(root, 'dist', 'scripts', 'bench-raw.js');
-  const probe = join(root, 'dist', 'scripts', 'bench-probe.js');
-  for (const needed of [cli, rawChild, probe]) {
-    if (!existsSync(needed)) throw new BenchError(`${needed} not found; run npm run build first`);
+  const t = { cli: join(root, 'dist', 'src', 'cli', 'main.js'), rawChild: join(root, 'dist', 'scripts', 'bench-raw.js'), probe: join(root, 'dist', 'scripts', 'bench-probe.js') };
+  for (const needed of Object.values(t)) if (!existsSync(needed)) throw new BenchError(`${needed} not found; run npm run build first`);
+  return t;
+}
+
+/** One corpus to measure: a folder the bench may edit (one file is changed and restored). */
+interface Target {
+  name: string;
+  dir: string;
+  description: string;
+  /** The analysed source file the one-file-changed scan edits. */
+  edited: string;
+  cleanup: () => void;
+}
+
+/** The analysed TS/JS/Python file in the middle of the sorted list: what the one-file-changed scan edits. */
+async function pickEdited(dir: string): Promise<string> {
+  const files = (await discover(dir, parseConfig({}, 'bench'), false)).files.filter((f) => f.language === 'ts' || f.language === 'python');
+  if (files.length === 0) throw new BenchError(`${dir}: no TypeScript or Python file to edit`);
+  return files[Math.floor(files.length / 2)].path;
+}
+
+/**
+ * A real repository is measured on a copy of the files a scan sees (so the original stays untouched
+ * when one file is edited): discovery's file list, manifests and .gitignore files included.
+ */
+async function copyRepository(source: string): Promise<{ dir: string; files: number }> {
+  const discovery = await discover(source, parseConfig({}, 'bench'), true);
+  const dir = mkdtempSync(join(tmpdir(), `jwtfrag-bench-${basename(source).replace(/[^\w.-]+/g, '_')}-`));
+  const made = new Set<string>();
+  for (const path of discovery.allPaths) {
+    const target = join(dir, path);
+    const parent = dirname(target);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    copyFileSync(join(source, path), target);
   }
+  return { dir, files: discovery.allPaths.length };
+}
 
-  process.stderr.write(`bench: preparing a ${options.files}-file corpus (seed ${options.seed})…\n`);
-  const corpus = ensureCorpus(options.files, options.seed);
-  const output = join(tmpdir(), `jwtfrag-bench-result-${process.pid}.json`);
-  const scanArgs = ['--import', pathToFileURL(probe).href, cli, 'scan', corpus.dir, '--format', 'json', '-o', output, '--no-progress'];
-  if (options.jobs !== null) scanArgs.push('--jobs', String(options.jobs));
+interface Measures {
+  raw: ChildReport[];
+  cold: ChildReport[];
+  jobs1: ChildReport[];
+  warm: ChildReport[];
+  changed: ChildReport[];
+  summary: ScanSummary | null;
+}
 
-  const raw: ChildReport[] = [];
-  const scans: ChildReport[] = [];
-  let summary: ScanSummary | null = null;
+async function measure(target: Target, options: BenchOptions, t: Tools): Promise<Measures> {
+  const work = mkdtempSync(join(tmpdir(), 'jwtfrag-bench-work-'));
+  const output = join(work, 'result.json');
+  const cacheDir = join(work, 'cache');
+  const scan = (extra: string[]): string[] => ['--import', pathToFileURL(t.probe).href, t.cli, 'scan', target.dir, '--format', 'json', '-o', output, '--no-progress', '--fail-on', 'none', ...extra];
+  const edited = join(target.dir, target.edited);
+  const original = readFileSync(edited, 'utf8');
+  const comment = target.edited.endsWith('.py') ? '#' : '//';
+  const m: Measures = { raw: [], cold: [], jobs1: [], warm: [], changed: [], summary: null };
+  const step = async (label: string, args: string[]): Promise<ChildReport> => {
+    process.stderr.write(` ${label}…`);
+    const r = await runChild(`${target.name}: ${label}`, args, [0]);
+    process.stderr.write(` ${r.report.ms} ms;`);
+    return r.report;
+  };
   try {
+    // The cache is filled once; every warm scan then finds each file, every changed scan all but one.
+    await runChild(`${target.name}: filling the cache`, scan(['--jobs', String(options.jobs), '--cache-dir', cacheDir]), [0]);
     for (let i = 0; i < options.warmup + options.runs; i++) {
-      const warm = i < options.warmup;
-      const tag = warm ? `warm-up ${i + 1}` : `run ${i - options.warmup + 1}/${options.runs}`;
-      process.stderr.write(`bench: ${tag}: raw parse…`);
-      const r = await runChild('raw parse child', [rawChild, corpus.dir], [0]);
-      process.stderr.write(` ${r.report.ms} ms; scan…`);
-      // A scan cache (when there is one) must not turn the scan into a cache read.
-      rmSync(join(corpus.dir, '.jwtfrag-cache'), { recursive: true, force: true });
-      const s = await runChild('jwtfrag scan', scanArgs, [0, 1]);
-      process.stderr.write(` ${s.report.ms} ms${warm ? ' (discarded)' : ''}\n`);
-      if (warm) continue;
-      raw.push(r.report);
-      scans.push(s.report);
-      summary = readScanSummary(output);
+      const warmUp = i < options.warmup;
+      process.stderr.write(`bench: ${target.name}: ${warmUp ? `warm-up ${i + 1}` : `run ${i - options.warmup + 1}/${options.runs}`}:`);
+      const raw = await step('raw parse', [t.rawChild, target.dir]);
+      const cold = await step(`cold --jobs ${options.jobs}`, scan(['--jobs', String(options.jobs), '--no-cache']));
+      if (!warmUp) m.summary = readScanSummary(output);
+      const jobs1 = await step('cold --jobs 1', scan(['--jobs', '1', '--no-cache']));
+      const warm = await step('warm', scan(['--jobs', String(options.jobs), '--cache-dir', cacheDir]));
+      writeFileSync(edited, `${original}\n${comment} bench edit ${i}\n`);
+      const changed = await step('one file changed', scan(['--jobs', String(options.jobs), '--cache-dir', cacheDir]));
+      process.stderr.write(warmUp ? ' (discarded)\n' : '\n');
+      if (warmUp) continue;
+      m.raw.push(raw);
+      m.cold.push(cold);
+      m.jobs1.push(jobs1);
+      m.warm.push(warm);
+      m.changed.push(changed);
     }
   } finally {
-    rmSync(output, { force: true });
+    writeFileSync(edited, original);
+    rmSync(work, { recursive: true, force: true });
   }
+  return m;
+}
 
-  const rawMs = median(raw.map((r) => r.ms));
-  const scanMs = median(scans.map((r) => r.ms));
-  const rawRss = median(raw.map((r) => r.maxRssMB));
-  const scanRss = median(scans.map((r) => r.maxRssMB));
-  const ratio = scanMs / rawMs;
-  const filesPerSecond = options.files / (scanMs / 1000);
-  const rawDetail = raw[raw.length - 1].detail;
+const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
 
+function report(target: Target, m: Measures, options: BenchOptions): string[] {
+  const ms = (rs: ChildReport[]): number => median(rs.map((r) => r.ms));
+  const rss = (rs: ChildReport[]): number => median(rs.map((r) => r.maxRssMB));
+  const span = (rs: ChildReport[]): string => `${Math.min(...rs.map((r) => r.ms))}–${Math.max(...rs.map((r) => r.ms))}`;
+  const rows: [string, ChildReport[]][] = [
+    ['raw parse (1 thread)', m.raw],
+    [`cold scan --jobs ${options.jobs}`, m.cold],
+    ['cold scan --jobs 1', m.jobs1],
+    ['warm scan (nothing changed)', m.warm],
+    ['one file changed', m.changed],
+  ];
+  const coldOverRaw = ms(m.cold) / ms(m.raw);
+  const speedup = ms(m.jobs1) / ms(m.cold);
+  const peak = Math.max(rss(m.cold), rss(m.jobs1), rss(m.warm), rss(m.changed));
   const out: string[] = [];
-  out.push(`jwtfrag bench: ${options.files} files, seed ${options.seed}, corpus ${corpus.dir} (${corpus.generated ? 'generated now' : 'reused'})`);
-  out.push(`  ${describeCorpus(corpus.stats)}`);
-  out.push(
-    `  ${availableParallelism()} cores; ${options.warmup} discarded warm-up run(s) of each child on the full corpus, then the median of ${options.runs} run(s)`,
-  );
-  out.push(`  raw parse runs (ms): ${raw.map((r) => r.ms).join(', ')}; scan runs (ms): ${scans.map((r) => r.ms).join(', ')}`);
+  out.push(`${target.name}: ${target.description}`);
+  out.push(`  edited for the one-file-changed scan: ${target.edited}`);
   out.push('');
-  out.push(
-    table([
-      ['files', 'raw parse ms', 'scan ms', 'scan/raw', 'files/s (scan)', 'raw peak RSS MB', 'scan peak RSS MB'],
-      [String(options.files), rawMs.toFixed(0), scanMs.toFixed(0), ratio.toFixed(2), filesPerSecond.toFixed(0), rawRss.toFixed(0), scanRss.toFixed(0)],
-    ]),
-  );
+  out.push(table([['measure', 'median ms', 'min–max ms', 'peak RSS MB'], ...rows.map(([label, rs]) => [label, ms(rs).toFixed(0), span(rs), rss(rs).toFixed(0)])]));
   out.push('');
-  out.push(`target scan/raw ≤ ${RATIO_TARGET.toFixed(1)}:        ${ratio.toFixed(2)}  ${ratio <= RATIO_TARGET ? 'PASS' : 'MISS'}`);
-  out.push(`target scan peak RSS ≤ ${RSS_TARGET_MB} MB: ${scanRss.toFixed(0)} MB  ${scanRss <= RSS_TARGET_MB ? 'PASS' : 'MISS'}`);
-  out.push('');
+  out.push(`  cold scan / raw parse ≤ ${TARGETS.coldOverRaw}:       ${coldOverRaw.toFixed(2)}  ${verdict(coldOverRaw <= TARGETS.coldOverRaw)}`);
+  out.push(`  --jobs 1 / --jobs ${options.jobs} ≥ ${TARGETS.jobsSpeedup}:          ${speedup.toFixed(2)}  ${options.jobs > 1 ? verdict(speedup >= TARGETS.jobsSpeedup) : '(one job: not measured)'}`);
+  out.push(`  warm scan ≤ ${TARGETS.warmMs} ms:            ${ms(m.warm).toFixed(0)} ms  ${verdict(ms(m.warm) <= TARGETS.warmMs)}`);
+  out.push(`  one file changed ≤ ${TARGETS.changedMs} ms:     ${ms(m.changed).toFixed(0)} ms  ${verdict(ms(m.changed) <= TARGETS.changedMs)}`);
+  out.push(`  peak RSS of any scan ≤ ${TARGETS.rssMB} MB:  ${peak.toFixed(0)} MB  ${verdict(peak <= TARGETS.rssMB)}`);
+  const detail = m.raw[m.raw.length - 1].detail;
   out.push(
-    `raw parse (last run): ${rawDetail.files} source files (${rawDetail.tsFiles} ts, ${rawDetail.pyFiles} py, ${rawDetail.pyErrors} py with errors), ` +
-      `parse loop alone ${rawDetail.loopMs} ms (ts ${rawDetail.tsMs}, py ${rawDetail.pyMs}); the rest is process start-up and loading TypeScript and tree-sitter`,
+    `  raw parse (last run): ${detail.files} files (${detail.tsFiles} TS/JS, ${detail.pyFiles} Python, ${detail.pyErrors} Python with errors), ${(detail.bytes / 1e6).toFixed(1)} M characters; ` +
+      `parse loop ${detail.loopMs} ms (TS/JS ${detail.tsMs}, Python ${detail.pyMs}), the rest is start-up and discovery`,
   );
-  if (summary) {
-    const langs = Object.entries(summary.byLanguage)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ');
-    out.push(`scan (last run): ${summary.scanned} files scanned (${langs}), ${summary.findings} findings, ${summary.parseErrors} parse-error notifications`);
-    if (summary.byLanguage.ts !== rawDetail.tsFiles || summary.byLanguage.python !== rawDetail.pyFiles) {
-      out.push('warning: the scan and the raw parse did not see the same TS/Python files; the ratio compares different work');
-    }
+  if (m.summary) {
+    const langs = Object.entries(m.summary.byLanguage).map(([k, v]) => `${k} ${v}`).join(', ');
+    out.push(`  scan (last cold run): ${m.summary.scanned} files (${langs}), ${m.summary.findings} findings, ${m.summary.parseErrors} parse-error notifications`);
+    const scanned = (m.summary.byLanguage.ts ?? 0) + (m.summary.byLanguage.js ?? 0) + (m.summary.byLanguage.python ?? 0);
+    if (scanned !== detail.files) out.push('  warning: the scan and the raw parse did not see the same TS/JS/Python files; the ratio compares different work');
   }
-  out.push('times are wall clock from child process start to exit; RSS is process.resourceUsage().maxRSS of each child (all threads)');
-  process.stdout.write(out.join('\n') + '\n');
+  return out;
+}
+
+async function curve(options: BenchOptions, t: Tools): Promise<string[]> {
+  const rows: string[][] = [['files', 'cold scan ms', 'files/s', 'peak RSS MB']];
+  for (const files of CURVE_SIZES) {
+    process.stderr.write(`bench: curve: ${files}-file corpus…`);
+    const corpus = ensureCorpus(files, options.seed);
+    const output = join(tmpdir(), `jwtfrag-bench-curve-${process.pid}.json`);
+    const runs: ChildReport[] = [];
+    try {
+      for (let i = 0; i < options.runs; i++) {
+        const args = ['--import', pathToFileURL(t.probe).href, t.cli, 'scan', corpus.dir, '--format', 'json', '-o', output, '--no-progress', '--fail-on', 'none', '--no-cache', '--jobs', String(options.jobs)];
+        runs.push((await runChild(`curve ${files}`, args, [0])).report);
+        process.stderr.write(` ${runs[runs.length - 1].ms} ms`);
+      }
+    } finally {
+      rmSync(output, { force: true });
+    }
+    process.stderr.write('\n');
+    const ms = median(runs.map((r) => r.ms));
+    rows.push([String(files), ms.toFixed(0), (files / (ms / 1000)).toFixed(0), median(runs.map((r) => r.maxRssMB)).toFixed(0)]);
+  }
+  return ['memory and time as the synthetic corpus grows (cold scans, median of each size):', '', table(rows)];
+}
+
+function realRepos(): string[] {
+  const value = process.env[REPOS_ENV];
+  if (!value) return [];
+  return value
+    .split(new RegExp(`[,${delimiter}]`))
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => resolve(s));
+}
+
+async function bench(options: BenchOptions): Promise<void> {
+  const t = tools();
+  const targets: Target[] = [];
+  const sections: string[][] = [];
+  try {
+    if (options.synthetic) {
+      process.stderr.write(`bench: preparing a ${options.files}-file corpus (seed ${options.seed})…\n`);
+      const corpus = ensureCorpus(options.files, options.seed);
+      targets.push({
+        name: `synthetic ${options.files} files (seed ${options.seed})`,
+        dir: corpus.dir,
+        description: `${describeCorpus(corpus.stats)}${corpus.generated ? ' (generated now)' : ''}`,
+        edited: await pickEdited(corpus.dir),
+        cleanup: () => undefined,
+      });
+    }
+    for (const repo of realRepos()) {
+      if (!existsSync(repo)) throw new BenchError(`${REPOS_ENV}: no such folder: ${repo}`);
+      process.stderr.write(`bench: copying the files a scan sees from ${basename(repo)}…\n`);
+      const copy = await copyRepository(repo);
+      targets.push({
+        name: basename(repo),
+        dir: copy.dir,
+        description: `a real repository (${copy.files} files a scan sees, copied so one can be edited)`,
+        edited: await pickEdited(copy.dir),
+        cleanup: () => rmSync(copy.dir, { recursive: true, force: true }),
+      });
+    }
+    if (targets.length === 0) throw new BenchError(`nothing to measure: --no-synthetic and no ${REPOS_ENV}`);
+    for (const target of targets) sections.push(report(target, await measure(target, options, t), options));
+    if (options.curve) sections.push(await curve(options, t));
+  } finally {
+    for (const target of targets) target.cleanup();
+  }
+  const head = [
+    `jwtfrag bench: ${availableParallelism()} cores, --jobs ${options.jobs}; per corpus ${options.warmup} discarded warm-up round(s), then the median of ${options.runs} round(s);`,
+    '  each round runs every measure once, in turn, each in its own process: wall time from process start to exit, peak RSS of the whole process (all threads)',
+  ];
+  process.stdout.write([...head, ...sections.flatMap((s) => ['', ...s])].join('\n') + '\n');
 }
 
 try {

@@ -1,5 +1,6 @@
 // The programmatic API: `import { scan, render } from 'jwtfrag'` — the CLI's scan and formats as functions.
 import { resolve } from 'node:path';
+import { defaultCacheDir } from './cache/index.js';
 import { ConfigError, loadConfig, parseConfig } from './config/load.js';
 import { checkRoot } from './discover/index.js';
 import { FORMATS, type RenderContext } from './report/index.js';
@@ -30,6 +31,12 @@ export interface ScanOptions {
   includeTests?: boolean;
   /** Worker threads for extraction (default: available cores). */
   jobs?: number;
+  /**
+   * Reuse per-file facts from a cache folder and store new ones: `true` for the CLI's default folder
+   * (`node_modules/.cache/jwtfrag` in the root, else the user cache folder), or a folder path.
+   * Default false: nothing is read from or written to disk besides the scanned files.
+   */
+  cache?: boolean | string;
   /** Keep only these rules' findings. */
   rules?: string[];
   /** Keep only findings of these services or shared libraries. */
@@ -63,7 +70,8 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<Run
   const known = new Set(ruleInfos().map((r) => r.meta.id));
   for (const id of options.rules ?? []) if (!known.has(id)) throw new UsageError(`unknown rule '${id}'`);
   const changes = options.changedSince !== undefined ? await changedSince(abs, options.changedSince) : options.staged ? await stagedChanges(abs) : null;
-  const { result } = await runPipeline({ root: abs, config, includeTests: options.includeTests, jobs: options.jobs });
+  const cache = options.cache === true ? { dir: defaultCacheDir(abs) } : typeof options.cache === 'string' ? { dir: resolve(options.cache) } : undefined;
+  const { result } = await runPipeline({ root: abs, config, includeTests: options.includeTests, jobs: options.jobs, cache });
   const names = new Set(result.services.map((s) => s.name));
   for (const name of options.services ?? []) if (!names.has(name)) throw new UsageError(`no service or shared library named '${name}'`);
   const keep = findingFilter(options.rules ?? [], options.services ?? [], changes);

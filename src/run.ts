@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { RULES } from '../rules/index.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import { DEFAULT_ENV_ACCESSORS, familiesOf, type ParsedConfig } from './config/schema.js';
+import { FactCache, type CacheSettings } from './cache/index.js';
 import { attachSourceContext } from './discover/context.js';
 import { discover } from './discover/index.js';
 import { readTextFile } from './discover/read.js';
@@ -41,6 +42,10 @@ export interface ScanOptions {
   onProgress?: (progress: ScanProgress) => void;
   /** Filled with the text of every file the migration plan read: what its edits apply to (`--fix`). */
   planSources?: Map<string, string>;
+  /** Reuse and store per-file facts in this cache folder (absent: extract every file). */
+  cache?: CacheSettings;
+  /** Told how the cache did (hits, misses) once extraction is over. */
+  onCacheStats?: (stats: { dir: string; hits: number; misses: number; pruned: number }) => void;
 }
 
 /** A step of the pipeline, for progress display. */
@@ -64,21 +69,29 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const discovery = await discover(root, config, includeTests);
   progress({ phase: 'parse', done: 0, total: discovery.files.length });
 
+  const extract = {
+    envAccessors: {
+      python: [...DEFAULT_ENV_ACCESSORS.python, ...config.envAccessors.python],
+      typescript: [...DEFAULT_ENV_ACCESSORS.typescript, ...config.envAccessors.typescript],
+    },
+  };
+  const cache = options.cache ? new FactCache(options.cache, extract) : null;
   const extracted = await extractAll(
     discovery.files.map((f) => ({ path: f.path, absPath: f.absPath, language: f.language })),
     {
       // More threads than cores only costs memory: each loads its own parsers.
       jobs: options.jobs === undefined ? undefined : Math.min(options.jobs, availableParallelism()),
       maxBytes: config.maxFileSize,
+      maxLineLength: config.maxLineLength,
       onProgress: (done, total) => progress({ phase: 'parse', done, total }),
-      extract: {
-        envAccessors: {
-          python: [...DEFAULT_ENV_ACCESSORS.python, ...config.envAccessors.python],
-          typescript: [...DEFAULT_ENV_ACCESSORS.typescript, ...config.envAccessors.typescript],
-        },
-      },
+      extract,
+      cache,
     },
   );
+  if (cache) {
+    const pruned = cache.misses > 0 ? cache.prune().removed : 0;
+    options.onCacheStats?.({ dir: cache.dir, hits: cache.hits, misses: cache.misses, pruned });
+  }
 
   const facts: FileFacts[] = [];
   const skipped = { ...discovery.skipped };

@@ -45,6 +45,8 @@ function program(): Command {
     .option('--report-url <url>', 'where the full report is published (markdown-summary links to it; default in GitHub Actions: the run page)')
     .option('--jobs <n>', 'worker threads (default and maximum: available cores)')
     .option('--strict', 'exit 2 when a file or folder could not be analysed (unreadable, too deeply nested, over a limit)')
+    .option('--cache-dir <dir>', 'where per-file facts are cached (default: node_modules/.cache/jwtfrag in the root, else the user cache folder)')
+    .option('--no-cache', 'extract every file again; read and write no cache')
     .option('--include-tests', 'analyse test code too (excluded by default)')
     .option('--rule <id>', 'report only this rule\'s findings (repeatable)', collect)
     .option('--service <name>', 'report only findings of this service or shared library (repeatable)', collect)

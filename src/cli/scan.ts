@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
+import { defaultCacheDir } from '../cache/index.js';
 import { checkRoot } from '../discover/index.js';
 import { compareResults } from '../report/compare.js';
 import { FORMATS, formatNames, type RenderContext } from '../report/index.js';
@@ -39,6 +40,9 @@ export interface ScanFlags {
   /** Exit 2 when a file or folder could not be analysed. */
   strict?: boolean;
   jobs?: string;
+  /** False with `--no-cache`. */
+  cache?: boolean;
+  cacheDir?: string;
   includeTests?: boolean;
   timestamp?: boolean;
   progress: boolean;
@@ -228,7 +232,11 @@ export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix 
   const changes = flags.changedSince !== undefined ? await changedSince(root, flags.changedSince) : flags.staged ? await stagedChanges(root) : null;
   if (flags.fix) await checkClean(root, flags.allowDirty === true);
 
-  const options: ScanOptions = { root, config, includeTests: flags.includeTests, jobs, timestamp: flags.timestamp, baseline };
+  const cache = flags.cache === false ? undefined : { dir: flags.cacheDir !== undefined ? resolve(flags.cacheDir) : defaultCacheDir(root) };
+  const onCacheStats = flags.debug
+    ? (s: { dir: string; hits: number; misses: number; pruned: number }) => process.stderr.write(`jwtfrag: cache ${s.dir}: ${s.hits} reused, ${s.misses} extracted, ${s.pruned} pruned\n`)
+    : undefined;
+  const options: ScanOptions = { root, config, includeTests: flags.includeTests, jobs, timestamp: flags.timestamp, baseline, cache, onCacheStats };
   const run = async (sources?: Map<string, string>): Promise<RunResult> => {
     const progress = new Progress(process.stderr, flags.progress && !flags.quiet);
     try {

@@ -75,6 +75,8 @@ export const ConfigSchema = z.strictObject({
   rules: z.record(z.string(), RuleSettingSchema).default({}),
   /** Files larger than this many bytes are skipped and counted. */
   maxFileSize: z.number().int().positive().default(2 * 1024 * 1024),
+  /** JavaScript files mostly on lines longer than this many characters are skipped as minified and counted (0: never). */
+  maxLineLength: z.number().int().nonnegative().default(10_000),
   /** Test code is excluded from findings unless this is true (or `--include-tests`). */
   includeTests: z.boolean().default(false),
 });

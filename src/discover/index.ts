@@ -7,7 +7,7 @@ import { compileGlob } from '../util/glob.js';
 import { compareText } from '../util/order.js';
 import { GIT_LIST_TIMEOUT_MS, gitPath, insideWorkTree, trackedFiles, untrackedFiles } from './git-files.js';
 import { GitignoreSet, parseGitignore, unsafeForGit } from './gitignore.js';
-import { DEFAULT_EXCLUDES, isTestPath, languageOf } from './languages.js';
+import { DEFAULT_EXCLUDES, isGeneratedBundle, isTestPath, languageOf } from './languages.js';
 import { readTextFile } from './read.js';
 
 export interface DiscoveredFile {
@@ -320,7 +320,10 @@ export async function discover(root: string, config: ParsedConfig, includeTests:
   let testFiles = 0;
   for (const path of allPaths) {
     const language = languageOf(path);
-    if (!language) continue;
+    if (!language) {
+      if (isGeneratedBundle(path)) count('generated');
+      continue;
+    }
     const isTest = isTestPath(path);
     if (isTest && !includeTests) {
       testFiles++;

@@ -26,13 +26,49 @@ const EXTENSIONS: Record<string, Language> = {
 export function languageOf(path: string): Language | null {
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (base.endsWith('.d.ts') || base.endsWith('.d.mts') || base.endsWith('.d.cts')) return null;
-  if (/\.min\.[cm]?js$/.test(base) || /[.-]bundle\.[cm]?js$/.test(base)) return null;
+  if (isGeneratedBundle(path)) return null;
   if (base === '.env' || base.startsWith('.env.')) return 'dotenv';
   if (base === 'Dockerfile' || base.startsWith('Dockerfile.')) return 'dockerfile';
   if (base === 'Makefile' || base === 'GNUmakefile') return 'shell';
   const dot = base.lastIndexOf('.');
   if (dot <= 0) return null;
   return EXTENSIONS[base.slice(dot).toLowerCase()] ?? null;
+}
+
+/** JavaScript/TypeScript file names of the languages that get minified and bundled. */
+const CODE_FILE = /\.[cm]?[jt]sx?$/i;
+
+/**
+ * Vendored or generated JavaScript that nobody edits: Yarn's committed releases and plugins, the
+ * Plug'n'Play loader, minified files (`*.min.js`) and bundles (`*.bundle.js`, `*-bundle.js`). Not
+ * analysed, counted as `generated`. Only script files: a `docker-compose.min.yaml` is still read.
+ */
+export function isGeneratedBundle(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  if (!CODE_FILE.test(base)) return false;
+  if (/(^|\/)\.yarn\/(releases|plugins)\//.test(path)) return true;
+  if (/^\.pnp\.(c|m|loader\.m)?js$/.test(base)) return true;
+  return /\.min\.[cm]?[jt]sx?$/i.test(base) || /[.-]bundle\.[cm]?js$/i.test(base);
+}
+
+/**
+ * Whether a JavaScript text looks minified or generated (TypeScript is source, never minified output): a line longer than `maxLine`
+ * characters, with such lines holding at least half of the text (a hand-written file with one long
+ * embedded string or SVG path is still analysed). Every line break counts (LF, CRLF, CR, U+2028/9).
+ * `maxLine` 0 turns the check off.
+ */
+export function looksMinified(text: string, maxLine: number): boolean {
+  if (maxLine <= 0 || text.length <= maxLine) return false;
+  let long = 0;
+  let start = 0;
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 10;
+    if (c !== 10 && c !== 13 && c !== 0x2028 && c !== 0x2029) continue;
+    if (i - start > maxLine) long += i - start;
+    start = i + 1;
+  }
+  return long * 2 >= n;
 }
 
 const TEST_DIRS = new Set(['tests', 'test', '__tests__', '__mocks__', 'e2e', 'cypress', 'playwright', 'testing', 'fixtures', 'mocks', 'testutils']);

@@ -1,7 +1,7 @@
-// Reads and extracts a batch of files; the unit of work for the worker pool and the in-process path.
-import { readSource } from '../discover/read.js';
+// Extracts a batch of files already read by the pool: the unit of work for worker threads and the in-process path.
+import { writeEntry } from '../cache/index.js';
 import type { FileFacts, Language, Notification } from '../model/facts.js';
-import { extractFile, type ExtractOptions } from './index.js';
+import { extractFile, isStackOverflow, type ExtractOptions } from './index.js';
 
 export interface BatchItem {
   path: string;
@@ -9,31 +9,53 @@ export interface BatchItem {
   language: Language;
 }
 
-export interface BatchTask {
-  items: BatchItem[];
-  options: ExtractOptions;
-  maxBytes: number;
+/** One file of a batch: its text and the cache key its facts are stored under (null: no cache). */
+export interface TaskFile {
+  path: string;
+  language: Language;
+  text: string;
+  key: string | null;
 }
+
+export interface BatchTask {
+  files: TaskFile[];
+  options: ExtractOptions;
+  /** The cache folder entries are written to, or null. */
+  cacheDir: string | null;
+  /** The last attempt: a file too deep even for this thread's stack becomes an `extract-failed` notification. */
+  lastTry?: boolean;
+}
+
+/**
+ * Per file: the facts as JSON (what the cache stores and the pool parses, so cached and fresh facts
+ * are the same bytes), or null when the file nests deeper than this thread's stack allows.
+ */
+export type BatchOutput = (string | null)[];
 
 export type BatchResult =
   | { path: string; ok: true; facts: FileFacts }
   | { path: string; ok: false; reason: string; notification: Notification };
 
-/** Extracts every file of a batch; a file that cannot be read becomes a skip with its reason. */
-export async function runBatch(task: BatchTask): Promise<BatchResult[]> {
-  const out: BatchResult[] = [];
-  for (const item of task.items) {
-    const read = readSource(item.absPath, task.maxBytes);
-    if (!read.ok) {
-      out.push({
-        path: item.path,
-        ok: false,
-        reason: read.reason,
-        notification: { level: read.reason === 'unreadable' ? 'warning' : 'note', id: read.reason, message: `skipped: ${read.message}`, file: item.path },
-      });
+function cacheable(facts: FileFacts): boolean {
+  // An extractor failure may depend on the machine (stack size, memory): computed again next time.
+  return !facts.notifications.some((n) => n.id === 'extract-failed');
+}
+
+/** Extracts every file of a batch. */
+export async function runBatch(task: BatchTask): Promise<BatchOutput> {
+  const out: BatchOutput = [];
+  for (const file of task.files) {
+    let facts: FileFacts;
+    try {
+      facts = await extractFile(file.path, file.text, file.language, task.options, task.lastTry ? 'notify' : 'throw');
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      out.push(null);
       continue;
     }
-    out.push({ path: item.path, ok: true, facts: await extractFile(item.path, read.text, item.language, task.options) });
+    const json = JSON.stringify(facts);
+    if (task.cacheDir !== null && file.key !== null && cacheable(facts)) writeEntry(task.cacheDir, file.key, json);
+    out.push(json);
   }
   return out;
 }

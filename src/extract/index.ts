@@ -1,6 +1,9 @@
 // Extraction entry point: a pure function (path, text, language, options) → FileFacts, per language.
 import { emptyFacts, type FileFacts, type Language } from '../model/facts.js';
+import { isStackOverflow } from './overflow.js';
 import { pruneFunctionFacts } from './prune.js';
+
+export { isStackOverflow };
 
 export interface ExtractOptions {
   /** Env accessor call shapes (defaults plus configured ones), per language family. */
@@ -29,12 +32,17 @@ export function provideExtractors(modules: {
   deploy = Promise.resolve(modules.deploy);
 }
 
-/** Extracts the facts of one file. Never throws on bad input: problems become notifications. */
+/**
+ * Extracts the facts of one file. Never throws on bad input: problems become notifications — except
+ * with `overflow: 'throw'`, when input nested too deep for this thread's stack throws, so the pool
+ * can retry the file on a thread with a larger one.
+ */
 export async function extractFile(
   path: string,
   text: string,
   language: Language,
   options: ExtractOptions,
+  overflow: 'notify' | 'throw' = 'notify',
 ): Promise<FileFacts> {
   try {
     switch (language) {
@@ -58,6 +66,7 @@ export async function extractFile(
       }
     }
   } catch (error) {
+    if (overflow === 'throw' && isStackOverflow(error)) throw error;
     const facts = emptyFacts(path, language);
     facts.notifications.push(droppedFile(path, error));
     return facts;

@@ -1,7 +1,7 @@
-// Worker-thread entry for the extraction pool: runs one batch per task.
-import { runBatch, type BatchResult, type BatchTask } from './batch.js';
+// Worker-thread entry for the extraction pool: runs one batch per task (front ends load on first use).
+import { runBatch, type BatchOutput, type BatchTask } from './batch.js';
 
 /** Piscina calls the default export once per task. */
-export default function work(task: BatchTask): Promise<BatchResult[]> {
+export default function work(task: BatchTask): Promise<BatchOutput> {
   return runBatch(task);
 }

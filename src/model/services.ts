@@ -191,9 +191,20 @@ function withExistingContext(index: RepoIndex, unit: DeployUnitFact, fileDir: st
   }
 }
 
+const codeFolders = new WeakMap<RepoIndex, Set<string>>();
+
+/** Whether a folder holds Python or JS/TS code at any depth: one pass over the files per index, then a set look-up. */
 function hasCode(index: RepoIndex, folder: string): boolean {
-  for (const p of index.files) if (p.startsWith(`${folder}/`) && /\.(py|[cm]?[jt]sx?)$/.test(p)) return true;
-  return false;
+  let folders = codeFolders.get(index);
+  if (!folders) {
+    folders = new Set<string>();
+    for (const p of index.files) {
+      if (!/\.(py|[cm]?[jt]sx?)$/.test(p)) continue;
+      for (let dir = dirOf(p); dir !== '' && !folders.has(dir); dir = dirOf(dir)) folders.add(dir);
+    }
+    codeFolders.set(index, folders);
+  }
+  return folders.has(folder);
 }
 
 /** A `gcloud run deploy --source` folder: deployed as it is, when it holds code. */

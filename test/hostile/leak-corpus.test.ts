@@ -260,7 +260,8 @@ describe('leak corpus: no planted secret reaches any output', () => {
         const root = plant(c.files(s));
         const grams = new Map<string, string>();
         for (const value of planted) for (let i = 0; i + GRAM <= value.length; i++) grams.set(value.slice(i, i + GRAM), value);
-        const { result } = await scan({ root, config: parseConfig({}, 'test'), jobs: 1 });
+        // Minified files are analysed here (maxLineLength 0): their snippets are under test.
+        const { result } = await scan({ root, config: parseConfig({ maxLineLength: 0 }, 'test'), jobs: 1 });
         const withSnippet = result.findings.filter((f) => f.snippet !== undefined);
         expect(withSnippet.length, 'findings with snippets').toBeGreaterThanOrEqual(c.minSnippets);
         for (const file of c.snippetFiles) expect(withSnippet.some((f) => f.file === file), `a snippet in ${file}`).toBe(true);

@@ -7,6 +7,7 @@ import { extractShell } from './shell.js';
 import { collectSuppressions } from './suppressions.js';
 import { extractTerraform } from './terraform.js';
 import { extractYaml } from './yaml.js';
+import { isStackOverflow } from '../overflow.js';
 
 export type DeployLanguage = 'dotenv' | 'yaml' | 'json' | 'shell' | 'dockerfile' | 'hcl';
 
@@ -39,6 +40,8 @@ export function extractDeployment(path: string, text: string, language: DeployLa
         break;
     }
   } catch (error) {
+    // Too deep for this thread's stack: the pool retries the file on a thread with a larger one.
+    if (isStackOverflow(error)) throw error;
     ctx.facts.notifications.push({
       level: 'error',
       id: 'extract-failed',

@@ -13,12 +13,22 @@ import { collectScopes, moduleScope, textOf, type FileState, type Scope } from '
 import { LineMap, type PyNode } from './tree.js';
 import { collectWebSockets } from './ws/index.js';
 
-/** Pass 2: env reads, fallback groups, pydantic fields and JWT sites, in source order. */
+interface Frame {
+  node: PyNode;
+  scope: Scope;
+  loops: LoopFrame[];
+}
+
+/** Pass 2: env reads, fallback groups, pydantic fields and JWT sites, in source order (pre-order, explicit stack). */
 function walk(state: FileState, sites: JwtSite[], uses: SecretUseSite[]): void {
   const servers = importsServerModule(state);
   const django = state.text.includes('DJANGO_SETTINGS_MODULE');
-  const visit = (node: PyNode, scope: Scope, loops: LoopFrame[]): void => {
+  const stack: Frame[] = [{ node: state.module.node, scope: state.module, loops: [] }];
+  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
+    const { node, scope, loops } = frame;
     let inner = scope;
+    let body: PyNode | null = null;
+    let bodyLoops = loops;
     switch (node.type) {
       case 'function_definition':
         inner = state.scopeOf.get(node) ?? scope;
@@ -29,10 +39,10 @@ function walk(state: FileState, sites: JwtSite[], uses: SecretUseSite[]): void {
         break;
       }
       case 'for_statement': {
-        const frame = loopFrameOf(state, node);
-        if (frame) {
-          for (const kid of node.children) visit(kid, scope, kid === frame.body ? [...loops, frame] : loops);
-          return;
+        const loop = loopFrameOf(state, node);
+        if (loop) {
+          body = loop.body;
+          bodyLoops = [...loops, loop];
         }
         break;
       }
@@ -67,9 +77,9 @@ function walk(state: FileState, sites: JwtSite[], uses: SecretUseSite[]): void {
       default:
         break;
     }
-    for (const kid of node.children) visit(kid, inner, loops);
-  };
-  visit(state.module.node, state.module, []);
+    const kids = node.children;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i], scope: inner, loops: kids[i] === body ? bodyLoops : loops });
+  }
 }
 
 function collectSuppressions(state: FileState, comments: PyNode[]): void {

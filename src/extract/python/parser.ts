@@ -1,6 +1,6 @@
 // Loads the tree-sitter Python grammar once and turns a parse into a plain `PyNode` tree.
 import { createRequire } from 'node:module';
-import { Language, Parser } from 'web-tree-sitter';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
 import type { PyNode } from './tree.js';
 
 export interface ParsedPython {
@@ -10,11 +10,65 @@ export interface ParsedPython {
   comments: PyNode[];
 }
 
+/**
+ * The cursor entry points of the tree-sitter runtime, called directly. The public `TreeCursor`
+ * copies its four-word state in and out of the runtime's transfer buffer around every call (eight
+ * generic memory accesses per step); the runtime itself reads the state from that buffer and writes
+ * it back, so a walk that leaves the state there pays only for the calls.
+ */
+interface CursorApi {
+  heap(): Int32Array;
+  transfer: number;
+  firstChild(tree: number): number;
+  nextSibling(tree: number): number;
+  parent(tree: number): number;
+  typeId(tree: number): number;
+  fieldId(tree: number): number;
+  startIndex(tree: number): number;
+  endIndex(tree: number): number;
+  isMissing(tree: number): number;
+  remove(tree: number): void;
+}
+
+type RuntimeFn = (...args: number[]) => number;
+
 let parserPromise: Promise<Parser> | null = null;
+let direct: CursorApi | null = null;
+let useDirect = true;
 const namedCache: boolean[] = [];
 
+/** The runtime's cursor functions when `Parser.init` handed us its module object, else null (then the public API is used). */
+function cursorApi(runtime: Record<string, unknown>): CursorApi | null {
+  const fn = (name: string): RuntimeFn | null => {
+    const value = runtime[`_ts_tree_cursor_${name}_wasm`];
+    return typeof value === 'function' ? (value as RuntimeFn) : null;
+  };
+  const init = runtime._ts_init;
+  const names = ['goto_first_child', 'goto_next_sibling', 'goto_parent', 'current_node_type_id', 'current_field_id', 'start_index', 'end_index', 'current_node_is_missing', 'delete'];
+  const found = names.map(fn);
+  if (typeof init !== 'function' || !(runtime.HEAP32 instanceof Int32Array) || found.some((f) => f === null)) return null;
+  const [firstChild, nextSibling, parent, typeId, fieldId, startIndex, endIndex, isMissing, remove] = found as RuntimeFn[];
+  return {
+    heap: () => runtime.HEAP32 as Int32Array,
+    transfer: (init as () => number)(),
+    firstChild,
+    nextSibling,
+    parent,
+    typeId,
+    fieldId,
+    startIndex,
+    endIndex,
+    isMissing,
+    remove,
+  };
+}
+
 async function createParser(): Promise<Parser> {
-  await Parser.init();
+  // Emscripten makes the options object the module itself, so it receives the runtime's exports.
+  // When another caller initialised the runtime first, the object stays empty and the public API is used.
+  const runtime: Record<string, unknown> = {};
+  await Parser.init(runtime);
+  direct = cursorApi(runtime);
   const require = createRequire(import.meta.url);
   const language = await Language.load(require.resolve('@vscode/tree-sitter-wasm/wasm/tree-sitter-python.wasm'));
   const parser = new Parser();
@@ -28,10 +82,76 @@ export function pythonParser(): Promise<Parser> {
   return parserPromise;
 }
 
+/** Uses the public cursor API even when the direct one is available (tests compare the two). */
+export function setDirectCursor(enabled: boolean): void {
+  useDirect = enabled;
+}
+
+/**
+ * A lone CR ends a line for Python and for jwtfrag's line index, but tree-sitter's Python scanner
+ * treats it as blank space, so a CR-only file would parse as one broken line. Turning each lone CR
+ * into LF keeps every offset (one code unit for one) and makes the tree match the lines.
+ */
+function withLineFeeds(text: string): string {
+  if (!text.includes('\r')) return text;
+  return text.replace(/\r(?!\n)/g, '\n');
+}
+
+/** What a node walk reads at the cursor: one implementation over the runtime, one over the public API. */
+interface Steps {
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  parent(): boolean;
+  typeId(): number;
+  fieldId(): number;
+  startIndex(): number;
+  endIndex(): number;
+  isMissing(): boolean;
+  done(): void;
+}
+
+function directSteps(api: CursorApi, tree: Tree): Steps {
+  const cursor = tree.walk() as unknown as Record<0 | 1 | 2 | 3, number>;
+  const handle = (tree as unknown as Record<0, number>)[0];
+  // The cursor's state moves into the transfer buffer once and stays there for the whole walk.
+  const at = api.transfer >> 2;
+  const heap = api.heap();
+  heap[at] = cursor[0];
+  heap[at + 1] = cursor[1];
+  heap[at + 2] = cursor[2];
+  heap[at + 3] = cursor[3];
+  return {
+    firstChild: () => api.firstChild(handle) === 1,
+    nextSibling: () => api.nextSibling(handle) === 1,
+    parent: () => api.parent(handle) === 1,
+    typeId: () => api.typeId(handle),
+    fieldId: () => api.fieldId(handle),
+    startIndex: () => api.startIndex(handle),
+    endIndex: () => api.endIndex(handle),
+    isMissing: () => api.isMissing(handle) === 1,
+    done: () => api.remove(handle),
+  };
+}
+
+function publicSteps(tree: Tree): Steps {
+  const cursor = tree.walk();
+  return {
+    firstChild: () => cursor.gotoFirstChild(),
+    nextSibling: () => cursor.gotoNextSibling(),
+    parent: () => cursor.gotoParent(),
+    typeId: () => cursor.nodeTypeId,
+    fieldId: () => cursor.currentFieldId,
+    startIndex: () => cursor.startIndex,
+    endIndex: () => cursor.endIndex,
+    isMissing: () => cursor.nodeIsMissing,
+    done: () => cursor.delete(),
+  };
+}
+
 /** Parses Python text into a plain tree; the tree-sitter tree is freed before returning. */
 export async function parsePython(text: string): Promise<ParsedPython> {
   const parser = await pythonParser();
-  const tree = parser.parse(text);
+  const tree = parser.parse(withLineFeeds(text));
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     const language = parser.language;
@@ -39,12 +159,12 @@ export async function parsePython(text: string): Promise<ParsedPython> {
     const types = language.types;
     const fields = language.fields;
     const hasError = tree.rootNode.hasError;
-    const cursor = tree.walk();
+    const step = direct && useDirect ? directSteps(direct, tree) : publicSteps(tree);
     const comments: PyNode[] = [];
     let firstError: PyNode | null = null;
     // Only leaves ask the cursor for offsets: an inner node spans from its first child's start to its last child's end.
     const make = (parent: PyNode | null): PyNode => {
-      const typeId = cursor.nodeTypeId;
+      const typeId = step.typeId();
       let named = namedCache[typeId];
       if (named === undefined) {
         named = language.nodeTypeIsNamed(typeId);
@@ -54,19 +174,15 @@ export async function parsePython(text: string): Promise<ParsedPython> {
         type: types[typeId] ?? 'ERROR',
         start: -1,
         end: -1,
-        field: fields[cursor.currentFieldId] ?? null,
+        field: fields[step.fieldId()] ?? null,
         named,
         children: [],
         parent,
       };
       if (node.type === 'comment') comments.push(node);
-      else if (hasError && firstError === null && (node.type === 'ERROR' || cursor.nodeIsMissing)) firstError = node;
+      else if (hasError && firstError === null && (node.type === 'ERROR' || step.isMissing())) firstError = node;
       if (parent) parent.children.push(node);
       return node;
-    };
-    const leaf = (node: PyNode): void => {
-      node.start = cursor.startIndex;
-      node.end = cursor.endIndex;
     };
     const close = (node: PyNode): void => {
       const kids = node.children;
@@ -75,30 +191,34 @@ export async function parsePython(text: string): Promise<ParsedPython> {
         node.end = kids[kids.length - 1].end;
       }
     };
-    const root = make(null);
-    let current = root;
-    for (;;) {
-      if (cursor.gotoFirstChild()) {
-        current = make(current);
-        continue;
-      }
-      leaf(current);
-      let done = false;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent() || current.parent === null) {
-          done = true;
-          break;
+    try {
+      const root = make(null);
+      let current = root;
+      for (;;) {
+        if (step.firstChild()) {
+          current = make(current);
+          continue;
         }
-        current = current.parent;
-        close(current);
+        current.start = step.startIndex();
+        current.end = step.endIndex();
+        let done = false;
+        while (!step.nextSibling()) {
+          if (!step.parent() || current.parent === null) {
+            done = true;
+            break;
+          }
+          current = current.parent;
+          close(current);
+        }
+        if (done || current.parent === null) break;
+        current = make(current.parent);
       }
-      if (done || current.parent === null) break;
-      current = make(current.parent);
+      root.start = 0;
+      root.end = text.length;
+      return { root, firstError, comments };
+    } finally {
+      step.done();
     }
-    cursor.delete();
-    root.start = 0;
-    root.end = text.length;
-    return { root, firstError, comments };
   } finally {
     tree.delete();
   }

@@ -249,7 +249,20 @@ export function stringContent(state: FileState, node: PyNode): string {
  * returns), the import bindings and the import facts.
  */
 export function collectScopes(state: FileState): void {
+  // Pre-order with an explicit stack (deeply nested expressions must not exhaust the JS stack);
+  // a task is a node to visit or an action to run once the subtrees pushed above it are done.
+  type Task = { node: PyNode; scope: Scope; flags: Flags } | (() => void);
+  const stack: Task[] = [];
+  const later: Task[] = [];
+  // Queues work in source order; `flush` moves it onto the stack so it runs in that order.
   const visit = (node: PyNode, scope: Scope, flags: Flags): void => {
+    later.push({ node, scope, flags });
+  };
+  const flush = (): void => {
+    for (let i = later.length - 1; i >= 0; i--) stack.push(later[i]);
+    later.length = 0;
+  };
+  const step = (node: PyNode, scope: Scope, flags: Flags): void => {
     switch (node.type) {
       case 'import_statement':
       case 'import_from_statement':
@@ -262,8 +275,10 @@ export function collectScopes(state: FileState): void {
         for (const kid of node.children) if (kid !== definition) visit(kid, scope, flags);
         if (definition) {
           visit(definition, scope, flags);
-          const defScope = state.scopeOf.get(definition);
-          if (defScope) for (const kid of node.children) if (kid.type === 'decorator') defScope.decorators.push(kid);
+          later.push(() => {
+            const defScope = state.scopeOf.get(definition);
+            if (defScope) for (const kid of node.children) if (kid.type === 'decorator') defScope.decorators.push(kid);
+          });
         }
         return;
       }
@@ -346,7 +361,12 @@ export function collectScopes(state: FileState): void {
     }
     for (const kid of node.children) visit(kid, scope, flags);
   };
-  visit(state.module.node, state.module, { inFunction: false, inTypeChecking: false, inTry: false });
+  stack.push({ node: state.module.node, scope: state.module, flags: { inFunction: false, inTypeChecking: false, inTry: false } });
+  for (let task = stack.pop(); task !== undefined; task = stack.pop()) {
+    if (typeof task === 'function') task();
+    else step(task.node, task.scope, task.flags);
+    flush();
+  }
 }
 
 export type Lookup =

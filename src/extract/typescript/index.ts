@@ -42,10 +42,14 @@ const CALL = SK.CallExpression;
 const NEW = SK.NewExpression;
 const USE_KINDS = new Set<ts.SyntaxKind>([SK.CallExpression, SK.BinaryExpression, SK.PropertyAssignment]);
 const ENV_KINDS = new Set<ts.SyntaxKind>([SK.PropertyAccessExpression, SK.ElementAccessExpression, SK.VariableDeclaration, SK.BinaryExpression]);
+/** One pre-order walk (explicit stack: nesting depth is not limited by the JS stack) for env reads, imports, server entries, JWT sites and secret uses. */
 function walk(ctx: Ctx): void {
   const jwt = usesJwtLibrary(ctx);
   const servers = startsServers(ctx);
-  const visit = (node: ts.Node): void => {
+  const stack: ts.Node[] = [ctx.sf];
+  const kids: ts.Node[] = [];
+  const collect = (child: ts.Node): void => void kids.push(child);
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     const kind = node.kind;
     if (USE_KINDS.has(kind)) visitSecretUse(ctx, node);
     if (kind === CALL && ts.isCallExpression(node)) {
@@ -59,9 +63,10 @@ function walk(ctx: Ctx): void {
     } else if (ENV_KINDS.has(kind)) {
       visitEnv(ctx, node);
     }
-    forEachChild(node, visit);
-  };
-  visit(ctx.sf);
+    forEachChild(node, collect);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    kids.length = 0;
+  }
 }
 
 function resolveOps(ctx: Ctx): void {

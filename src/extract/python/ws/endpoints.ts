@@ -36,7 +36,7 @@ export interface Discovery {
   mounts: RouterMount[];
 }
 
-/** Finds every WebSocket endpoint of a file and the pieces the model joins across files. */
+/** Finds every WebSocket endpoint of a file and the pieces the model joins across files, in one walk over the module. */
 export function discoverEndpoints(state: FileState): Discovery {
   const registrations: Registration[] = [];
   const framework = importsModule(state, 'fastapi') ? 'fastapi' : 'starlette';
@@ -50,11 +50,25 @@ export function discoverEndpoints(state: FileState): Discovery {
     const head: EndpointHead = { framework: fw, path: literal === null ? null : prefix + literal, router, handler: name, loc: loc(state, path ?? at) };
     registrations.push({ head, kind, handler, calls, events: [], authParam: null, messageFrom: 1 });
   };
+  // Every route form names a websocket (`.websocket(…)`, `add_api_websocket_route`, `WebSocketRoute`, `websockets.serve`).
+  const routes = /websocket/i.test(state.text);
+  const flask = importsModule(state, 'flask_socketio');
+  const handlers: EventHandler[] = [];
+  const registered = new Map<ClassInfo, { path: string | null; server: NameRef }>();
+  const channels: { routes: WsRouteFact[]; stacks: WsRouterStackFact[] } = { routes: [], stacks: [] };
+  const mounts: RouterMount[] = [];
   walk(state.module.node, (n) => {
-    if (n.type === 'decorated_definition') fastapiDecorators(state, n, framework, route);
-    else if (n.type === 'call') routeCall(state, n, framework, route);
+    if (n.type === 'decorated_definition') {
+      if (routes) fastapiDecorators(state, n, framework, route);
+      eventHandlersAt(state, n, flask, handlers);
+    } else if (n.type === 'call') {
+      if (routes) routeCall(state, n, framework, route);
+      registeredNamespaceAt(state, n, registered);
+      channelsRoutingAt(state, n, channels);
+      mountAt(state, n, mounts);
+    }
   });
-  registrations.push(...socketIo(state));
+  registrations.push(...socketIo(state, flask, handlers, registered));
   for (const cls of state.module.classes.values()) {
     if (registrations.some((r) => r.handler === cls)) continue;
     const bases = cls.bases.map((b) => dotted(state, b) ?? '');
@@ -64,7 +78,7 @@ export function discoverEndpoints(state: FileState): Discovery {
     if (fw === 'django-channels' && rejectsAll(state, cls)) head.rejectsAll = true;
     registrations.push({ head, kind: 'class', handler: cls, calls: [], events: [], authParam: null, messageFrom: 1 });
   }
-  return { registrations, servers: socketServers(state), ...channelsRouting(state), mounts: collectMounts(state) };
+  return { registrations, servers: socketServers(state), ...channels, mounts };
 }
 
 type RouteSink = (path: PyNode | undefined, router: string | null, handler: Scope | ClassInfo | null, at: PyNode, framework: string, deps: WsCall[]) => void;
@@ -164,27 +178,24 @@ function routerDependencies(state: FileState, router: string, at: PyNode): WsCal
   return dependencyList(state, keyword(state, v, 'dependencies'), scope);
 }
 
-function collectMounts(state: FileState): RouterMount[] {
-  const out: RouterMount[] = [];
-  walk(state.module.node, (n) => {
-    if (n.type !== 'call' || !calleeOf(state, n).endsWith('.include_router')) return;
-    const first = positional(n)[0];
-    const router = first ? dotted(state, first) : null;
-    if (!router || !first) return;
-    const head = router.split('.')[0];
-    const binding = state.bindings.get(head);
-    const mount: RouterMount = {
-      router,
-      module: binding?.module ?? null,
-      imported: binding ? (binding.imported ?? head) : null,
-      prefix: plainString(state, keyword(state, n, 'prefix')) ?? '',
-      loc: loc(state, first),
-    };
-    const deps = dependencyList(state, keyword(state, n, 'dependencies'), enclosingFunction(state, n) ?? state.module);
-    if (deps.length > 0) mount.dependencies = deps;
-    out.push(mount);
-  });
-  return out;
+/** `app.include_router(router, prefix=…, dependencies=[…])`. */
+function mountAt(state: FileState, n: PyNode, out: RouterMount[]): void {
+  if (!calleeOf(state, n).endsWith('.include_router')) return;
+  const first = positional(n)[0];
+  const router = first ? dotted(state, first) : null;
+  if (!router || !first) return;
+  const head = router.split('.')[0];
+  const binding = state.bindings.get(head);
+  const mount: RouterMount = {
+    router,
+    module: binding?.module ?? null,
+    imported: binding ? (binding.imported ?? head) : null,
+    prefix: plainString(state, keyword(state, n, 'prefix')) ?? '',
+    loc: loc(state, first),
+  };
+  const deps = dependencyList(state, keyword(state, n, 'dependencies'), enclosingFunction(state, n) ?? state.module);
+  if (deps.length > 0) mount.dependencies = deps;
+  out.push(mount);
 }
 
 // --- python-socketio and Flask-SocketIO ---
@@ -215,29 +226,24 @@ interface EventHandler {
   at: PyNode;
 }
 
-/** `@sio.event def connect(…)`, `@sio.on("message", namespace="/x")`: the socket.io event handlers of a file. */
-function eventHandlers(state: FileState, flask: boolean): EventHandler[] {
-  const out: EventHandler[] = [];
-  walk(state.module.node, (n) => {
-    if (n.type !== 'decorated_definition') return;
-    const def = field(n, 'definition');
-    const fn = def ? state.scopeOf.get(def) : undefined;
-    if (!fn || fn.kind !== 'function') return;
-    for (const dec of n.children.filter((k) => k.type === 'decorator')) {
-      const e = namedKids(dec)[0] ? unparen(namedKids(dec)[0]) : null;
-      if (!e) continue;
-      const callee = e.type === 'call' ? calleeOf(state, e) : (dotted(state, e) ?? '');
-      const parts = callee.split('.');
-      const method = parts.pop() ?? '';
-      const receiver = parts.join('.');
-      if (!receiver || (method !== 'event' && method !== 'on')) continue;
-      if (!socketReceiver(state, receiver, fn, flask)) continue;
-      const event = method === 'event' ? (fn.qual?.split('.').pop() ?? '') : e.type === 'call' ? (plainString(state, positional(e)[0]) ?? '') : '';
-      const ns = e.type === 'call' ? plainString(state, keyword(state, e, 'namespace')) : null;
-      out.push({ fn, event, namespace: ns ?? '/', receiver, at: dec });
-    }
-  });
-  return out;
+/** `@sio.event def connect(…)`, `@sio.on("message", namespace="/x")`: the socket.io event handlers of a decorated definition. */
+function eventHandlersAt(state: FileState, n: PyNode, flask: boolean, out: EventHandler[]): void {
+  const def = field(n, 'definition');
+  const fn = def ? state.scopeOf.get(def) : undefined;
+  if (!fn || fn.kind !== 'function') return;
+  for (const dec of n.children.filter((k) => k.type === 'decorator')) {
+    const e = namedKids(dec)[0] ? unparen(namedKids(dec)[0]) : null;
+    if (!e) continue;
+    const callee = e.type === 'call' ? calleeOf(state, e) : (dotted(state, e) ?? '');
+    const parts = callee.split('.');
+    const method = parts.pop() ?? '';
+    const receiver = parts.join('.');
+    if (!receiver || (method !== 'event' && method !== 'on')) continue;
+    if (!socketReceiver(state, receiver, fn, flask)) continue;
+    const event = method === 'event' ? (fn.qual?.split('.').pop() ?? '') : e.type === 'call' ? (plainString(state, positional(e)[0]) ?? '') : '';
+    const ns = e.type === 'call' ? plainString(state, keyword(state, e, 'namespace')) : null;
+    out.push({ fn, event, namespace: ns ?? '/', receiver, at: dec });
+  }
 }
 
 /** Whether a decorator receiver is a socket.io server: a local `socketio.AsyncServer()`, an imported server, or (Flask-SocketIO) any `SocketIO`. */
@@ -251,11 +257,9 @@ function socketReceiver(state: FileState, receiver: string, fn: Scope, flask: bo
   return importsModule(state, 'socketio') || paramNames(state, fn).length >= 2;
 }
 
-function socketIo(state: FileState): Registration[] {
-  const flask = importsModule(state, 'flask_socketio');
+function socketIo(state: FileState, flask: boolean, handlers: EventHandler[], registered: Map<ClassInfo, { path: string | null; server: NameRef }>): Registration[] {
   const framework = flask ? 'flask-socketio' : 'python-socketio';
   const out: Registration[] = [];
-  const handlers = eventHandlers(state, flask);
   const groups = new Map<string, EventHandler[]>();
   for (const h of handlers) {
     const key = `${h.receiver}\u0000${h.namespace}`;
@@ -269,24 +273,24 @@ function socketIo(state: FileState): Registration[] {
     if (!flask) head.server = nameRef(state, connect.receiver);
     out.push({ head, kind: 'socketio-connect', handler: connect.fn, calls: [], events, authParam: flask ? 0 : 2, messageFrom: flask ? 0 : 1 });
   }
-  out.push(...namespaces(state, framework));
+  out.push(...namespaces(state, framework, registered));
   return out;
 }
 
+/** `sio.register_namespace(C("/ns"))`: a namespace class registered on a server. */
+function registeredNamespaceAt(state: FileState, n: PyNode, registered: Map<ClassInfo, { path: string | null; server: NameRef }>): void {
+  const parts = calleeOf(state, n).split('.');
+  if (parts.pop() !== 'register_namespace' || parts.length === 0) return;
+  const arg = positional(n)[0] ? unparen(positional(n)[0]) : null;
+  if (arg?.type !== 'call') return;
+  const cls = state.module.classes.get(calleeOf(state, arg));
+  if (!cls) return;
+  const path = plainString(state, positional(arg)[0]) ?? plainString(state, keyword(state, arg, 'namespace'));
+  registered.set(cls, { path, server: nameRef(state, parts.join('.')) });
+}
+
 /** Namespace classes: subclasses of `socketio.AsyncNamespace` and classes registered with `sio.register_namespace(C("/ns"))`. */
-function namespaces(state: FileState, framework: string): Registration[] {
-  const registered = new Map<ClassInfo, { path: string | null; server: NameRef }>();
-  walk(state.module.node, (n) => {
-    if (n.type !== 'call') return;
-    const parts = calleeOf(state, n).split('.');
-    if (parts.pop() !== 'register_namespace' || parts.length === 0) return;
-    const arg = positional(n)[0] ? unparen(positional(n)[0]) : null;
-    if (arg?.type !== 'call') return;
-    const cls = state.module.classes.get(calleeOf(state, arg));
-    if (!cls) return;
-    const path = plainString(state, positional(arg)[0]) ?? plainString(state, keyword(state, arg, 'namespace'));
-    registered.set(cls, { path, server: nameRef(state, parts.join('.')) });
-  });
+function namespaces(state: FileState, framework: string, registered: Map<ClassInfo, { path: string | null; server: NameRef }>): Registration[] {
   const out: Registration[] = [];
   for (const cls of state.module.classes.values()) {
     const reg = registered.get(cls);
@@ -356,33 +360,27 @@ function rejectsAll(state: FileState, cls: ClassInfo): boolean {
 }
 
 /** `path("ws/x/", Consumer.as_asgi())` routes and the middleware wrapping each `URLRouter`. */
-function channelsRouting(state: FileState): { routes: WsRouteFact[]; stacks: WsRouterStackFact[] } {
-  const routes: WsRouteFact[] = [];
-  const stacks: WsRouterStackFact[] = [];
-  walk(state.module.node, (n) => {
-    if (n.type !== 'call') return;
-    const callee = calleeOf(state, n);
-    const method = callee.split('.').pop() ?? '';
-    if ((method === 'path' || method === 're_path' || method === 'url') && positional(n)[1]) {
-      const [first, second] = positional(n);
-      const consumer = dotted(state, unparen(second)) ?? '';
-      if (!/\.as_asgi\(\)$/.test(consumer)) return;
-      routes.push({ path: plainString(state, first), consumer: nameRef(state, consumer.replace(/\.as_asgi\(\)$/, '')), list: listName(state, n), loc: loc(state, first ?? n) });
-    } else if (method === 'URLRouter') {
-      const arg = positional(n)[0];
-      const a = arg ? unparen(arg) : null;
-      const patterns = a && (a.type === 'identifier' || a.type === 'attribute') ? nameRef(state, dotted(state, a) ?? '') : null;
-      const wrappers: WsCall[] = [];
-      let inner = n;
-      for (let p = n.parent; p?.type === 'argument_list' && p.parent?.type === 'call' && positional(p.parent)[0] === inner; p = inner.parent) {
-        inner = p.parent;
-        const name = calleeOf(state, inner);
-        if (name) wrappers.unshift(callRef(state, name, state.module, loc(state, field(inner, 'function') ?? inner)));
-      }
-      stacks.push({ patterns, wrappers, loc: loc(state, n) });
+function channelsRoutingAt(state: FileState, n: PyNode, out: { routes: WsRouteFact[]; stacks: WsRouterStackFact[] }): void {
+  const callee = calleeOf(state, n);
+  const method = callee.split('.').pop() ?? '';
+  if ((method === 'path' || method === 're_path' || method === 'url') && positional(n)[1]) {
+    const [first, second] = positional(n);
+    const consumer = dotted(state, unparen(second)) ?? '';
+    if (!/\.as_asgi\(\)$/.test(consumer)) return;
+    out.routes.push({ path: plainString(state, first), consumer: nameRef(state, consumer.replace(/\.as_asgi\(\)$/, '')), list: listName(state, n), loc: loc(state, first ?? n) });
+  } else if (method === 'URLRouter') {
+    const arg = positional(n)[0];
+    const a = arg ? unparen(arg) : null;
+    const patterns = a && (a.type === 'identifier' || a.type === 'attribute') ? nameRef(state, dotted(state, a) ?? '') : null;
+    const wrappers: WsCall[] = [];
+    let inner = n;
+    for (let p = n.parent; p?.type === 'argument_list' && p.parent?.type === 'call' && positional(p.parent)[0] === inner; p = inner.parent) {
+      inner = p.parent;
+      const name = calleeOf(state, inner);
+      if (name) wrappers.unshift(callRef(state, name, state.module, loc(state, field(inner, 'function') ?? inner)));
     }
-  });
-  return { routes, stacks };
+    out.stacks.push({ patterns, wrappers, loc: loc(state, n) });
+  }
 }
 
 /** The module-level variable a route list is assigned to (`websocket_urlpatterns = [ … ]`). */

@@ -52,10 +52,14 @@ export function keyword(state: FileState, call: PyNode, name: string): PyNode | 
   return argument(field(call, 'arguments'), -1, [name], state);
 }
 
-/** Pre-order walk; returning false from `visit` skips a node's children. */
+/** Pre-order walk (explicit stack, any depth); returning false from `visit` skips a node's children. */
 export function walk(node: PyNode, visit: (n: PyNode) => boolean | void): void {
-  if (visit(node) === false) return;
-  for (const kid of node.children) walk(kid, visit);
+  const stack = [node];
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    if (visit(n) === false) continue;
+    const kids = n.children;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
 }
 
 /** The expression under `await`. */

@@ -1,6 +1,6 @@
 // TS/JS WebSocket handler analysis: walks a connection path (handlers, middleware, guards, same-file helpers) and collects credentials, calls, identities, shared writes and DB sessions.
 import { ts } from 'ts-morph';
-import type { FunctionFact, TokenSource } from '../../../model/facts.js';
+import type { FunctionFact, Loc, TokenSource, WsCall, WsClientIdentity } from '../../../model/facts.js';
 import {
   AUTH_URL,
   CREDENTIAL_KEY,
@@ -63,31 +63,50 @@ function isAssignTarget(node: ts.Node): boolean {
   return p !== undefined && ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind >= SK.FirstAssignment && p.operatorToken.kind <= SK.LastAssignment;
 }
 
-/** Classifies a property access (`handshake.auth`, `headers.authorization`, `query.token`, `params.token`, `msg.userId`). */
-function classifyAccess(w: PathWalk, node: ts.PropertyAccessExpression | ts.ElementAccessExpression): void {
+/** What a property access shows: a credential or client identity, or (`msg.token`) a key of a variable that may hold what the client sent. */
+type AccessKind =
+  | { kind: 'source'; source: TokenSource; at: Loc }
+  | { kind: 'identity'; source: WsClientIdentity['source']; name: string; at: Loc }
+  | { kind: 'message'; head: string; key: string; at: Loc };
+
+function accessKind(ctx: Ctx, node: ts.PropertyAccessExpression | ts.ElementAccessExpression): AccessKind | null {
   const segs = chain(node);
-  if (!segs || segs.length < 2 || isAssignTarget(node)) return;
-  const { c, ctx } = w;
+  if (!segs || segs.length < 2 || isAssignTarget(node)) return null;
   const last = segs[segs.length - 1];
   const prev = segs[segs.length - 2];
   const at = nodeLoc(ctx.sf, nameNodeOf(node));
-  if (prev === 'handshake' && last === 'auth') pushSource(c, 'auth-payload', at);
-  else if (prev === 'query' || prev === 'searchParams') {
-    if (QUERY_CREDENTIAL_KEY.test(last)) pushSource(c, 'query', at);
-    else if (TICKET_KEY.test(last)) pushSource(c, 'ticket', at);
-    else if (IDENTITY_KEY.test(last)) pushIdentity(c, 'query', last, at);
-  } else if (prev === 'params' && segs.length >= 3 && /^(req|request|ctx|context)$/.test(segs[segs.length - 3])) {
-    if (QUERY_CREDENTIAL_KEY.test(last)) pushSource(c, 'path', at);
-    else if (IDENTITY_KEY.test(last)) pushIdentity(c, 'path', last, at);
-  } else if (prev === 'headers') {
-    const source = headerSource(last);
-    if (source) pushSource(c, source, at);
-  } else if (prev === 'cookies' || last === 'cookies') {
-    pushSource(c, 'cookie', at);
-  } else if (segs.length === 2 && w.msgVars.has(segs[0])) {
-    if (CREDENTIAL_KEY.test(last)) pushSource(c, 'first-message', at);
-    else if (IDENTITY_KEY.test(last)) pushIdentity(c, 'message', last, at);
+  if (prev === 'handshake' && last === 'auth') return { kind: 'source', source: 'auth-payload', at };
+  if (prev === 'query' || prev === 'searchParams') {
+    if (QUERY_CREDENTIAL_KEY.test(last)) return { kind: 'source', source: 'query', at };
+    if (TICKET_KEY.test(last)) return { kind: 'source', source: 'ticket', at };
+    return IDENTITY_KEY.test(last) ? { kind: 'identity', source: 'query', name: last, at } : null;
   }
+  if (prev === 'params' && segs.length >= 3 && /^(req|request|ctx|context)$/.test(segs[segs.length - 3])) {
+    if (QUERY_CREDENTIAL_KEY.test(last)) return { kind: 'source', source: 'path', at };
+    return IDENTITY_KEY.test(last) ? { kind: 'identity', source: 'path', name: last, at } : null;
+  }
+  if (prev === 'headers') {
+    const source = headerSource(last);
+    return source ? { kind: 'source', source, at } : null;
+  }
+  if (prev === 'cookies' || last === 'cookies') return { kind: 'source', source: 'cookie', at };
+  return segs.length === 2 ? { kind: 'message', head: segs[0], key: last, at } : null;
+}
+
+/** Applies what an access shows to a walk (a message key counts when its variable holds what the client sent). */
+function applyAccess(w: PathWalk, access: AccessKind | null): void {
+  if (access === null) return;
+  if (access.kind === 'source') pushSource(w.c, access.source, access.at);
+  else if (access.kind === 'identity') pushIdentity(w.c, access.source, access.name, access.at);
+  else if (w.msgVars.has(access.head)) {
+    if (CREDENTIAL_KEY.test(access.key)) pushSource(w.c, 'first-message', access.at);
+    else if (IDENTITY_KEY.test(access.key)) pushIdentity(w.c, 'message', access.key, access.at);
+  }
+}
+
+/** Classifies a property access (`handshake.auth`, `headers.authorization`, `query.token`, `params.token`, `msg.userId`). */
+function classifyAccess(w: PathWalk, node: ts.PropertyAccessExpression | ts.ElementAccessExpression): void {
+  applyAccess(w, accessKind(w.ctx, node));
 }
 
 /** The variable a call's value is declared into (`const token = params.get('t')`). */
@@ -149,13 +168,18 @@ function classifyBinding(w: PathWalk, pattern: ts.ObjectBindingPattern): void {
   }
 }
 
+/** The variables whose holding what the client sent makes an expression (a field of) it: `msg`, `JSON.parse(raw)`. */
+function messageVariables(ctx: Ctx, expr: ts.Expression, out: string[] = []): string[] {
+  const e = unwrap(expr);
+  if (ts.isIdentifier(e)) out.push(e.text);
+  else if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) messageVariables(ctx, e.expression, out);
+  else if (ts.isCallExpression(e) && /^(JSON\.parse|parse)$/.test(e.expression.getText(ctx.sf))) for (const a of e.arguments) messageVariables(ctx, a, out);
+  return out;
+}
+
 /** Whether an expression is (a field of) what the client sent. */
 function fromMessage(w: PathWalk, expr: ts.Expression): boolean {
-  const e = unwrap(expr);
-  if (ts.isIdentifier(e)) return w.msgVars.has(e.text);
-  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return fromMessage(w, e.expression);
-  if (ts.isCallExpression(e)) return /^(JSON\.parse|parse)$/.test(e.expression.getText(w.ctx.sf)) && e.arguments.some((a) => fromMessage(w, a));
-  return false;
+  return messageVariables(w.ctx, expr).some((name) => w.msgVars.has(name));
 }
 
 /** `{ user: verified, ...payload }`: a client payload spread after the identity replaces it. */
@@ -360,20 +384,124 @@ export function walkNode(w: PathWalk, root: ts.Node, depth = 0): void {
   }
 }
 
+/**
+ * What one node adds to a function fact — a function fact is a connection-path walk (`walkNode`)
+ * with nothing followed, no writes and no sessions, of which only calls, token sources and
+ * delegations are kept. Computed once per node and replayed for every function around it; what
+ * depends on the walk (`msg.token` counts only where `msg` holds what the client sent) is kept as a
+ * condition on the walk's message variables.
+ */
+interface FactEvents {
+  calls: WsCall[];
+  delegations: Loc[];
+  sources: { source: TokenSource; loc: Loc }[];
+  /** Variables that hold what the client sent from here on (callback parameters, `@MessageBody()`). */
+  adds: string[];
+  access?: AccessKind;
+  /** `const x = <expr>`: when `parsed` or one of `when` holds what the client sent, `adds` `name` or pushes `binding`. */
+  decl?: { parsed: boolean; when: string[]; name: string | null; binding: { source: TokenSource; loc: Loc }[] };
+}
+
+function factEvents(ctx: Ctx, n: ts.Node): FactEvents | null {
+  if (ts.isCallExpression(n)) {
+    const tmp = newWalk(ctx, emptyCollect(), { perConnection: false });
+    visitCall(tmp, n, MAX_FOLLOW, n, tmp.msgVars);
+    return { calls: tmp.c.calls, delegations: tmp.c.delegations, sources: tmp.c.tokenSources, adds: [...tmp.msgVars] };
+  }
+  if (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) {
+    const access = accessKind(ctx, n);
+    return access && access.kind !== 'identity' ? { calls: [], delegations: [], sources: [], adds: [], access } : null;
+  }
+  if (ts.isVariableDeclaration(n) && n.initializer) {
+    const tmp = newWalk(ctx, emptyCollect(), { perConnection: false });
+    classifyPathToken(tmp, n);
+    const sources = tmp.c.tokenSources;
+    const init = unwrap(n.initializer);
+    const parsed = ts.isCallExpression(init) && /^(JSON\.parse|parse)$/.test(init.expression.getText(ctx.sf));
+    let binding: { source: TokenSource; loc: Loc }[] = [];
+    if (ts.isObjectBindingPattern(n.name)) {
+      const b = newWalk(ctx, emptyCollect(), { perConnection: false });
+      classifyBinding(b, n.name);
+      binding = b.c.tokenSources;
+    }
+    const name = ts.isIdentifier(n.name) ? n.name.text : null;
+    return { calls: [], delegations: [], sources, adds: [], decl: { parsed, when: parsed ? [] : messageVariables(ctx, init), name, binding } };
+  }
+  if (ts.isParameter(n)) {
+    const decorators = ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []) : [];
+    if (!decorators.some((d) => /MessageBody/.test(d.expression.getText(ctx.sf)))) return null;
+    const tmp = newWalk(ctx, emptyCollect(), { perConnection: false });
+    if (ts.isIdentifier(n.name)) tmp.msgVars.add(n.name.text);
+    else if (ts.isObjectBindingPattern(n.name)) classifyBinding(tmp, n.name);
+    return { calls: [], delegations: [], sources: tmp.c.tokenSources, adds: [...tmp.msgVars] };
+  }
+  return null;
+}
+
+const FACT_KINDS = new Set<ts.SyntaxKind>([SK.CallExpression, SK.PropertyAccessExpression, SK.ElementAccessExpression, SK.VariableDeclaration, SK.Parameter]);
+
 /** Function facts for named functions, methods and classes: calls, token reads, delegations. */
 export function functionFacts(ctx: Ctx): FunctionFact[] {
   const out: FunctionFact[] = [];
-  const visit = (n: ts.Node): void => {
+  const memo = new Map<ts.Node, FactEvents | null>();
+  const eventsOf = (n: ts.Node): FactEvents | null => {
+    let ev = memo.get(n);
+    if (ev === undefined) {
+      ev = factEvents(ctx, n);
+      memo.set(n, ev);
+    }
+    return ev;
+  };
+  // The nodes `walkNode` visits, in its order: a class's children, or a function's parameters and body.
+  const region = (root: ts.Node): ts.Node[] => {
+    if (ts.isClassLike(root)) {
+      const kids: ts.Node[] = [];
+      ts.forEachChild(root, (k) => void kids.push(k));
+      return kids;
+    }
+    if (isFunctionLike(root)) {
+      const kids: ts.Node[] = [...root.parameters];
+      if (root.body && ts.isBlock(root.body)) ts.forEachChild(root.body, (k) => void kids.push(k));
+      else if (root.body) kids.push(root.body);
+      return kids;
+    }
+    return [root];
+  };
+  const factOf = (root: ts.Node): Collect => {
+    const c = emptyCollect();
+    const msgVars = new Set<string>();
+    const stack = region(root).reverse();
+    for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+      const ev = FACT_KINDS.has(n.kind) ? eventsOf(n) : null;
+      if (ev) {
+        c.calls.push(...ev.calls);
+        c.delegations.push(...ev.delegations);
+        for (const s of ev.sources) pushSource(c, s.source, s.loc);
+        for (const name of ev.adds) msgVars.add(name);
+        const access = ev.access;
+        if (access?.kind === 'source') pushSource(c, access.source, access.at);
+        else if (access?.kind === 'message' && msgVars.has(access.head) && CREDENTIAL_KEY.test(access.key)) pushSource(c, 'first-message', access.at);
+        const decl = ev.decl;
+        if (decl && (decl.parsed || decl.when.some((v) => msgVars.has(v)))) {
+          if (decl.name !== null) msgVars.add(decl.name);
+          else for (const s of decl.binding) pushSource(c, s.source, s.loc);
+        }
+      }
+      const kids: ts.Node[] = [];
+      ts.forEachChild(n, (k) => void kids.push(k));
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
+    return c;
+  };
+  const stack: ts.Node[] = [ctx.sf];
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
     if ((isFunctionLike(n) && n.body) || ts.isClassDeclaration(n)) {
       const name = ts.isClassDeclaration(n) ? (n.name?.text ?? null) : n.body ? scopeName(n.body) : null;
-      if (name) {
-        const c = emptyCollect();
-        walkNode(newWalk(ctx, c, { perConnection: false }), n, MAX_FOLLOW);
-        out.push(functionFactFrom(name, nodeLoc(ctx.sf, n), c));
-      }
+      if (name) out.push(functionFactFrom(name, nodeLoc(ctx.sf, n), factOf(n)));
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(ctx.sf);
+    const kids: ts.Node[] = [];
+    ts.forEachChild(n, (k) => void kids.push(k));
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
   return out;
 }
