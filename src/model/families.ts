@@ -313,12 +313,19 @@ function firstName(c: Component): string {
   return [...c.names].sort(compareText)[0] ?? '';
 }
 
+/** Words that mark a refresh-token key: a verifier of bearer tokens checks access tokens, not these. */
+const REFRESH = /(^|[^A-Z])REFRESH([^A-Z]|$)/i;
+
 function attachTarget(signing: Component[], names: Set<string>): Component | null {
   if (signing.length === 1) return signing[0];
+  // A verifier whose names say nothing of refresh tokens verifies access tokens: refresh-token families are not candidates.
+  const refresh = [...names].some((n) => REFRESH.test(n));
+  const candidates = refresh ? signing : signing.filter((s) => ![...s.names].every((n) => REFRESH.test(n)));
+  if (candidates.length === 1) return candidates[0];
   let best: Component | null = null;
   let bestScore = 0;
   let tie = false;
-  for (const s of signing) {
+  for (const s of candidates) {
     const score = similarity(s.names, names);
     if (score > bestScore) {
       best = s;
