@@ -343,10 +343,14 @@ describe('extractPython: JWT operations and key tracing', () => {
         '    return jwt.encode(p, hashlib.sha256(os.environ["SIGNING_SEED"].encode()).digest())',
         'def c(t):',
         '    return jwt.decode(t, RSAAlgorithm.from_jwk(os.environ["VERIFY_JWK"]), algorithms=["RS256"])',
+        'def d(p):',
+        '    return jwt.encode(p, os.environ["LONG_SEED"][:32])',
+        'def e(p):',
+        '    return jwt.encode(p, hashlib.sha256("fixed phrase".encode()).hexdigest()[:32])',
       ].join('\n'),
     );
     const names = facts.jwtOps.map((op) => (op.key?.trace.sources ?? []).map((s) => (s.kind === 'env' ? facts.envReads[s.read].name : s.kind)));
-    expect(names).toEqual([['SIGNING_KEY_B64'], ['SIGNING_SEED'], ['VERIFY_JWK']]);
+    expect(names).toEqual([['SIGNING_KEY_B64'], ['SIGNING_SEED'], ['VERIFY_JWK'], ['LONG_SEED'], ['constant-derived']]);
   });
 
   it('identifies libraries from imports and ignores an unrelated `jwt` object', async () => {

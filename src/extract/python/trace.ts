@@ -454,6 +454,12 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
     case 'subscript': {
       const value = field(n, 'value');
       const key = field(n, 'subscript');
+      // `digest[:32]`, `key[0]`: a slice of a value is derived from it (a constant's slice is a constant).
+      if (value && key && (key.type === 'slice' || key.type === 'integer')) {
+        const constant = constantInfo(state, value, scope, depth);
+        if (constant?.literal) return [{ kind: 'constant-derived', loc: state.lines.loc(n.start, n.end), description: describe(state, n) }];
+        return trace(tracer, value, scope, depth + 1, seen);
+      }
       if (value && key && isPlainString(unparen(key))) {
         const keyText = state.text.slice(unparen(key).start, unparen(key).end);
         const dict = dictOf(state, value, scope, depth);
