@@ -133,9 +133,10 @@ function checkModel(labels: Labels, result: ScanResult): ModelCheck {
     .filter(([, folder]) => !services.some((s) => s.roots.some((r) => under(r, folderOf(folder)))))
     .map(([name, folder]) => `${name} (${folder})`);
   const canonical = Object.entries(labels.model?.families ?? {}).map(([family, f]) => {
+    // Family ids are the tool's own words: the family holding the labelled canonical name is the one judged.
     const match =
-      result.families.find((r) => r.id === family) ??
-      (f.canonical === null ? undefined : result.families.find((r) => r.names.includes(f.canonical as string)));
+      (f.canonical === null ? undefined : result.families.find((r) => r.names.includes(f.canonical as string))) ??
+      result.families.find((r) => r.id === family);
     const actual = match?.canonical ?? null;
     return { family, expected: f.canonical, actual, ok: actual === f.canonical };
   });

@@ -523,6 +523,12 @@ describe('extractPython: imports', () => {
 });
 
 describe('extractPython: exports', () => {
+  it('passes names on through a module-level star import (Django settings modules), never one inside a function', async () => {
+    const facts = await extract(['import os', 'from .common import *  # noqa', 'DEBUG = os.environ.get("DEBUG")', 'def f():', '    from .extra import *'].join('\n'), 'api/settings/production.py');
+    const stars = facts.exports.filter((e) => e.name === '*').map((e) => e.value.sources.map((s) => (s.kind === 'import' ? `${s.module}#${s.name}` : s.kind)));
+    expect(stars).toEqual([['.common#*']]);
+  });
+
   it('exports constants, functions, class attributes and __init__ re-exports', async () => {
     const code = [
       'import os',
