@@ -84,6 +84,34 @@ function iifeObject(ctx: Ctx, e: ts.Expression): ts.ObjectLiteralExpression | nu
   return found;
 }
 
+/**
+ * The env schema a value is the parsed result of: the schema call itself, `result.data` of a
+ * `safeParse` result, a local holding one, or what a same-file function (`validateEnv()`) returns.
+ */
+function schemaOf(ctx: Ctx, expr: ts.Expression, depth: number): Map<string, number> | null {
+  const e = unwrap(expr);
+  const direct = ctx.schemaReads.get(e);
+  if (direct || depth > 4) return direct ?? null;
+  if (ts.isPropertyAccessExpression(e) && e.name.text === 'data') return schemaOf(ctx, e.expression, depth + 1);
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(ctx, e);
+    return decl && ts.isVariableDeclaration(decl) && decl.initializer ? schemaOf(ctx, decl.initializer, depth + 1) : null;
+  }
+  if (ts.isCallExpression(e) && e.arguments.length === 0 && ts.isIdentifier(unwrap(e.expression))) {
+    const decl = lookup(ctx, unwrap(e.expression) as ts.Identifier);
+    const fn = decl && ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : decl;
+    if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return null;
+    let found: Map<string, number> | null = null;
+    for (const r of returnExprs(ctx, fn)) {
+      const inner = schemaOf(ctx, r, depth + 1);
+      if (!inner || (found && found !== inner)) return null;
+      found = inner;
+    }
+    return found;
+  }
+  return null;
+}
+
 function emitValue(ctx: Ctx, name: string, value: ts.Expression, at: ts.Node, depth: number): void {
   const e = unwrap(value);
   if (ts.isObjectLiteralExpression(e)) {
@@ -109,7 +137,7 @@ function emitValue(ctx: Ctx, name: string, value: ts.Expression, at: ts.Node, de
     push(ctx, name, 'function', functionValue(ctx, name, e), at);
     return;
   }
-  const schema = ctx.schemaReads.get(e);
+  const schema = schemaOf(ctx, e, 0);
   if (schema) {
     for (const [key, read] of schema) push(ctx, `${name}.${key}`, 'attribute', [{ kind: 'env', read }], at);
     return;

@@ -35,7 +35,13 @@ function isLiteral(expr: ts.Expression): boolean {
 
 function compared(ctx: Ctx, a: ts.Expression, b: ts.Expression): void {
   if (isLiteral(a) || isLiteral(b)) return;
-  const incoming = (e: ts.Expression): boolean => INCOMING.test(e.getText(ctx.sf));
+  // The request side, as written or as the local it was read into (`const provided = req.headers['x-key']`).
+  const incoming = (e: ts.Expression): boolean => {
+    if (INCOMING.test(e.getText(ctx.sf))) return true;
+    const u = unwrap(e);
+    const decl = ts.isIdentifier(u) ? lookup(ctx, u) : undefined;
+    return decl !== undefined && ts.isVariableDeclaration(decl) && decl.initializer !== undefined && INCOMING.test(decl.initializer.getText(ctx.sf));
+  };
   const site = (request: ts.Expression, key: ts.Expression): void => {
     const header = headerRead(ctx, request, 0);
     sites(ctx).push({ kind: 'compare', expr: key, ...(header !== null ? { header } : {}) });
