@@ -125,8 +125,11 @@ export default defineRule({
     const minLength = typeof option === 'number' && option >= 0 ? option : DEFAULT_MIN_LENGTH;
     const use = envFileUse(model);
     const seen = new Set<string>();
+    // Names whose code refuses to start with a literal value (`if KEY == "change-me": raise`): a placeholder there stops the service instead of signing.
+    const refused = new Set(model.envReads.filter((r) => r.refusesLiteral === true && r.name !== null).map((r) => r.name as string));
     for (const p of model.provisions) {
       if ((p.valueState !== 'set' && p.valueState !== 'placeholder') || p.name === '*') continue;
+      if (p.valueState === 'placeholder' && refused.has(p.name)) continue;
       const length = p.valueLength ?? 0;
       if (length < minLength) continue;
       const family = model.deployment.familyOfName[p.name] !== undefined;

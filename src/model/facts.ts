@@ -40,6 +40,8 @@ export interface EnvRead {
   scope: string | null;
   /** The value is only tested for presence (`process.env.X !== undefined`, `!!process.env.X`, `os.environ.get("X") is None`). */
   presenceOnly?: boolean;
+  /** The code refuses to run when the value equals some literal (`if KEY == "change-me": raise`): a deployed placeholder stops it rather than signing with it. */
+  refusesLiteral?: boolean;
 }
 
 /** Reads tried in turn: `a or b`, `a ?? b`, nested defaults, loops over literal name lists. */

@@ -8,7 +8,8 @@ import { traceValue } from './trace.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';
 
 export interface SecretUseSite {
-  kind: SecretUse['kind'];
+  /** `refuse`: the value is compared with a literal the code refuses to run with (`if KEY == "change-me": raise`). */
+  kind: SecretUse['kind'] | 'refuse';
   keyNode: PyNode;
   scope: Scope;
   header?: string;
@@ -49,6 +50,8 @@ export function secretUseSites(state: FileState, node: PyNode, scope: Scope): Se
     const kids = namedKids(node);
     const operators = node.children.filter((c) => !c.named).map((c) => textOf(state, c));
     if (kids.length !== 2 || !operators.every((o) => o === '==' || o === '!=')) return [];
+    const refused = refusedSite(state, node, kids[0], kids[1], scope);
+    if (refused) return [refused];
     return comparedSites(state, kids[0] ?? null, kids[1] ?? null, scope);
   }
   if (node.type === 'assignment') {
@@ -81,6 +84,30 @@ function headerDictSites(state: FileState, value: PyNode, scope: Scope): SecretU
 }
 
 /** A comparison whose one side is a request value: the other side is the secret it is checked against. */
+/** `if SECRET == "change-me": raise …`: an `==` with a non-empty string literal in the test of an `if` whose body raises or exits. */
+function refusedSite(state: FileState, node: PyNode, a: PyNode, b: PyNode, scope: Scope): SecretUseSite | null {
+  const operator = node.children.find((c) => !c.named);
+  if (!operator || textOf(state, operator) !== '==') return null;
+  const text = (n: PyNode): string | null => (isPlainString(unparen(n)) ? stringContent(state, unparen(n)) : null);
+  const other = text(b) ? a : text(a) ? b : null;
+  const literal = text(b) ?? text(a);
+  if (!other || !literal) return null;
+  let p: PyNode | null = node.parent;
+  while (p && (p.type === 'boolean_operator' || p.type === 'parenthesized_expression' || p.type === 'not_operator')) p = p.parent;
+  if (!p || p.type !== 'if_statement') return null;
+  const body = field(p, 'consequence');
+  if (!body || !raisesOrExits(state, body)) return null;
+  return { kind: 'refuse', keyNode: other, scope };
+}
+
+function raisesOrExits(state: FileState, block: PyNode): boolean {
+  for (const st of block.children) {
+    if (st.type === 'raise_statement') return true;
+    if (st.type === 'expression_statement' && /^(sys\.)?exit\(|^os\._exit\(/.test(textOf(state, st))) return true;
+  }
+  return false;
+}
+
 function comparedSites(state: FileState, a: PyNode | null, b: PyNode | null, scope: Scope): SecretUseSite[] {
   if (!a || !b) return [];
   const literal = (n: PyNode): boolean => {
@@ -122,10 +149,15 @@ function headerRead(state: FileState, node: PyNode, scope: Scope, depth = 0): st
 /** Traces each site's secret; keeps the uses whose value comes from the environment, an import or a literal. */
 export function buildSecretUses(state: FileState, sites: SecretUseSite[]): void {
   for (const site of sites) {
+    if (site.kind === 'refuse') {
+      // The env reads the refused value comes from: a placeholder deployed for them stops the service instead of signing.
+      for (const s of traceValue(state, site.keyNode, site.scope, false)) if (s.kind === 'env') state.facts.envReads[s.read].refusesLiteral = true;
+      continue;
+    }
     const sources = traceValue(state, site.keyNode, site.scope, true);
     if (!sources.some((s) => s.kind === 'env' || s.kind === 'import' || (s.kind === 'literal' && site.kind !== 'compare'))) continue;
     const use: SecretUse = {
-      kind: site.kind,
+      kind: site.kind as SecretUse['kind'],
       key: { loc: state.lines.loc(site.keyNode.start, site.keyNode.end), trace: { sources } },
       scope: site.scope.qual,
       ...(site.header !== undefined ? { header: site.header } : {}),

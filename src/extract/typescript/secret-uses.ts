@@ -5,7 +5,8 @@ import { type Ctx, SK, lookup, nodeLoc, propName, scopeName, slotKey, stringValu
 import { traceValue } from './trace.js';
 
 interface Site {
-  kind: SecretUse['kind'] | 'slot';
+  /** `refuse`: compared with a literal the code refuses to run with (`if (key === 'change-me') throw …`). */
+  kind: SecretUse['kind'] | 'slot' | 'refuse';
   /** For `slot`: the registry slot filled and the setter call. */
   slot?: { key: string; call: ts.CallExpression };
   expr: ts.Expression;
@@ -78,6 +79,25 @@ function unbuffer(expr: ts.Expression): ts.Expression {
   return e;
 }
 
+/** `if (!key || key === 'change-me') throw …`: the side compared with a non-empty literal in the test of an `if` that throws or exits. */
+function refusedValue(node: ts.BinaryExpression): ts.Expression | null {
+  const op = node.operatorToken.kind;
+  if (op !== SK.EqualsEqualsEqualsToken && op !== SK.EqualsEqualsToken) return null;
+  const lit = (e: ts.Expression): boolean => {
+    const v = stringValue(unwrap(e));
+    return v !== null && v.length > 0;
+  };
+  const other = lit(node.right) ? node.left : lit(node.left) ? node.right : null;
+  if (!other) return null;
+  let p: ts.Node = node.parent;
+  while (ts.isParenthesizedExpression(p) || ts.isPrefixUnaryExpression(p) || (ts.isBinaryExpression(p) && (p.operatorToken.kind === SK.BarBarToken || p.operatorToken.kind === SK.AmpersandAmpersandToken))) p = p.parent;
+  if (!ts.isIfStatement(p)) return null;
+  const then = p.thenStatement;
+  const statements = ts.isBlock(then) ? then.statements : [then];
+  const stops = statements.some((st) => ts.isThrowStatement(st) || (ts.isExpressionStatement(st) && /^process\.exit\(/.test(st.expression.getText())));
+  return stops ? other : null;
+}
+
 /** Records where a node uses a secret: an HMAC key, a comparison with a request value, a credential header. */
 export function visitSecretUse(ctx: Ctx, node: ts.Node): void {
   if (ts.isCallExpression(node)) {
@@ -88,7 +108,9 @@ export function visitSecretUse(ctx: Ctx, node: ts.Node): void {
     else if (method === 'createHmac' && node.arguments[1]) sites(ctx).push({ kind: 'hmac', expr: node.arguments[1] });
     else if (method === 'timingSafeEqual' && node.arguments[0] && node.arguments[1]) compared(ctx, unbuffer(node.arguments[0]), unbuffer(node.arguments[1]));
   } else if (ts.isBinaryExpression(node) && EQUALITY.has(node.operatorToken.kind)) {
-    compared(ctx, node.left, node.right);
+    const refused = refusedValue(node);
+    if (refused) sites(ctx).push({ kind: 'refuse', expr: refused });
+    else compared(ctx, node.left, node.right);
   } else if (ts.isPropertyAssignment(node) && ts.isObjectLiteralExpression(node.parent)) {
     const header = propName(node.name);
     const holder = node.parent.parent;
@@ -100,6 +122,11 @@ export function visitSecretUse(ctx: Ctx, node: ts.Node): void {
 /** Traces each recorded site; keeps uses whose value comes from the environment, an import or (outside comparisons) a literal. */
 export function resolveSecretUses(ctx: Ctx): void {
   for (const site of sitesOf.get(ctx) ?? []) {
+    if (site.kind === 'refuse') {
+      // The env reads the refused value comes from: a placeholder deployed for them stops the service instead of signing.
+      for (const s of traceValue(ctx, site.expr, false)) if (s.kind === 'env') ctx.facts.envReads[s.read].refusesLiteral = true;
+      continue;
+    }
     if (site.slot) {
       // Traced without marking literals: a slot holds configuration of every kind, not only secrets.
       const sources = traceValue(ctx, site.expr, false);
