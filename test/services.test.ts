@@ -69,6 +69,20 @@ describe('service detection', () => {
     expect(d.findings.filter((f) => f.startsWith('secret-provided-not-read'))).toEqual([]);
   });
 
+  it('a compose service that only runs a front-end build is a build step, not a service', async () => {
+    const d = await detect({
+      'compose.yml': 'services:\n  web_builder:\n    build: ./web\n    command: "npm run build"\n  api:\n    build: ./api\n',
+      'web/Dockerfile': 'FROM node:22-alpine\nCOPY . /workspace\nWORKDIR /workspace\nRUN npm install\nCMD ["npm", "start"]\n',
+      'web/package.json': JSON.stringify({ name: 'web', scripts: { start: 'react-scripts start', build: 'react-scripts build' }, dependencies: { react: '18' } }),
+      'web/src/App.js': 'export default function App() { return null; }\n',
+      'api/Dockerfile': 'FROM python:3.12\nCOPY . /app\nCMD ["uvicorn", "main:app"]\n',
+      'api/requirements.txt': 'fastapi\n',
+      'api/main.py': FASTAPI,
+    });
+    expect(d.services.filter((x) => x.includes(':service:'))).toEqual(['api:service:api']);
+    expect(d.excluded.get('web')).toMatch(/only runs `npm run build` in it: a build step/);
+  });
+
   it('published packages with a watch-build start script are libraries; apps import them by name', async () => {
     const d = await detect({
       'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['apps/*', 'packages/*'] }),

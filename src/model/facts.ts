@@ -394,6 +394,8 @@ export interface DeployUnitFact {
    * sources whose name reads like an env file (`.env*`, `*.env`), as written.
    */
   envFiles?: string[];
+  /** For a compose service: its `command:` override, as words. */
+  command?: string[];
   /** For a Dockerfile: the CMD and ENTRYPOINT words of its last stage. */
   entry?: string[];
   loc: Loc;

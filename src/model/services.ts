@@ -222,6 +222,9 @@ function entryWords(entry: string[]): string[] {
  * `python -m api.main`, `node apps/api/dist/main.js`), else its only COPY of a code folder that is
  * neither shared nor tooling, else the build context when the whole context is copied.
  */
+/** A compose `command:` that only builds front-end assets and exits. */
+const BUILD_ONLY = /^(?:(?:npm|pnpm|yarn|bun)(?: run)? build(?::[\w-]+)?|npx (?:vite|next|ng|webpack) build|(?:vite|next|ng|webpack) build)(?:\s|$)/;
+
 /** A project manifest copied from the root of a build context. */
 const MANIFEST_SOURCE = /^(package[*]?\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|pyproject\.toml|poetry\.lock|requirements[\w.-]*\.txt|Pipfile|setup\.py|uv\.lock)$/;
 
@@ -337,7 +340,9 @@ export function detectServices(input: ServiceInput): ServiceDetection {
     const deployed = unit.kind === 'cloudrun' ? sourceFolder(index, unit.context) : deployedFolder(index, dockerfilePath, dockerfiles.get(dockerfilePath) ?? null, unit.context);
     const what = unit.kind === 'compose' ? `compose service ${unit.name ?? '?'} in ${file}` : unit.kind === 'cloudrun' ? `Cloud Run service ${unit.name ?? '?'} in ${file}` : `the image build in ${file}`;
     const cli = deployed ? runsDeclaredCli(deployed.folder, dockerfiles.get(dockerfilePath) ?? null, input.readFile) : null;
-    if (deployed && !hasCode(index, deployed.folder)) {
+    if (deployed && unit.command && BUILD_ONLY.test(unit.command.join(' '))) {
+      excluded.set(deployed.folder, `${what} only runs \`${unit.command.join(' ')}\` in it: a build step that makes static assets, not a running service`);
+    } else if (deployed && !hasCode(index, deployed.folder)) {
       excluded.set(deployed.folder, `${what} builds it, but it holds no code jwtfrag reads (an infrastructure image)`);
     } else if (deployed && cli !== null) {
       excluded.set(deployed.folder, `${what} builds an image that runs its command-line tool ${cli}`);
@@ -466,8 +471,8 @@ export function detectServices(input: ServiceInput): ServiceDetection {
   }
   const tooling = toolingFolders(index);
   for (const folder of tooling) if (!excluded.has(folder) && services.some((s) => s.roots.some((r) => isWithin(folder, r)))) excluded.set(folder, 'tooling, tests or docs: never a service');
-  // A folder one build could not be tied to is still a component when other evidence made it one.
-  for (const service of services) for (const root of service.roots) excluded.delete(root);
+  // A folder one build could not be tied to is still a service when other evidence made it one.
+  for (const service of services) if (service.kind === 'service') for (const root of service.roots) excluded.delete(root);
   return {
     services,
     excluded: [...excluded].map(([folder, reason]) => ({ folder, reason })).sort((a, b) => compareText(a.folder, b.folder)),

@@ -94,5 +94,8 @@ function composeUnit(ctx: DeployContext, view: YamlView, entry: MapEntry): void 
   if (dir.includes('$') || dir.startsWith('/')) return;
   const file = dockerfile === null || dockerfile.includes('$') ? null : resolveRepoPath(`${dir.length > 0 ? `${dir}/` : ''}x`, dockerfile);
   const span = view.span(entry.keyNode) ?? { start: 0, end: 0 };
-  (ctx.facts.deployUnits ??= []).push({ kind: 'compose', name, context: dir, dockerfile: file, loc: ctx.loc(span.start, span.end) });
+  const commandNode = view.get(service, 'command');
+  const commandText = view.str(commandNode);
+  const command = commandText !== null ? commandText.split(/\s+/).filter((w) => w.length > 0) : view.items(commandNode).map((item) => view.str(item) ?? '');
+  (ctx.facts.deployUnits ??= []).push({ kind: 'compose', name, context: dir, dockerfile: file, loc: ctx.loc(span.start, span.end), ...(command.length > 0 ? { command } : {}) });
 }
