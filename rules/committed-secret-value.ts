@@ -2,7 +2,7 @@
 import { envFileUse, type EnvFileUse } from '../src/model/query.js';
 import type { ModelProvision } from '../src/model/types.js';
 import { defineRule } from '../src/rule-api.js';
-import type { Severity } from '../src/result.js';
+import type { Severity } from '../src/vocabulary.js';
 
 const SECRET_WORDS = new Set(['SECRET', 'SECRETS', 'PASSWORD', 'PASSWD', 'PWD', 'PASS', 'TOKEN', 'APIKEY', 'PRIVATE', 'CREDENTIAL', 'CREDENTIALS', 'KEY', 'SALT', 'SIGNING']);
 /** A last word that makes the name metadata about a secret (`TOKEN_TTL`, `API_KEY_RATE_LIMIT`), not the secret. */

@@ -1,5 +1,5 @@
 // forbidden-cross-service-import — a service imports another service's code (or a library the boundaries config forbids).
-import type { Severity } from '../src/result.js';
+import type { Severity } from '../src/vocabulary.js';
 import { defineRule } from '../src/rule-api.js';
 import type { ImportEdge } from '../src/model/types.js';
 

@@ -1,6 +1,6 @@
 // secret-read-not-provided — a service reads a secret in an environment whose deployment provides none of the names its code tries.
 import { defineRule } from '../src/rule-api.js';
-import type { RelatedLocation } from '../src/result.js';
+import type { RelatedLocation } from '../src/vocabulary.js';
 import type { Model } from '../src/model/types.js';
 
 /** Names of the URL a service reaches the auth service at: `AUTH_SERVICE_URL`, `AUTH_URL`, `ACCOUNTS_URL`, `IDENTITY_API_URL`. */

@@ -1,5 +1,5 @@
 // shared-imports-service — a shared library imports code from a service.
-import type { Severity } from '../src/result.js';
+import type { Severity } from '../src/vocabulary.js';
 import { defineRule } from '../src/rule-api.js';
 import type { ImportEdge } from '../src/model/types.js';
 

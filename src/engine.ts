@@ -1,8 +1,8 @@
 // Runs the rules over the model and turns their reports into findings with configured severities.
 import type { ParsedConfig } from './config/schema.js';
-import type { FileFacts } from './model/facts.js';
+import type { FileFacts } from './extract/facts.js';
 import type { Model } from './model/types.js';
-import type { Finding } from './result.js';
+import type { Finding } from './vocabulary.js';
 import { formatMessage, type Rule, type RuleOptionType } from './rule-api.js';
 import { applyInlineSuppressions } from './suppress.js';
 import { compareFindings } from './util/order.js';

@@ -1,7 +1,7 @@
 // The rule API: `defineRule`, rule metadata and the context a rule reports through.
-import type { Loc } from './model/facts.js';
+import type { Loc } from './vocabulary.js';
 import type { Model } from './model/types.js';
-import type { Finding, Precision, RelatedLocation, Severity } from './result.js';
+import type { Finding, Precision, RelatedLocation, Severity } from './vocabulary.js';
 
 export type RuleCategory = 'secrets' | 'imports' | 'websocket' | 'deployment' | 'meta';
 

@@ -1,23 +1,7 @@
 // The cross-file model that rules query: services, resolved secret reads, JWT operations and families.
 import type { DeploymentIndex } from './deployment-types.js';
-import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Language, Loc, Provision, SecretUse, TokenSource, WsCall, WsEndpoint } from './facts.js';
-
-export type ServiceKind = 'service' | 'shared';
-
-export interface Service {
-  name: string;
-  kind: ServiceKind;
-  /** Folder prefixes (repo-relative posix, no trailing slash; '' for the root) or globs from config. */
-  roots: string[];
-  /** Why it is a service or library: `config`, or the first line of its evidence. */
-  detectedBy: string;
-  /** Every reason it was detected (what deploys it, which entry starts it), one line each. */
-  evidence?: string[];
-  /** Other names deployments call it (compose service, image, Cloud Run service, Dockerfile path). */
-  aliases?: string[];
-  /** Components whose package this one's manifests declare as a dependency (package.json, pyproject.toml path or name). */
-  dependsOn?: string[];
-}
+import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Provision, SecretUse, WsCall, WsEndpoint } from '../extract/facts.js';
+import type { Language, Loc, Service, TokenSource } from '../vocabulary.js';
 
 export interface ModelFile {
   path: string;

@@ -1,7 +1,6 @@
 // WebSocket endpoints across files: router prefixes, Channels routing and ASGI middleware, socket servers and middleware registered elsewhere, the auth path followed into helpers, the verification and the verdict.
 
-import type { FileFacts, FunctionCall, FunctionFact, Loc, NameRef, TokenSource, WsCall, WsEndpoint } from './facts.js';
-import type { WsEndpointRow } from '../result.js';
+import type { FileFacts, FunctionCall, FunctionFact, Loc, NameRef, TokenSource, WsCall, WsEndpoint } from '../extract/facts.js';
 import type { ModuleResolver } from './resolve.js';
 import type { ModelFile, ModelJwtOp, ModelWsEndpoint, Site, WsSourceSite, WsVerdict, WsVerification } from './types.js';
 import { compareText } from '../util/order.js';
@@ -328,20 +327,4 @@ function verdictOf(verification: WsVerification, sources: WsSourceSite[]): WsVer
   if (verification === 'none') return 'unknown';
   if (sources.some((s) => URL_SOURCES.has(s.source))) return 'token-in-query';
   return verification === 'unknown' ? 'unknown' : 'ok';
-}
-
-/** The report's table rows, one per endpoint (sorted by file and line). */
-export function wsEndpointRows(endpoints: readonly ModelWsEndpoint[]): WsEndpointRow[] {
-  return endpoints.map((e) => ({
-    service: e.service,
-    file: e.file,
-    loc: e.loc,
-    framework: e.framework,
-    path: e.fullPath,
-    handler: e.handler,
-    tokenSources: [...new Set(e.credentialSources.map((s) => s.source))].sort(),
-    verification: e.verification,
-    verifiedAt: e.verifyOps.map((op) => ({ file: op.file, loc: op.loc })),
-    verdict: e.verdict,
-  }));
 }
