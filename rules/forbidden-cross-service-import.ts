@@ -6,7 +6,7 @@ import type { ImportEdge } from '../src/model/types.js';
 const POLICY_TEXT = 'a service may import only its own code and shared libraries';
 
 /** The message variant for how the import is written; type-only forms are reported at note level. */
-function variant(edge: ImportEdge): { messageId: string; severity?: Severity } {
+function variant(edge: ImportEdge): { messageId: 'typeOnly' | 'typeChecking' | 'inFunctionTry' | 'inTry' | 'inFunction' | 'runtime'; severity?: Severity } {
   if (edge.typeOnly) return { messageId: 'typeOnly', severity: 'note' };
   if (edge.inTypeChecking) return { messageId: 'typeChecking', severity: 'note' };
   if (edge.inFunction && edge.inTry) return { messageId: 'inFunctionTry' };

@@ -159,9 +159,6 @@ export interface ModelProvision extends Provision {
 /** How a WebSocket endpoint's credential is checked: a verify reached on its path, an auth service, only an unverified decode, nothing, or a call that could not be followed. */
 export type WsVerification = 'none' | 'verified' | 'unverified' | 'delegated' | 'unknown';
 
-/** The table verdict: the most important problem of an endpoint, or `ok`. */
-export type WsVerdict = 'ok' | 'no-auth' | 'unverified' | 'token-in-query' | 'unknown';
-
 /** Where a credential is read on a connection path. */
 export interface WsSourceSite {
   source: TokenSource;
@@ -192,7 +189,6 @@ export interface ModelWsEndpoint extends WsEndpoint {
   dependencyChains: { dependency: WsCall; chain: string[] }[];
   /** Where middleware registered apart from the endpoint guards it (Channels ASGI stacks, socket.io `use`, a Nest IoAdapter). */
   middlewareAt: Site[];
-  verdict: WsVerdict;
 }
 
 export interface Model {
@@ -212,6 +208,6 @@ export interface Model {
   provisions: ModelProvision[];
   /** Per service: the environments it is deployed to, what each provides, and the secret reads of its code. */
   deployment: DeploymentIndex;
-  /** WebSocket endpoints with their auth path and verdict. */
+  /** WebSocket endpoints with their auth path and verification. */
   wsEndpoints: ModelWsEndpoint[];
 }

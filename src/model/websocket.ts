@@ -1,8 +1,8 @@
-// WebSocket endpoints across files: router prefixes, Channels routing and ASGI middleware, socket servers and middleware registered elsewhere, the auth path followed into helpers, the verification and the verdict.
+// WebSocket endpoints across files: router prefixes, Channels routing and ASGI middleware, socket servers and middleware registered elsewhere, the auth path followed into helpers and the verification.
 
-import type { FileFacts, FunctionCall, FunctionFact, Loc, NameRef, TokenSource, WsCall, WsEndpoint } from '../extract/facts.js';
+import type { FileFacts, FunctionCall, FunctionFact, Loc, NameRef, WsCall, WsEndpoint } from '../extract/facts.js';
 import type { ModuleResolver } from './resolve.js';
-import type { ModelFile, ModelJwtOp, ModelWsEndpoint, Site, WsSourceSite, WsVerdict, WsVerification } from './types.js';
+import type { ModelFile, ModelJwtOp, ModelWsEndpoint, Site, WsSourceSite, WsVerification } from './types.js';
 import { compareText } from '../util/order.js';
 
 /**
@@ -177,7 +177,7 @@ class JoinIndex {
   }
 }
 
-/** Joins WebSocket endpoints across files: full paths, the auth path followed into helpers, the verification kind and the verdict. */
+/** Joins WebSocket endpoints across files: full paths, the auth path followed into helpers and the verification kind. */
 export function buildWsEndpoints(input: WsModelInput): ModelWsEndpoint[] {
   const follower = new PathFollower(input);
   const index = new JoinIndex(input, follower);
@@ -276,7 +276,6 @@ function joinEndpoint(
     unresolvedAuthCalls: [...new Set(unresolved)].sort(),
     dependencyChains: dependencyChains(follower, file, endpoint.dependencies ?? []),
     middlewareAt: extra.middlewareAt,
-    verdict: endpoint.rejectsAll ? 'ok' : verdictOf(verification, uniqueSources),
   };
 }
 
@@ -316,15 +315,4 @@ function dedupeSources(sources: WsSourceSite[]): WsSourceSite[] {
     out.push(s);
   }
   return out;
-}
-
-/** Sources that put the credential in the URL (query string or path). */
-const URL_SOURCES = new Set<TokenSource>(['query', 'path']);
-
-function verdictOf(verification: WsVerification, sources: WsSourceSite[]): WsVerdict {
-  if (verification === 'none' && sources.length === 0) return 'no-auth';
-  if (verification === 'unverified') return 'unverified';
-  if (verification === 'none') return 'unknown';
-  if (sources.some((s) => URL_SOURCES.has(s.source))) return 'token-in-query';
-  return verification === 'unknown' ? 'unknown' : 'ok';
 }
