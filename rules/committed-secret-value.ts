@@ -1,8 +1,9 @@
 // committed-secret-value — a real-looking secret value committed in a tracked deployment or env file.
 import { envFileUse, type EnvFileUse } from '../src/model/query.js';
 import type { ModelProvision } from '../src/model/types.js';
+import { z } from 'zod';
 import { defineRule } from '../src/rule-api.js';
-import type { Severity } from '../src/result.js';
+import type { Severity } from '../src/vocabulary.js';
 
 const SECRET_WORDS = new Set(['SECRET', 'SECRETS', 'PASSWORD', 'PASSWD', 'PWD', 'PASS', 'TOKEN', 'APIKEY', 'PRIVATE', 'CREDENTIAL', 'CREDENTIALS', 'KEY', 'SALT', 'SIGNING']);
 /** A last word that makes the name metadata about a secret (`TOKEN_TTL`, `API_KEY_RATE_LIMIT`), not the secret. */
@@ -110,7 +111,7 @@ export default defineRule({
     precision: 'high',
     securitySeverity: 8.6,
     tags: ['security', 'external/cwe/cwe-798', 'external/cwe/cwe-540'],
-    options: { minLength: 'number' },
+    options: z.strictObject({ minLength: z.number().int().min(0).default(DEFAULT_MIN_LENGTH) }),
     messages: {
       committed: '{{name}} has a committed value («redacted, {{length}} chars»){{how}} in this {{source}} file; anyone with the repository has the secret.',
       placeholder:
@@ -121,8 +122,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    const option = ctx.options.minLength;
-    const minLength = typeof option === 'number' && option >= 0 ? option : DEFAULT_MIN_LENGTH;
+    const { minLength } = ctx.options;
     const use = envFileUse(model);
     const seen = new Set<string>();
     // Names whose code refuses to start with a literal value (`if KEY == "change-me": raise`): a placeholder there stops the service instead of signing.

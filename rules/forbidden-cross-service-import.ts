@@ -1,12 +1,12 @@
 // forbidden-cross-service-import — a service imports another service's code (or a library the boundaries config forbids).
-import type { Severity } from '../src/result.js';
+import type { Severity } from '../src/vocabulary.js';
 import { defineRule } from '../src/rule-api.js';
 import type { ImportEdge } from '../src/model/types.js';
 
 const POLICY_TEXT = 'a service may import only its own code and shared libraries';
 
 /** The message variant for how the import is written; type-only forms are reported at note level. */
-function variant(edge: ImportEdge): { messageId: string; severity?: Severity } {
+function variant(edge: ImportEdge): { messageId: 'typeOnly' | 'typeChecking' | 'inFunctionTry' | 'inTry' | 'inFunction' | 'runtime'; severity?: Severity } {
   if (edge.typeOnly) return { messageId: 'typeOnly', severity: 'note' };
   if (edge.inTypeChecking) return { messageId: 'typeChecking', severity: 'note' };
   if (edge.inFunction && edge.inTry) return { messageId: 'inFunctionTry' };

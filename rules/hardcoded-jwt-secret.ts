@@ -1,6 +1,6 @@
 // hardcoded-jwt-secret — a JWT key (or a default/fallback for one) written in the source.
 import { defineRule } from '../src/rule-api.js';
-import type { Loc } from '../src/model/facts.js';
+import type { Loc } from '../src/vocabulary.js';
 import { groupReads } from '../src/model/query.js';
 import type { Model, ModelEnvRead } from '../src/model/types.js';
 

@@ -1,4 +1,5 @@
 // secret-provided-not-read — a deployment gives a service a secret name, or an environment selector, its code never reads.
+import { z } from 'zod';
 import { defineRule } from '../src/rule-api.js';
 
 const DEFAULT_SELECTORS = ['ENVIRONMENT', 'NODE_ENV', 'APP_ENV'];
@@ -8,13 +9,8 @@ function isPublicHalf(name: string): boolean {
   return name.toUpperCase().split(/[^A-Z0-9]+/).some((w) => w === 'PUBLIC' || w === 'PUB');
 }
 
-function selectorNames(options: Record<string, unknown>): string[] {
-  const value = options.environmentVariables;
-  if (Array.isArray(value)) {
-    const names = value.filter((v): v is string => typeof v === 'string' && v.length > 0);
-    if (names.length > 0) return names;
-  }
-  return DEFAULT_SELECTORS;
+function selectorNames(configured: string[] | undefined): string[] {
+  return configured !== undefined && configured.length > 0 ? configured : DEFAULT_SELECTORS;
 }
 
 export default defineRule({
@@ -26,7 +22,7 @@ export default defineRule({
     precision: 'high',
     securitySeverity: 4.3,
     tags: ['security', 'maintainability'],
-    options: { environmentVariables: 'string[]' },
+    options: z.strictObject({ environmentVariables: z.array(z.string().min(1)).optional() }),
     messages: {
       unread: '{{service}}\'s {{environment}} deployment provides {{name}} ({{family}} secret), but no code in {{service}} reads it; the code reads {{reads}}.',
       selector:
@@ -34,7 +30,7 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    const selectors = selectorNames(ctx.options);
+    const selectors = selectorNames(ctx.options.environmentVariables);
     for (const svc of model.deployment.services) {
       const seen = new Set<string>();
       const dynamic = svc.secretReads.find((u) => u.patterns.length > 0) ?? null;

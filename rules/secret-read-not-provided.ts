@@ -1,6 +1,7 @@
 // secret-read-not-provided — a service reads a secret in an environment whose deployment provides none of the names its code tries.
-import { defineRule } from '../src/rule-api.js';
-import type { RelatedLocation } from '../src/result.js';
+import { z } from 'zod';
+import { defineRule, type RuleContext } from '../src/rule-api.js';
+import type { RelatedLocation } from '../src/vocabulary.js';
 import type { Model } from '../src/model/types.js';
 
 /** Names of the URL a service reaches the auth service at: `AUTH_SERVICE_URL`, `AUTH_URL`, `ACCOUNTS_URL`, `IDENTITY_API_URL`. */
@@ -13,7 +14,7 @@ const CLIENT_BUNDLE = /^(NEXT_PUBLIC|NUXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|GATS
  * The auth service URL is provisioned like a secret: a service that reads it, in an environment whose
  * deployment gives it other settings but not this one, calls the auth service at its default or nowhere.
  */
-function checkAuthUrls(model: Model, ctx: Parameters<Parameters<typeof defineRule>[0]['check']>[1]): void {
+function checkAuthUrls(model: Model, ctx: RuleContext<unknown, 'authUrl'>): void {
   for (const svc of model.deployment.services) {
     // Browser-bundle settings (`NEXT_PUBLIC_…`) are baked in at build time, often with per-environment defaults in code: not checked.
     const reads = model.envReads.filter((r) => r.service === svc.service && !r.tooling && r.name !== null && AUTH_URL.test(r.name) && !CLIENT_BUNDLE.test(r.name) && r.presenceOnly !== true);
@@ -58,7 +59,7 @@ export default defineRule({
     precision: 'high',
     securitySeverity: 7.5,
     tags: ['security', 'reliability', 'external/cwe/cwe-1188'],
-    options: { nameOnly: 'boolean', authUrls: 'boolean' },
+    options: z.strictObject({ nameOnly: z.boolean().default(false), authUrls: z.boolean().default(true) }),
     messages: {
       missing:
         '{{service}} reads {{name}} for the {{family}} secret, but its {{environment}} deployment ({{files}}) does not provide it{{instead}}; {{outcome}}.',
@@ -69,9 +70,9 @@ export default defineRule({
     },
   },
   check(model, ctx) {
-    if (ctx.options.authUrls !== false) checkAuthUrls(model, ctx);
+    if (ctx.options.authUrls) checkAuthUrls(model, ctx);
     const canonicalOf = new Map(model.families.map((f) => [f.id, f.canonical]));
-    const nameOnly = ctx.options.nameOnly === true;
+    const { nameOnly } = ctx.options;
     for (const svc of model.deployment.services) {
       for (const [index, unit] of svc.secretReads.entries()) {
         if (unit.names.length === 0 || (unit.familyBy === 'name' && !nameOnly)) continue;

@@ -1,10 +1,10 @@
 // shared-imports-service — a shared library imports code from a service.
-import type { Severity } from '../src/result.js';
+import type { Severity } from '../src/vocabulary.js';
 import { defineRule } from '../src/rule-api.js';
 import type { ImportEdge } from '../src/model/types.js';
 
 /** The message variant for how the import is written; type-only forms are reported at note level. */
-function variant(edge: ImportEdge): { messageId: string; severity?: Severity } {
+function variant(edge: ImportEdge): { messageId: 'typeOnly' | 'typeChecking' | 'guarded' | 'runtime'; severity?: Severity } {
   if (edge.typeOnly) return { messageId: 'typeOnly', severity: 'note' };
   if (edge.inTypeChecking) return { messageId: 'typeChecking', severity: 'note' };
   if (edge.inFunction || edge.inTry) return { messageId: 'guarded' };

@@ -1,13 +1,11 @@
 // ws-long-lived-db-session — a DB session injected into a WebSocket endpoint (directly or through another dependency) or opened around its receive loop.
+import { z } from 'zod';
 import { defineRule } from '../src/rule-api.js';
 
 const DEFAULT_DEPENDENCIES = ['get_db', 'get_session', 'get_async_session', 'get_db_session', 'get_database', 'get_connection', 'get_conn'];
 
-function dependencyNames(options: Record<string, unknown>): Set<string> {
-  const configured = options.dependencies;
-  const extra = Array.isArray(configured) ? configured.filter((x): x is string => typeof x === 'string') : [];
-  const replace = options.replaceDefaults === true;
-  return new Set([...(replace ? [] : DEFAULT_DEPENDENCIES), ...extra]);
+function dependencyNames(options: { dependencies: string[]; replaceDefaults: boolean }): Set<string> {
+  return new Set([...(options.replaceDefaults ? [] : DEFAULT_DEPENDENCIES), ...options.dependencies]);
 }
 
 function lastName(name: string): string {
@@ -22,7 +20,7 @@ export default defineRule({
     defaultSeverity: 'warning',
     precision: 'medium',
     tags: ['reliability', 'performance', 'websocket'],
-    options: { dependencies: 'string[]', replaceDefaults: 'boolean' },
+    options: z.strictObject({ dependencies: z.array(z.string()).default([]), replaceDefaults: z.boolean().default(false) }),
     messages: {
       dependency: 'The WebSocket endpoint {{path}} injects `{{name}}`; the session stays open for the whole connection (hours), holding a pooled connection and an open transaction. Open a session per message instead.',
       throughDependency: 'The WebSocket endpoint {{path}} injects `{{name}}`, which depends on `{{session}}` ({{chain}}); the session stays open for the whole connection (hours), holding a pooled connection. Open a session per message instead.',

@@ -5,6 +5,11 @@ import type { Model, ModelWsEndpoint } from '../src/model/types.js';
 /** Development doubles: a mock or fake server folder is not what a deployment serves. */
 const DEV_DOUBLE = /(^|\/)(mocks?|__mocks__|fakes?|stubs?)\//;
 
+/** Nothing on the connection path (handler, middleware, guards and the helpers they call) reads or checks a credential. */
+function checksNoCredential(endpoint: ModelWsEndpoint): boolean {
+  return endpoint.verification === 'none' && endpoint.credentialSources.length === 0;
+}
+
 /** Code outside every service and library (tooling, scripts) is not deployed, when the repository has services at all. */
 function outsideServices(model: Model, endpoint: ModelWsEndpoint): boolean {
   return endpoint.service === null && model.services.some((s) => s.kind === 'service');
@@ -26,7 +31,7 @@ export default defineRule({
   check(model, ctx) {
     const reported = new Set<string>();
     for (const endpoint of model.wsEndpoints) {
-      if (endpoint.verdict !== 'no-auth' || endpoint.rejectsAll) continue;
+      if (endpoint.rejectsAll || !checksNoCredential(endpoint)) continue;
       if (DEV_DOUBLE.test(endpoint.file) || outsideServices(model, endpoint)) continue;
       const at = `${endpoint.file}:${endpoint.loc.line}:${endpoint.loc.column}`;
       if (reported.has(at)) continue;

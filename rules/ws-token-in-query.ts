@@ -20,7 +20,6 @@ export default defineRule({
     // Endpoints that accept connections first: a source shared with one that refuses everything is told for the one that serves.
     const endpoints = [...model.wsEndpoints].sort((a, b) => Number(a.rejectsAll ?? false) - Number(b.rejectsAll ?? false));
     for (const endpoint of endpoints) {
-      if (endpoint.verdict === 'no-auth') continue;
       const path = endpoint.fullPath ?? endpoint.handler ?? '(unnamed)';
       for (const source of endpoint.credentialSources) {
         if (source.source !== 'query' && source.source !== 'path') continue;

@@ -1,5 +1,5 @@
 // Baselines: record today's findings by rule + semantic key, and mark matching findings as known later.
-import type { Finding } from './result.js';
+import type { Finding } from './vocabulary.js';
 import { compareText } from './util/order.js';
 
 export interface BaselineEntry {

@@ -1,21 +1,24 @@
 // Runs the rules over the model and turns their reports into findings with configured severities.
-import type { ParsedConfig } from './config/schema.js';
-import type { FileFacts } from './model/facts.js';
+import { z } from 'zod';
+import type { ParsedConfig, RuleSetting } from './config/schema.js';
+import type { FileFacts } from './extract/facts.js';
 import type { Model } from './model/types.js';
-import type { Finding } from './result.js';
-import { formatMessage, type Rule, type RuleOptionType } from './rule-api.js';
+import type { Finding } from './vocabulary.js';
+import { formatMessage, type Rule } from './rule-api.js';
 import { applyInlineSuppressions } from './suppress.js';
 import { compareFindings } from './util/order.js';
 
 /** Thrown when the config names a rule that does not exist, or gives a rule options it does not take. */
 export class UnknownRuleError extends Error {}
 
-const OPTION_TYPE_LABEL: Record<RuleOptionType, string> = { boolean: 'true or false', number: 'a number', string: 'a string', 'string[]': 'an array of strings' };
-
-function fitsOption(value: unknown, type: RuleOptionType): boolean {
-  if (type === 'string[]') return Array.isArray(value) && value.every((v) => typeof v === 'string');
-  if (type === 'number') return typeof value === 'number' && Number.isFinite(value);
-  return typeof value === type;
+/** What a value of the schema is, in words (for the config error); null when it is not one of the simple option types. */
+function expectedLabel(schema: z.core.$ZodType): string | null {
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) return expectedLabel(schema.unwrap());
+  if (schema instanceof z.ZodBoolean) return 'true or false';
+  if (schema instanceof z.ZodNumber) return 'a number';
+  if (schema instanceof z.ZodString) return 'a string';
+  if (schema instanceof z.ZodArray && schema.element instanceof z.ZodString) return 'an array of strings';
+  return null;
 }
 
 function describeValue(value: unknown): string {
@@ -23,6 +26,40 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+/** The options of a rule given by the config, parsed by the rule's schema (defaults filled in), or the problems, one phrase each naming the field. */
+function parseRuleOptions(rule: Rule, given: Record<string, unknown>): { options: unknown; problems: string[] } {
+  const schema = rule.meta.options;
+  const id = rule.meta.id;
+  if (!schema) {
+    const problems = Object.keys(given).map((key) => `config field rules.${id}.options.${key}: unknown option (this rule takes no options)`);
+    return { options: {}, problems };
+  }
+  const parsed = schema.safeParse(given);
+  if (parsed.success) return { options: parsed.data, problems: [] };
+  const shape: Record<string, z.core.$ZodType> = schema instanceof z.ZodObject ? schema.shape : {};
+  const names = Object.keys(shape);
+  // One problem per option, in the order the config gives them.
+  const byKey = new Map<string, string>();
+  const other: string[] = [];
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) byKey.set(key, `unknown option (this rule takes ${names.join(', ')})`);
+      continue;
+    }
+    const key = issue.path.length > 0 ? String(issue.path[0]) : null;
+    const label = key !== null && Object.hasOwn(shape, key) ? expectedLabel(shape[key]) : null;
+    if (key !== null && issue.code === 'invalid_type' && label !== null) byKey.set(key, `expected ${label}, got ${describeValue(given[key])}`);
+    else if (key !== null && !byKey.has(key)) byKey.set(key, issue.message);
+    else if (key === null) other.push(`config field rules.${id}.options: ${issue.message}`);
+  }
+  const problems = Object.keys(given).filter((key) => byKey.has(key)).map((key) => `config field rules.${id}.options.${key}: ${byKey.get(key)}`);
+  return { options: {}, problems: [...problems, ...other] };
+}
+
+function givenOptions(setting: RuleSetting | undefined): Record<string, unknown> {
+  return typeof setting === 'object' ? (setting.options ?? {}) : {};
 }
 
 /** Config problems with rule ids and rule options (unknown option, wrong type), one phrase each naming the field. */
@@ -35,17 +72,7 @@ export function ruleConfigProblems(rules: readonly Rule[], config: ParsedConfig)
       problems.push(`unknown rule id in config field rules.${id} (run 'jwtfrag rules' to list them)`);
       continue;
     }
-    if (typeof setting !== 'object' || !setting.options) continue;
-    const declared = rule.meta.options ?? {};
-    const names = Object.keys(declared);
-    for (const [key, value] of Object.entries(setting.options)) {
-      const type = Object.hasOwn(declared, key) ? declared[key] : undefined;
-      if (type === undefined) {
-        problems.push(`config field rules.${id}.options.${key}: unknown option (${names.length > 0 ? `this rule takes ${names.join(', ')}` : 'this rule takes no options'})`);
-      } else if (!fitsOption(value, type)) {
-        problems.push(`config field rules.${id}.options.${key}: expected ${OPTION_TYPE_LABEL[type]}, got ${describeValue(value)}`);
-      }
-    }
+    problems.push(...parseRuleOptions(rule, givenOptions(setting)).problems);
   }
   return problems;
 }
@@ -62,9 +89,8 @@ function runPhase(model: Model, rules: readonly Rule[], config: ParsedConfig, ru
     const setting = config.rules[rule.meta.id];
     const configured = typeof setting === 'string' ? setting : setting?.severity;
     if (configured === 'off') continue;
-    const options = typeof setting === 'object' ? (setting.options ?? {}) : {};
     rule.check(model, {
-      options,
+      options: parseRuleOptions(rule, givenOptions(setting)).options,
       ruleIds,
       findings: prior,
       report(d) {

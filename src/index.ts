@@ -4,7 +4,8 @@ import { defaultCacheDir } from './cache/index.js';
 import { ConfigError, loadConfig, parseConfig } from './config/load.js';
 import { checkRoot } from './discover/index.js';
 import { FORMATS, type RenderContext } from './report/index.js';
-import type { RunResult, Severity } from './result.js';
+import type { Severity } from './vocabulary.js';
+import type { RunResult } from './summarize/result.js';
 import { scan as runPipeline } from './run.js';
 import { HOMEPAGE } from './version.js';
 import { ruleInfos } from './cli/catalog.js';
@@ -12,8 +13,8 @@ import { changedSince, findingFilter, keepFindings, stagedChanges } from './cli/
 import { exitCodeFor } from './cli/scan.js';
 import { UsageError } from './cli/usage.js';
 
-export type { Finding, RelatedLocation, RunResult, Severity, Precision, MigrationPlan, PlanEdit, InventoryEntry } from './result.js';
-export type { Loc, Notification } from './model/facts.js';
+export type { Finding, Loc, Notification, Precision, RelatedLocation, Severity } from './vocabulary.js';
+export type { InventoryEntry, MigrationPlan, PlanEdit, RunResult } from './summarize/result.js';
 export { ConfigError, UsageError };
 export { VERSION } from './version.js';
 

@@ -1,11 +1,11 @@
-// The rule API: `defineRule`, rule metadata and the context a rule reports through.
-import type { Loc } from './model/facts.js';
+// The rule API: `defineRule`, rule metadata, options declared as a zod schema, message ids typed from the messages, and the context a rule reports through.
+import type { z } from 'zod';
 import type { Model } from './model/types.js';
-import type { Finding, Precision, RelatedLocation, Severity } from './result.js';
+import type { Finding, Loc, Precision, RelatedLocation, Severity } from './vocabulary.js';
 
 export type RuleCategory = 'secrets' | 'imports' | 'websocket' | 'deployment' | 'meta';
 
-export interface RuleMeta {
+export interface RuleMeta<MessageIds extends string = string> {
   id: string;
   title: string;
   category: RuleCategory;
@@ -15,21 +15,21 @@ export interface RuleMeta {
   securitySeverity?: number;
   tags: string[];
   /** Message templates keyed by message id; `{{name}}` placeholders. */
-  messages: Record<string, string>;
+  messages: Record<MessageIds, string>;
   /**
    * `post-suppression` rules run after every other rule and after inline suppressions were applied;
    * they see those findings in `ctx.findings` (used by the suppression meta-rules).
    */
   phase?: 'main' | 'post-suppression';
-  /** The options the rule reads (`rules.<id>.options` in the config) and their types; others are config errors. */
-  options?: Record<string, RuleOptionType>;
+  /**
+   * The options the rule takes (`rules.<id>.options` in the config): a strict zod object, with the
+   * defaults of absent options. An unknown option or a value of the wrong type is a config error.
+   */
+  options?: z.ZodType;
 }
 
-/** The type of one rule option. */
-export type RuleOptionType = 'boolean' | 'number' | 'string' | 'string[]';
-
-export interface ReportDescriptor {
-  messageId: string;
+export interface ReportDescriptor<MessageIds extends string = string> {
+  messageId: MessageIds;
   data: Record<string, string | number>;
   file: string;
   loc: Loc;
@@ -42,22 +42,36 @@ export interface ReportDescriptor {
   precision?: Precision;
 }
 
-export interface RuleContext {
-  readonly options: Record<string, unknown>;
+/** No options: what a rule that declares none is given. */
+export type NoOptions = Record<string, never>;
+
+export interface RuleContext<Options = NoOptions, MessageIds extends string = string> {
+  /** The configured options, parsed (defaults filled in) by the rule's schema. */
+  readonly options: Options;
   /** Every registered rule id. */
   readonly ruleIds: ReadonlySet<string>;
   /** For `post-suppression` rules: the findings of the main phase, with inline suppressions applied. */
   readonly findings: readonly Finding[];
-  report(descriptor: ReportDescriptor): void;
+  report(descriptor: ReportDescriptor<MessageIds>): void;
 }
 
+/** A rule as written: its message ids come from `meta.messages`, its options type from `meta.options`. */
+export interface RuleDefinition<Options, MessageIds extends string> {
+  meta: RuleMeta<MessageIds> & { options?: z.ZodType<Options> };
+  check(model: Model, ctx: RuleContext<Options, MessageIds>): void;
+}
+
+/** A rule as the engine runs it (any rule of the registry). */
 export interface Rule {
-  meta: RuleMeta;
-  check(model: Model, ctx: RuleContext): void;
+  readonly meta: RuleMeta;
+  check(model: Model, ctx: RuleContext<unknown>): void;
 }
 
-/** Declares a rule; the identity function that gives rule files their type. */
-export function defineRule(rule: Rule): Rule {
+/**
+ * Declares a rule. `ctx.report` takes only the ids of `meta.messages` (a wrong id is a compile error),
+ * and `ctx.options` has the type of `meta.options`' parsed value.
+ */
+export function defineRule<const MessageIds extends string, Options = NoOptions>(rule: RuleDefinition<Options, MessageIds>): Rule {
   return rule;
 }
 

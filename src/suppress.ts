@@ -1,7 +1,7 @@
 // Applies inline `jwtfrag-ignore` comments: a matching finding is kept but marked suppressed.
-import type { FileFacts } from './model/facts.js';
+import type { FileFacts } from './extract/facts.js';
 import { covers } from './model/query.js';
-import type { Finding } from './result.js';
+import type { Finding } from './vocabulary.js';
 
 /** Marks findings covered by a suppression comment on their line or the line before. */
 export function applyInlineSuppressions(findings: Finding[], facts: FileFacts[]): Finding[] {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, createBaseline, parseBaseline, pruneBaseline, serializeBaseline } from '../src/baseline.js';
-import type { Finding } from '../src/result.js';
+import type { Finding } from '../src/vocabulary.js';
 
 function finding(ruleId: string, key: string, line: number, file = 'svc/a.py'): Finding {
   return {

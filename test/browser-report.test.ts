@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ruleInfos } from '../src/cli/catalog.js';
 import { loadConfig } from '../src/config/load.js';
 import { renderHtml } from '../src/report/html.js';
-import type { RunResult } from '../src/result.js';
+import type { RunResult } from '../src/summarize/result.js';
 import { scan } from '../src/run.js';
 import { writeGeneratedMonorepo } from './helpers/generated-monorepo.js';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseUnifiedZero } from '../src/cli/changes.js';
 import { unquoteGitPath } from '../src/cli/git.js';
-import type { Finding, RunResult } from '../src/result.js';
+import type { Finding } from '../src/vocabulary.js';
+import type { RunResult } from '../src/summarize/result.js';
 import { MONOREPOS, runCli, tempRepo } from './helpers/cli.js';
 import { commitAll, git, gitRepo } from './helpers/git.js';
 

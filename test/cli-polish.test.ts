@@ -8,7 +8,7 @@ import { useColor } from '../src/cli/color.js';
 import { Progress } from '../src/cli/progress.js';
 import { loadConfig } from '../src/config/load.js';
 import { formatNames } from '../src/report/index.js';
-import type { RunResult } from '../src/result.js';
+import type { RunResult } from '../src/summarize/result.js';
 import { scan } from '../src/run.js';
 import { HOMEPAGE } from '../src/version.js';
 import { MONOREPOS, ROOT, runCli, tempRepo } from './helpers/cli.js';

@@ -10,7 +10,8 @@ import { compareResults, deltaMarkdown, deltaTextLines } from '../src/report/com
 import { renderJson } from '../src/report/json.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { renderText } from '../src/report/text.js';
-import type { Finding, ResultDelta, RunResult } from '../src/result.js';
+import type { Finding } from '../src/vocabulary.js';
+import type { ResultDelta, RunResult } from '../src/summarize/result.js';
 import { scan } from '../src/run.js';
 
 const ROOT = join(import.meta.dirname, '..');

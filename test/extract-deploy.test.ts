@@ -1,6 +1,7 @@
 // Tests deployment provision extraction for every supported format, including the secret-value canary.
 import { describe, expect, it } from 'vitest';
-import type { FileFacts, Loc } from '../src/model/facts.js';
+import type { Loc } from '../src/vocabulary.js';
+import type { FileFacts } from '../src/extract/facts.js';
 import { extractDeployment } from '../src/extract/deploy/index.js';
 
 const CANARY = 'Zq9-CANARY-v4lue';

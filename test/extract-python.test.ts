@@ -1,7 +1,8 @@
 // Tests for the Python extractor: exact env reads, groups, JWT ops, traces, imports, exports, locations.
 import { describe, expect, it } from 'vitest';
 import { extractPython } from '../src/extract/python/index.js';
-import type { FileFacts, Loc } from '../src/model/facts.js';
+import type { Loc } from '../src/vocabulary.js';
+import type { FileFacts } from '../src/extract/facts.js';
 
 const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] } };
 

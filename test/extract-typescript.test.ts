@@ -2,7 +2,7 @@
 import { ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { extractTypeScript } from '../src/extract/typescript/index.js';
-import type { FileFacts, JwtOp, ValueSource } from '../src/model/facts.js';
+import type { FileFacts, JwtOp, ValueSource } from '../src/extract/facts.js';
 
 const OPTIONS = { envAccessors: { python: [], typescript: [] } };
 

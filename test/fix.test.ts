@@ -6,7 +6,7 @@ import { ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { applyPatches, FRAGMENTATION_RULES, planFixes } from '../src/cli/fix.js';
 import { loadConfig } from '../src/config/load.js';
-import type { RunResult } from '../src/result.js';
+import type { RunResult } from '../src/summarize/result.js';
 import { scan } from '../src/run.js';
 import { MONOREPOS, runCli, tempRepo } from './helpers/cli.js';
 import { git, gitRepo } from './helpers/git.js';

@@ -1,8 +1,9 @@
 // Tests the GitHub Actions annotation reporter: command shape, ordering, suppression and escaping.
 import { describe, expect, it } from 'vitest';
-import type { Loc, Notification } from '../src/model/facts.js';
+import type { Loc, Notification } from '../src/vocabulary.js';
 import { escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
-import type { Finding, RunResult } from '../src/result.js';
+import type { Finding } from '../src/vocabulary.js';
+import type { RunResult } from '../src/summarize/result.js';
 
 function loc(line: number, column: number, endColumn: number, endLine = line): Loc {
   return { line, column, endLine, endColumn };

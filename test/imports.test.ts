@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { boundaryPolicy, importGraph } from '../src/model/boundaries.js';
-import { emptyFacts, type FileFacts, type ImportFact, type ImportKind } from '../src/model/facts.js';
+import { emptyFacts, type FileFacts, type ImportFact, type ImportKind } from '../src/extract/facts.js';
 import { buildImportEdges } from '../src/model/imports.js';
 import { createResolver } from '../src/model/resolve.js';
-import type { ModelFile, Service } from '../src/model/types.js';
+import type { ModelFile } from '../src/model/types.js';
+import type { Service } from '../src/vocabulary.js';
 import { scan } from '../src/run.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'rules');

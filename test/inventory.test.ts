@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
-import type { RunResult } from '../src/result.js';
+import type { RunResult } from '../src/summarize/result.js';
 import { scan } from '../src/run.js';
 
 const ROOT = join(import.meta.dirname, '..', 'fixtures', 'monorepos');

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
-import { applyEdits } from '../src/model/plan.js';
-import type { MigrationPlan, RunResult } from '../src/result.js';
+import { applyEdits } from '../src/summarize/plan.js';
+import type { MigrationPlan, RunResult } from '../src/summarize/result.js';
 import { scan } from '../src/run.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'monorepos');

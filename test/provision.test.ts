@@ -2,11 +2,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../src/config/load.js';
-import { emptyFacts, type FileFacts, type Loc, type Provision } from '../src/model/facts.js';
-import { provisionMatrix } from '../src/model/deployment.js';
+import type { Loc, Service } from '../src/vocabulary.js';
+import { emptyFacts, type FileFacts, type Provision } from '../src/extract/facts.js';
 import { buildProvisions, normalizeEnvironmentName, serviceForHint } from '../src/model/provision.js';
-import type { Model, ModelFile, Service } from '../src/model/types.js';
+import type { Model, ModelFile } from '../src/model/types.js';
 import { scan } from '../src/run.js';
+import { provisionMatrix } from '../src/summarize/provision-matrix.js';
 
 const ROOT = join(import.meta.dirname, '..', 'fixtures', 'monorepos');
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { renderSvg } from '../src/report/graph.js';
 import { renderHtml } from '../src/report/html.js';
-import type { RunResult } from '../src/result.js';
+import type { RunResult } from '../src/summarize/result.js';
 import { scan } from '../src/run.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'monorepos', 'fastapi-platform');

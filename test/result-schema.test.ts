@@ -9,8 +9,8 @@ import { applyBaseline, createBaseline } from '../src/baseline.js';
 import { loadConfig } from '../src/config/load.js';
 import { compareResults } from '../src/report/compare.js';
 import { renderJson } from '../src/report/json.js';
-import { RunResultSchema, validateResult } from '../src/result-schema.js';
-import type { RunResult } from '../src/result.js';
+import { RunResultSchema, validateResult } from '../src/summarize/result.js';
+import type { RunResult } from '../src/summarize/result.js';
 import { scan } from '../src/run.js';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -2,10 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { Loc, Notification } from '../src/model/facts.js';
+import type { Loc, Notification } from '../src/vocabulary.js';
 import { renderSarif } from '../src/report/sarif.js';
 import type { SarifOptions, SarifRuleInfo } from '../src/report/sarif.js';
-import type { Finding, RunResult } from '../src/result.js';
+import type { Finding } from '../src/vocabulary.js';
+import type { RunResult } from '../src/summarize/result.js';
 import type { RuleMeta } from '../src/rule-api.js';
 import { findingFingerprint } from '../src/util/fingerprint.js';
 import { checkGithubRules, validateSarifSchema } from './helpers/sarif-checker.js';

@@ -1,6 +1,6 @@
 // Snippets: tokens of each language, masking of every value not proven harmless, one line-break definition, width cap.
 import { describe, expect, it } from 'vitest';
-import type { Language, Loc } from '../src/model/facts.js';
+import type { Language, Loc } from '../src/vocabulary.js';
 import { buildSnippets, MAX_SNIPPET_WIDTH } from '../src/extract/snippet.js';
 import { harmless } from '../src/util/redact.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractPython } from '../src/extract/python/index.js';
 import { extractTypeScript } from '../src/extract/typescript/index.js';
-import type { FileFacts, WsEndpoint } from '../src/model/facts.js';
+import type { FileFacts, WsEndpoint } from '../src/extract/facts.js';
 
 const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] } };
 

@@ -4,7 +4,7 @@ import { relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config/load.js';
 import { FORMATS } from '../report/index.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../summarize/result.js';
 import { visible } from '../util/safe-text.js';
 import { ruleInfos } from './catalog.js';
 import { executeScan, rebasePaths, type ScanFlags } from './scan.js';

@@ -1,6 +1,7 @@
 // --changed-since and --staged: which files and line ranges changed, from git, and which findings touch them.
-import type { Finding, RunResult } from '../result.js';
-import { countByRule } from '../run.js';
+import type { Finding } from '../vocabulary.js';
+import type { RunResult } from '../summarize/result.js';
+import { countByRule } from '../summarize/index.js';
 import { git, resolveCommit, unquoteGitPath, workTreePrefix } from './git.js';
 import { UsageError } from './usage.js';
 

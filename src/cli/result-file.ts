@@ -1,8 +1,8 @@
 // Loads a saved JSON result (`report --from`, `scan --compare`) and validates it: one line per problem, naming the field.
 import { readFileSync } from 'node:fs';
 import { formatIssues } from '../config/load.js';
-import { validateResult } from '../result-schema.js';
-import type { RunResult } from '../result.js';
+import { validateResult } from '../summarize/result.js';
+import type { RunResult } from '../summarize/result.js';
 import { UsageError } from './usage.js';
 
 /** At most this many problem lines; the rest are counted in one more line. */

@@ -1,5 +1,5 @@
 // .gitignore rules evaluated with the linear-time glob matcher: a hostile line (40k characters, dozens of `*`) is skipped with a notification, never a hang or a crash.
-import type { Notification } from '../model/facts.js';
+import type { Notification } from '../vocabulary.js';
 import { compileGlob, GLOB_LIMITS } from '../util/glob.js';
 
 interface Rule {

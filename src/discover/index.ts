@@ -2,7 +2,7 @@
 import fs, { accessSync, closeSync, constants, existsSync, lstatSync, openSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { ParsedConfig } from '../config/schema.js';
-import type { Language, Notification } from '../model/facts.js';
+import type { Language, Notification } from '../vocabulary.js';
 import { compileGlob } from '../util/glob.js';
 import { compareText } from '../util/order.js';
 import { GIT_LIST_TIMEOUT_MS, gitPath, insideWorkTree, trackedFiles, untrackedFiles } from './git-files.js';

@@ -1,5 +1,5 @@
 // Maps file names to the language jwtfrag analyses them as, and recognises test code.
-import type { Language } from '../model/facts.js';
+import type { Language } from '../vocabulary.js';
 
 const EXTENSIONS: Record<string, Language> = {
   '.ts': 'ts',

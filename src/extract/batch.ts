@@ -1,6 +1,6 @@
 // Extracts a batch of files already read by the pool: the unit of work for worker threads and the in-process path.
 import { writeEntry } from '../cache/index.js';
-import type { FileFacts, Language, Notification } from '../model/facts.js';
+import type { FileFacts, Language, Notification } from './facts.js';
 import { extractFile, isStackOverflow, type ExtractOptions } from './index.js';
 
 export interface BatchItem {

@@ -1,6 +1,6 @@
 // Caps env names taken from scanned files: a 100,000-character name would otherwise be copied into every finding and message that names it.
 import { createHash } from 'node:crypto';
-import type { FileFacts } from '../model/facts.js';
+import type { FileFacts } from './facts.js';
 
 /** Longer env names and name patterns are shortened (see shortenName) and noted. */
 export const MAX_NAME_LENGTH = 200;

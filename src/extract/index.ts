@@ -1,14 +1,11 @@
 // Extraction entry point: a pure function (path, text, language, options) → FileFacts, per language.
-import { emptyFacts, type FileFacts, type Language } from '../model/facts.js';
+import { emptyFacts, type ExtractOptions, type FileFacts, type Language } from './facts.js';
 import { isStackOverflow } from './overflow.js';
 import { pruneFunctionFacts } from './prune.js';
 
 export { isStackOverflow };
 
-export interface ExtractOptions {
-  /** Env accessor call shapes (defaults plus configured ones), per language family. */
-  envAccessors: { python: string[]; typescript: string[] };
-}
+export type { ExtractOptions };
 
 // Each front end is loaded on first use, so a worker that only sees Python never loads TypeScript.
 // From TypeScript sources (tests, workers under tsx) the modules are `.ts`; built, they are `.js`.

@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import type { FactCache } from '../cache/index.js';
 import { looksMinified } from '../discover/languages.js';
 import { readSource } from '../discover/read.js';
-import { emptyFacts, type FileFacts } from '../model/facts.js';
+import { emptyFacts, type FileFacts } from './facts.js';
 import { type BatchItem, type BatchOutput, type BatchResult, type BatchTask, type TaskFile, runBatch } from './batch.js';
 import { droppedFile, type ExtractOptions } from './index.js';
 

@@ -1,5 +1,5 @@
 // Drops function facts that cannot matter to a connection path, so facts stay small (they cross threads and stay in memory).
-import type { FileFacts, FunctionCall, Loc } from '../model/facts.js';
+import type { FileFacts, FunctionCall, Loc } from './facts.js';
 
 function lastSegment(name: string): string {
   return name.slice(name.lastIndexOf('.') + 1);

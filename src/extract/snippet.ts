@@ -1,7 +1,7 @@
 // Source snippets of findings: every line is cut into the language's tokens, and every string, value and comment token not proven harmless is masked.
 import { CST, Lexer } from 'yaml';
 import { ts } from 'ts-morph';
-import type { Language, Loc } from '../model/facts.js';
+import type { Language, Loc } from './facts.js';
 import { LineIndex, usesUnicodeLineBreaks } from '../util/lines.js';
 import { harmless, looksLikeEnvName, redacted, type TokenContext } from '../util/redact.js';
 

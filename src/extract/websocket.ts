@@ -1,5 +1,5 @@
 // The language-neutral half of WebSocket extraction: the names that matter, what one walk over a connection path collects, and the facts it becomes.
-import type { FunctionFact, Loc, TokenSource, WsCall, WsClientIdentity, WsDbSession, WsEndpoint, WsSharedState } from '../model/facts.js';
+import type { FunctionFact, Loc, TokenSource, WsCall, WsClientIdentity, WsDbSession, WsEndpoint, WsSharedState } from './facts.js';
 
 /** A field, parameter or query key that carries a credential (`token`, `access_token`, `jwt`, `authorization`). */
 export const CREDENTIAL_KEY = /token|jwt|auth|bearer|ticket|credential|api_?key|apikey|password|session_?id/i;

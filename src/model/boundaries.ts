@@ -1,7 +1,7 @@
 // Service boundary policy: which component may import which (defaults plus config allow/forbid), and the service import graph.
 import { compileGlobLenient } from '../util/glob.js';
-import type { Loc } from './facts.js';
-import type { BoundaryRule, BoundaryVerdict, ImportEdge, Model, Service, ServiceKind } from './types.js';
+import type { Loc, Service, ServiceKind } from '../vocabulary.js';
+import type { BoundaryRule, BoundaryVerdict, ImportEdge, Model } from './types.js';
 
 export interface BoundaryPolicy {
   allow: BoundaryRule[];

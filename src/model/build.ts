@@ -1,7 +1,8 @@
 // Builds the cross-file model: follows secret traces through imports and assigns reads to secret families.
 import { compareText } from '../util/order.js';
 import type { ResolvedFamily } from '../config/schema.js';
-import type { ExportedValue, FileFacts, Loc, SlotWrite, ValueSource, ValueTrace } from './facts.js';
+import type { ExportedValue, FileFacts, Loc, SlotWrite, ValueSource, ValueTrace } from '../extract/facts.js';
+import type { Service } from '../vocabulary.js';
 import { buildDeployment } from './deployment.js';
 import { buildImportEdges } from './imports.js';
 import { buildFamilies } from './families.js';
@@ -16,7 +17,6 @@ import type {
   ModelJwtOp,
   ModelSecretUse,
   ResolvedSecret,
-  Service,
 } from './types.js';
 
 export interface ModelInput {

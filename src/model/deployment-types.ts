@@ -1,5 +1,5 @@
 // Types of the precomputed deployment index: what each service is given per environment and what its code reads.
-import type { Loc, ProvisionValueState } from './facts.js';
+import type { Loc, ProvisionValueState } from '../extract/facts.js';
 
 /** Environment label used where a provision names no environment. */
 export const DEFAULT_ENVIRONMENT = 'default';

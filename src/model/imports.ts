@@ -1,9 +1,10 @@
 // Builds the repository's import edges: every import fact resolved to a file inside the repo, with both services and the policy's verdict.
 import { boundaryPolicy, type BoundaryPolicy } from './boundaries.js';
-import type { FileFacts, ImportFact } from './facts.js';
+import type { FileFacts, ImportFact } from '../extract/facts.js';
 import type { ModuleResolver } from './resolve.js';
 import { serviceLocator } from './service-roots.js';
-import type { ImportEdge, ModelFile, Service } from './types.js';
+import type { ImportEdge, ModelFile } from './types.js';
+import type { Service } from '../vocabulary.js';
 
 type Language = 'ts' | 'js' | 'python';
 

@@ -1,7 +1,8 @@
 // Attributes deployment provisions to services and environments, and expands env-file links into the names they provide.
 import { normalizeEnvironment } from '../extract/deploy/environment.js';
-import type { FileFacts, Provision } from './facts.js';
-import type { ModelFile, ModelProvision, Service } from './types.js';
+import type { FileFacts, Provision } from '../extract/facts.js';
+import type { ModelFile, ModelProvision } from './types.js';
+import type { Service } from '../vocabulary.js';
 import { compareText } from '../util/order.js';
 
 /** Dotenv templates (`.env.example`, `.env.sample`, …): documentation, not a deployment. */

@@ -1,8 +1,8 @@
 // Read-only queries over the model shared by rules and the inventory (indexes are built once per model).
 import { posix } from 'node:path';
-import type { Loc, SuppressionComment } from './facts.js';
+import type { Loc, SuppressionComment } from '../extract/facts.js';
 import { normalizeEnvironmentName } from './provision.js';
-import type { Finding } from '../result.js';
+import type { Finding } from '../vocabulary.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelJwtOp, ResolvedSecret } from './types.js';
 
 interface Index {

@@ -1,7 +1,7 @@
 // Which service a repository path belongs to: the service whose root (folder or glob) matches it, longest root first; tooling folders belong to none.
 import { compileGlobLenient } from '../util/glob.js';
 import { toolingMatcher } from './services.js';
-import type { Service } from './types.js';
+import type { Service } from '../vocabulary.js';
 
 /**
  * Builds a cached lookup from repo-relative posix paths to service names (null when no root

@@ -2,9 +2,9 @@
 import { parse as parseToml } from 'smol-toml';
 import type { ParsedConfig } from '../config/schema.js';
 import { compareText } from '../util/order.js';
-import type { DeployUnitFact, FileFacts } from './facts.js';
+import type { DeployUnitFact, FileFacts } from '../extract/facts.js';
 import { baseName, buildIndex, childPath, dirOf, isWithin, joinPath, type RepoIndex } from './resolve-index.js';
-import type { Service } from './types.js';
+import type { Service } from '../vocabulary.js';
 
 export interface ServiceInput {
   /** Every file seen (not ignored), repo-relative posix. */

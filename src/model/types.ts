@@ -1,23 +1,7 @@
 // The cross-file model that rules query: services, resolved secret reads, JWT operations and families.
 import type { DeploymentIndex } from './deployment-types.js';
-import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Language, Loc, Provision, SecretUse, TokenSource, WsCall, WsEndpoint } from './facts.js';
-
-export type ServiceKind = 'service' | 'shared';
-
-export interface Service {
-  name: string;
-  kind: ServiceKind;
-  /** Folder prefixes (repo-relative posix, no trailing slash; '' for the root) or globs from config. */
-  roots: string[];
-  /** Why it is a service or library: `config`, or the first line of its evidence. */
-  detectedBy: string;
-  /** Every reason it was detected (what deploys it, which entry starts it), one line each. */
-  evidence?: string[];
-  /** Other names deployments call it (compose service, image, Cloud Run service, Dockerfile path). */
-  aliases?: string[];
-  /** Components whose package this one's manifests declare as a dependency (package.json, pyproject.toml path or name). */
-  dependsOn?: string[];
-}
+import type { EnvRead, FallbackGroup, FileFacts, ImportKind, JwtOp, Provision, SecretUse, WsCall, WsEndpoint } from '../extract/facts.js';
+import type { Language, Loc, Service, TokenSource } from '../vocabulary.js';
 
 export interface ModelFile {
   path: string;
@@ -175,9 +159,6 @@ export interface ModelProvision extends Provision {
 /** How a WebSocket endpoint's credential is checked: a verify reached on its path, an auth service, only an unverified decode, nothing, or a call that could not be followed. */
 export type WsVerification = 'none' | 'verified' | 'unverified' | 'delegated' | 'unknown';
 
-/** The table verdict: the most important problem of an endpoint, or `ok`. */
-export type WsVerdict = 'ok' | 'no-auth' | 'unverified' | 'token-in-query' | 'unknown';
-
 /** Where a credential is read on a connection path. */
 export interface WsSourceSite {
   source: TokenSource;
@@ -208,7 +189,6 @@ export interface ModelWsEndpoint extends WsEndpoint {
   dependencyChains: { dependency: WsCall; chain: string[] }[];
   /** Where middleware registered apart from the endpoint guards it (Channels ASGI stacks, socket.io `use`, a Nest IoAdapter). */
   middlewareAt: Site[];
-  verdict: WsVerdict;
 }
 
 export interface Model {
@@ -228,6 +208,6 @@ export interface Model {
   provisions: ModelProvision[];
   /** Per service: the environments it is deployed to, what each provides, and the secret reads of its code. */
   deployment: DeploymentIndex;
-  /** WebSocket endpoints with their auth path and verdict. */
+  /** WebSocket endpoints with their auth path and verification. */
   wsEndpoints: ModelWsEndpoint[];
 }

@@ -1,9 +1,8 @@
-// WebSocket endpoints across files: router prefixes, Channels routing and ASGI middleware, socket servers and middleware registered elsewhere, the auth path followed into helpers, the verification and the verdict.
+// WebSocket endpoints across files: router prefixes, Channels routing and ASGI middleware, socket servers and middleware registered elsewhere, the auth path followed into helpers and the verification.
 
-import type { FileFacts, FunctionCall, FunctionFact, Loc, NameRef, TokenSource, WsCall, WsEndpoint } from './facts.js';
-import type { WsEndpointRow } from '../result.js';
+import type { FileFacts, FunctionCall, FunctionFact, Loc, NameRef, WsCall, WsEndpoint } from '../extract/facts.js';
 import type { ModuleResolver } from './resolve.js';
-import type { ModelFile, ModelJwtOp, ModelWsEndpoint, Site, WsSourceSite, WsVerdict, WsVerification } from './types.js';
+import type { ModelFile, ModelJwtOp, ModelWsEndpoint, Site, WsSourceSite, WsVerification } from './types.js';
 import { compareText } from '../util/order.js';
 
 /**
@@ -178,7 +177,7 @@ class JoinIndex {
   }
 }
 
-/** Joins WebSocket endpoints across files: full paths, the auth path followed into helpers, the verification kind and the verdict. */
+/** Joins WebSocket endpoints across files: full paths, the auth path followed into helpers and the verification kind. */
 export function buildWsEndpoints(input: WsModelInput): ModelWsEndpoint[] {
   const follower = new PathFollower(input);
   const index = new JoinIndex(input, follower);
@@ -277,7 +276,6 @@ function joinEndpoint(
     unresolvedAuthCalls: [...new Set(unresolved)].sort(),
     dependencyChains: dependencyChains(follower, file, endpoint.dependencies ?? []),
     middlewareAt: extra.middlewareAt,
-    verdict: endpoint.rejectsAll ? 'ok' : verdictOf(verification, uniqueSources),
   };
 }
 
@@ -317,31 +315,4 @@ function dedupeSources(sources: WsSourceSite[]): WsSourceSite[] {
     out.push(s);
   }
   return out;
-}
-
-/** Sources that put the credential in the URL (query string or path). */
-const URL_SOURCES = new Set<TokenSource>(['query', 'path']);
-
-function verdictOf(verification: WsVerification, sources: WsSourceSite[]): WsVerdict {
-  if (verification === 'none' && sources.length === 0) return 'no-auth';
-  if (verification === 'unverified') return 'unverified';
-  if (verification === 'none') return 'unknown';
-  if (sources.some((s) => URL_SOURCES.has(s.source))) return 'token-in-query';
-  return verification === 'unknown' ? 'unknown' : 'ok';
-}
-
-/** The report's table rows, one per endpoint (sorted by file and line). */
-export function wsEndpointRows(endpoints: readonly ModelWsEndpoint[]): WsEndpointRow[] {
-  return endpoints.map((e) => ({
-    service: e.service,
-    file: e.file,
-    loc: e.loc,
-    framework: e.framework,
-    path: e.fullPath,
-    handler: e.handler,
-    tokenSources: [...new Set(e.credentialSources.map((s) => s.source))].sort(),
-    verification: e.verification,
-    verifiedAt: e.verifyOps.map((op) => ({ file: op.file, loc: op.loc })),
-    verdict: e.verdict,
-  }));
 }

@@ -1,5 +1,6 @@
 // Progress between two results (`scan --compare`): names added/removed, findings new/fixed, matrix agreement; and its rendering.
-import type { DeltaFinding, FamilyDelta, Finding, ResultDelta, RunResult } from '../result.js';
+import type { Finding } from '../vocabulary.js';
+import type { DeltaFinding, FamilyDelta, ResultDelta, RunResult } from '../summarize/result.js';
 import { compareText } from '../util/order.js';
 
 export interface CompareOptions {

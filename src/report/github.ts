@@ -1,6 +1,7 @@
 // GitHub Actions workflow-command reporter: one `::error`/`::warning`/`::notice` annotation per finding.
-import type { Notification } from '../model/facts.js';
-import type { Finding, RunResult, Severity } from '../result.js';
+import type { Notification } from '../vocabulary.js';
+import type { Finding, Severity } from '../vocabulary.js';
+import type { RunResult } from '../summarize/result.js';
 import { compareFindings, compareText } from '../util/order.js';
 import { visibleDeep } from '../util/safe-text.js';
 

@@ -1,6 +1,6 @@
 // The service graph of the report: services, secret names and import edges aggregated per pair, as Mermaid and as inline SVG laid out by dagre.
 import dagre from '@dagrejs/dagre';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../summarize/result.js';
 import { compareText } from '../util/order.js';
 
 export interface GraphNode {

@@ -1,6 +1,7 @@
 // Self-contained HTML fragmentation report: what breaks where, the phased plan, heatmap, dagre-laid graph, grouped filterable findings; inline CSS/SVG/JS, no network.
 import { sentence } from '../util/safe-text.js';
-import type { Finding, RunResult, Severity } from '../result.js';
+import type { Finding, Severity } from '../vocabulary.js';
+import type { RunResult } from '../summarize/result.js';
 import { renderSvg } from './graph.js';
 import { siteOf, verdictOf, verdictSymbol, resolves, whyOf } from './markdown.js';
 import {

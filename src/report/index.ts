@@ -1,5 +1,5 @@
 // The format registry: every output format by name, each a pure function from the result to a string.
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../summarize/result.js';
 import type { RuleMeta } from '../rule-api.js';
 import { renderGithub } from './github.js';
 import { renderHtml } from './html.js';

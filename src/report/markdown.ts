@@ -1,7 +1,8 @@
 // Markdown fragmentation report (same order as the HTML: what breaks, what first, heatmap, plan, graph, details, findings) and the short PR-comment summary.
 import { sentence, visible } from '../util/safe-text.js';
-import type { Loc } from '../model/facts.js';
-import type { CrossValidationMatrix, InventoryEntry, MatrixComponent, MatrixVerdict, RunResult, Severity } from '../result.js';
+import type { Loc } from '../vocabulary.js';
+import type { Severity } from '../vocabulary.js';
+import type { CrossValidationMatrix, InventoryEntry, MatrixComponent, MatrixVerdict, RunResult } from '../summarize/result.js';
 import { deltaMarkdown } from './compare.js';
 import { renderMermaid } from './graph.js';
 import {

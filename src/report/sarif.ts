@@ -1,8 +1,9 @@
 // SARIF 2.1.0 reporter shaped for GitHub code scanning (see test/sarif/GITHUB-CODE-SCANNING.md §10).
 import { gzipSync } from 'node:zlib';
-import type { Loc, Notification } from '../model/facts.js';
-import type { Finding, RelatedLocation, RunResult } from '../result.js';
-import { SEVERITY_RANK } from '../result.js';
+import type { Loc, Notification } from '../vocabulary.js';
+import type { Finding, RelatedLocation } from '../vocabulary.js';
+import type { RunResult } from '../summarize/result.js';
+import { SEVERITY_RANK } from '../vocabulary.js';
 import type { RuleMeta } from '../rule-api.js';
 import { findingFingerprint } from '../util/fingerprint.js';
 import { compareFindings, compareText } from '../util/order.js';

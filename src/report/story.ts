@@ -1,7 +1,8 @@
 // What breaks where today, the plan as phases of shared changes, and the services × rules heatmap: views the Markdown and HTML reports share.
-import type { Loc } from '../model/facts.js';
-import type { Finding, MatrixComponent, PlanEdit, PlanPhase, PlanRisk, PlanStep, PlanStepKind, RunResult, Severity } from '../result.js';
-import { SEVERITY_RANK } from '../result.js';
+import type { Loc } from '../vocabulary.js';
+import type { Finding, Severity } from '../vocabulary.js';
+import type { MatrixComponent, PlanEdit, PlanPhase, PlanRisk, PlanStep, PlanStepKind, RunResult } from '../summarize/result.js';
+import { SEVERITY_RANK } from '../vocabulary.js';
 import { compareText } from '../util/order.js';
 
 /** One component of a family that fails in one environment (or in all, when no deployment says which). */

@@ -1,5 +1,5 @@
 // Row data shared by the Markdown and HTML reports: WebSocket endpoints, deployment secrets, service imports.
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../summarize/result.js';
 
 export interface TableData {
   headers: string[];

@@ -1,6 +1,7 @@
 // Terminal report: inventory, findings grouped by file with a caret under the span, notifications, summary.
 import { styleText } from 'node:util';
-import type { Finding, RunResult, Severity } from '../result.js';
+import type { Finding, Severity } from '../vocabulary.js';
+import type { RunResult } from '../summarize/result.js';
 import { deltaTextLines } from './compare.js';
 import { notAnalysedLabel } from './story.js';
 import { guardLine, visibleDeep } from '../util/safe-text.js';

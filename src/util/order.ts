@@ -1,5 +1,5 @@
 // Locale-independent ordering (UTF-16 code units), so output is byte-identical on every machine.
-import type { Finding } from '../result.js';
+import type { Finding } from '../vocabulary.js';
 
 /** Compares two strings by code units (never by locale). */
 export function compareText(a: string, b: string): number {

@@ -1,6 +1,6 @@
 // Compares a scan's findings with a fixture's annotations: the set of (file, line, rule) must match exactly.
 import { loadConfig } from '../../src/config/load.js';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/summarize/result.js';
 import { scan } from '../../src/run.js';
 import { readAnnotations, type Annotation } from './annotations.js';
 

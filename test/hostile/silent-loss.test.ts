@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ruleInfos } from '../../src/cli/catalog.js';
 import { parseConfig } from '../../src/config/load.js';
 import { FORMATS, formatNames } from '../../src/report/index.js';
-import type { RunResult } from '../../src/result.js';
+import type { RunResult } from '../../src/summarize/result.js';
 import { scan } from '../../src/run.js';
 import { canDenyByPermissions, CASE_LIMIT_MS, cleanUp, MEMORY_LIMIT_KB, runBounded, tree, type BoundedRun } from './harness.js';
 

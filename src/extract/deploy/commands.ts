@@ -1,5 +1,5 @@
 // Recognises `gcloud run deploy … --set-env-vars/--set-secrets`, `docker run -e`, and the image builds (`docker build`, kaniko, `gcloud run deploy --source`) that tie a deployment to a folder.
-import type { DeployUnitFact } from '../../model/facts.js';
+import type { DeployUnitFact } from '../facts.js';
 import { blockHints, entriesEnvironment, type DeployContext, type EnvEntry, type ProvidedValue } from './context.js';
 import { environmentFromWords, resolveRepoPath } from './environment.js';
 import { charsSpan, sliceChars, type Chars, type Word } from './shell-words.js';

@@ -1,6 +1,6 @@
 // Shared state of one deployment file's extraction: offsets → locations, value classification, redaction.
-import type { FileFacts, Language, Loc, Provision } from '../../model/facts.js';
-import { emptyFacts } from '../../model/facts.js';
+import type { FileFacts, Language, Loc, Provision } from '../facts.js';
+import { emptyFacts } from '../facts.js';
 import { LineIndex } from '../../util/lines.js';
 import { environmentFromEntries } from './environment.js';
 import { classifyValue, looksGenerated } from './values.js';

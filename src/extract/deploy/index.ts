@@ -1,5 +1,5 @@
 // Deployment provision extraction: which env names deploy files give to services, per format.
-import type { FileFacts } from '../../model/facts.js';
+import type { FileFacts } from '../facts.js';
 import { DeployContext } from './context.js';
 import { extractDockerfile } from './dockerfile.js';
 import { extractDotenv } from './dotenv.js';

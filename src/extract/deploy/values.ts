@@ -1,5 +1,5 @@
 // Classifies a deployment value (empty, reference, placeholder or set, and what a set value looks like) — the value itself is never kept.
-import type { ProvisionValueKind, ProvisionValueState } from '../../model/facts.js';
+import type { ProvisionValueKind, ProvisionValueState } from '../facts.js';
 import { normalizeEnvironment } from './environment.js';
 import { CREDENTIAL_WORDS, DEFAULT_CREDENTIALS, VENDOR_WORDS, WORDS } from './words.js';
 

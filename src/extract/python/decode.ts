@@ -1,5 +1,5 @@
 // Unverified decodes in Python: how the claims are used, whether the same token is verified, and where the token comes from.
-import type { JwtOp } from '../../model/facts.js';
+import type { JwtOp } from '../facts.js';
 import { isPlainString } from './names.js';
 import { lookupName, stringContent, textOf, type FileState, type Scope } from './scopes.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';

@@ -1,5 +1,5 @@
 // Env reads in Python: os/environ forms, configured wrapper accessors, pydantic settings, and fallback groups.
-import type { DefaultKind, EnvRead } from '../../model/facts.js';
+import type { DefaultKind, EnvRead } from '../facts.js';
 import { isPlainString, literalLength, matchesAccessor, normaliseCallee, osCallee, resolveEnvName, type StaticName } from './names.js';
 import { lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from './scopes.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';

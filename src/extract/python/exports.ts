@@ -1,5 +1,5 @@
 // Module-level values another file may import: constants, functions, settings-instance and class attributes, re-exports.
-import type { ExportedValue, ValueSource } from '../../model/facts.js';
+import type { ExportedValue, ValueSource } from '../facts.js';
 import { isPlainString } from './names.js';
 import { stringContent, type ClassInfo, type FileState, type Scope } from './scopes.js';
 import { instanceClassOf, traceClassMember, traceFunctionReturns, traceValue } from './trace.js';

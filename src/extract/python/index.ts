@@ -1,8 +1,8 @@
 // Python extraction through web-tree-sitter: parse once, collect scopes, walk for reads and JWT sites, then trace.
 import { DEFAULT_ENV_ACCESSORS } from '../../config/schema.js';
-import { emptyFacts, type FileFacts } from '../../model/facts.js';
+import { emptyFacts, type FileFacts } from '../facts.js';
 import { parseSuppressionComment } from '../../util/suppression.js';
-import type { ExtractOptions } from '../index.js';
+import type { ExtractOptions } from '../facts.js';
 import { collectSettingsFields, envReadsAt, groupAt, isSettingsClass, loopFrameOf, type LoopFrame } from './env.js';
 import { djangoSettingsAt, importsServerModule, serverEntryAt } from './entries.js';
 import { collectExports } from './exports.js';

@@ -1,5 +1,5 @@
 // JWT operations in Python: PyJWT, python-jose, authlib, djangorestframework-simplejwt, fastapi-jwt-auth, flask-jwt-extended and Django SIMPLE_JWT.
-import type { JwtOp, JwtOpKind } from '../../model/facts.js';
+import type { JwtOp, JwtOpKind } from '../facts.js';
 import { analyseDecode } from './decode.js';
 import { argument } from './env.js';
 import { isPlainString } from './names.js';

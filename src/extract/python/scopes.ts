@@ -1,5 +1,5 @@
 // First pass over a Python module: scopes, assignments, class attributes, import bindings and import facts.
-import type { FileFacts, ImportFact } from '../../model/facts.js';
+import type { FileFacts, ImportFact } from '../facts.js';
 import { LineMap, field, namedKids, unparen, type PyNode } from './tree.js';
 
 /** A name bound by an import: `import a.b as c` (module binding) or `from m import x as y`. */

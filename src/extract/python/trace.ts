@@ -1,5 +1,5 @@
 // Traces a value expression (a JWT key, an exported constant) to env reads, literals, constants or imports.
-import type { ValueSource } from '../../model/facts.js';
+import type { ValueSource } from '../facts.js';
 import { addSecretLiteral } from './env.js';
 import { isPlainString, literalLength } from './names.js';
 import { lookupName, stringContent, textOf, type Assign, type ClassInfo, type FileState, type Scope } from './scopes.js';

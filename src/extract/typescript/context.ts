@@ -1,6 +1,6 @@
 // Per-file extraction state and cheap syntax lookups (scoped declarations, scopes, class members) over compiler nodes.
 import { ts } from 'ts-morph';
-import type { FileFacts, Loc } from '../../model/facts.js';
+import type { FileFacts, Loc } from '../facts.js';
 
 export interface ImportBinding {
   module: string;

@@ -1,6 +1,6 @@
 // Unverified decodes in TS/JS: how the claims are used, whether the same token is verified, and where the token comes from.
 import { ts } from 'ts-morph';
-import type { JwtOp } from '../../model/facts.js';
+import type { JwtOp } from '../facts.js';
 import {
   type Ctx,
   SK,

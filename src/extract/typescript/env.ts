@@ -1,6 +1,6 @@
 // Env reads in TS/JS: process.env forms, configured accessors, schema-declared env, dynamic names, defaults and fallback groups.
 import { ts } from 'ts-morph';
-import type { EnvRead } from '../../model/facts.js';
+import type { EnvRead } from '../facts.js';
 import {
   type Ctx,
   SK,

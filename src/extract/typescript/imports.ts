@@ -1,6 +1,6 @@
 // Imports in TS/JS: static, type-only, re-export, import-equals (module level), require and dynamic import() (anywhere).
 import { ts } from 'ts-morph';
-import type { ImportFact } from '../../model/facts.js';
+import type { ImportFact } from '../facts.js';
 import { type Ctx, SK, isFunctionLike, nodeLoc, outerParent, propName, stringValue } from './context.js';
 
 type Bindings = ImportFact['bindings'];

@@ -1,9 +1,9 @@
 // TypeScript/JavaScript extraction: one walk over compiler nodes, then key tracing, exports, suppressions and parse errors.
 import { ts } from 'ts-morph';
 import { DEFAULT_ENV_ACCESSORS } from '../../config/schema.js';
-import { emptyFacts, type FileFacts, type JwtOp } from '../../model/facts.js';
+import { emptyFacts, type FileFacts, type JwtOp } from '../facts.js';
 import { parseSuppressionComment } from '../../util/suppression.js';
-import type { ExtractOptions } from '../index.js';
+import type { ExtractOptions } from '../facts.js';
 import { type Ctx, SK, nodeLoc, spanLoc, unwrap } from './context.js';
 import { collectEnvWrappers, finishEnv, markSecretLiteral, visitEnv } from './env.js';
 import { collectExports } from './exports.js';

@@ -1,6 +1,6 @@
 // Service secrets in TS/JS: HMAC keys, values compared with a request's header or field, values sent in request headers; values stored in registry slots.
 import { ts } from 'ts-morph';
-import type { SecretUse } from '../../model/facts.js';
+import type { SecretUse } from '../facts.js';
 import { type Ctx, SK, lookup, nodeLoc, propName, scopeName, slotKey, stringValue, unwrap } from './context.js';
 import { traceValue } from './trace.js';
 

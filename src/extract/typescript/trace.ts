@@ -1,6 +1,6 @@
 // Traces a value (a JWT key, an exported constant) to env reads, literals, constant-derived keys, imports or unknowns within one file.
 import { ts } from 'ts-morph';
-import type { ValueSource } from '../../model/facts.js';
+import type { ValueSource } from '../facts.js';
 import {
   type Ctx,
   SK,

@@ -1,5 +1,5 @@
 // Python WebSocket endpoint discovery: FastAPI/Starlette routes and endpoint classes, python-socketio and Flask-SocketIO handlers and namespaces, Channels consumers, routes and ASGI stacks, websockets.serve.
-import type { NameRef, RouterMount, WsCall, WsRouteFact, WsRouterStackFact, WsServerFact } from '../../../model/facts.js';
+import type { NameRef, RouterMount, WsCall, WsRouteFact, WsRouterStackFact, WsServerFact } from '../../facts.js';
 import type { EndpointHead } from '../../websocket.js';
 import { textOf, type ClassInfo, type FileState, type Scope } from '../scopes.js';
 import { field, namedKids, unparen, type PyNode } from '../tree.js';

@@ -1,5 +1,5 @@
 // Python WebSocket handler analysis: walks a connection path (handler, helpers in the file) and collects credentials, calls, identities, shared writes and DB sessions.
-import type { FunctionFact, TokenSource, WsCall } from '../../../model/facts.js';
+import type { FunctionFact, TokenSource, WsCall } from '../../facts.js';
 import {
   CREDENTIAL_KEY,
   DB_RECEIVER,

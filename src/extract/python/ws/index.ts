@@ -1,5 +1,5 @@
 // Python WebSocket extraction: discover the endpoints of a file, analyse each one's handlers, and record the pieces the model joins across files.
-import type { WsEndpoint } from '../../../model/facts.js';
+import type { WsEndpoint } from '../../facts.js';
 import { emptyCollect, endpointFrom } from '../../websocket.js';
 import type { FileState, Scope } from '../scopes.js';
 import { collectParams, functionFacts, newWalk, NO_SEEDS, walkFunction, type PathWalk } from './handlers.js';

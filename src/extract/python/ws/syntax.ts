@@ -1,5 +1,5 @@
 // Small syntax helpers shared by Python WebSocket endpoint discovery and handler analysis.
-import type { Loc, NameRef, WsCall } from '../../../model/facts.js';
+import type { Loc, NameRef, WsCall } from '../../facts.js';
 import { argument } from '../env.js';
 import { isPlainString } from '../names.js';
 import { lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from '../scopes.js';

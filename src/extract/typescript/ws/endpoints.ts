@@ -1,6 +1,6 @@
 // TS/JS WebSocket endpoint discovery: NestJS gateways and IoAdapters, socket.io servers, namespaces and middleware, `ws` servers, uWebSockets.js routes.
 import { ts } from 'ts-morph';
-import type { Loc, NameRef, TokenSource, WsServerFact } from '../../../model/facts.js';
+import type { Loc, NameRef, TokenSource, WsServerFact } from '../../facts.js';
 import type { EndpointHead } from '../../websocket.js';
 import { type Ctx, enclosingClass, isFunctionLike, lookup, nodeLoc, propName, stringValue, unwrap } from '../context.js';
 import { handlerName, importsModule, initializerOf, localDecl, nameRef, objectProp, rootIdentifier, sameFileFunction } from './syntax.js';

@@ -1,5 +1,5 @@
 // TS/JS WebSocket extraction: discover the endpoints of a file, analyse each one's handlers, and record the pieces the model joins across files.
-import type { WsEndpoint, WsMiddlewareFact } from '../../../model/facts.js';
+import type { WsEndpoint, WsMiddlewareFact } from '../../facts.js';
 import { dedupeCalls, emptyCollect, endpointFrom, pushSource } from '../../websocket.js';
 import { type Ctx, isFunctionLike, nodeLoc, unwrap } from '../context.js';
 import { discoverEndpoints, type MiddlewareSite, type Registration } from './endpoints.js';

@@ -1,18 +1,14 @@
 // Per-file facts: the plain, JSON-serialisable output of extraction (DESIGN §4). No parser types here.
+import type { Language, Loc, Notification, TokenSource } from '../vocabulary.js';
 
-/**
- * A source span. Lines and columns are 1-based and counted in UTF-16 code units (what JavaScript
- * strings and SARIF `utf16CodeUnits` use); `endColumn` is exclusive (the column after the last
- * character), as in SARIF regions.
- */
-export interface Loc {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
+/** The shared vocabulary the facts are written in, for the extractors. */
+export type { Language, Loc, Notification, TokenSource };
+
+/** What extraction is told besides the file: the same for every file of a run (part of the cache key). */
+export interface ExtractOptions {
+  /** Env accessor call shapes (defaults plus configured ones), per language family. */
+  envAccessors: { python: string[]; typescript: string[] };
 }
-
-export type Language = 'ts' | 'js' | 'python' | 'dotenv' | 'yaml' | 'json' | 'shell' | 'dockerfile' | 'hcl';
 
 /** How a default value for an env read was given. Never the value itself. */
 export type DefaultKind = 'none' | 'literal' | 'expression' | 'env';
@@ -191,9 +187,6 @@ export interface SuppressionComment {
   line: number;
   loc: Loc;
 }
-
-/** Where a connection's credential comes from; `ticket`: a single-use ticket in the query string (redeemed once, short-lived). */
-export type TokenSource = 'header' | 'subprotocol' | 'query' | 'ticket' | 'cookie' | 'first-message' | 'path' | 'auth-payload' | 'unknown';
 
 /** A call on a WebSocket connection path: `name` as called (`authenticate`, `auth.verify_token`); `module` the import it comes from. */
 export interface WsCall {
@@ -406,15 +399,6 @@ export interface ServerEntryFact {
   /** `fastapi`, `flask`, `django`, `starlette`, `celery`, `nestjs`, `express`, `fastify`, `http`, `socket.io`, `ws`, …; `cli` for a command-line tool's entry (not a server). */
   framework: string;
   loc: Loc;
-}
-
-export interface Notification {
-  level: 'error' | 'warning' | 'note';
-  /** Stable id: `parse-error`, `skipped-binary`, `skipped-large`, `skipped-encoding`, `unreadable`, `symlink-loop`, … */
-  id: string;
-  message: string;
-  file: string | null;
-  loc?: Loc;
 }
 
 export interface FileFacts {

@@ -1,7 +1,7 @@
 // The secret inventory: every family name or pattern with who reads it, where, in which role and chain.
-import type { InventoryEntry, InventoryRead, JwtOpSummary } from '../result.js';
-import { groupOf, groupReads } from './query.js';
-import type { Model } from './types.js';
+import type { InventoryEntry, InventoryRead, JwtOpSummary } from './result.js';
+import { groupOf, groupReads } from '../model/query.js';
+import type { Model } from '../model/types.js';
 import { compareText } from '../util/order.js';
 
 /** Builds the inventory of every secret-family name, canonical first within a family. */

@@ -1,8 +1,8 @@
 // The migration plan: one canonical name per secret family, steps in four phases with their risk, precise code edits.
-import type { Loc } from './facts.js';
-import type { FamilyPlan, Finding, MigrationPlan, PlanEdit, PlanPhase, PlanRisk, PlanStep, PlanStepKind, ProvisionMatrixRow } from '../result.js';
-import { groupReads } from './query.js';
-import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily } from './types.js';
+import type { Finding, Loc } from '../vocabulary.js';
+import type { FamilyPlan, MigrationPlan, PlanEdit, PlanPhase, PlanRisk, PlanStep, PlanStepKind, ProvisionMatrixRow } from './result.js';
+import { groupReads } from '../model/query.js';
+import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily } from '../model/types.js';
 import { compareText } from '../util/order.js';
 
 export interface PlanInput {

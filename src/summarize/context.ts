@@ -1,10 +1,10 @@
 // Adds source context to findings after the rules ran: the masked snippet of the span's line and the line-hash fingerprint.
 import { join } from 'node:path';
-import type { FileFacts } from '../model/facts.js';
-import type { Finding } from '../result.js';
+import type { FileFacts } from '../extract/facts.js';
+import type { Finding } from '../vocabulary.js';
 import { buildSnippets } from '../extract/snippet.js';
 import { lineHashes } from '../util/fingerprint.js';
-import { readSource } from './read.js';
+import { readSource } from '../discover/read.js';
 
 /** Reads each file that has findings once; sets `snippet`, `snippetSpan` and `fingerprints` on its findings. */
 export function attachSourceContext(root: string, findings: Finding[], facts: FileFacts[], maxBytes: number): void {

@@ -1,8 +1,9 @@
 // The cross-validation matrix: every component that signs × every component that verifies, agreeing or not.
-import { importGraph } from './boundaries.js';
-import type { CrossValidationMatrix, Finding, MatrixCell, MatrixComponent, MatrixVerdict, ServiceImportEdge } from '../result.js';
-import type { Model, ModelJwtOp } from './types.js';
-import { keyIdentity } from './query.js';
+import { importGraph } from '../model/boundaries.js';
+import type { Finding } from '../vocabulary.js';
+import type { CrossValidationMatrix, MatrixCell, MatrixComponent, MatrixVerdict, ServiceImportEdge } from './result.js';
+import type { Model, ModelJwtOp } from '../model/types.js';
+import { keyIdentity } from '../model/query.js';
 import { compareText } from '../util/order.js';
 
 function chainOf(op: ModelJwtOp): string[] {

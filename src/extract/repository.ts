@@ -1,0 +1,73 @@
+// The extract stage as the pipeline calls it: every discovered file's facts (cached, in workers), with what could not be extracted counted and told.
+import { availableParallelism } from 'node:os';
+import { FactCache, type CacheSettings } from '../cache/index.js';
+import { DEFAULT_ENV_ACCESSORS, type ParsedConfig } from '../config/schema.js';
+import type { Discovery } from '../discover/index.js';
+import type { Notification } from '../vocabulary.js';
+import { boundNames } from './bounds.js';
+import type { ExtractOptions, FileFacts } from './facts.js';
+import { extractAll } from './pool.js';
+
+export interface ExtractSettings {
+  config: ParsedConfig;
+  jobs?: number;
+  cache?: CacheSettings;
+  /** Told while parsing how many files are done out of how many. */
+  onProgress: (done: number, total: number) => void;
+  /** Told how the cache did (hits, misses) once extraction is over. */
+  onCacheStats?: (stats: { dir: string; hits: number; misses: number; pruned: number }) => void;
+}
+
+export interface Extraction {
+  facts: FileFacts[];
+  /** The discovery's notifications and every file's own, in order. */
+  notifications: Notification[];
+  /** The discovery's skip counts plus the files extraction dropped, by reason. */
+  skipped: Record<string, number>;
+  /** Files extraction dropped (they are not analysed). */
+  skippedPaths: Set<string>;
+}
+
+/** Extracts the facts of every discovered file. */
+export async function extractRepository(discovery: Discovery, settings: ExtractSettings): Promise<Extraction> {
+  const { config } = settings;
+  const extract: ExtractOptions = {
+    envAccessors: {
+      python: [...DEFAULT_ENV_ACCESSORS.python, ...config.envAccessors.python],
+      typescript: [...DEFAULT_ENV_ACCESSORS.typescript, ...config.envAccessors.typescript],
+    },
+  };
+  const cache = settings.cache ? new FactCache(settings.cache, extract) : null;
+  const extracted = await extractAll(
+    discovery.files.map((f) => ({ path: f.path, absPath: f.absPath, language: f.language })),
+    {
+      // More threads than cores only costs memory: each loads its own parsers.
+      jobs: settings.jobs === undefined ? undefined : Math.min(settings.jobs, availableParallelism()),
+      maxBytes: config.maxFileSize,
+      maxLineLength: config.maxLineLength,
+      onProgress: settings.onProgress,
+      extract,
+      cache,
+    },
+  );
+  if (cache) {
+    const pruned = cache.misses > 0 ? cache.prune().removed : 0;
+    settings.onCacheStats?.({ dir: cache.dir, hits: cache.hits, misses: cache.misses, pruned });
+  }
+
+  const facts: FileFacts[] = [];
+  const skipped = { ...discovery.skipped };
+  const notifications: Notification[] = [...discovery.notifications];
+  const skippedPaths = new Set<string>();
+  for (const item of extracted) {
+    if (item.ok) {
+      facts.push(boundNames(item.facts));
+      notifications.push(...item.facts.notifications);
+    } else {
+      skipped[item.reason] = (skipped[item.reason] ?? 0) + 1;
+      skippedPaths.add(item.path);
+      notifications.push(item.notification);
+    }
+  }
+  return { facts, notifications, skipped, skippedPaths };
+}
