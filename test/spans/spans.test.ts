@@ -76,8 +76,24 @@ function relatedSnippets(dir: string, findings: Finding[], facts: FileFacts[]): 
   return (file, loc) => built.get(key(file, loc)) ?? null;
 }
 
-async function render(ruleId: string): Promise<string> {
+/** The text of every secret literal the extractors found in a fixture, but single words (`production`), which prose may use. */
+function secretTexts(dir: string, facts: FileFacts[]): string[] {
+  const out: string[] = [];
+  for (const file of facts) {
+    if (file.secretLiterals.length === 0) continue;
+    const lines = readFileSync(join(dir, file.path), 'utf8').split(/\r\n|\r|\n/);
+    for (const loc of file.secretLiterals) {
+      if (loc.line !== loc.endLine) continue;
+      const text = (lines[loc.line - 1] ?? '').slice(loc.column - 1, loc.endColumn - 1);
+      if (text.length >= 8 && !/^[A-Za-z]+$/.test(text)) out.push(text);
+    }
+  }
+  return out;
+}
+
+async function render(ruleId: string): Promise<{ text: string; secrets: string[] }> {
   const out = [`# Span snapshot of ${ruleId}: its findings on fixtures/rules/${ruleId}/* (update: npm run spans:update)`];
+  const secrets: string[] = [];
   for (const name of cases(ruleId)) {
     const dir = join(FIXTURES, ruleId, name);
     const { config } = loadConfig(dir);
@@ -86,8 +102,9 @@ async function render(ruleId: string): Promise<string> {
     const related = relatedSnippets(dir, own, model.facts);
     out.push('', `## ${name}${own.length === 0 ? ' — no findings' : ''}`);
     for (const f of own) out.push('', ...draw(f, related));
+    secrets.push(...secretTexts(dir, model.facts));
   }
-  return `${out.join('\n')}\n`;
+  return { text: `${out.join('\n')}\n`, secrets };
 }
 
 describe('span snapshots', () => {
@@ -95,7 +112,8 @@ describe('span snapshots', () => {
     const id = rule.meta.id;
     it(id, { timeout: 300_000 }, async () => {
       const file = join(SNAPSHOTS, `${id}.snap`);
-      const actual = await render(id);
+      const { text: actual, secrets } = await render(id);
+      expect(secrets.filter((secret) => actual.includes(secret)), 'a secret literal of a fixture is shown unmasked').toEqual([]);
       const committed = existsSync(file) ? readFileSync(file, 'utf8') : null;
       if (UPDATE) {
         if (committed !== actual) writeFileSync(file, actual);
@@ -110,4 +128,10 @@ describe('span snapshots', () => {
       );
     });
   }
+
+  it('has no snapshot of a rule that no longer exists', () => {
+    const ids = new Set(RULES.map((r) => `${r.meta.id}.snap`));
+    const stale = readdirSync(SNAPSHOTS).filter((name) => name.endsWith('.snap') && !ids.has(name));
+    expect(stale, 'delete these snapshots (their rule is gone)').toEqual([]);
+  });
 });
