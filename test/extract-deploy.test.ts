@@ -500,6 +500,29 @@ ENV LEGACY_SECRET ${CANARY}
     expect(facts.secretLiterals.map((l) => cover(text, l))).toEqual([CANARY, 'production', CANARY, CANARY]);
   });
 
+  it('follows Docker: comment lines inside a continuation, the escape directive, heredocs, JSON-form COPY with flags', () => {
+    const text = `# escape=\`
+FROM node:20
+ENV APP_MODE=worker \`
+    # a comment line does not end the instruction
+    SIGNING_KEY="${CANARY}"
+RUN <<EOF
+cp config/.env.sample .env
+ENV NOT_AN_INSTRUCTION=1
+EOF
+COPY --chown=1000:1000 ["apps/api", ".env.production", "./"]
+COPY --from=build /out/.env /app/
+`;
+    const facts = extractDeployment('services/api/Dockerfile', text, 'dockerfile');
+    expect(rows(facts)).toEqual([
+      ['APP_MODE', 'dockerfile', null, 'services/api', 'set', 6],
+      ['SIGNING_KEY', 'dockerfile', null, 'services/api', 'set', CANARY.length],
+    ]);
+    expectNameSpans(facts, text);
+    expect(facts.secretLiterals.map((l) => cover(text, l))).toEqual(['worker', CANARY]);
+    expect(facts.deployUnits?.[0]).toMatchObject({ copies: ['apps/api', '.env.production'], envFiles: ['config/.env.sample', '.env.production'] });
+  });
+
   it('uses the suffix of a root-level Dockerfile.<name> as hint', () => {
     expect(rows(extractDeployment('Dockerfile.api', 'ENV A=1\n', 'dockerfile'))).toEqual([['A', 'dockerfile', null, 'api', 'set', 1]]);
   });

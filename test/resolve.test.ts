@@ -246,6 +246,30 @@ describe('package.json workspaces', () => {
     expect(ts(r, 'services/gateway/src/app.ts', 'auth-service')).toBe('services/auth/src/main.ts');
   });
 
+  it('reads pnpm-workspace.yaml packages and bolt workspaces', () => {
+    const pnpm = repo({
+      'package.json': JSON.stringify({ name: 'root', private: true }),
+      'pnpm-workspace.yaml': "packages:\n  - 'apps/*'\n  - libs/**\n  - '!libs/fixtures/**'\n",
+      'apps/api/package.json': JSON.stringify({ name: '@acme/api' }),
+      'apps/api/src/main.ts': '',
+      'apps/web/src/page.ts': '',
+      'libs/auth/package.json': JSON.stringify({ name: '@acme/auth', types: './src/index.ts' }),
+      'libs/auth/src/index.ts': '',
+      'libs/fixtures/auth/package.json': JSON.stringify({ name: '@acme/auth-fixture' }),
+      'libs/fixtures/auth/index.ts': '',
+    });
+    expect(ts(pnpm, 'apps/web/src/page.ts', '@acme/auth')).toBe('libs/auth/src/index.ts');
+    expect(ts(pnpm, 'apps/web/src/page.ts', '@acme/api/src/main')).toBe('apps/api/src/main.ts');
+    expect(ts(pnpm, 'apps/web/src/page.ts', '@acme/auth-fixture')).toBeNull();
+    const bolt = repo({
+      'package.json': JSON.stringify({ name: 'root', bolt: { workspaces: ['services/*'] } }),
+      'services/auth/package.json': JSON.stringify({ name: 'auth-service', types: './src/main.ts' }),
+      'services/auth/src/main.ts': '',
+      'services/gateway/src/app.ts': '',
+    });
+    expect(ts(bolt, 'services/gateway/src/app.ts', 'auth-service')).toBe('services/auth/src/main.ts');
+  });
+
   it('resolves package.json imports (#subpath)', () => {
     const r = repo({
       'apps/api/package.json': JSON.stringify({ name: 'api', imports: { '#auth/*': './src/auth/*.js' } }),

@@ -17,7 +17,7 @@ const PRUNE_TO = 0.8;
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
 /** Libraries whose versions change what extraction produces. */
-const PARSER_PACKAGES = ['typescript', 'ts-morph', 'web-tree-sitter', '@vscode/tree-sitter-wasm', 'yaml', 'smol-toml', 'dotenv'];
+const PARSER_PACKAGES = ['typescript', 'ts-morph', 'web-tree-sitter', '@vscode/tree-sitter-wasm', 'yaml', 'smol-toml', 'dotenv', 'dockerfile-ast'];
 
 /**
  * Where the cache lives by default: `node_modules/.cache/jwtfrag` of the scanned root when it has a

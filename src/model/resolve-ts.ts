@@ -1,4 +1,5 @@
-// TypeScript/JavaScript module resolution: relative paths, tsconfig baseUrl/paths (with extends), package.json workspaces.
+// TypeScript/JavaScript module resolution: relative paths, tsconfig baseUrl/paths (with extends), npm/yarn/bolt/pnpm workspaces.
+import { parse as parseYaml } from 'yaml';
 import type { RepoIndex } from './resolve-index.js';
 import { ancestorsOf, baseName, childPath, dirOf, isWithin, joinPath } from './resolve-index.js';
 import type { JsonObject } from './resolve-json.js';
@@ -203,21 +204,40 @@ export class TsResolver {
     return null;
   }
 
+  /**
+   * Workspace packages by name: the folders matched by the `workspaces` globs of a package.json (npm,
+   * yarn; yarn's `{ packages }`; bolt's `bolt.workspaces`) or the `packages` of a pnpm-workspace.yaml,
+   * relative to that file's folder. Read from the discovered files, like every model input (a library
+   * such as @manypkg/get-packages reads the disk itself and stops at one root).
+   */
   private packages(): Map<string, string> {
     if (this.workspacePackages !== null) return this.workspacePackages;
     const manifests = [...this.index.files]
       .filter((file) => baseName(file) === 'package.json' && !/(?:^|\/)node_modules\//.test(file))
       .sort();
     const globs: { base: string; re: { test(path: string): boolean }; negate: boolean }[] = [];
+    const addGlobs = (base: string, patterns: string[]): void => {
+      for (const pattern of patterns) {
+        const negate = pattern.startsWith('!');
+        globs.push({ base, re: globToRegExp(negate ? pattern.slice(1) : pattern), negate });
+      }
+    };
     for (const manifest of manifests) {
       const json = this.readJson(manifest);
       if (json === null) continue;
       const field = json.workspaces;
-      const patterns = isObject(field) ? stringList(field.packages) : stringList(field);
-      for (const pattern of patterns) {
-        const negate = pattern.startsWith('!');
-        globs.push({ base: dirOf(manifest), re: globToRegExp(negate ? pattern.slice(1) : pattern), negate });
+      addGlobs(dirOf(manifest), isObject(field) ? stringList(field.packages) : stringList(field));
+      if (isObject(json.bolt)) addGlobs(dirOf(manifest), stringList(json.bolt.workspaces));
+    }
+    const pnpm = [...this.index.files].filter((file) => baseName(file) === 'pnpm-workspace.yaml' && !/(?:^|\/)node_modules\//.test(file)).sort();
+    for (const file of pnpm) {
+      let parsed: unknown = null;
+      try {
+        parsed = parseYaml(this.readFile(file) ?? '');
+      } catch {
+        parsed = null;
       }
+      if (isObject(parsed)) addGlobs(dirOf(file), stringList(parsed.packages));
     }
     const map = new Map<string, string>();
     for (const manifest of manifests) {

@@ -1,62 +1,56 @@
-// Dockerfiles: `ENV A=b`, legacy `ENV A b` and `ARG A[=default]` provisions, and the COPY sources and CMD/ENTRYPOINT that tie the image to a folder.
+// Dockerfiles, parsed with dockerfile-ast: `ENV A=b`, legacy `ENV A b` and `ARG A[=default]` provisions, and the COPY sources and CMD/ENTRYPOINT that tie the image to a folder.
 import { posix } from 'node:path';
+import { DockerfileParser, ModifiableInstruction, PropertyInstruction, type Instruction, type Property } from 'dockerfile-ast';
+import { LineIndex } from '../../util/lines.js';
 import type { DeployContext, ProvidedValue } from './context.js';
 import { environmentFromPath, folderHint, normalizeEnvironment } from './environment.js';
-import { splitCommands, type Word } from './shell-words.js';
+import { splitCommands } from './shell-words.js';
 
-const INSTRUCTION = /^[ \t]*(ENV|ARG)[ \t]+/i;
-const BUILD_INSTRUCTION = /^[ \t]*(FROM|COPY|ADD|CMD|ENTRYPOINT)[ \t]+/i;
-const RUN_INSTRUCTION = /^[ \t]*RUN[ \t]+/i;
+const BUILD_KEYWORDS = new Set(['FROM', 'COPY', 'ADD', 'CMD', 'ENTRYPOINT']);
 const ENV_FILE_NAME = /^(\.env([._-].*)?|[^/]*\.env|[^/]*\.env\.[^/]+|env\.[A-Za-z]+)$/i;
 const FILE_COMMANDS = new Set(['cp', 'mv', 'install', 'ln']);
+
+interface Position {
+  line: number;
+  character: number;
+}
 
 function isEnvFileName(path: string): boolean {
   return ENV_FILE_NAME.test(posix.basename(path));
 }
 
-/** Extracts ENV and ARG names from a Dockerfile. */
+/**
+ * Extracts ENV and ARG names from a Dockerfile, and the deploy unit it describes. dockerfile-ast
+ * reads the instructions (line continuations, the `# escape=` directive, heredocs, JSON and shell
+ * forms); its 0-based line/character positions are turned into offsets with the same line breaks
+ * as every other extractor.
+ */
 export function extractDockerfile(ctx: DeployContext): void {
-  const environment = environmentFromPath(ctx.path);
-  const serviceHint = dockerfileHint(ctx.path);
-  const text = ctx.text;
+  const where = { environment: environmentFromPath(ctx.path), serviceHint: dockerfileHint(ctx.path) };
+  const index = new LineIndex(ctx.text);
+  const offset = (p: Position): number => index.offset(p.line + 1, p.character + 1);
   const copies: string[] = [];
   const envFiles: string[] = [];
   let entry: string[] = [];
   let unitLoc: { start: number; end: number } | null = null;
-  let lineStart = 0;
-  while (lineStart < text.length) {
-    let end = lineStart;
-    // A logical line runs on while a physical line ends with a backslash.
-    for (;;) {
-      let next = text.indexOf('\n', end);
-      if (next < 0) next = text.length;
-      const physical = text.slice(end, next).replace(/\r$/, '');
-      end = next;
-      if (!physical.endsWith('\\') || next >= text.length) break;
-      end = next + 1;
-    }
-    const logical = text.slice(lineStart, end);
-    const match = INSTRUCTION.exec(logical);
-    if (match) {
-      const words = splitCommands(logical.slice(match[0].length), lineStart + match[0].length)[0] ?? [];
-      instruction(ctx, match[1].toUpperCase(), words, { environment, serviceHint });
-    }
-    const build = BUILD_INSTRUCTION.exec(logical);
-    if (build) {
-      const keyword = build[1].toUpperCase();
-      const args = instructionArgs(logical.slice(build[0].length));
-      unitLoc ??= { start: lineStart, end: lineStart + build[0].trimEnd().length };
+  for (const ins of DockerfileParser.parse(ctx.text).getInstructions()) {
+    const keyword = ins.getKeyword();
+    if ((keyword === 'ENV' || keyword === 'ARG') && ins instanceof PropertyInstruction) {
+      for (const property of ins.getProperties()) provide(ctx, property, offset, where);
+    } else if (BUILD_KEYWORDS.has(keyword)) {
+      const range = ins.getInstructionRange();
+      unitLoc ??= { start: offset({ line: range.start.line, character: 0 }), end: offset(range.end) };
+      const args = instructionArgs(ins);
       if (keyword === 'FROM') entry = [];
       else if (keyword === 'CMD' || keyword === 'ENTRYPOINT') entry = keyword === 'ENTRYPOINT' ? [...args, ...entry] : [...entry, ...args];
-      else if (!args.some((a) => /^--from=/i.test(a))) {
-        const sources = args.filter((a) => !a.startsWith('--')).slice(0, -1);
+      else if (!(ins instanceof ModifiableInstruction && ins.getFlags().some((f) => f.getName().toLowerCase() === 'from'))) {
+        const sources = args.filter((a) => !a.startsWith('--') && !a.startsWith('<<')).slice(0, -1);
         copies.push(...sources);
         envFiles.push(...sources.filter(isEnvFileName));
       }
+    } else if (keyword === 'RUN') {
+      envFiles.push(...copiedEnvFiles(ins.getArgumentsContent() ?? ''));
     }
-    const run = RUN_INSTRUCTION.exec(logical);
-    if (run) envFiles.push(...copiedEnvFiles(logical.slice(run[0].length)));
-    lineStart = end + 1;
   }
   if (unitLoc) {
     ctx.facts.deployUnits = [
@@ -66,10 +60,10 @@ export function extractDockerfile(ctx: DeployContext): void {
   }
 }
 
-// Sources of `cp`/`mv`/`install`/`ln` commands in a RUN line that name env files (`cp src/.example.env dist/.env`).
-function copiedEnvFiles(rest: string): string[] {
+// Sources of `cp`/`mv`/`install`/`ln` commands in a RUN body (heredocs included) that name env files (`cp src/.example.env dist/.env`).
+function copiedEnvFiles(body: string): string[] {
   const out: string[] = [];
-  for (const words of splitCommands(rest.replace(/\\\r?\n/g, ' '))) {
+  for (const words of splitCommands(body)) {
     const name = words[0]?.value.split('/').pop() ?? '';
     if (!FILE_COMMANDS.has(name)) continue;
     const args = words.slice(1).map((w) => w.value).filter((v) => !v.startsWith('-'));
@@ -78,9 +72,10 @@ function copiedEnvFiles(rest: string): string[] {
   return out;
 }
 
-/** The arguments of a COPY/ADD/CMD/ENTRYPOINT: the JSON exec form (`["a", "b"]`) or shell words. */
-function instructionArgs(rest: string): string[] {
-  const body = rest.replace(/\\\r?\n/g, ' ').trim();
+/** The arguments of a COPY/ADD/CMD/ENTRYPOINT (flags left out): the JSON exec form's strings, or shell words. */
+function instructionArgs(ins: Instruction): string[] {
+  // dockerfile-ast's own JSON strings drop the whitespace inside them (`"daemon off;"` → `daemonoff;`), so the form is parsed here.
+  const body = (ins.getArgumentsContent() ?? '').trim();
   if (body.startsWith('[')) {
     try {
       const value: unknown = JSON.parse(body);
@@ -92,33 +87,23 @@ function instructionArgs(rest: string): string[] {
   return (splitCommands(body)[0] ?? []).map((w) => w.value);
 }
 
-function instruction(ctx: DeployContext, keyword: string, words: Word[], where: { environment: string | null; serviceHint: string | null }): void {
-  if (words.length === 0) return;
-  const base = { source: 'dockerfile', ...where };
-  if (keyword === 'ENV' && !words[0].value.includes('=')) {
-    const rest = words.slice(1);
-    const value: ProvidedValue =
-      rest.length === 0
-        ? { state: 'empty' }
-        : { state: 'literal', text: rest.map((w) => w.value).join(' '), start: rest[0].start, end: rest[rest.length - 1].end };
-    ctx.provide({ ...base, name: words[0].value, nameStart: words[0].start, nameEnd: words[0].end, value });
-    return;
-  }
-  for (const word of words) {
-    const eq = word.value.indexOf('=');
-    const nameLength = eq < 0 ? word.value.length : eq;
-    let value: ProvidedValue = { state: 'empty' };
-    if (eq >= 0 && eq + 1 < word.value.length) {
-      value = { state: 'literal', text: word.value.slice(eq + 1), start: word.offsets[eq + 1], end: word.offsets[word.value.length - 1] + 1 };
+function provide(ctx: DeployContext, property: Property, offset: (p: Position) => number, where: { environment: string | null; serviceHint: string | null }): void {
+  const nameRange = property.getNameRange();
+  const text = property.getValue();
+  const range = property.getValueRange();
+  let value: ProvidedValue = { state: 'empty' };
+  if (text !== null && text !== '' && range !== null) {
+    let start = offset(range.start);
+    let end = offset(range.end);
+    // The span is the value inside its quotes, as for every other deploy format.
+    const quote = ctx.text[start];
+    if ((quote === '"' || quote === "'") && end - start >= 2 && ctx.text[end - 1] === quote) {
+      start++;
+      end--;
     }
-    ctx.provide({
-      ...base,
-      name: word.value.slice(0, nameLength),
-      nameStart: word.offsets[0],
-      nameEnd: word.offsets[nameLength - 1] + 1,
-      value,
-    });
+    value = { state: 'literal', text, start, end };
   }
+  ctx.provide({ source: 'dockerfile', ...where, name: property.getName(), nameStart: offset(nameRange.start), nameEnd: offset(nameRange.end), value });
 }
 
 // The Dockerfile's folder, or the `api` of a root-level `Dockerfile.api` / `api.dockerfile`.
