@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { buildSnippets, type Snippet } from '../../src/extract/snippet.js';
-import type { FileFacts } from '../../src/model/facts.js';
-import type { Finding } from '../../src/result.js';
+import type { FileFacts } from '../../src/extract/facts.js';
+import type { Finding } from '../../src/vocabulary.js';
 import { scan } from '../../src/run.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'rules');
