@@ -143,6 +143,7 @@ function pushRead(state: FileState, read: Omit<EnvRead, 'id' | 'group'>, default
   state.facts.envReads.push({ id, ...read, group: null });
   if (defaultNode && read.defaultKind === 'literal') {
     state.readDefaultLoc.set(id, defaultNode);
+    state.facts.envReads[id].defaultLoc = state.lines.loc(defaultNode.start, defaultNode.end);
     const label = read.name ?? read.pattern ?? '';
     if (SECRETISH.test(label)) addSecretLiteral(state, defaultNode);
   }
@@ -257,6 +258,7 @@ export function envReadsAt(state: FileState, node: PyNode, scope: Scope, loops: 
   if (call.defaultNode && defaults.kind === 'literal') {
     const defaultNode = unparen(call.defaultNode);
     state.readDefaultLoc.set(id, defaultNode);
+    read.defaultLoc = state.lines.loc(defaultNode.start, defaultNode.end);
     if (SECRETISH.test(resolved.name ?? resolved.pattern)) addSecretLiteral(state, defaultNode);
   }
   return ids;

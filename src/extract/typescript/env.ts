@@ -567,6 +567,7 @@ function setDefaults(ctx: Ctx): void {
     if (len !== null) {
       read.defaultKind = 'literal';
       read.defaultLength = len;
+      read.defaultLoc = nodeLoc(ctx.sf, e);
       if (secretishRead(read)) markSecretLiteral(ctx, e);
     } else if (!(ts.isIdentifier(e) && e.text === 'undefined')) {
       read.defaultKind = 'expression';
