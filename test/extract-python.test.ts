@@ -348,10 +348,12 @@ describe('extractPython: JWT operations and key tracing', () => {
         '    return jwt.encode(p, os.environ["LONG_SEED"][:32])',
         'def e(p):',
         '    return jwt.encode(p, hashlib.sha256("fixed phrase".encode()).hexdigest()[:32])',
+        'def f(p):',
+        '    return jwt.encode(p, os.environ["APP_PEM"].replace("\\\\n", "\\n"), algorithm="RS256")',
       ].join('\n'),
     );
     const names = facts.jwtOps.map((op) => (op.key?.trace.sources ?? []).map((s) => (s.kind === 'env' ? facts.envReads[s.read].name : s.kind)));
-    expect(names).toEqual([['SIGNING_KEY_B64'], ['SIGNING_SEED'], ['VERIFY_JWK'], ['LONG_SEED'], ['constant-derived']]);
+    expect(names).toEqual([['SIGNING_KEY_B64'], ['SIGNING_SEED'], ['VERIFY_JWK'], ['LONG_SEED'], ['constant-derived'], ['APP_PEM']]);
   });
 
   it('identifies libraries from imports and ignores an unrelated `jwt` object', async () => {

@@ -638,6 +638,22 @@ describe('key tracing', () => {
     expect(f.jwtOps.map((o) => sources(f, o))).toEqual([['env:VERIFY_PEM'], ['env:SIGN_PEM'], ['env:JOSE_PEM']]);
   });
 
+  it('traces a PEM key through the replace that restores its newlines, and LiveKit access tokens to the API secret', () => {
+    const f = x(
+      [
+        "import jwt from 'jsonwebtoken';",
+        "import { AccessToken } from 'livekit-server-sdk';",
+        "export function app(p: object) { return jwt.sign(p, (process.env.APP_PEM || '').replace(/\\\\n/g, '\\n'), { algorithm: 'RS256' }); }",
+        'export function room(identity: string) { return new AccessToken(process.env.LIVEKIT_API_KEY, process.env.LIVEKIT_API_SECRET, { identity }); }',
+      ].join('\n'),
+    );
+    expect(ops(f)).toEqual([
+      ['sign', 'jsonwebtoken', expect.anything()],
+      ['sign', 'livekit-server-sdk', expect.anything()],
+    ]);
+    expect(f.jwtOps.map((o) => sources(f, o))).toEqual([['env:APP_PEM', 'literal:0'], ['env:LIVEKIT_API_SECRET']]);
+  });
+
   it('traces imports, namespace members, calls of imported functions and config objects', () => {
     const f = x(
       [

@@ -91,7 +91,7 @@ export type JwtOpKind = 'sign' | 'verify' | 'decode-unverified' | 'configure';
  */
 export interface JwtOp {
   op: JwtOpKind;
-  /** `jsonwebtoken`, `jose`, `jwt-simple`, `fast-jwt`, `@hapi/jwt`, `@nestjs/jwt`, `passport-jwt`, `express-jwt`, `koa-jwt`, `@fastify/jwt`, `jwt-decode`, `pyjwt`, `python-jose`, `authlib`, `fastapi-jwt-auth`, `flask-jwt-extended`, `django-simplejwt`. */
+  /** `jsonwebtoken`, `jose`, `jwt-simple`, `fast-jwt`, `@hapi/jwt`, `@nestjs/jwt`, `passport-jwt`, `express-jwt`, `koa-jwt`, `@fastify/jwt`, `jwt-decode`, `livekit-server-sdk`, `pyjwt`, `python-jose`, `authlib`, `fastapi-jwt-auth`, `flask-jwt-extended`, `django-simplejwt`. */
   library: string;
   /** Span of the called function/method name (or the config key). */
   loc: Loc;

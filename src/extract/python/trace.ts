@@ -420,6 +420,8 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
         const plainArgs = args ? namedKids(args) : [];
         const transparent = plainArgs.length <= 1 && plainArgs.every((arg) => isPlainString(unparen(arg)));
         if (method && object && transparent && TRANSPARENT_METHODS.has(textOf(state, method))) return trace(tracer, object, scope, depth + 1, seen);
+        // `key.replace("\\n", "\n")`: a PEM key with its escaped newlines restored is still that key.
+        if (method && object && textOf(state, method) === 'replace' && plainArgs.length === 2 && plainArgs.every((arg) => isPlainString(unparen(arg)))) return trace(tracer, object, scope, depth + 1, seen);
       } else if (f.type === 'identifier' && TRANSPARENT_FUNCTIONS.has(textOf(state, f))) {
         const args = field(n, 'arguments');
         const first = args ? namedKids(args)[0] : undefined;

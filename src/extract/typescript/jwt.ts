@@ -29,6 +29,7 @@ const LIBRARY_BY_MODULE = new Map<string, string>([
   ['@fastify/jwt', '@fastify/jwt'],
   ['fastify-jwt', '@fastify/jwt'],
   ['jwt-decode', 'jwt-decode'],
+  ['livekit-server-sdk', 'livekit-server-sdk'],
 ]);
 
 interface LibBinding {
@@ -289,6 +290,10 @@ export function visitJwt(ctx: Ctx, node: ts.Node): void {
     if (b && b.library === '@nestjs/jwt' && b.imported === 'JwtService' && node.arguments?.[0]) {
       const callee = unwrap(node.expression);
       push(ctx, 'configure', '@nestjs/jwt', ts.isPropertyAccessExpression(callee) ? callee.name : callee, node, option(ctx, node.arguments[0], NEST_KEY_NAMES), null);
+    } else if (b && b.library === 'livekit-server-sdk' && (b.imported === 'AccessToken' || b.imported === 'TokenVerifier') && node.arguments?.[1]) {
+      // LiveKit access tokens are JWTs signed (and checked) with the API secret, the second argument.
+      const callee = unwrap(node.expression);
+      push(ctx, b.imported === 'AccessToken' ? 'sign' : 'verify', 'livekit-server-sdk', ts.isPropertyAccessExpression(callee) ? callee.name : callee, node, node.arguments[1], null);
     } else if (isPassportStrategy(ctx, node.expression)) {
       const callee = unwrap(node.expression);
       passport(ctx, node.arguments?.[0], ts.isPropertyAccessExpression(callee) ? callee.name : callee, node);

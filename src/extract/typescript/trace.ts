@@ -20,7 +20,8 @@ import { markSecretLiteral } from './env.js';
 import { isJwtModule } from './jwt.js';
 
 const MAX_DEPTH = 8;
-const PASSTHROUGH_METHODS = new Set(['toString', 'trim', 'valueOf', 'normalize']);
+/** Methods that return the same key material: a PEM key with its escaped newlines restored is still that key. */
+const PASSTHROUGH_METHODS = new Set(['toString', 'trim', 'valueOf', 'normalize', 'replace', 'replaceAll']);
 const HASH_FACTORIES = new Set(['createHash', 'createHmac']);
 /** Calls that turn key material into a key object (node:crypto, jose): the key is the material's. */
 const KEY_OBJECTS = new Set(['createSecretKey', 'createPublicKey', 'createPrivateKey', 'importSPKI', 'importPKCS8', 'importX509', 'importJWK']);
