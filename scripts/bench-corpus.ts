@@ -39,7 +39,16 @@ export function generateCorpus(files: number, seed: number): { files: CorpusFile
   const tsEnv = envModule(plan, 'ts-env');
   const pyEnv = envModule(plan, 'py-env');
   const out: CorpusFile[] = [];
-  const stats: CorpusStats = { ts: 0, python: 0, deploy: plan.deploy.length, tests: 0, secretReadFiles: 0, jwtFiles: 0, crossServiceImports: 0, secretForms: {} };
+  const stats: CorpusStats = {
+    ts: 0,
+    python: 0,
+    deploy: plan.deploy.length,
+    tests: 0,
+    secretReadFiles: 0,
+    jwtFiles: 0,
+    crossServiceImports: 0,
+    secretForms: {},
+  };
   for (const m of plan.modules) {
     out.push({ path: m.path, text: m.language === 'ts' ? renderTypeScript(m, tsEnv) : renderPython(m, pyEnv) });
     stats[m.language] += 1;

@@ -54,7 +54,9 @@ function parseRuleOptions(rule: Rule, given: Record<string, unknown>): { options
     else if (key !== null && !byKey.has(key)) byKey.set(key, issue.message);
     else if (key === null) other.push(`config field rules.${id}.options: ${issue.message}`);
   }
-  const problems = Object.keys(given).filter((key) => byKey.has(key)).map((key) => `config field rules.${id}.options.${key}: ${byKey.get(key)}`);
+  const problems = Object.keys(given)
+    .filter((key) => byKey.has(key))
+    .map((key) => `config field rules.${id}.options.${key}: ${byKey.get(key)}`);
   return { options: {}, problems: [...problems, ...other] };
 }
 

@@ -83,7 +83,14 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<Run
 export function render(result: RunResult, format: FormatName, options: RenderOptions = {}): string {
   const renderer = FORMATS[format];
   if (!renderer) throw new UsageError(`unknown format '${String(format)}'`);
-  const context: RenderContext = { rules: ruleInfos(), informationUri: HOMEPAGE, color: options.color ?? false, quiet: options.quiet, category: options.category, includeSuppressed: options.includeSuppressed };
+  const context: RenderContext = {
+    rules: ruleInfos(),
+    informationUri: HOMEPAGE,
+    color: options.color ?? false,
+    quiet: options.quiet,
+    category: options.category,
+    includeSuppressed: options.includeSuppressed,
+  };
   return renderer(result, context);
 }
 

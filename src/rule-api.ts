@@ -77,7 +77,5 @@ export function defineRule<const MessageIds extends string, Options = NoOptions>
 
 /** Fills `{{placeholders}}` of a message template. */
 export function formatMessage(template: string, data: Record<string, string | number>): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) =>
-    key in data ? String(data[key]) : whole,
-  );
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }

@@ -54,20 +54,18 @@ describe('escaping', () => {
 
 describe('renderGithub', () => {
   it('writes one annotation per unsuppressed finding, sorted, with level mapping', () => {
-    const result = runResult(
-      [
-        finding({ ruleId: 'ws-no-auth', severity: 'error', file: 'apps/ws/server.ts', loc: loc(10, 3, 12), message: 'No auth on /ws.' }),
-        finding({ ruleId: 'secret-name-sprawl', file: 'apps/api/config.ts', loc: loc(4, 20, 36, 5), message: 'JWT_KEY is another name for JWT_SECRET.' }),
-        finding({ ruleId: 'shared-imports-service', severity: 'note', file: 'apps/api/config.ts', loc: loc(1, 1, 9), message: 'Type-only import.' }),
-        finding({
-          ruleId: 'hardcoded-jwt-secret',
-          severity: 'error',
-          file: 'apps/api/dev.ts',
-          loc: loc(2, 7, 19),
-          suppression: { kind: 'inline', reason: 'dev only' },
-        }),
-      ],
-    );
+    const result = runResult([
+      finding({ ruleId: 'ws-no-auth', severity: 'error', file: 'apps/ws/server.ts', loc: loc(10, 3, 12), message: 'No auth on /ws.' }),
+      finding({ ruleId: 'secret-name-sprawl', file: 'apps/api/config.ts', loc: loc(4, 20, 36, 5), message: 'JWT_KEY is another name for JWT_SECRET.' }),
+      finding({ ruleId: 'shared-imports-service', severity: 'note', file: 'apps/api/config.ts', loc: loc(1, 1, 9), message: 'Type-only import.' }),
+      finding({
+        ruleId: 'hardcoded-jwt-secret',
+        severity: 'error',
+        file: 'apps/api/dev.ts',
+        loc: loc(2, 7, 19),
+        suppression: { kind: 'inline', reason: 'dev only' },
+      }),
+    ]);
     expect(renderGithub(result)).toBe(
       [
         '::notice file=apps/api/config.ts,line=1,endLine=1,col=1,endColumn=9,title=shared-imports-service::Type-only import.',

@@ -59,7 +59,7 @@ describe('rule options', () => {
     ]);
   });
 
-  it('a value outside the option\'s range is a problem too', () => {
+  it("a value outside the option's range is a problem too", () => {
     const [problem, ...rest] = problems({ 'committed-secret-value': { options: { minLength: -1 } } });
     expect(rest).toEqual([]);
     expect(problem).toMatch(/^config field rules\.committed-secret-value\.options\.minLength: /);

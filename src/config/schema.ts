@@ -17,7 +17,8 @@ const MAX_FIELD_ALTERNATIVES = 4096;
 
 const globList = z.array(glob).superRefine((values, ctx) => {
   const total = values.reduce((sum, value) => sum + globAlternatives(value), 0);
-  if (total > MAX_FIELD_ALTERNATIVES) ctx.addIssue({ code: 'custom', message: `the patterns expand to ${total} alternatives (limit ${MAX_FIELD_ALTERNATIVES})` });
+  if (total > MAX_FIELD_ALTERNATIVES)
+    ctx.addIssue({ code: 'custom', message: `the patterns expand to ${total} alternatives (limit ${MAX_FIELD_ALTERNATIVES})` });
 });
 
 const globs = z.union([glob, z.array(glob).min(1)]);
@@ -74,7 +75,11 @@ export const ConfigSchema = z.strictObject({
   /** Per-rule severity (`off` disables) and options. */
   rules: z.record(z.string(), RuleSettingSchema).default({}),
   /** Files larger than this many bytes are skipped and counted. */
-  maxFileSize: z.number().int().positive().default(2 * 1024 * 1024),
+  maxFileSize: z
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024),
   /** JavaScript files mostly on lines longer than this many characters are skipped as minified and counted (0: never). */
   maxLineLength: z.number().int().nonnegative().default(10_000),
   /** Test code is excluded from findings unless this is true (or `--include-tests`). */
@@ -88,23 +93,8 @@ export type RuleSetting = z.output<typeof RuleSettingSchema>;
 
 /** Built-in env accessor call shapes; configuration adds to them. */
 export const DEFAULT_ENV_ACCESSORS = {
-  python: [
-    'get_env().get',
-    'get_env().get_env',
-    'env.get',
-    'settings.get',
-    'config.get',
-    'environ.get',
-    'env_config.get',
-  ],
-  typescript: [
-    'configService.get',
-    'configService.getOrThrow',
-    'config.get',
-    'config.getOrThrow',
-    'env.get',
-    'Deno.env.get',
-  ],
+  python: ['get_env().get', 'get_env().get_env', 'env.get', 'settings.get', 'config.get', 'environ.get', 'env_config.get'],
+  typescript: ['configService.get', 'configService.getOrThrow', 'config.get', 'config.getOrThrow', 'env.get', 'Deno.env.get'],
 } as const;
 
 /** A family with its defaults filled in. */

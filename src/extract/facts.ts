@@ -120,15 +120,7 @@ export interface JwtOp {
   scope: string | null;
 }
 
-export type ImportKind =
-  | 'static'
-  | 're-export'
-  | 'require'
-  | 'dynamic'
-  | 'import-equals'
-  | 'py-import'
-  | 'py-from'
-  | 'py-importlib';
+export type ImportKind = 'static' | 're-export' | 'require' | 'dynamic' | 'import-equals' | 'py-import' | 'py-from' | 'py-importlib';
 
 export interface ImportFact {
   /** As written: `./x`, `@org/api/src/x`, `netra_backend.app.db`, `..models` (Python relative keeps its dots). */

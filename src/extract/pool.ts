@@ -174,14 +174,24 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     const read = readSource(item.absPath, options.maxBytes);
     if (!read.ok) {
       const level = read.reason === 'unreadable' ? 'warning' : 'note';
-      results[index] = { path: item.path, ok: false, reason: read.reason, notification: { level, id: read.reason, message: `skipped: ${read.message}`, file: item.path } };
+      results[index] = {
+        path: item.path,
+        ok: false,
+        reason: read.reason,
+        notification: { level, id: read.reason, message: `skipped: ${read.message}`, file: item.path },
+      };
       finished(1);
       continue;
     }
     const maxLine = options.maxLineLength ?? 0;
     if (item.language === 'js' && looksMinified(read.text, maxLine)) {
       const message = `skipped: minified or generated code (most of it on lines longer than ${maxLine} characters; raise maxLineLength to analyse it)`;
-      results[index] = { path: item.path, ok: false, reason: 'skipped-minified', notification: { level: 'note', id: 'skipped-minified', message, file: item.path } };
+      results[index] = {
+        path: item.path,
+        ok: false,
+        reason: 'skipped-minified',
+        notification: { level: 'note', id: 'skipped-minified', message, file: item.path },
+      };
       finished(1);
       continue;
     }
@@ -221,7 +231,11 @@ async function lastTry(entries: Pending[], task: (file: TaskFile) => BatchTask, 
       } catch (error) {
         // A worker that dies (out of memory, say) loses this file, not the scan: it is reported as not analysed.
         const facts = emptyFacts(entry.file.path, entry.file.language);
-        facts.notifications.push(outOfMemory(error) ? { level: 'error', id: 'extract-failed', message: 'not analysed: out of memory; findings in this file may be missing', file: entry.file.path } : droppedFile(entry.file.path, error));
+        facts.notifications.push(
+          outOfMemory(error)
+            ? { level: 'error', id: 'extract-failed', message: 'not analysed: out of memory; findings in this file may be missing', file: entry.file.path }
+            : droppedFile(entry.file.path, error),
+        );
         accept([entry], [JSON.stringify(facts)]);
         // The worker is gone; the next file gets a fresh one.
         await pool.destroy();

@@ -127,9 +127,7 @@ export function importGraph(model: Model): ImportGraph {
   for (const edge of edges) {
     edge.sites.sort((a, b) => compareText(a.file, b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
   }
-  const nodes = model.services
-    .map((s) => ({ name: s.name, kind: s.kind }))
-    .sort((a, b) => compareText(a.name, b.name));
+  const nodes = model.services.map((s) => ({ name: s.name, kind: s.kind })).sort((a, b) => compareText(a.name, b.name));
   return { nodes, edges };
 }
 

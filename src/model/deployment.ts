@@ -1,6 +1,13 @@
 // Joins attributed provisions with what each service's code reads: the deployment index rules query.
 import type { ResolvedFamily } from '../config/schema.js';
-import { DEFAULT_ENVIRONMENT, type DeployTarget, type DeploymentIndex, type SecretReadUnit, type ServiceDeployment, type TargetProvision } from './deployment-types.js';
+import {
+  DEFAULT_ENVIRONMENT,
+  type DeployTarget,
+  type DeploymentIndex,
+  type SecretReadUnit,
+  type ServiceDeployment,
+  type TargetProvision,
+} from './deployment-types.js';
 import type { Loc, Service } from '../vocabulary.js';
 import { TEMPLATE_ENVIRONMENT } from './provision.js';
 import type { ModelEnvRead, ModelFallbackGroup, ModelFamily, ModelJwtOp, ModelProvision } from './types.js';

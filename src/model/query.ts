@@ -67,11 +67,7 @@ export function compareLoc(a: Loc, b: Loc): number {
 
 /** Whether a suppression comment covers a finding: same rule, a reason, on its line or the line before. */
 export function covers(comment: SuppressionComment, finding: Finding): boolean {
-  return (
-    comment.ruleId === finding.ruleId &&
-    comment.reason !== null &&
-    (comment.line === finding.loc.line || comment.line === finding.loc.line - 1)
-  );
+  return comment.ruleId === finding.ruleId && comment.reason !== null && (comment.line === finding.loc.line || comment.line === finding.loc.line - 1);
 }
 
 /** Words that name the half of a key pair: `JWT_PRIVATE_KEY` and `JWT_PUBLIC_KEY` are one token's two keys. */

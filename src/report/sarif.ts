@@ -136,9 +136,7 @@ export function renderSarif(result: RunResult, options: SarifOptions): string {
                 rules,
               },
             },
-            invocations: [
-              { executionSuccessful: true, toolExecutionNotifications: [...notifications, ...extra] },
-            ],
+            invocations: [{ executionSuccessful: true, toolExecutionNotifications: [...notifications, ...extra] }],
             automationDetails: { id: categoryId(options.category) },
             originalUriBaseIds: { [SRCROOT]: { description: { text: 'Repository root' } } },
             columnKind: 'utf16CodeUnits',
@@ -315,8 +313,6 @@ function categoryId(category: string | undefined): string {
   return id.endsWith('/') ? id : `${id}/`;
 }
 
-
-
 const PRECISION_RANK: Record<Finding['precision'], number> = { 'very-high': 4, high: 3, medium: 2, low: 1 };
 
 /** Which results to keep under the cap: level, then security severity, then precision. */
@@ -353,7 +349,14 @@ function truncate(text: string, max: number): string {
 /** The first paragraph under a `## <heading>` of a markdown doc, as plain text; null when absent. */
 function firstParagraph(doc: string, heading: string): string | null {
   const lines = doc.split(/\r?\n/);
-  const start = lines.findIndex((line) => /^##\s+/.test(line) && line.replace(/^##\s+/, '').trim().toLowerCase() === heading.toLowerCase());
+  const start = lines.findIndex(
+    (line) =>
+      /^##\s+/.test(line) &&
+      line
+        .replace(/^##\s+/, '')
+        .trim()
+        .toLowerCase() === heading.toLowerCase(),
+  );
   if (start < 0) return null;
   const paragraph: string[] = [];
   for (const line of lines.slice(start + 1)) {

@@ -81,7 +81,9 @@ export function compileGlob(patterns: string | readonly string[], options: GlobO
 
 /** Like compileGlob, but a pattern over the limits matches nothing instead of throwing (for globs read from scanned files). */
 export function compileGlobLenient(patterns: string | readonly string[], options: GlobOptions = {}): (text: string) => boolean {
-  const usable = (typeof patterns === 'string' ? [patterns] : patterns).filter((p) => options.braces === false ? p.length <= GLOB_LIMITS.maxLength : globProblem(p) === null);
+  const usable = (typeof patterns === 'string' ? [patterns] : patterns).filter((p) =>
+    options.braces === false ? p.length <= GLOB_LIMITS.maxLength : globProblem(p) === null,
+  );
   return compileGlob(usable, options);
 }
 

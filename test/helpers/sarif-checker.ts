@@ -89,14 +89,7 @@ export function checkGithubRules(log: unknown, text?: string): string[] {
     const at = `runs[${runIndex}]`;
     const run = record(runValue);
     const driver = record(record(run.tool).driver);
-    const key = JSON.stringify([
-      driver.name,
-      driver.fullName,
-      driver.version,
-      driver.semanticVersion,
-      driver.guid,
-      record(run.automationDetails).id,
-    ]);
+    const key = JSON.stringify([driver.name, driver.fullName, driver.version, driver.semanticVersion, driver.guid, record(run.automationDetails).id]);
     if (runKeys.has(key)) problems.push(`${at}: duplicate tool+category run key ${key}`);
     runKeys.add(key);
     checkRun(run, driver, at, problems);

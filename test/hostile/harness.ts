@@ -74,7 +74,11 @@ export function runBounded(name: string, args: string[], options: RunOptions = {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const out = typeof options.stdout === 'number' ? options.stdout : 'pipe';
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', PROBE, MAIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', out, 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', PROBE, MAIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env,
+      stdio: ['ignore', out, 'pipe'],
+    });
     if (options.stdout === 'closed') child.stdout?.destroy();
     let stdout = '';
     let stderr = '';

@@ -227,7 +227,10 @@ function guessable(text: string, hints: readonly string[]): boolean {
   const parts = tokens(text);
   return (
     parts.length > 0 &&
-    parts.every((t) => CREDENTIAL_WORDS.has(t) || VENDOR_WORDS.has(t) || DEFAULT_CREDENTIALS.has(t) || own.has(t) || /^\d{1,4}$/.test(t) || normalizeEnvironment(t) !== null)
+    parts.every(
+      (t) =>
+        CREDENTIAL_WORDS.has(t) || VENDOR_WORDS.has(t) || DEFAULT_CREDENTIALS.has(t) || own.has(t) || /^\d{1,4}$/.test(t) || normalizeEnvironment(t) !== null,
+    )
   );
 }
 

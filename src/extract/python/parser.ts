@@ -44,7 +44,17 @@ function cursorApi(runtime: Record<string, unknown>): CursorApi | null {
     return typeof value === 'function' ? (value as RuntimeFn) : null;
   };
   const init = runtime._ts_init;
-  const names = ['goto_first_child', 'goto_next_sibling', 'goto_parent', 'current_node_type_id', 'current_field_id', 'start_index', 'end_index', 'current_node_is_missing', 'delete'];
+  const names = [
+    'goto_first_child',
+    'goto_next_sibling',
+    'goto_parent',
+    'current_node_type_id',
+    'current_field_id',
+    'start_index',
+    'end_index',
+    'current_node_is_missing',
+    'delete',
+  ];
   const found = names.map(fn);
   if (typeof init !== 'function' || !(runtime.HEAP32 instanceof Int32Array) || found.some((f) => f === null)) return null;
   const [firstChild, nextSibling, parent, typeId, fieldId, startIndex, endIndex, isMissing, remove] = found as RuntimeFn[];

@@ -429,7 +429,8 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
       if (f.type === 'attribute') {
         const method = field(f, 'attribute');
         const object = field(f, 'object');
-        if (method && object && DIGEST_METHODS.has(textOf(state, method)) && unparen(object).type === 'call') return trace(tracer, object, scope, depth + 1, seen);
+        if (method && object && DIGEST_METHODS.has(textOf(state, method)) && unparen(object).type === 'call')
+          return trace(tracer, object, scope, depth + 1, seen);
       }
       const callable = resolveCallable(tracer, fn, scope, depth + 1);
       if (callable?.kind === 'function') return traceReturns(tracer, callable.scope, n, depth, seen);

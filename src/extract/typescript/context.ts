@@ -259,7 +259,11 @@ function declarationsOf(ctx: Ctx, node: ts.Node): Map<string, ts.Node> | null {
     index = new Map();
     for (const p of node.parameters) addBindingNames(p.name, p, index);
     if ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name) index.set(node.name.text, node);
-  } else if ((ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
+  } else if (
+    (ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) &&
+    node.initializer &&
+    ts.isVariableDeclarationList(node.initializer)
+  ) {
     index = new Map();
     for (const d of node.initializer.declarations) addBindingNames(d.name, d, index);
   } else if (ts.isCatchClause(node) && node.variableDeclaration) {

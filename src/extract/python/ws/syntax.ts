@@ -110,7 +110,10 @@ export function callRef(state: FileState, callee: string, scope: Scope, at: Loc)
   const head = parts[0];
   const rest = parts.slice(1);
   if ((head === 'self' || head === 'cls') && scope.cls && rest.length > 1) {
-    const built = builtBy(state, (scope.cls.selfAttrs.get(rest[0]) ?? []).map((a) => a.value));
+    const built = builtBy(
+      state,
+      (scope.cls.selfAttrs.get(rest[0]) ?? []).map((a) => a.value),
+    );
     if (built) return { name: `${built.name}.${rest.slice(1).join('.')}`, module: built.module, loc: at };
   }
   if ((head === 'self' || head === 'cls') && scope.cls && rest.length > 0) return { name: `${scope.cls.name}.${rest.join('.')}`, module: null, loc: at };
