@@ -73,7 +73,7 @@ function parseOptions(argv: string[]): BenchOptions {
   } catch (error) {
     throw new BenchError(`${error instanceof Error ? error.message : String(error)} (flags: ${FLAGS})`);
   }
-  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
   return {
     files: positiveInt('files', str('files'), 5000, MIN_FILES),
     seed: positiveInt('seed', str('seed'), 1, 0),

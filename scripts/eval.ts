@@ -109,7 +109,7 @@ function runScan(cli: string, dir: string, labels: Labels, jobs: string | null):
         if (code !== 0) throw new EvalError(`jwtfrag exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
         resolvePromise({ result: JSON.parse(readFileSync(out, 'utf8')) as ScanResult, seconds });
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }

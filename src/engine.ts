@@ -25,6 +25,7 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are described above; what is left prints as itself
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 

@@ -39,7 +39,7 @@ describe('baseline matching', () => {
     const a = finding('r', 'k1', 1);
     const b = { ...finding('r', 'k2', 2), suppression: { kind: 'inline' as const, reason: 'x' } };
     const text = serializeBaseline(createBaseline([a, b]));
-    expect(JSON.parse(text).entries).toHaveLength(1);
+    expect((JSON.parse(text) as { entries: unknown[] }).entries).toHaveLength(1);
     expect(serializeBaseline(createBaseline([b, a]))).toBe(text);
   });
 

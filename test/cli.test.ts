@@ -80,7 +80,7 @@ describe('jwtfrag CLI', () => {
     expect(a.stdout.length).toBeGreaterThan(100);
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).not.toContain(ROOT);
-    expect(JSON.parse(a.stdout).schemaVersion).toBe(1);
+    expect((JSON.parse(a.stdout) as { schemaVersion: number }).schemaVersion).toBe(1);
   });
 
   it('rules lists every rule; explain prints a doc; an unknown id exits 2', () => {

@@ -535,7 +535,7 @@ describe('extractPython: imports', () => {
     expect(facts.imports[0].loc).toEqual(at(1, 8, 11));
     expect(facts.imports[2].loc).toEqual(at(2, 6, 19));
     expect(facts.imports[9].loc).toEqual(at(13, 38, 53));
-    expect(facts.imports.every((fact) => fact.typeOnly === false)).toBe(true);
+    expect(facts.imports.every((fact) => !fact.typeOnly)).toBe(true);
   });
 });
 

@@ -1,5 +1,4 @@
 // Tests for the TypeScript/JavaScript extractor: env reads, fallback groups, JWT ops, tracing, imports, exports, suppressions.
-import { ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { extractTypeScript } from '../src/extract/typescript/index.js';
 import type { FileFacts, JwtOp, ValueSource } from '../src/extract/facts.js';
@@ -853,7 +852,7 @@ describe('imports', () => {
     expect(f.imports[9].bindings).toEqual([{ local: 'mod', imported: '*' }]);
     expect(f.imports[10].bindings).toEqual([{ local: 'top', imported: 'thing' }]);
     expect(f.imports[0].loc).toEqual({ line: 1, column: 34, endLine: 1, endColumn: 48 });
-    expect(f.imports.every((i) => i.inTypeChecking === false)).toBe(true);
+    expect(f.imports.every((i) => !i.inTypeChecking)).toBe(true);
   });
 });
 

@@ -10,7 +10,7 @@ import { renderJson } from '../src/report/json.js';
 import { renderMarkdown, renderMarkdownSummary, SUMMARY_MAX_LINES } from '../src/report/markdown.js';
 import { ruleInfos } from '../src/cli/catalog.js';
 import { writeGeneratedMonorepo } from './helpers/generated-monorepo.js';
-import type { PlanStep, RunResult } from '../src/summarize/result.js';
+import type { RunResult } from '../src/summarize/result.js';
 import { scan } from '../src/run.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'monorepos');

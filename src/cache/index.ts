@@ -209,7 +209,7 @@ export class FactCache {
       }
     }
     const base = join(this.dir, FORMAT);
-    let folders: string[] = [];
+    let folders: string[];
     try {
       folders = readdirSync(base);
     } catch {

@@ -17,6 +17,7 @@ export function git(cwd: string, args: readonly string[]): Promise<string> {
       ['-c', 'core.quotePath=false', ...args],
       { cwd, maxBuffer: MAX_OUTPUT, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
       (error, stdout, stderr) => {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- execFile's error is an Error; its type (an Omit<> of ExecException) hides that
         if (error) reject(Object.assign(error, { stderr }));
         else resolve(stdout);
       },

@@ -85,6 +85,7 @@ class Lanes {
   }
 
   async run(batch: Pending[], task: BatchTask): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows a worker's failure exactly as it was thrown
     if (this.failure !== null) throw this.failure;
     const pool = this.pool;
     if (pool === null) {
@@ -106,6 +107,7 @@ class Lanes {
   async finish(): Promise<void> {
     try {
       await Promise.all(this.inFlight);
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows a worker's failure exactly as it was thrown
       if (this.failure !== null) throw this.failure;
     } finally {
       await this.pool?.destroy();
@@ -126,7 +128,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   const threshold = options.poolThreshold ?? POOL_THRESHOLD;
   const byteThreshold = options.poolThreshold === undefined ? POOL_BYTES : Infinity;
   const cache = options.cache ?? null;
-  const results: BatchResult[] = new Array(items.length);
+  const results = new Array<BatchResult>(items.length);
   const deep: Pending[] = [];
   let done = 0;
   const finished = (count: number): void => {

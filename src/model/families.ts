@@ -20,9 +20,9 @@ export interface FamilyInput {
 export interface FamilyResult {
   families: ModelFamily[];
   /** The family of an env name or dynamic pattern, and whether data flow or only the name put it there. */
-  familyOf(label: string): { family: string; by: 'dataflow' | 'name' } | null;
+  familyOf: (label: string) => { family: string; by: 'dataflow' | 'name' } | null;
   /** A read of a generic family name in a service where no secret operation reaches that name: not the family's secret. */
-  outside(read: ModelEnvRead): boolean;
+  outside: (read: ModelEnvRead) => boolean;
 }
 
 function isPairHalf(name: string): boolean {

@@ -104,7 +104,7 @@ export class TsResolver {
   private readJson(path: string): JsonObject | null {
     const cached = this.jsonCache.get(path);
     if (cached !== undefined) return cached;
-    let parsed: JsonObject | null = null;
+    let parsed: JsonObject | null;
     try {
       const text = this.readFile(path);
       parsed = text === undefined ? null : parseJsonObject(path, text);
@@ -227,7 +227,7 @@ export class TsResolver {
     }
     const pnpm = [...this.index.files].filter((file) => baseName(file) === 'pnpm-workspace.yaml' && !/(?:^|\/)node_modules\//.test(file)).sort();
     for (const file of pnpm) {
-      let parsed: unknown = null;
+      let parsed: unknown;
       try {
         parsed = parseYaml(this.readFile(file) ?? '');
       } catch {

@@ -11,7 +11,7 @@ export interface ServiceInput {
   paths: string[];
   facts: FileFacts[];
   /** Reads a repo-relative file (package.json, tsconfig*.json, pnpm-workspace.yaml); undefined when unreadable. */
-  readFile(path: string): string | undefined;
+  readFile: (path: string) => string | undefined;
   config: Pick<ParsedConfig, 'services' | 'shared'>;
 }
 
@@ -115,7 +115,7 @@ function parseJson(text: string | undefined): PackageJson | null {
   if (text === undefined) return null;
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as PackageJson) : null;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : null;
   } catch {
     return null;
   }
@@ -600,9 +600,9 @@ function declaredBy(folder: string, readFile: (path: string) => string | undefin
   }
   const text = readFile(childPath(folder, 'pyproject.toml'));
   if (text !== undefined) {
-    let toml: Record<string, unknown> = {};
+    let toml: Record<string, unknown>;
     try {
-      toml = parseToml(text) as Record<string, unknown>;
+      toml = parseToml(text);
     } catch {
       toml = {};
     }

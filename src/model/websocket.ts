@@ -95,8 +95,8 @@ function mountOf(input: WsModelInput, file: string, router: string | null): { pr
     for (const mount of f.routerMounts ?? []) {
       const language = languageOf(f);
       const parts = mount.router.split('.');
-      let target: string | null = null;
-      let attr: string | null = null;
+      let target: string | null;
+      let attr: string | null;
       if (mount.module === null) {
         target = f.path;
         attr = mount.router;

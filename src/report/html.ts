@@ -548,7 +548,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
     {
       id: 'websocket',
       title: 'WebSockets',
-      html: tableSection('websocket', 'WebSocket endpoints', wsEndpointTable(result), `${plural(result.wsEndpoints?.length ?? 0, 'endpoint')}`),
+      html: tableSection('websocket', 'WebSocket endpoints', wsEndpointTable(result), plural(result.wsEndpoints?.length ?? 0, 'endpoint')),
     },
     {
       id: 'provisions',
@@ -563,7 +563,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
     {
       id: 'imports',
       title: 'Imports',
-      html: tableSection('imports', 'Service imports', serviceImportTable(result), `${plural(result.serviceImports?.length ?? 0, 'service pair')}`),
+      html: tableSection('imports', 'Service imports', serviceImportTable(result), plural(result.serviceImports?.length ?? 0, 'service pair')),
     },
     { id: 'findings', title: 'Findings', html: findingsSection(result, titles) },
   ];

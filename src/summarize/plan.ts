@@ -33,7 +33,6 @@ function readPhase(reads: readonly ModelEnvRead[]): PlanPhase {
 }
 
 type StepInput = Omit<PlanStep, 'edit' | 'phase' | 'risk' | 'change'> & { phase: PlanPhase | null; change: string };
-const QUOTES = new Set(['"', "'", '`']);
 
 /** Offset of a 1-based line/column (UTF-16) in `text`. */
 function offsetOf(text: string, line: number, column: number): number {

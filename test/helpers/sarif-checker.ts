@@ -216,6 +216,7 @@ function checkResult(result: Json, at: string, ruleIds: string[], baseIds: Json,
   if (result.ruleIndex !== undefined) {
     const index = result.ruleIndex;
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= ruleIds.length) {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- shows whatever the SARIF file holds
       problems.push(`${at}: ruleIndex ${String(index)} is out of range`);
     } else if (ruleIds[index] !== result.ruleId) {
       problems.push(`${at}: ruleIndex ${index} points at ${ruleIds[index]}, not ${String(result.ruleId)}`);
@@ -286,6 +287,7 @@ function checkLocation(location: Json, at: string, baseIds: Json, problems: stri
     problems.push(`${at}: uri ${uri} has characters that must be percent-encoded`);
   }
   if (artifact.uriBaseId !== undefined && !(typeof artifact.uriBaseId === 'string' && artifact.uriBaseId in baseIds)) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- shows whatever the SARIF file holds
     problems.push(`${at}: uriBaseId ${String(artifact.uriBaseId)} is not declared in originalUriBaseIds`);
   }
   const region = record(physical.region);

@@ -10,7 +10,7 @@ if (denied.length > 0) {
   const isDenied = (path: unknown): boolean => typeof path === 'string' && denied.some((d) => path === d || path === `${d}/`);
   const eacces = (path: string): NodeJS.ErrnoException =>
     Object.assign(new Error(`EACCES: permission denied, '${path}'`), { code: 'EACCES', errno: -13, path });
-  const wrapSync = <K extends 'readdirSync' | 'openSync' | 'accessSync' | 'opendirSync'>(name: K): void => {
+  const wrapSync = (name: 'readdirSync' | 'openSync' | 'accessSync' | 'opendirSync'): void => {
     const original = fs[name] as (...args: unknown[]) => unknown;
     (fs as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       if (isDenied(args[0])) throw eacces(args[0] as string);

@@ -164,6 +164,7 @@ export class YamlView {
     if (!isScalar(scalar) || scalar.value === null || scalar.value === undefined) return null;
     if (typeof scalar.value === 'string') return scalar.value;
     const range = scalar.range;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar holds a number, boolean or null here
     return range ? this.text.slice(range[0], range[1]) : String(scalar.value);
   }
 

@@ -98,7 +98,7 @@ function variableUses(state: FileState, target: PyNode, scopeNode: PyNode, whole
 
 /** A claim read out of the decoded value: `claims["sub"]`, `claims.sub`, `claims.get("sub")`. */
 function claimRead(state: FileState, n: PyNode, parent: PyNode, scopeNode: PyNode, whole: boolean, depth: number, out: Set<UseKind>): void {
-  let key: string | null = null;
+  let key: string | null;
   let read: PyNode = parent;
   if (parent.type === 'subscript') key = literalKey(state, field(parent, 'subscript'));
   else {

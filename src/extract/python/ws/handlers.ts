@@ -440,7 +440,10 @@ function dependencyNodes(state: FileState, fn: Scope): { param: PyNode; dep: PyN
     const value = field(param, 'value');
     if (value) candidates.push(unparen(value));
     const type = field(param, 'type');
-    if (type) walk(type, (n) => void (n.type === 'call' ? candidates.push(n) : undefined));
+    if (type)
+      walk(type, (n) => {
+        if (n.type === 'call') candidates.push(n);
+      });
     for (const cand of candidates) {
       if (cand.type !== 'call' || !/(^|\.)(Depends|Security)$/.test(calleeOf(state, cand))) continue;
       const dep = positional(cand)[0];
@@ -458,7 +461,7 @@ function seedsFor(state: FileState, call: PyNode, target: Scope, locals: Locals)
   const list = field(call, 'arguments');
   let index = 0;
   for (const arg of list ? namedKids(list) : []) {
-    let name: string | null = null;
+    let name: string | null;
     let value: PyNode | null = arg;
     if (arg.type === 'keyword_argument') {
       const key = field(arg, 'name');

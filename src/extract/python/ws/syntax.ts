@@ -53,6 +53,7 @@ export function keyword(state: FileState, call: PyNode, name: string): PyNode | 
 }
 
 /** Pre-order walk (explicit stack, any depth); returning false from `visit` skips a node's children. */
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- a visitor with no return statement visits the children
 export function walk(node: PyNode, visit: (n: PyNode) => boolean | void): void {
   const stack = [node];
   for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
