@@ -173,16 +173,14 @@ describe.skipIf(!available)('html report in a real browser', () => {
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
       expect(height).toBeLessThan(15 * 900);
       // Boxes never overlap: dagre places services, the names column is spaced.
-      const boxes = await page
-        .locator('#graph svg.graph g.node rect')
-        .evaluateAll((rects) =>
-          rects.map((r) => ({
-            x: Number(r.getAttribute('x')),
-            y: Number(r.getAttribute('y')),
-            w: Number(r.getAttribute('width')),
-            h: Number(r.getAttribute('height')),
-          })),
-        );
+      const boxes = await page.locator('#graph svg.graph g.node rect').evaluateAll((rects) =>
+        rects.map((r) => ({
+          x: Number(r.getAttribute('x')),
+          y: Number(r.getAttribute('y')),
+          w: Number(r.getAttribute('width')),
+          h: Number(r.getAttribute('height')),
+        })),
+      );
       for (let i = 0; i < boxes.length; i++) {
         for (let j = i + 1; j < boxes.length; j++) {
           const a = boxes[i];
