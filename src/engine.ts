@@ -135,6 +135,6 @@ export function runRules(model: Model, rules: readonly Rule[], config: ParsedCon
 }
 
 /** Sorts findings by file, line, column, rule id and message (code-unit order, locale-independent). */
-export function sortFindings(findings: Finding[]): Finding[] {
+function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(compareFindings);
 }

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Model } from './model/types.js';
 import type { Finding, Loc, Precision, RelatedLocation, Severity } from './vocabulary.js';
 
-export type RuleCategory = 'secrets' | 'imports' | 'websocket' | 'deployment' | 'meta';
+type RuleCategory = 'secrets' | 'imports' | 'websocket' | 'deployment' | 'meta';
 
 export interface RuleMeta<MessageIds extends string = string> {
   id: string;
@@ -28,7 +28,7 @@ export interface RuleMeta<MessageIds extends string = string> {
   options?: z.ZodType;
 }
 
-export interface ReportDescriptor<MessageIds extends string = string> {
+interface ReportDescriptor<MessageIds extends string = string> {
   messageId: MessageIds;
   data: Record<string, string | number>;
   file: string;

@@ -13,9 +13,9 @@ export interface EvalFinding {
   message?: string;
 }
 
-export const LINE_TOLERANCE = 2;
+const LINE_TOLERANCE = 2;
 
-export type Verdict = Reviewed['verdict'] | 'unreviewed';
+type Verdict = Reviewed['verdict'] | 'unreviewed';
 
 export interface RuleScore {
   rule: string;
@@ -42,7 +42,7 @@ function near(a: number, b: number): boolean {
 }
 
 /** Whether the finding's primary or a related location is at `file`, `line` (±2), or anywhere in `file` without a line. */
-export function findingAt(f: EvalFinding, file: string, line: number | undefined): boolean {
+function findingAt(f: EvalFinding, file: string, line: number | undefined): boolean {
   const locs = [{ file: f.file, line: f.loc.line }, ...(f.related ?? []).map((r) => ({ file: r.file, line: r.loc.line }))];
   return locs.some((l) => l.file === file && (line === undefined || near(l.line, line)));
 }
@@ -56,7 +56,7 @@ function atLeastWarning(f: EvalFinding): boolean {
 }
 
 /** The review entry that judges a finding: a line entry at its primary location first, then a file glob entry. */
-export function reviewFor(f: EvalFinding, reviewed: Reviewed[]): Reviewed | null {
+function reviewFor(f: EvalFinding, reviewed: Reviewed[]): Reviewed | null {
   const sameRule = reviewed.filter((r) => r.rule === f.ruleId);
   // The nearest line entry wins, so neighbouring entries with different verdicts never take each other's finding.
   let byLine: Reviewed | null = null;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const FORMAT = 'facts-v1';
 const MAGIC = 'jwtfrag-facts 1';
 /** Default bound on the cache's size on disk. */
-export const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024;
+const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024;
 /** Pruning brings the cache down to this share of the bound, so it does not run on every scan. */
 const PRUNE_TO = 0.8;
 /** Temporary files older than this are left over from a crashed writer. */
@@ -73,7 +73,7 @@ let fingerprint: string | null = null;
  * A hash of jwtfrag's own code (every source file of the running build) and the versions of the
  * parser libraries: a cached entry is only reused by the exact code that wrote it.
  */
-export function codeFingerprint(): string {
+function codeFingerprint(): string {
   if (fingerprint !== null) return fingerprint;
   const hash = createHash('sha256');
   const src = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -43,7 +43,7 @@ function argsOf(command: Command): ValueKind {
 }
 
 /** The command tree as completion needs it. */
-export function commandSpecs(program: Command): CommandSpec[] {
+function commandSpecs(program: Command): CommandSpec[] {
   return program.commands.map((command) => ({
     name: command.name(),
     description: command.description(),

@@ -14,7 +14,7 @@ import { UsageError } from './usage.js';
 export const FRAGMENTATION_RULES = ['secret-name-sprawl', 'secret-fallback-chain', 'signer-verifier-mismatch', 'dynamic-secret-name'];
 
 /** One edit as --fix applies it: a plan edit, or a deployment key renamed to the canonical name. */
-export interface FixEdit {
+interface FixEdit {
   file: string;
   loc: Loc;
   replacement: string;

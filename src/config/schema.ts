@@ -25,7 +25,7 @@ const globs = z.union([glob, z.array(glob).min(1)]);
 
 const severity = z.enum(['error', 'warning', 'note', 'off']);
 
-export const FamilySchema = z.strictObject({
+const FamilySchema = z.strictObject({
   /** The one name the team converges on; else the signer's name, else the most-read one. */
   canonical: z.string().min(1).optional(),
   /** Env names (globs, `*` wildcard, case-insensitive) that belong to the family by name alone. */
@@ -34,7 +34,7 @@ export const FamilySchema = z.strictObject({
   dataflow: z.boolean().optional(),
 });
 
-export const RuleSettingSchema = z.union([
+const RuleSettingSchema = z.union([
   severity,
   z.strictObject({
     severity: severity.optional(),
@@ -86,9 +86,7 @@ export const ConfigSchema = z.strictObject({
   includeTests: z.boolean().default(false),
 });
 
-export type UserConfig = z.input<typeof ConfigSchema>;
 export type ParsedConfig = z.output<typeof ConfigSchema>;
-export type Family = z.output<typeof FamilySchema>;
 export type RuleSetting = z.output<typeof RuleSettingSchema>;
 
 /** Built-in env accessor call shapes; configuration adds to them. */

@@ -358,8 +358,3 @@ export function checkRoot(root: string): string | null {
   }
   return null;
 }
-
-/** Repo-relative posix form of an absolute path under root. */
-export function relativePath(root: string, abs: string): string {
-  return toPosix(relative(root, abs));
-}

@@ -387,7 +387,7 @@ export interface DeployUnitFact {
 }
 
 /** Where a file starts a server or worker process: `FastAPI()`, `NestFactory.create`, `express()`, `manage.py`'s command line, … */
-export interface ServerEntryFact {
+interface ServerEntryFact {
   /** `fastapi`, `flask`, `django`, `starlette`, `celery`, `nestjs`, `express`, `fastify`, `http`, `socket.io`, `ws`, …; `cli` for a command-line tool's entry (not a server). */
   framework: string;
   loc: Loc;

@@ -98,7 +98,7 @@ export function dedupeCalls(calls: WsCall[]): WsCall[] {
 }
 
 /** One shared-state entry per target: its first write, and whether something on the path removes entries. */
-export function sharedStateOf(c: Collect): WsSharedState[] {
+function sharedStateOf(c: Collect): WsSharedState[] {
   const shared = new Map<string, WsSharedState>();
   for (const write of c.writes) {
     if (shared.has(write.name)) continue;

@@ -9,7 +9,7 @@ export interface BoundaryPolicy {
 }
 
 /** One import statement behind a service → service edge. */
-export interface ImportGraphSite {
+interface ImportGraphSite {
   file: string;
   loc: Loc;
   specifier: string;
@@ -22,7 +22,7 @@ export interface ImportGraphSite {
 }
 
 /** Every import from one component into another, with the policy's verdict. */
-export interface ImportGraphEdge {
+interface ImportGraphEdge {
   from: string;
   to: string;
   /** Import statements behind the edge. */

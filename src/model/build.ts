@@ -29,7 +29,7 @@ const MAX_DEPTH = 12;
 const CREDENTIAL_NAME = /SECRET|KEY|TOKEN|PASSWORD|PASSWD|CREDENTIAL|SIGNATURE/i;
 
 /** A stable string for a site: `file:line:column`. */
-export function siteKey(file: string, loc: Loc): string {
+function siteKey(file: string, loc: Loc): string {
   return `${file}:${loc.line}:${loc.column}`;
 }
 

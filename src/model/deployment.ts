@@ -31,7 +31,7 @@ export interface DeploymentInput {
 const siteKey = (file: string, loc: Loc): string => `${file}:${loc.line}:${loc.column}`;
 
 /** Whether `name` matches a dynamic name pattern such as `JWT_SECRET_*` (case-sensitive, `*` = any run; linear-bounded, see util/glob). */
-export function matchesNamePattern(name: string, pattern: string): boolean {
+function matchesNamePattern(name: string, pattern: string): boolean {
   return wildcardMatch(name, pattern);
 }
 

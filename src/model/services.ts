@@ -16,7 +16,7 @@ export interface ServiceInput {
 }
 
 /** A folder left out of the services, and why (shown by `init` and `--debug`). */
-export interface ExcludedFolder {
+interface ExcludedFolder {
   folder: string;
   reason: string;
 }
@@ -99,7 +99,7 @@ interface Candidate {
 }
 
 /** Whether a folder (or one of its segments below `within`) is tooling by name. */
-export function toolingSegment(folder: string, within = ''): string | null {
+function toolingSegment(folder: string, within = ''): string | null {
   const rest = within === '' ? folder : folder.slice(within.length + 1);
   if (rest === '') return null;
   const segments = rest.split('/');

@@ -3,7 +3,7 @@ import dagre from '@dagrejs/dagre';
 import type { RunResult } from '../summarize/result.js';
 import { compareText } from '../util/order.js';
 
-export interface GraphNode {
+interface GraphNode {
   id: string;
   label: string;
   kind: 'service' | 'shared' | 'name';
@@ -12,7 +12,7 @@ export interface GraphNode {
   family?: string;
 }
 
-export interface GraphEdge {
+interface GraphEdge {
   from: string;
   to: string;
   label: string;
@@ -23,7 +23,7 @@ export interface GraphEdge {
   count: number;
 }
 
-export interface Graph {
+interface Graph {
   nodes: GraphNode[];
   edges: GraphEdge[];
 }
@@ -37,7 +37,7 @@ function plural(n: number, word: string): string {
 }
 
 /** The graph's nodes and edges: one edge per service pair (imports) and per service and name (reads), with counts. */
-export function buildGraph(result: RunResult): Graph {
+function buildGraph(result: RunResult): Graph {
   const nodes = new Map<string, GraphNode>();
   const edges: GraphEdge[] = [];
   const kindOf = new Map(result.services.map((s) => [s.name, s.kind]));

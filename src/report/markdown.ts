@@ -26,7 +26,7 @@ import {
 import { provisionTable, serviceImportTable, wsEndpointTable, type TableData } from './tables.js';
 
 /** Lists longer than this are collapsed under `<details>`. */
-export const COLLAPSE_AFTER = 10;
+const COLLAPSE_AFTER = 10;
 
 const SYMBOL: Record<MatrixVerdict, string> = { agree: '✓', partial: '◐', mismatch: '✗', unknown: '?' };
 const SEVERITY_MARK: Record<Severity, string> = { error: '🔴', warning: '🟠', note: '🔵' };
@@ -46,22 +46,13 @@ function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 /** The family as people say it: `jwt` → `JWT`. */
-export function familyLabel(id: string): string {
+function familyLabel(id: string): string {
   return id === 'jwt' ? 'JWT' : id;
 }
 
 /** `file:line`. */
 export function siteOf(file: string, loc: Loc): string {
   return `${file}:${loc.line}`;
-}
-
-/** One sentence per family: what breaks where today (see `familyStories`). */
-export function headlines(result: RunResult): string[] {
-  const stories = familyStories(result);
-  const out = stories.length > 0 ? stories.map((s) => s.headline) : ['No secret family was found'];
-  const warning = notAnalysedWarning(result);
-  if (warning) out.push(warning);
-  return out;
 }
 
 /** The symbol of a matrix verdict: ✓ agree, ◐ partly, ✗ mismatch, ? unknown. */
@@ -90,7 +81,7 @@ export function resolves(component: MatrixComponent): string {
  * entities and link brackets are escaped, so a name cannot inject markup into a renderer that
  * allows HTML (GitHub, GitLab).
  */
-export function mdText(text: string): string {
+function mdText(text: string): string {
   return visible(text.replace(/\r?\n/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

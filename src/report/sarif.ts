@@ -30,9 +30,9 @@ export interface SarifOptions {
 }
 
 /** GitHub code scanning limits that the reporter enforces or warns about (§2). */
-export const SARIF_LIMITS: Readonly<{ maxResults: number; maxGzipBytes: number }> = { maxResults: 25_000, maxGzipBytes: 10_000_000 };
+const SARIF_LIMITS: Readonly<{ maxResults: number; maxGzipBytes: number }> = { maxResults: 25_000, maxGzipBytes: 10_000_000 };
 
-export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
 const MAX_DESCRIPTION = 1024;
 const MAX_NAME = 255;

@@ -186,7 +186,7 @@ function who(b: Breakage): string {
 }
 
 /** One clause: what fails for one breakage, with the names on each side. */
-export function breakageClause(b: Breakage, kind: 'token' | 'service'): string {
+function breakageClause(b: Breakage, kind: 'token' | 'service'): string {
   const w = wordsOf(kind);
   const names = b.verifier.chain.filter((t) => !NOT_NAMES.has(t));
   const where = b.environment ?? 'every environment';
@@ -304,7 +304,7 @@ export function familyStories(result: RunResult): FamilyStory[] {
 
 // ---- the plan in phases ----
 
-export interface PlanSite {
+interface PlanSite {
   file: string;
   loc: Loc;
   service: string | null;
@@ -468,7 +468,7 @@ export interface Heatmap {
   max: number;
 }
 
-export const NO_SERVICE = '(no service)';
+const NO_SERVICE = '(no service)';
 
 /** Open (unsuppressed) findings. */
 export function openFindings(result: RunResult): Finding[] {

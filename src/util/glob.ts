@@ -4,7 +4,7 @@
 export const GLOB_LIMITS = { maxLength: 1024, maxAlternatives: 256 } as const;
 
 /** A glob that cannot be used: too long, too many brace alternatives, or unsupported syntax. */
-export class GlobError extends Error {
+class GlobError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'GlobError';
@@ -301,7 +301,7 @@ function pushRange(ranges: [string, string][], lo: string, hi: string, fold: (ch
 }
 
 /** Expands `{a,b}` alternatives and `{1..3}` / `{a..e}` ranges (nested too); throws GlobError past `limit` results. */
-export function expandBraces(pattern: string, limit: number): string[] {
+function expandBraces(pattern: string, limit: number): string[] {
   const out: string[] = [];
   const work: string[] = [pattern];
   while (work.length > 0) {

@@ -12,7 +12,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const SARIF_SCHEMA_PATH = path.resolve(repoRoot, 'test', 'sarif', 'sarif-schema-2.1.0.json');
 
 /** GitHub code scanning limits (GITHUB-CODE-SCANNING.md §2). */
-export const GITHUB_LIMITS = {
+const GITHUB_LIMITS = {
   runs: 20,
   resultsPerRun: 25_000,
   rulesPerRun: 25_000,

@@ -74,7 +74,7 @@ export function classifyValue(value: string, hints: readonly string[] = []): Val
 }
 
 /** Whether a value only stands in for one: a template marker, filler, or an instruction to supply it. */
-export function isPlaceholder(text: string): boolean {
+function isPlaceholder(text: string): boolean {
   return (
     TEMPLATE_MARKER.test(text) ||
     FILLER.test(text) ||

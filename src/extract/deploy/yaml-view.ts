@@ -10,7 +10,7 @@ export interface MapEntry {
 }
 
 /** More nodes than this added by aliases (merge keys included) make a document too large to analyse. */
-export const MAX_ALIAS_EXPANSION = 100_000;
+const MAX_ALIAS_EXPANSION = 100_000;
 
 /** Why a document's aliases cannot be expanded safely, or null: a cycle, or more nodes than the limit. */
 export function aliasProblem(doc: Document, limit = MAX_ALIAS_EXPANSION): string | null {

@@ -29,7 +29,7 @@ function outer(node: PyNode): PyNode {
 }
 
 /** The call a JWT site's name node belongs to (`jwt.decode(…)` for `decode`). */
-export function callOf(nameNode: PyNode): PyNode | null {
+function callOf(nameNode: PyNode): PyNode | null {
   const parent = nameNode.parent;
   if (parent?.type === 'call') return parent;
   if (parent?.type === 'attribute' && parent.parent?.type === 'call') return parent.parent;

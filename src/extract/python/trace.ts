@@ -30,7 +30,7 @@ interface Tracer {
 }
 
 /** A short description of an expression built from identifiers only (never literal text). */
-export function describe(state: FileState, node: PyNode, depth = 0): string {
+function describe(state: FileState, node: PyNode, depth = 0): string {
   const n = unparen(node);
   if (depth > MAX_DEPTH) return '…';
   switch (n.type) {

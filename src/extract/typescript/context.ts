@@ -2,7 +2,7 @@
 import { ts } from 'ts-morph';
 import type { FileFacts, Loc } from '../facts.js';
 
-export interface ImportBinding {
+interface ImportBinding {
   module: string;
   /** `default`, `*` (namespace, import-equals, CommonJS module object) or the exported name. */
   imported: string;
@@ -21,14 +21,14 @@ export interface PendingOp {
 }
 
 /** A function whose parameter names the env var it reads; `defaultParam` is the parameter used as the default, if any. */
-export interface EnvWrapper {
+interface EnvWrapper {
   decl: ts.Node;
   nameParam: number;
   defaultParam: number | null;
 }
 
 /** A read's default as written (`?? x`, a second `get` argument, a destructuring default). */
-export interface ReadDefault {
+interface ReadDefault {
   expr: ts.Expression;
   /** True when the default is a `get('A', get('B'))`-style nested default. */
   nested: boolean;

@@ -10,7 +10,7 @@ const CHANNELS_BASES = /(^|\.)(Async)?(Json)?WebsocketConsumer$/;
 const NAMESPACE_BASES = /(^|\.)(Async)?Namespace$/;
 
 /** How a registration's handler is analysed. */
-export type HandlerKind = 'function' | 'class' | 'socketio-connect' | 'socketio-namespace';
+type HandlerKind = 'function' | 'class' | 'socketio-connect' | 'socketio-namespace';
 
 export interface Registration {
   head: EndpointHead;

@@ -6,7 +6,7 @@ import { type Ctx, enclosingClass, isFunctionLike, lookup, nodeLoc, propName, st
 import { handlerName, importsModule, initializerOf, localDecl, nameRef, objectProp, rootIdentifier, sameFileFunction } from './syntax.js';
 
 /** Code on a connection path; `perConnection` is false for setup code (`afterInit`), whose writes happen once. */
-export interface Root {
+interface Root {
   node: ts.Node;
   perConnection: boolean;
 }
