@@ -1,6 +1,7 @@
 // Scores one scan result against a repository's labels: recall over `expected`, precision over reviewed findings, traps.
 import picomatch from 'picomatch';
 import type { Expected, Labels, NotFinding, Reviewed } from './labels.js';
+import { compareText } from '../../src/util/order.js';
 
 /** The part of a jwtfrag finding the eval looks at (the JSON result's `findings[]`). */
 export interface EvalFinding {
@@ -126,7 +127,7 @@ export function scoreRepo(labels: Labels, findings: EvalFinding[]): RepoScore {
   }
   const severities = { error: 0, warning: 0, note: 0 };
   for (const f of active) severities[f.severity]++;
-  const rules = [...rows.values()].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  const rules = [...rows.values()].sort((a, b) => compareText(a.rule, b.rule));
   return { expected, traps, verdicts, severities, rules };
 }
 
@@ -143,7 +144,7 @@ export function sumRules(rows: RuleScore[]): RuleScore[] {
     m.unreviewed += r.unreviewed;
     m.traps += r.traps;
   }
-  return [...merged.values()].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  return [...merged.values()].sort((a, b) => compareText(a.rule, b.rule));
 }
 
 /** Totals of a set of rule rows. */

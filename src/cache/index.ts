@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compareText } from '../util/order.js';
 
 /** Bumped when the entry format changes; older entries are left for pruning. */
 const FORMAT = 'facts-v1';
@@ -41,7 +42,7 @@ function userCacheDir(): string {
 }
 
 function listSources(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name))) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) listSources(path, out);
     else if (/\.(js|ts|json|wasm)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path);

@@ -2,6 +2,7 @@
 import { compileGlobLenient } from '../util/glob.js';
 import type { Loc, Service, ServiceKind } from '../vocabulary.js';
 import type { BoundaryRule, BoundaryVerdict, ImportEdge, Model } from './types.js';
+import { compareText } from '../util/order.js';
 
 export interface BoundaryPolicy {
   allow: BoundaryRule[];
@@ -129,8 +130,4 @@ export function importGraph(model: Model): ImportGraph {
   }
   const nodes = model.services.map((s) => ({ name: s.name, kind: s.kind })).sort((a, b) => compareText(a.name, b.name));
   return { nodes, edges };
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

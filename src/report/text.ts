@@ -5,6 +5,7 @@ import type { RunResult } from '../summarize/result.js';
 import { deltaTextLines } from './compare.js';
 import { notAnalysedLabel } from './story.js';
 import { guardLine, visibleDeep } from '../util/safe-text.js';
+import { compareText } from '../util/order.js';
 
 export interface TextOptions {
   color: boolean;
@@ -20,9 +21,7 @@ export interface TextOptions {
  */
 export function serviceEvidenceLines(result: RunResult): string[] {
   const out: string[] = ['Services and libraries (what deploys or defines them)'];
-  const components = [...result.services].sort((a, b) =>
-    a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind === 'service' ? -1 : 1,
-  );
+  const components = [...result.services].sort((a, b) => (a.kind === b.kind ? compareText(a.name, b.name) : a.kind === 'service' ? -1 : 1));
   for (const s of components) {
     const aliases = s.aliases && s.aliases.length > 0 ? `  (also: ${s.aliases.join(', ')})` : '';
     out.push(`  ${s.name}  ${s.kind}  ${s.roots.map((r) => (r === '' ? '.' : `${r}/`)).join(', ')}${aliases}`);
