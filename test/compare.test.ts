@@ -13,6 +13,7 @@ import { renderText } from '../src/report/text.js';
 import type { Finding } from '../src/vocabulary.js';
 import type { ResultDelta, RunResult } from '../src/summarize/result.js';
 import { scan } from '../src/run.js';
+import { loc, makeFinding } from './helpers/factory.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
@@ -131,20 +132,17 @@ describe('compare on the fastapi fixture', () => {
 
 describe('compare rules', () => {
   function finding(ruleId: string, key: string, line: number, suppression?: Finding['suppression']): Finding {
-    return {
+    return makeFinding({
       ruleId,
       severity: 'error',
-      precision: 'high',
       messageId: 'm',
-      data: {},
       message: `${ruleId} at ${line}`,
       file: 'svc/a.py',
-      loc: { line, column: 1, endLine: line, endColumn: 5 },
-      related: [],
+      loc: loc(line),
       key,
       service: 'svc',
       ...(suppression ? { suppression } : {}),
-    };
+    });
   }
 
   function withFindings(findings: Finding[], matrix = true): RunResult {

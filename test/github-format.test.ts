@@ -1,41 +1,15 @@
 // Tests the GitHub Actions annotation reporter: command shape, ordering, suppression and escaping.
 import { describe, expect, it } from 'vitest';
-import type { Loc, Notification } from '../src/vocabulary.js';
+import type { Notification } from '../src/vocabulary.js';
 import { escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
 import type { Finding } from '../src/vocabulary.js';
 import type { RunResult } from '../src/summarize/result.js';
+import { loc, makeFinding, makeResult } from './helpers/factory.js';
 
-function loc(line: number, column: number, endColumn: number, endLine = line): Loc {
-  return { line, column, endLine, endColumn };
-}
-
-function finding(over: Partial<Finding> & Pick<Finding, 'ruleId' | 'file' | 'loc'>): Finding {
-  return {
-    severity: 'warning',
-    precision: 'high',
-    messageId: 'default',
-    data: {},
-    message: `Finding of ${over.ruleId}.`,
-    related: [],
-    key: over.ruleId,
-    service: null,
-    ...over,
-  };
-}
+const finding = makeFinding;
 
 function runResult(findings: Finding[], notifications: Notification[] = []): RunResult {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'jwtfrag', version: '0.3.1' },
-    services: [],
-    files: { scanned: 3, byLanguage: { ts: 3 }, tests: 0, skipped: {} },
-    families: [],
-    inventory: [],
-    jwtOps: [],
-    findings,
-    notifications,
-    counts: {},
-  };
+  return makeResult(findings, { notifications });
 }
 
 describe('escaping', () => {

@@ -2,48 +2,29 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { Loc, Notification } from '../src/vocabulary.js';
+import type { Notification } from '../src/vocabulary.js';
 import { renderSarif } from '../src/report/sarif.js';
 import type { SarifOptions, SarifRuleInfo } from '../src/report/sarif.js';
 import type { Finding } from '../src/vocabulary.js';
 import type { RunResult } from '../src/summarize/result.js';
 import type { RuleMeta } from '../src/rule-api.js';
 import { findingFingerprint } from '../src/util/fingerprint.js';
+import { loc, makeFinding, makeResult } from './helpers/factory.js';
 import { checkGithubRules, validateSarifSchema } from './helpers/sarif-checker.js';
 
 // ---- factory -------------------------------------------------------------------------------
 
-function loc(line: number, column: number, endColumn: number, endLine = line): Loc {
-  return { line, column, endLine, endColumn };
-}
-
 function finding(over: Partial<Finding> & Pick<Finding, 'ruleId' | 'file' | 'loc'>): Finding {
-  return {
-    severity: 'warning',
-    precision: 'high',
-    messageId: 'default',
-    data: {},
-    message: `Finding of ${over.ruleId}.`,
-    related: [],
-    key: `${over.ruleId}|${over.file}|${over.loc.line}`,
-    service: 'api',
-    ...over,
-  };
+  return makeFinding({ key: `${over.ruleId}|${over.file}|${over.loc.line}`, service: 'api', ...over });
 }
 
 function runResult(findings: Finding[], notifications: Notification[] = []): RunResult {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'jwtfrag', version: '0.3.1' },
+  return makeResult(findings, {
     services: [{ name: 'api', kind: 'service', roots: ['apps/api'], detectedBy: 'package.json' }],
     files: { scanned: 12, byLanguage: { ts: 8, python: 4 }, tests: 0, skipped: {} },
     families: [{ id: 'jwt', canonical: 'JWT_SECRET', canonicalReason: 'signer', names: ['JWT_SECRET', 'JWT_KEY'], patterns: [] }],
-    inventory: [],
-    jwtOps: [],
-    findings,
     notifications,
-    counts: {},
-  };
+  });
 }
 
 function meta(over: Partial<RuleMeta> & Pick<RuleMeta, 'id'>): RuleMeta {
