@@ -5,8 +5,24 @@ import { z } from 'zod';
 import { defineRule } from '../src/rule-api.js';
 import type { Severity } from '../src/vocabulary.js';
 
-const SECRET_WORDS = new Set(['SECRET', 'SECRETS', 'PASSWORD', 'PASSWD', 'PWD', 'PASS', 'TOKEN', 'APIKEY', 'PRIVATE', 'CREDENTIAL', 'CREDENTIALS', 'KEY', 'SALT', 'SIGNING']);
+const SECRET_WORDS = new Set([
+  'SECRET',
+  'SECRETS',
+  'PASSWORD',
+  'PASSWD',
+  'PWD',
+  'PASS',
+  'TOKEN',
+  'APIKEY',
+  'PRIVATE',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'KEY',
+  'SALT',
+  'SIGNING',
+]);
 /** A last word that makes the name metadata about a secret (`TOKEN_TTL`, `API_KEY_RATE_LIMIT`), not the secret. */
+// prettier-ignore
 const NOT_SECRET_LAST = new Set([
   'EXPIRE', 'EXPIRES', 'EXPIRY', 'EXPIRATION', 'MINUTES', 'SECONDS', 'HOURS', 'DAYS', 'TTL', 'LIFETIME', 'DURATION', 'AGE', 'MAXAGE',
   'URL', 'URI', 'HOST', 'HOSTNAME', 'PORT', 'DOMAIN', 'ENDPOINT', 'ALGORITHM', 'ALG', 'NAME', 'PATH', 'FILE', 'DIR', 'DIRECTORY', 'HEADER',
@@ -33,7 +49,10 @@ type Role = 'test' | 'ci' | 'example' | 'local' | 'deployed';
 
 /** Whether an env name reads like it holds secret material (`JWT_SECRET`, `DB_PASSWORD`), not metadata about one (`TOKEN_TTL`). */
 function looksSecret(name: string): boolean {
-  const words = name.toUpperCase().split(/[^A-Z0-9]+/).filter((w) => w.length > 0);
+  const words = name
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter((w) => w.length > 0);
   if (words.length === 0 || NOT_SECRET_LAST.has(words[words.length - 1])) return false;
   return words.some((w) => SECRET_WORDS.has(w) || w.endsWith('SECRET') || w.endsWith('PASSWORD') || w.endsWith('TOKEN'));
 }
@@ -116,9 +135,11 @@ export default defineRule({
       committed: '{{name}} has a committed value («redacted, {{length}} chars»){{how}} in this {{source}} file; anyone with the repository has the secret.',
       placeholder:
         '{{name}} is deployed with a committed placeholder value («redacted, {{length}} chars»){{how}}; the JWT library signs with whatever string it gets, so unless every deploy overrides it this is the signing key.',
-      example: '{{name}} has a generated-looking value («redacted, {{length}} chars») in this example file; if it is a real credential, rotate it and commit a placeholder.',
+      example:
+        '{{name}} has a generated-looking value («redacted, {{length}} chars») in this example file; if it is a real credential, rotate it and commit a placeholder.',
       ci: '{{name}} has a generated-looking value («redacted, {{length}} chars») in a CI job; if it is a real credential, move it to a repository secret.',
-      default: '{{name}} is set to a well-known or guessable default credential («redacted, {{length}} chars»){{how}}; fine for a container only reachable on its own network, not for anything exposed.',
+      default:
+        '{{name}} is set to a well-known or guessable default credential («redacted, {{length}} chars»){{how}}; fine for a container only reachable on its own network, not for anything exposed.',
     },
   },
   check(model, ctx) {

@@ -11,7 +11,8 @@ export default defineRule({
     securitySeverity: 4.3,
     tags: ['security', 'maintainability'],
     messages: {
-      dynamic: 'The {{family}} secret is read from a name built at run time ({{pattern}}); which variable is used depends on the environment, and no deployment file can be checked against it.',
+      dynamic:
+        'The {{family}} secret is read from a name built at run time ({{pattern}}); which variable is used depends on the environment, and no deployment file can be checked against it.',
     },
   },
   check(model, ctx) {

@@ -31,8 +31,7 @@ export default defineRule({
         "{{from}} imports {{module}} from {{toKind}} {{to}} ({{target}}) inside a try block, so in {{from}}'s own image it fails and the except branch hides it; {{policy}}.",
       inFunctionTry:
         "{{from}} imports {{module}} from {{toKind}} {{to}} ({{target}}) inside a function and a try block, so in {{from}}'s own image it fails late and silently; {{policy}}.",
-      typeOnly:
-        '{{from}} imports types from {{module}} in {{toKind}} {{to}} ({{target}}); erased at runtime, but it still couples the two; {{policy}}.',
+      typeOnly: '{{from}} imports types from {{module}} in {{toKind}} {{to}} ({{target}}); erased at runtime, but it still couples the two; {{policy}}.',
       typeChecking:
         '{{from}} imports {{module}} from {{toKind}} {{to}} ({{target}}) only under TYPE_CHECKING; never loaded at runtime, but it still couples the two; {{policy}}.',
     },
@@ -42,10 +41,7 @@ export default defineRule({
     for (const edge of model.imports) {
       if (edge.boundary.violation !== 'cross-service' || edge.fromService === null || edge.toService === null) continue;
       const entry = edge.boundary.entry;
-      const policy =
-        edge.boundary.reason === 'forbid' && entry
-          ? `boundaries.forbid {from: ${entry.from}, to: ${entry.to}} forbids it`
-          : POLICY_TEXT;
+      const policy = edge.boundary.reason === 'forbid' && entry ? `boundaries.forbid {from: ${entry.from}, to: ${entry.to}} forbids it` : POLICY_TEXT;
       const { messageId, severity } = variant(edge);
       const toKind = kinds.get(edge.toService) === 'shared' ? 'shared library' : 'service';
       ctx.report({

@@ -12,7 +12,8 @@ const ACCEPTS_EMPTY = new Set(['pyjwt', 'python-jose', 'authlib', 'flask-jwt-ext
 function emptyConsequence(libraries: string[]): string {
   const accepting = libraries.filter((l) => ACCEPTS_EMPTY.has(l));
   if (accepting.length > 0) return `${accepting.join(', ')} signs and verifies with an empty key, so anyone can forge tokens while it is unset`;
-  if (libraries.length > 0 && libraries.every((l) => REJECTS_EMPTY.has(l))) return `${libraries.join(', ')} rejects an empty key, so the service fails at its first token instead of at start-up`;
+  if (libraries.length > 0 && libraries.every((l) => REJECTS_EMPTY.has(l)))
+    return `${libraries.join(', ')} rejects an empty key, so the service fails at its first token instead of at start-up`;
   return 'the library may accept an empty key; fail at start-up when the secret is missing';
 }
 
@@ -38,10 +39,12 @@ export default defineRule({
     messages: {
       literalKey: 'JWT {{op}} uses a literal key («redacted, {{length}} chars»); anyone with the source can forge tokens.',
       derivedKey: 'JWT {{op}} uses a key derived only from constants ({{description}}); anyone with the source can forge tokens.',
-      literalDefault: '{{name}} falls back to a literal value («redacted, {{length}} chars») when the variable is unset; a missing secret silently becomes a public one.',
+      literalDefault:
+        '{{name}} falls back to a literal value («redacted, {{length}} chars») when the variable is unset; a missing secret silently becomes a public one.',
       emptyDefault: '{{name}} defaults to an empty string when the variable is unset; {{consequence}}.',
       emptyKey: 'JWT {{op}} uses an empty literal key; {{consequence}}.',
-      derivedDefault: '{{name}} falls back to a key derived only from constants ({{description}}) when the variable is unset; anyone with the source can compute it.',
+      derivedDefault:
+        '{{name}} falls back to a key derived only from constants ({{description}}) when the variable is unset; anyone with the source can compute it.',
     },
   },
   check(model, ctx) {
@@ -63,9 +66,10 @@ export default defineRule({
           ...(empty ? { severity: 'note' as const } : {}),
           file: secret.literal.site.file,
           loc: secret.literal.site.loc,
-          related: secret.literal.site.file !== op.file || secret.literal.site.loc.line !== op.key.loc.line
-            ? [{ file: op.file, loc: op.key.loc, message: `used as the key of this JWT ${op.op}` }]
-            : [],
+          related:
+            secret.literal.site.file !== op.file || secret.literal.site.loc.line !== op.key.loc.line
+              ? [{ file: op.file, loc: op.key.loc, message: `used as the key of this JWT ${op.op}` }]
+              : [],
           key: ['literal-key', op.service ?? '', op.op],
           service: op.service,
         });
@@ -102,7 +106,9 @@ export default defineRule({
     const familyNames = new Set(model.families.flatMap((f) => f.names));
     const keyed = [
       ...model.jwtOps.map((op) => ({ secret: op.secret, service: op.service, tooling: op.tooling })),
-      ...model.secretUses.filter((u) => u.secret?.names.some((n) => familyNames.has(n))).map((u) => ({ secret: u.secret, service: u.service, tooling: u.tooling })),
+      ...model.secretUses
+        .filter((u) => u.secret?.names.some((n) => familyNames.has(n)))
+        .map((u) => ({ secret: u.secret, service: u.service, tooling: u.tooling })),
     ];
     for (const { secret, service, tooling } of keyed) {
       if (!secret || tooling || secret.names.length === 0 || secret.chain[0]?.startsWith('«')) continue;

@@ -13,7 +13,8 @@ export default defineRule({
     securitySeverity: 5.3,
     tags: ['security', 'maintainability', 'external/cwe/cwe-1188'],
     messages: {
-      chain: 'Fallback chain tries {{count}} names for the {{family}} secret in turn: {{chain}}; whichever is set first wins, so services can silently disagree.',
+      chain:
+        'Fallback chain tries {{count}} names for the {{family}} secret in turn: {{chain}}; whichever is set first wins, so services can silently disagree.',
     },
   },
   check(model, ctx) {
@@ -45,10 +46,7 @@ export default defineRule({
     // The same chain written as statements (`x = get(A); if x: return x; …`): the key a JWT operation or a
     // service-secret use resolves to tries several family names in turn, across returns or assignments.
     const readAt = new Map(model.envReads.map((r) => [`${r.file}:${r.loc.line}:${r.loc.column}`, r]));
-    const keyed = [
-      ...model.jwtOps.filter((op) => !op.tooling && !op.via && op.op !== 'decode-unverified'),
-      ...model.secretUses.filter((use) => !use.tooling),
-    ];
+    const keyed = [...model.jwtOps.filter((op) => !op.tooling && !op.via && op.op !== 'decode-unverified'), ...model.secretUses.filter((use) => !use.tooling)];
     for (const user of keyed) {
       const reads = (user.secret?.readSites ?? []).flatMap((site) => readAt.get(`${site.file}:${site.loc.line}:${site.loc.column}`) ?? []);
       const family = reads.find((r) => r.family)?.family;

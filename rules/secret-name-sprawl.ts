@@ -9,7 +9,10 @@ const djangoProjects = new WeakMap<Model, boolean>();
 function usesDjango(model: Model): boolean {
   let known = djangoProjects.get(model);
   if (known === undefined) {
-    known = model.facts.some((f) => f.djangoSettings !== undefined || (f.language === 'python' && f.imports.some((i) => i.specifier === 'django' || i.specifier.startsWith('django.'))));
+    known = model.facts.some(
+      (f) =>
+        f.djangoSettings !== undefined || (f.language === 'python' && f.imports.some((i) => i.specifier === 'django' || i.specifier.startsWith('django.'))),
+    );
     djangoProjects.set(model, known);
   }
   return known;
@@ -35,7 +38,7 @@ export default defineRule({
     messages: {
       sprawl: '{{name}} is one of {{count}} names for the {{family}} secret; the canonical name is {{canonical}} ({{reason}}).',
       frameworkKey:
-        '{{name}} is Django\'s own SECRET_KEY setting (sessions, password resets, signing), which the {{family}} secret falls back to; do not rename it: provide {{canonical}} everywhere and drop the fallback.',
+        "{{name}} is Django's own SECRET_KEY setting (sessions, password resets, signing), which the {{family}} secret falls back to; do not rename it: provide {{canonical}} everywhere and drop the fallback.",
     },
   },
   check(model, ctx) {
@@ -66,7 +69,16 @@ export default defineRule({
             count: identities.size,
             family: family.id,
             canonical,
-            reason: family.canonicalReason === 'configured' ? 'configured' : family.canonicalReason === 'signer' ? (family.kind === 'service' ? 'used by the sender' : 'used by the signer') : family.canonicalReason === 'deployments' ? 'most provided by deployments' : 'most read',
+            reason:
+              family.canonicalReason === 'configured'
+                ? 'configured'
+                : family.canonicalReason === 'signer'
+                  ? family.kind === 'service'
+                    ? 'used by the sender'
+                    : 'used by the signer'
+                  : family.canonicalReason === 'deployments'
+                    ? 'most provided by deployments'
+                    : 'most read',
           },
           file: read.file,
           loc: read.loc,

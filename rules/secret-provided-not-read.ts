@@ -6,7 +6,10 @@ const DEFAULT_SELECTORS = ['ENVIRONMENT', 'NODE_ENV', 'APP_ENV'];
 
 /** The public half of a key pair: giving it to a service that does not read it exposes nothing. */
 function isPublicHalf(name: string): boolean {
-  return name.toUpperCase().split(/[^A-Z0-9]+/).some((w) => w === 'PUBLIC' || w === 'PUB');
+  return name
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .some((w) => w === 'PUBLIC' || w === 'PUB');
 }
 
 function selectorNames(configured: string[] | undefined): string[] {
@@ -24,9 +27,9 @@ export default defineRule({
     tags: ['security', 'maintainability'],
     options: z.strictObject({ environmentVariables: z.array(z.string().min(1)).optional() }),
     messages: {
-      unread: '{{service}}\'s {{environment}} deployment provides {{name}} ({{family}} secret), but no code in {{service}} reads it; the code reads {{reads}}.',
+      unread: "{{service}}'s {{environment}} deployment provides {{name}} ({{family}} secret), but no code in {{service}} reads it; the code reads {{reads}}.",
       selector:
-        '{{service}}\'s {{environment}} deployment sets {{name}}, but its code picks the {{family}} secret by environment ({{pattern}}) and reads {{reads}}, never {{name}}.',
+        "{{service}}'s {{environment}} deployment sets {{name}}, but its code picks the {{family}} secret by environment ({{pattern}}) and reads {{reads}}, never {{name}}.",
     },
   },
   check(model, ctx) {

@@ -17,7 +17,9 @@ const CLIENT_BUNDLE = /^(NEXT_PUBLIC|NUXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|GATS
 function checkAuthUrls(model: Model, ctx: RuleContext<unknown, 'authUrl'>): void {
   for (const svc of model.deployment.services) {
     // Browser-bundle settings (`NEXT_PUBLIC_…`) are baked in at build time, often with per-environment defaults in code: not checked.
-    const reads = model.envReads.filter((r) => r.service === svc.service && !r.tooling && r.name !== null && AUTH_URL.test(r.name) && !CLIENT_BUNDLE.test(r.name) && r.presenceOnly !== true);
+    const reads = model.envReads.filter(
+      (r) => r.service === svc.service && !r.tooling && r.name !== null && AUTH_URL.test(r.name) && !CLIENT_BUNDLE.test(r.name) && r.presenceOnly !== true,
+    );
     const firstByName = new Map<string, (typeof reads)[number]>();
     for (const r of reads) if (!firstByName.has(r.name as string)) firstByName.set(r.name as string, r);
     for (const [name, read] of firstByName) {
@@ -83,13 +85,12 @@ export default defineRule({
           if (target.dotenvOnly && !target.provisions.some((p) => p.family !== null && p.valueState === 'set')) continue;
           const instead = [...new Set(target.provisions.filter((p) => p.family === unit.family).map((p) => p.name))].sort();
           const canonical = canonicalOf.get(unit.family) ?? null;
-          const winner = unit.literalFallbackLength !== null ? `the literal fallback («redacted, ${unit.literalFallbackLength} chars») would win` : 'no name would win and the secret is unset';
+          const winner =
+            unit.literalFallbackLength !== null
+              ? `the literal fallback («redacted, ${unit.literalFallbackLength} chars») would win`
+              : 'no name would win and the secret is unset';
           const canonicalNote =
-            canonical === null
-              ? ''
-              : chain.includes(canonical)
-                ? `; provide the canonical ${canonical}`
-                : `; the code does not try the canonical ${canonical}`;
+            canonical === null ? '' : chain.includes(canonical) ? `; provide the canonical ${canonical}` : `; the code does not try the canonical ${canonical}`;
           const related: RelatedLocation[] = [];
           for (const file of target.files) {
             const first = target.provisions.find((p) => p.file === file);

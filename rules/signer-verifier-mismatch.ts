@@ -77,7 +77,9 @@ export default defineRule({
         if (!op.key || signers.includes(op) || op.via) continue;
         const primary = primaryOf(op.secret) ?? '';
         // Signers in other services: a service that signs and verifies with its own key, and library code (no service), are not the issuer it trusts.
-        const mismatching = keyHolders.filter((s) => s !== op && s.service !== null && deployed.has(s.service) && s.service !== op.service && !sameKey(primaryOf(s.secret) ?? '', primary));
+        const mismatching = keyHolders.filter(
+          (s) => s !== op && s.service !== null && deployed.has(s.service) && s.service !== op.service && !sameKey(primaryOf(s.secret) ?? '', primary),
+        );
         if (!mismatching.some((s) => signers.includes(s))) continue;
         const signerNames = [...new Set(mismatching.map((s) => describe(primaryOf(s.secret) ?? '')))].sort();
         const signerServices = [...new Set(mismatching.map(service))].sort();

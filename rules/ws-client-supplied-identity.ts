@@ -11,7 +11,8 @@ export default defineRule({
     securitySeverity: 8.1,
     tags: ['security', 'websocket', 'external/cwe/cwe-639'],
     messages: {
-      identity: 'The WebSocket endpoint {{path}} takes the user id `{{name}}` from the client\'s {{source}}; any client can claim to be any user. Take the identity from the verified token instead.',
+      identity:
+        "The WebSocket endpoint {{path}} takes the user id `{{name}}` from the client's {{source}}; any client can claim to be any user. Take the identity from the verified token instead.",
     },
   },
   check(model, ctx) {

@@ -22,9 +22,12 @@ export default defineRule({
     tags: ['reliability', 'performance', 'websocket'],
     options: z.strictObject({ dependencies: z.array(z.string()).default([]), replaceDefaults: z.boolean().default(false) }),
     messages: {
-      dependency: 'The WebSocket endpoint {{path}} injects `{{name}}`; the session stays open for the whole connection (hours), holding a pooled connection and an open transaction. Open a session per message instead.',
-      throughDependency: 'The WebSocket endpoint {{path}} injects `{{name}}`, which depends on `{{session}}` ({{chain}}); the session stays open for the whole connection (hours), holding a pooled connection. Open a session per message instead.',
-      aroundLoop: 'The WebSocket endpoint {{path}} opens `{{name}}` before its receive loop; the session stays open for the whole connection. Open it per message, inside the loop.',
+      dependency:
+        'The WebSocket endpoint {{path}} injects `{{name}}`; the session stays open for the whole connection (hours), holding a pooled connection and an open transaction. Open a session per message instead.',
+      throughDependency:
+        'The WebSocket endpoint {{path}} injects `{{name}}`, which depends on `{{session}}` ({{chain}}); the session stays open for the whole connection (hours), holding a pooled connection. Open a session per message instead.',
+      aroundLoop:
+        'The WebSocket endpoint {{path}} opens `{{name}}` before its receive loop; the session stays open for the whole connection. Open it per message, inside the loop.',
     },
   },
   check(model, ctx) {
@@ -58,7 +61,13 @@ export default defineRule({
       }
       for (const session of endpoint.dbSessions ?? []) {
         if (!once(endpoint.file, session.loc.line, session.loc.column)) continue;
-        ctx.report({ ...base, messageId: 'aroundLoop', data: { path, name: session.name }, loc: session.loc, key: [endpoint.service ?? '', path, session.name] });
+        ctx.report({
+          ...base,
+          messageId: 'aroundLoop',
+          data: { path, name: session.name },
+          loc: session.loc,
+          key: [endpoint.service ?? '', path, session.name],
+        });
       }
     }
   },

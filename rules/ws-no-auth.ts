@@ -25,7 +25,8 @@ export default defineRule({
     securitySeverity: 8.2,
     tags: ['security', 'websocket', 'external/cwe/cwe-306'],
     messages: {
-      noAuth: 'The {{framework}} WebSocket endpoint {{path}} accepts connections without reading or checking any credential (handler, middleware, guards and the helpers they call were followed).',
+      noAuth:
+        'The {{framework}} WebSocket endpoint {{path}} accepts connections without reading or checking any credential (handler, middleware, guards and the helpers they call were followed).',
     },
   },
   check(model, ctx) {

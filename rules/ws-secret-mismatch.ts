@@ -24,7 +24,8 @@ export default defineRule({
     tags: ['security', 'correctness', 'websocket', 'external/cwe/cwe-287'],
     messages: {
       http: 'WebSocket auth for {{path}} in {{service}} verifies with {{wsName}}, but the HTTP auth of {{service}} verifies with {{httpNames}}; tokens that work over HTTP fail on the socket (close 1006/4401) whenever the two variables differ.',
-      signer: 'WebSocket auth for {{path}} in {{service}} verifies with {{wsName}}, but the tokens are signed with {{signerNames}} ({{signerServices}}); sockets fail (close 1006/4401) unless the variables hold the same value.',
+      signer:
+        'WebSocket auth for {{path}} in {{service}} verifies with {{wsName}}, but the tokens are signed with {{signerNames}} ({{signerServices}}); sockets fail (close 1006/4401) unless the variables hold the same value.',
     },
   },
   check(model, ctx) {
@@ -67,7 +68,11 @@ export default defineRule({
             signerNames: signerNames.map(describe).join(', '),
             signerServices: [...new Set(signers.map((o) => o.service ?? '(no service)'))].sort().join(', '),
           },
-          related: signers.map((o) => ({ file: o.file, loc: o.key?.loc ?? o.loc, message: `${o.service ?? '(no service)'} signs with ${describe(primaryOf(o.secret) ?? '')}` })),
+          related: signers.map((o) => ({
+            file: o.file,
+            loc: o.key?.loc ?? o.loc,
+            message: `${o.service ?? '(no service)'} signs with ${describe(primaryOf(o.secret) ?? '')}`,
+          })),
           key: [...base.key, signerNames.join('|')],
         });
       }

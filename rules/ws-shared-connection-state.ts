@@ -10,8 +10,10 @@ export default defineRule({
     precision: 'medium',
     tags: ['reliability', 'security', 'websocket', 'external/cwe/cwe-362'],
     messages: {
-      shared: 'The WebSocket endpoint {{path}} writes the shared `{{name}}` ({{how}}) for each connection and never removes its entry; entries leak, and one connection can see or overwrite another\'s state.',
-      defaults: 'The WebSocket endpoint {{path}} writes `{{name}}`, the headers of an HTTP client every request of the process shares; one connection\'s credentials leak into every other connection\'s calls.',
+      shared:
+        "The WebSocket endpoint {{path}} writes the shared `{{name}}` ({{how}}) for each connection and never removes its entry; entries leak, and one connection can see or overwrite another's state.",
+      defaults:
+        "The WebSocket endpoint {{path}} writes `{{name}}`, the headers of an HTTP client every request of the process shares; one connection's credentials leak into every other connection's calls.",
     },
   },
   check(model, ctx) {

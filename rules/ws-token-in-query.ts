@@ -11,8 +11,10 @@ export default defineRule({
     securitySeverity: 5.3,
     tags: ['security', 'websocket', 'external/cwe/cwe-598'],
     messages: {
-      inQuery: 'The WebSocket endpoint {{path}} takes its credential from the query string; URLs are written to proxy, load-balancer and access logs, so the token leaks. Send it in the Sec-WebSocket-Protocol header, a cookie or the first message.',
-      inPath: 'The WebSocket endpoint {{path}} takes its credential from the URL path; URLs are written to proxy, load-balancer and access logs, so the token leaks. Send it in the Sec-WebSocket-Protocol header, a cookie or the first message.',
+      inQuery:
+        'The WebSocket endpoint {{path}} takes its credential from the query string; URLs are written to proxy, load-balancer and access logs, so the token leaks. Send it in the Sec-WebSocket-Protocol header, a cookie or the first message.',
+      inPath:
+        'The WebSocket endpoint {{path}} takes its credential from the URL path; URLs are written to proxy, load-balancer and access logs, so the token leaks. Send it in the Sec-WebSocket-Protocol header, a cookie or the first message.',
     },
   },
   check(model, ctx) {
@@ -31,7 +33,10 @@ export default defineRule({
           data: { path },
           file: source.file,
           loc: source.loc,
-          related: source.file === endpoint.file && source.loc.line === endpoint.loc.line ? [] : [{ file: endpoint.file, loc: endpoint.loc, message: `the endpoint ${path}` }],
+          related:
+            source.file === endpoint.file && source.loc.line === endpoint.loc.line
+              ? []
+              : [{ file: endpoint.file, loc: endpoint.loc, message: `the endpoint ${path}` }],
           key: source.source === 'query' ? [endpoint.service ?? '', path] : [endpoint.service ?? '', path, 'path'],
           service: endpoint.service,
         });

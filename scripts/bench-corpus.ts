@@ -6,6 +6,7 @@ import { renderDeploy } from './bench-deploy.js';
 import { planCorpus, type CorpusPlan, type Module } from './bench-plan.js';
 import { renderPython } from './bench-render-py.js';
 import { renderTypeScript } from './bench-render-ts.js';
+import { compareText } from '../src/util/order.js';
 
 /** Bumped whenever generated content changes, so stale corpora on disk are regenerated. */
 export const GENERATOR_VERSION = 1;
@@ -39,7 +40,16 @@ export function generateCorpus(files: number, seed: number): { files: CorpusFile
   const tsEnv = envModule(plan, 'ts-env');
   const pyEnv = envModule(plan, 'py-env');
   const out: CorpusFile[] = [];
-  const stats: CorpusStats = { ts: 0, python: 0, deploy: plan.deploy.length, tests: 0, secretReadFiles: 0, jwtFiles: 0, crossServiceImports: 0, secretForms: {} };
+  const stats: CorpusStats = {
+    ts: 0,
+    python: 0,
+    deploy: plan.deploy.length,
+    tests: 0,
+    secretReadFiles: 0,
+    jwtFiles: 0,
+    crossServiceImports: 0,
+    secretForms: {},
+  };
   for (const m of plan.modules) {
     out.push({ path: m.path, text: m.language === 'ts' ? renderTypeScript(m, tsEnv) : renderPython(m, pyEnv) });
     stats[m.language] += 1;
@@ -52,7 +62,7 @@ export function generateCorpus(files: number, seed: number): { files: CorpusFile
     stats.crossServiceImports += m.imports.filter((e) => e.cross).length;
   }
   for (const d of plan.deploy) out.push({ path: d.path, text: renderDeploy(d, plan) });
-  out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  out.sort((a, b) => compareText(a.path, b.path));
   return { files: out, stats };
 }
 

@@ -94,6 +94,7 @@ const PY_AREAS: Record<string, string> = {
   workers: 'worker',
   core: 'core',
 };
+// prettier-ignore
 const NOUNS = [
   'invoice', 'order', 'user', 'session', 'payment', 'account', 'report', 'event',
   'message', 'channel', 'profile', 'audit', 'cache', 'queue', 'metric', 'ledger',

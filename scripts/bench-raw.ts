@@ -8,7 +8,13 @@ import { looksMinified } from '../src/discover/languages.js';
 import { readSource } from '../src/discover/read.js';
 import { writeChildReport } from './bench-child.js';
 
-const KINDS: Record<string, ts.ScriptKind> = { tsx: ts.ScriptKind.TSX, jsx: ts.ScriptKind.JSX, js: ts.ScriptKind.JS, mjs: ts.ScriptKind.JS, cjs: ts.ScriptKind.JS };
+const KINDS: Record<string, ts.ScriptKind> = {
+  tsx: ts.ScriptKind.TSX,
+  jsx: ts.ScriptKind.JSX,
+  js: ts.ScriptKind.JS,
+  mjs: ts.ScriptKind.JS,
+  cjs: ts.ScriptKind.JS,
+};
 
 function scriptKind(path: string): ts.ScriptKind {
   return KINDS[path.slice(path.lastIndexOf('.') + 1).toLowerCase()] ?? ts.ScriptKind.TS;

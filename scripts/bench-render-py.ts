@@ -215,22 +215,13 @@ function envHelperBlocks(): Block[] {
       '        return os.environ.get(key, default)',
     ],
     ['_ENV: IsolatedEnvironment | None = None'],
-    [
-      'def get_env() -> IsolatedEnvironment:',
-      '    global _ENV',
-      '    if _ENV is None:',
-      '        _ENV = IsolatedEnvironment()',
-      '    return _ENV',
-    ],
+    ['def get_env() -> IsolatedEnvironment:', '    global _ENV', '    if _ENV is None:', '        _ENV = IsolatedEnvironment()', '    return _ENV'],
   ];
 }
 
 function jwtBlocks(m: Module, keyCall: string): Block[] {
   return [
-    [
-      `def issue_token_${m.id}(subject: str, secret: str) -> str:`,
-      `    return jwt.encode({"sub": subject, "scope": "${m.area}"}, secret, algorithm="HS256")`,
-    ],
+    [`def issue_token_${m.id}(subject: str, secret: str) -> str:`, `    return jwt.encode({"sub": subject, "scope": "${m.area}"}, secret, algorithm="HS256")`],
     [
       `def check_token_${m.id}(token: str) -> dict[str, Any]:`,
       `    secret = ${keyCall}`,

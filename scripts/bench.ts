@@ -73,7 +73,7 @@ function parseOptions(argv: string[]): BenchOptions {
   } catch (error) {
     throw new BenchError(`${error instanceof Error ? error.message : String(error)} (flags: ${FLAGS})`);
   }
-  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
   return {
     files: positiveInt('files', str('files'), 5000, MIN_FILES),
     seed: positiveInt('seed', str('seed'), 1, 0),
@@ -143,8 +143,10 @@ function table(rows: string[][]): string {
 }
 
 function describeCorpus(stats: CorpusStats): string {
-  return `${stats.ts} ts, ${stats.python} python (${stats.tests} of them tests), ${stats.deploy} deploy/manifest files; ` +
-    `${stats.secretReadFiles} read a JWT secret env var, ${stats.jwtFiles} call a JWT library, ${stats.crossServiceImports} cross-service imports`;
+  return (
+    `${stats.ts} ts, ${stats.python} python (${stats.tests} of them tests), ${stats.deploy} deploy/manifest files; ` +
+    `${stats.secretReadFiles} read a JWT secret env var, ${stats.jwtFiles} call a JWT library, ${stats.crossServiceImports} cross-service imports`
+  );
 }
 
 interface Tools {
@@ -155,7 +157,11 @@ interface Tools {
 
 function tools(): Tools {
   const root = packageRoot();
-  const t = { cli: join(root, 'dist', 'src', 'cli', 'main.js'), rawChild: join(root, 'dist', 'scripts', 'bench-raw.js'), probe: join(root, 'dist', 'scripts', 'bench-probe.js') };
+  const t = {
+    cli: join(root, 'dist', 'src', 'cli', 'main.js'),
+    rawChild: join(root, 'dist', 'scripts', 'bench-raw.js'),
+    probe: join(root, 'dist', 'scripts', 'bench-probe.js'),
+  };
   for (const needed of Object.values(t)) if (!existsSync(needed)) throw new BenchError(`${needed} not found; run npm run build first`);
   return t;
 }
@@ -210,7 +216,21 @@ async function measure(target: Target, options: BenchOptions, t: Tools): Promise
   const work = mkdtempSync(join(tmpdir(), 'jwtfrag-bench-work-'));
   const output = join(work, 'result.json');
   const cacheDir = join(work, 'cache');
-  const scan = (extra: string[]): string[] => ['--import', pathToFileURL(t.probe).href, t.cli, 'scan', target.dir, '--format', 'json', '-o', output, '--no-progress', '--fail-on', 'none', ...extra];
+  const scan = (extra: string[]): string[] => [
+    '--import',
+    pathToFileURL(t.probe).href,
+    t.cli,
+    'scan',
+    target.dir,
+    '--format',
+    'json',
+    '-o',
+    output,
+    '--no-progress',
+    '--fail-on',
+    'none',
+    ...extra,
+  ];
   const edited = join(target.dir, target.edited);
   const original = readFileSync(edited, 'utf8');
   const comment = target.edited.endsWith('.py') ? '#' : '//';
@@ -269,10 +289,14 @@ function report(target: Target, m: Measures, options: BenchOptions): string[] {
   out.push(`${target.name}: ${target.description}`);
   out.push(`  edited for the one-file-changed scan: ${target.edited}`);
   out.push('');
-  out.push(table([['measure', 'median ms', 'min–max ms', 'peak RSS MB'], ...rows.map(([label, rs]) => [label, ms(rs).toFixed(0), span(rs), rss(rs).toFixed(0)])]));
+  out.push(
+    table([['measure', 'median ms', 'min–max ms', 'peak RSS MB'], ...rows.map(([label, rs]) => [label, ms(rs).toFixed(0), span(rs), rss(rs).toFixed(0)])]),
+  );
   out.push('');
   out.push(`  cold scan / raw parse ≤ ${TARGETS.coldOverRaw}:       ${coldOverRaw.toFixed(2)}  ${verdict(coldOverRaw <= TARGETS.coldOverRaw)}`);
-  out.push(`  --jobs 1 / --jobs ${options.jobs} ≥ ${TARGETS.jobsSpeedup}:          ${speedup.toFixed(2)}  ${options.jobs > 1 ? verdict(speedup >= TARGETS.jobsSpeedup) : '(one job: not measured)'}`);
+  out.push(
+    `  --jobs 1 / --jobs ${options.jobs} ≥ ${TARGETS.jobsSpeedup}:          ${speedup.toFixed(2)}  ${options.jobs > 1 ? verdict(speedup >= TARGETS.jobsSpeedup) : '(one job: not measured)'}`,
+  );
   out.push(`  warm scan ≤ ${TARGETS.warmMs} ms:            ${ms(m.warm).toFixed(0)} ms  ${verdict(ms(m.warm) <= TARGETS.warmMs)}`);
   out.push(`  one file changed ≤ ${TARGETS.changedMs} ms:     ${ms(m.changed).toFixed(0)} ms  ${verdict(ms(m.changed) <= TARGETS.changedMs)}`);
   out.push(`  peak RSS of any scan ≤ ${TARGETS.rssMB} MB:  ${peak.toFixed(0)} MB  ${verdict(peak <= TARGETS.rssMB)}`);
@@ -282,8 +306,12 @@ function report(target: Target, m: Measures, options: BenchOptions): string[] {
       `parse loop ${detail.loopMs} ms (TS/JS ${detail.tsMs}, Python ${detail.pyMs}), the rest is start-up and discovery`,
   );
   if (m.summary) {
-    const langs = Object.entries(m.summary.byLanguage).map(([k, v]) => `${k} ${v}`).join(', ');
-    out.push(`  scan (last cold run): ${m.summary.scanned} files (${langs}), ${m.summary.findings} findings, ${m.summary.parseErrors} parse-error notifications`);
+    const langs = Object.entries(m.summary.byLanguage)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    out.push(
+      `  scan (last cold run): ${m.summary.scanned} files (${langs}), ${m.summary.findings} findings, ${m.summary.parseErrors} parse-error notifications`,
+    );
     const scanned = (m.summary.byLanguage.ts ?? 0) + (m.summary.byLanguage.js ?? 0) + (m.summary.byLanguage.python ?? 0);
     if (scanned !== detail.files) out.push('  warning: the scan and the raw parse did not see the same TS/JS/Python files; the ratio compares different work');
   }
@@ -299,7 +327,23 @@ async function curve(options: BenchOptions, t: Tools): Promise<string[]> {
     const runs: ChildReport[] = [];
     try {
       for (let i = 0; i < options.runs; i++) {
-        const args = ['--import', pathToFileURL(t.probe).href, t.cli, 'scan', corpus.dir, '--format', 'json', '-o', output, '--no-progress', '--fail-on', 'none', '--no-cache', '--jobs', String(options.jobs)];
+        const args = [
+          '--import',
+          pathToFileURL(t.probe).href,
+          t.cli,
+          'scan',
+          corpus.dir,
+          '--format',
+          'json',
+          '-o',
+          output,
+          '--no-progress',
+          '--fail-on',
+          'none',
+          '--no-cache',
+          '--jobs',
+          String(options.jobs),
+        ];
         runs.push((await runChild(`curve ${files}`, args, [0])).report);
         process.stderr.write(` ${runs[runs.length - 1].ms} ms`);
       }

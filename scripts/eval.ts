@@ -109,7 +109,7 @@ function runScan(cli: string, dir: string, labels: Labels, jobs: string | null):
         if (code !== 0) throw new EvalError(`jwtfrag exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
         resolvePromise({ result: JSON.parse(readFileSync(out, 'utf8')) as ScanResult, seconds });
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }
@@ -135,8 +135,7 @@ function checkModel(labels: Labels, result: ScanResult): ModelCheck {
   const canonical = Object.entries(labels.model?.families ?? {}).map(([family, f]) => {
     // Family ids are the tool's own words: the family holding the labelled canonical name is the one judged.
     const match =
-      (f.canonical === null ? undefined : result.families.find((r) => r.names.includes(f.canonical as string))) ??
-      result.families.find((r) => r.id === family);
+      (f.canonical === null ? undefined : result.families.find((r) => r.names.includes(f.canonical as string))) ?? result.families.find((r) => r.id === family);
     const actual = match?.canonical ?? null;
     return { family, expected: f.canonical, actual, ok: actual === f.canonical };
   });
@@ -191,7 +190,18 @@ function repoCells(row: RepoRow): string[] {
 
 function ruleCells(r: RuleScore): string[] {
   const q = ratios(r);
-  return [r.rule, String(r.expected), String(r.found), pct(q.recall), String(r.tp), String(r.fp), String(r.debatable), String(r.unreviewed), pct(q.precision), String(r.traps)];
+  return [
+    r.rule,
+    String(r.expected),
+    String(r.found),
+    pct(q.recall),
+    String(r.tp),
+    String(r.fp),
+    String(r.debatable),
+    String(r.unreviewed),
+    pct(q.precision),
+    String(r.traps),
+  ];
 }
 
 function expectedKey(label: { rule: string; file: string; line: number }): string {
@@ -212,7 +222,8 @@ function details(row: RepoRow): string[] {
   for (const t of s.traps) out.push(`  TRAP   ${t.label.rule} ${t.finding.file}:${t.finding.loc.line} — ${t.label.why}`);
   for (const v of s.verdicts.filter((x) => x.verdict === 'unreviewed'))
     out.push(`  unrev  ${v.finding.ruleId} ${v.finding.severity} ${v.finding.file}:${v.finding.loc.line} — ${v.finding.message ?? ''}`);
-  for (const v of s.verdicts.filter((x) => x.verdict === 'fp')) out.push(`  fp     ${v.finding.ruleId} ${v.finding.file}:${v.finding.loc.line} — ${v.by?.reason ?? ''}`);
+  for (const v of s.verdicts.filter((x) => x.verdict === 'fp'))
+    out.push(`  fp     ${v.finding.ruleId} ${v.finding.file}:${v.finding.loc.line} — ${v.by?.reason ?? ''}`);
   const m = row.model;
   if (m) {
     for (const f of m.toolingAsService) out.push(`  model  ${f} is not a service but was detected as one`);
@@ -294,7 +305,9 @@ async function main(): Promise<number> {
   console.log(table(RULE_HEADER, [...rules.map(ruleCells), ruleCells(total(rules))]));
   const t = total(rules);
   const q = ratios(t);
-  console.log(`\noverall: recall ${pct(q.recall)} (${t.found}/${t.expected}), precision ${pct(q.precision)} (${t.tp} tp, ${t.fp} fp, ${t.debatable} debatable), traps ${t.traps}, unreviewed ${t.unreviewed}`);
+  console.log(
+    `\noverall: recall ${pct(q.recall)} (${t.found}/${t.expected}), precision ${pct(q.precision)} (${t.tp} tp, ${t.fp} fp, ${t.debatable} debatable), traps ${t.traps}, unreviewed ${t.unreviewed}`,
+  );
   for (const r of rows.filter((x) => !x.score)) console.log(`${r.status}: ${r.name}${r.detail ? ` — ${r.detail}` : ''}`);
   if (opts.verbose) {
     for (const r of scored) {
@@ -329,7 +342,11 @@ async function main(): Promise<number> {
   }
   if (opts.update) {
     const status: Status = { ...previous };
-    for (const r of scored) status[r.name] = (r.score?.expected ?? []).filter((e) => e.hit).map((e) => expectedKey(e.label)).sort();
+    for (const r of scored)
+      status[r.name] = (r.score?.expected ?? [])
+        .filter((e) => e.hit)
+        .map((e) => expectedKey(e.label))
+        .sort();
     const sorted = Object.fromEntries(Object.entries(status).sort(([a], [b]) => (a < b ? -1 : 1)));
     writeFileSync(statusFile, `${JSON.stringify(sorted, null, 2)}\n`);
     if (!opts.only) spliceDocs(join(root, 'docs', 'accuracy.md'), docsSection(rows, rules, headCommit()));

@@ -19,7 +19,10 @@ export function configJsonSchema(): string {
 /** The result JSON Schema text: exactly what this version writes with `--format json`. */
 export function resultJsonSchema(): string {
   const schema = z.toJSONSchema(RunResultSchema, { io: 'output', target: 'draft-7' });
-  return JSON.stringify({ ...schema, title: 'jwtfrag result (schemaVersion 1)', $id: 'https://github.com/jwtfrag/jwtfrag/schema/result.schema.json' }, null, 2) + '\n';
+  return (
+    JSON.stringify({ ...schema, title: 'jwtfrag result (schemaVersion 1)', $id: 'https://github.com/jwtfrag/jwtfrag/schema/result.schema.json' }, null, 2) +
+    '\n'
+  );
 }
 
 /** The markdown rule table for the README. */

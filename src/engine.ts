@@ -25,6 +25,7 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are described above; what is left prints as itself
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
@@ -54,7 +55,9 @@ function parseRuleOptions(rule: Rule, given: Record<string, unknown>): { options
     else if (key !== null && !byKey.has(key)) byKey.set(key, issue.message);
     else if (key === null) other.push(`config field rules.${id}.options: ${issue.message}`);
   }
-  const problems = Object.keys(given).filter((key) => byKey.has(key)).map((key) => `config field rules.${id}.options.${key}: ${byKey.get(key)}`);
+  const problems = Object.keys(given)
+    .filter((key) => byKey.has(key))
+    .map((key) => `config field rules.${id}.options.${key}: ${byKey.get(key)}`);
   return { options: {}, problems: [...problems, ...other] };
 }
 
@@ -132,6 +135,6 @@ export function runRules(model: Model, rules: readonly Rule[], config: ParsedCon
 }
 
 /** Sorts findings by file, line, column, rule id and message (code-unit order, locale-independent). */
-export function sortFindings(findings: Finding[]): Finding[] {
+function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(compareFindings);
 }

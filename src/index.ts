@@ -82,8 +82,16 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<Run
 /** Renders a result (from `scan`, or a saved JSON result) in one of the formats; pure and deterministic. */
 export function render(result: RunResult, format: FormatName, options: RenderOptions = {}): string {
   const renderer = FORMATS[format];
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- JavaScript callers can pass any value
   if (!renderer) throw new UsageError(`unknown format '${String(format)}'`);
-  const context: RenderContext = { rules: ruleInfos(), informationUri: HOMEPAGE, color: options.color ?? false, quiet: options.quiet, category: options.category, includeSuppressed: options.includeSuppressed };
+  const context: RenderContext = {
+    rules: ruleInfos(),
+    informationUri: HOMEPAGE,
+    color: options.color ?? false,
+    quiet: options.quiet,
+    category: options.category,
+    includeSuppressed: options.includeSuppressed,
+  };
   return renderer(result, context);
 }
 

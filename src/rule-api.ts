@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Model } from './model/types.js';
 import type { Finding, Loc, Precision, RelatedLocation, Severity } from './vocabulary.js';
 
-export type RuleCategory = 'secrets' | 'imports' | 'websocket' | 'deployment' | 'meta';
+type RuleCategory = 'secrets' | 'imports' | 'websocket' | 'deployment' | 'meta';
 
 export interface RuleMeta<MessageIds extends string = string> {
   id: string;
@@ -28,7 +28,7 @@ export interface RuleMeta<MessageIds extends string = string> {
   options?: z.ZodType;
 }
 
-export interface ReportDescriptor<MessageIds extends string = string> {
+interface ReportDescriptor<MessageIds extends string = string> {
   messageId: MessageIds;
   data: Record<string, string | number>;
   file: string;
@@ -77,7 +77,5 @@ export function defineRule<const MessageIds extends string, Options = NoOptions>
 
 /** Fills `{{placeholders}}` of a message template. */
 export function formatMessage(template: string, data: Record<string, string | number>): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) =>
-    key in data ? String(data[key]) : whole,
-  );
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }

@@ -18,7 +18,7 @@ export const SeveritySchema = z.enum(['error', 'warning', 'note']);
 export type Severity = z.infer<typeof SeveritySchema>;
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };
 
-export const PrecisionSchema = z.enum(['very-high', 'high', 'medium', 'low']);
+const PrecisionSchema = z.enum(['very-high', 'high', 'medium', 'low']);
 export type Precision = z.infer<typeof PrecisionSchema>;
 
 /** Where a connection's credential comes from; `ticket`: a single-use ticket in the query string (redeemed once, short-lived). */
@@ -35,7 +35,7 @@ export const NotificationSchema = z.object({
 });
 export type Notification = z.infer<typeof NotificationSchema>;
 
-export const ServiceKindSchema = z.enum(['service', 'shared']);
+const ServiceKindSchema = z.enum(['service', 'shared']);
 export type ServiceKind = z.infer<typeof ServiceKindSchema>;
 
 /** A deployable unit (or a shared library), named after its deployed folder. */
@@ -55,7 +55,7 @@ export const ServiceSchema = z.object({
 });
 export type Service = z.infer<typeof ServiceSchema>;
 
-export const RelatedLocationSchema = z.object({ file: z.string(), loc: LocSchema, message: z.string() });
+const RelatedLocationSchema = z.object({ file: z.string(), loc: LocSchema, message: z.string() });
 export type RelatedLocation = z.infer<typeof RelatedLocationSchema>;
 
 /** What a rule reports: one problem at one place, with its message and semantic key. */

@@ -21,7 +21,16 @@ const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Action;
 /** Runs the action's scan step as the runner would: inputs as INPUT_* variables, GitHub's files and event. */
 function runStep(workspace: string, inputs: Record<string, string>, github: Record<string, string> = {}) {
   const files = tempRepo({ 'output.txt': '', 'summary.md': '' }, 'jwtfrag-gh-');
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: join(files, 'output.txt'), GITHUB_STEP_SUMMARY: join(files, 'summary.md'), GITHUB_EVENT_NAME: 'push', ...github };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NO_COLOR: '1',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: join(files, 'output.txt'),
+    GITHUB_STEP_SUMMARY: join(files, 'summary.md'),
+    GITHUB_EVENT_NAME: 'push',
+    ...github,
+  };
   for (const [name, spec] of Object.entries(action.inputs)) env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? '';
   // The runner's working directory is the workspace; the script resolves everything against GITHUB_WORKSPACE, so it runs from here (where tsx resolves).
   const r = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT], { cwd: ROOT, env, encoding: 'utf8' });
@@ -77,7 +86,11 @@ describe('the action script', () => {
     git(dir, 'checkout', '-q', '-b', 'feature');
     writeFileSync(join(dir, 'analytics_service', 'analytics', 'late_keys.py'), 'import os\n\nREPORTS_JWT_SECRET = os.getenv("REPORTS_JWT_SECRET")\n');
     commitAll(dir, 'late keys');
-    const r = runStep(dir, { 'only-changed': 'true', 'fail-on': 'warning' }, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main', GITHUB_HEAD_REF: 'feature' });
+    const r = runStep(
+      dir,
+      { 'only-changed': 'true', 'fail-on': 'warning' },
+      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_BASE_REF: 'main', GITHUB_HEAD_REF: 'feature' },
+    );
     expect(r.code).toBe(0);
     expect(r.outputs.findings).toBe('1');
     expect(r.outputs['exit-code']).toBe('1');
@@ -91,8 +104,14 @@ describe('the action script', () => {
     commitAll(dir, 'platform');
     const r = runStep(dir, { root: 'platform', category: 'jwtfrag/platform', sarif: 'out/platform.sarif', 'fail-on': 'none' });
     expect(r.outputs['exit-code']).toBe('0');
-    for (const line of r.stdout.trim().split('\n').filter((l) => l.includes(' file='))) expect(line).toMatch(/ file=platform\//);
-    const sarif = JSON.parse(readFileSync(join(dir, 'out', 'platform.sarif'), 'utf8')) as { runs: { automationDetails: { id: string }; results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    for (const line of r.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes(' file=')))
+      expect(line).toMatch(/ file=platform\//);
+    const sarif = JSON.parse(readFileSync(join(dir, 'out', 'platform.sarif'), 'utf8')) as {
+      runs: { automationDetails: { id: string }; results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
     expect(sarif.runs[0].automationDetails.id).toBe('jwtfrag/platform/');
     expect(sarif.runs[0].results.every((res) => res.locations[0].physicalLocation.artifactLocation.uri.startsWith('platform/'))).toBe(true);
   });

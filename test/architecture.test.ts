@@ -11,7 +11,11 @@ function importsOf(path: string): string[] {
   const sf = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, false);
   const out: string[] = [];
   for (const statement of sf.statements) {
-    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+      statement.moduleSpecifier &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    ) {
       out.push(statement.moduleSpecifier.text);
     }
   }
@@ -23,9 +27,11 @@ function referencesOf(path: string): string[] {
   const sf = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, false);
   const out: string[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) out.push(node.moduleSpecifier.text);
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
+      out.push(node.moduleSpecifier.text);
     if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) out.push(node.argument.literal.text);
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) out.push(node.arguments[0].text);
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0]))
+      out.push(node.arguments[0].text);
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -87,7 +93,11 @@ describe('architecture', () => {
     const bad: string[] = [];
     for (const file of sources('src/report')) {
       for (const spec of importsOf(file)) {
-        const ok = spec.startsWith('./') || spec.startsWith('../util/') || ['../summarize/result.js', '../vocabulary.js', '../rule-api.js'].includes(spec) || ['node:crypto', 'node:zlib', 'node:util', '@dagrejs/dagre'].includes(spec);
+        const ok =
+          spec.startsWith('./') ||
+          spec.startsWith('../util/') ||
+          ['../summarize/result.js', '../vocabulary.js', '../rule-api.js'].includes(spec) ||
+          ['node:crypto', 'node:zlib', 'node:util', '@dagrejs/dagre'].includes(spec);
         if (!ok) bad.push(`${relative(ROOT, file)} imports ${spec}`);
       }
     }
@@ -102,7 +112,10 @@ describe('architecture', () => {
         if ((spec === 'ts-morph' || spec === 'web-tree-sitter') && !rel.startsWith('src/extract/') && !rel.startsWith('src/model/resolve')) {
           bad.push(`${rel} imports ${spec}`);
         }
-        if ((spec === 'node:fs' || spec === 'fs' || spec === 'node:fs/promises') && !/^src\/(discover|config|cli|cache)\/|^src\/(version|run)\.ts$|^src\/util\/paths\.ts$/.test(rel)) {
+        if (
+          (spec === 'node:fs' || spec === 'fs' || spec === 'node:fs/promises') &&
+          !/^src\/(discover|config|cli|cache)\/|^src\/(version|run)\.ts$|^src\/util\/paths\.ts$/.test(rel)
+        ) {
           bad.push(`${rel} imports ${spec}`);
         }
       }

@@ -6,21 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, createBaseline, parseBaseline, pruneBaseline, serializeBaseline } from '../src/baseline.js';
 import type { Finding } from '../src/vocabulary.js';
+import { loc, makeFinding } from './helpers/factory.js';
 
 function finding(ruleId: string, key: string, line: number, file = 'svc/a.py'): Finding {
-  return {
-    ruleId,
-    severity: 'warning',
-    precision: 'high',
-    messageId: 'm',
-    data: {},
-    message: `${ruleId} ${key}`,
-    file,
-    loc: { line, column: 1, endLine: line, endColumn: 5 },
-    related: [],
-    key,
-    service: 'svc',
-  };
+  return makeFinding({ ruleId, messageId: 'm', message: `${ruleId} ${key}`, file, loc: loc(line), key, service: 'svc' });
 }
 
 describe('baseline matching', () => {
@@ -39,7 +28,7 @@ describe('baseline matching', () => {
     const a = finding('r', 'k1', 1);
     const b = { ...finding('r', 'k2', 2), suppression: { kind: 'inline' as const, reason: 'x' } };
     const text = serializeBaseline(createBaseline([a, b]));
-    expect(JSON.parse(text).entries).toHaveLength(1);
+    expect((JSON.parse(text) as { entries: unknown[] }).entries).toHaveLength(1);
     expect(serializeBaseline(createBaseline([b, a]))).toBe(text);
   });
 

@@ -61,7 +61,11 @@ async function checkReport(name: string, result: RunResult): Promise<string[]> {
   for (const width of WIDTHS) {
     const { page, problems, requests } = await open(file, width);
     try {
-      const size = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth, height: document.documentElement.scrollHeight }));
+      const size = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        inner: window.innerWidth,
+        height: document.documentElement.scrollHeight,
+      }));
       expect(size.scroll, `${name} at ${width}px overflows horizontally`).toBeLessThanOrEqual(size.inner);
       expect(await page.locator('#today .headline').first().isVisible()).toBe(true);
       expect(await page.locator('#first').isVisible()).toBe(true);
@@ -95,7 +99,9 @@ async function checkReport(name: string, result: RunResult): Promise<string[]> {
       await page.click('#filter-clear');
       const target = open_[open_.length - 1];
       await page.fill('#filter-text', target.file);
-      expect(await countText(page)).toBe(`${open_.filter((f) => f.file.toLowerCase().includes(target.file.toLowerCase()) || f.message.toLowerCase().includes(target.file.toLowerCase())).length} of ${open_.length} findings`);
+      expect(await countText(page)).toBe(
+        `${open_.filter((f) => f.file.toLowerCase().includes(target.file.toLowerCase()) || f.message.toLowerCase().includes(target.file.toLowerCase())).length} of ${open_.length} findings`,
+      );
       await page.click('#filter-clear');
 
       const after = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -168,7 +174,12 @@ describe.skipIf(!available)('html report in a real browser', () => {
       expect(height).toBeLessThan(15 * 900);
       // Boxes never overlap: dagre places services, the names column is spaced.
       const boxes = await page.locator('#graph svg.graph g.node rect').evaluateAll((rects) =>
-        rects.map((r) => ({ x: Number(r.getAttribute('x')), y: Number(r.getAttribute('y')), w: Number(r.getAttribute('width')), h: Number(r.getAttribute('height')) })),
+        rects.map((r) => ({
+          x: Number(r.getAttribute('x')),
+          y: Number(r.getAttribute('y')),
+          w: Number(r.getAttribute('width')),
+          h: Number(r.getAttribute('height')),
+        })),
       );
       for (let i = 0; i < boxes.length; i++) {
         for (let j = i + 1; j < boxes.length; j++) {

@@ -60,7 +60,10 @@ describe('--changed-since', () => {
     writeFileSync(join(dir, file), text.join('\n'));
 
     const narrowed = active(scanJson(dir, '--changed-since', 'HEAD').result);
-    const expected = full.filter((f) => touchesLine(f, file, line)).map(where).sort();
+    const expected = full
+      .filter((f) => touchesLine(f, file, line))
+      .map(where)
+      .sort();
     expect(narrowed.map(where).sort()).toEqual(expected);
     expect(expected).toContain(where(related as Finding));
     expect(expected.length).toBeLessThan(full.length);
@@ -119,7 +122,10 @@ describe('--staged', () => {
     git(fresh, 'init', '-q');
     mkdirSync(join(fresh, 'svc'));
     writeFileSync(join(fresh, 'svc', 'requirements.txt'), 'pyjwt\n');
-    writeFileSync(join(fresh, 'svc', 'main.py'), 'import jwt\n\n\ndef token(claims):\n    return jwt.encode(claims, "not-from-the-environment-123", algorithm="HS256")\n');
+    writeFileSync(
+      join(fresh, 'svc', 'main.py'),
+      'import jwt\n\n\ndef token(claims):\n    return jwt.encode(claims, "not-from-the-environment-123", algorithm="HS256")\n',
+    );
     expect(active(scanJson(fresh, '--staged').result)).toEqual([]);
     git(fresh, 'add', '-A');
     expect(active(scanJson(fresh, '--staged').result).map(where)).toEqual(['hardcoded-jwt-secret svc/main.py:5']);
@@ -151,7 +157,14 @@ describe('git diff parsing', () => {
       '@@ -1,3 +0,0 @@',
     ].join('\n');
     expect([...parseUnifiedZero(diff).entries()]).toEqual([
-      ['a.py', [[3, 3], [9, 10], [19, 22]]],
+      [
+        'a.py',
+        [
+          [3, 3],
+          [9, 10],
+          [19, 22],
+        ],
+      ],
       ['sp aceé"q.py', [[1, 2]]],
     ]);
     expect(unquoteGitPath('"tab\\there"')).toBe('tab\there');

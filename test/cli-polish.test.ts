@@ -131,7 +131,10 @@ describe('progress line', () => {
     sized.update({ phase: 'parse', done: 1234, total: 5000 });
     sized.stop();
     expect(narrow.writes[0]).toBe('\r\x1b[2Kjwtfrag: parsing 1,234/5,000 files (24%) · 0s');
-    for (const [tty, enabled] of [[false, true], [true, false]] as const) {
+    for (const [tty, enabled] of [
+      [false, true],
+      [true, false],
+    ] as const) {
       const out = stream(tty);
       const p = new Progress(out, enabled, { delayMs: 0 });
       p.update({ phase: 'parse', done: 1, total: 2 });
@@ -181,7 +184,13 @@ describe('shell completion', () => {
     writeFileSync(file, script);
     execFileSync('fish', ['--no-execute', file]);
     const out = execFileSync('fish', ['-c', `source ${file}; complete -C 'jwtfrag scan --format '`], { encoding: 'utf8' });
-    expect(out.split('\n').map((l) => l.split('\t')[0]).filter(Boolean).sort()).toEqual(formatNames());
+    expect(
+      out
+        .split('\n')
+        .map((l) => l.split('\t')[0])
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(formatNames());
   });
 
   it('an unknown shell exits 2', () => {
@@ -193,7 +202,11 @@ describe('shell completion', () => {
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
 function slug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 }
 
 describe('links resolve', () => {

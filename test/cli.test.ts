@@ -80,7 +80,7 @@ describe('jwtfrag CLI', () => {
     expect(a.stdout.length).toBeGreaterThan(100);
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).not.toContain(ROOT);
-    expect(JSON.parse(a.stdout).schemaVersion).toBe(1);
+    expect((JSON.parse(a.stdout) as { schemaVersion: number }).schemaVersion).toBe(1);
   });
 
   it('rules lists every rule; explain prints a doc; an unknown id exits 2', () => {
@@ -108,7 +108,9 @@ describe('jwtfrag CLI', () => {
     const w = run(['init', copy]);
     expect(w.code).toBe(0);
     expect(w.stderr).toContain('Services and libraries (what deploys or defines them)');
-    expect(w.stderr).toMatch(/\n {2}auth_service {2}service {2}auth_service\/.*\n {4}- Cloud Run service auth-service in \.github\/workflows\/deploy-production\.yml deploys it/);
+    expect(w.stderr).toMatch(
+      /\n {2}auth_service {2}service {2}auth_service\/.*\n {4}- Cloud Run service auth-service in \.github\/workflows\/deploy-production\.yml deploys it/,
+    );
     expect(w.stderr).toMatch(/\n {2}shared {2}shared {2}shared\/\n {4}- its name marks shared code/);
   });
 

@@ -13,6 +13,7 @@ import { renderText } from '../src/report/text.js';
 import type { Finding } from '../src/vocabulary.js';
 import type { ResultDelta, RunResult } from '../src/summarize/result.js';
 import { scan } from '../src/run.js';
+import { loc, makeFinding } from './helpers/factory.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
@@ -71,7 +72,9 @@ describe('compare on the fastapi fixture', () => {
   it('collapsing the WebSocket fallback chain to the canonical read: one name removed, three findings fixed, one more pair agrees', async () => {
     const after = await scanDir(editedCopy('collapsed', (t) => t.replace(WS_CHAIN, 'env.get("JWT_SECRET_KEY")')));
     const delta = compareResults(before, after, { since: 'before.json' });
-    expect(delta.families).toEqual([{ family: 'jwt', added: [], removed: ['WEBSOCKET_JWT_SECRET'], canonical: { before: 'JWT_SECRET_KEY', after: 'JWT_SECRET_KEY' } }]);
+    expect(delta.families).toEqual([
+      { family: 'jwt', added: [], removed: ['WEBSOCKET_JWT_SECRET'], canonical: { before: 'JWT_SECRET_KEY', after: 'JWT_SECRET_KEY' } },
+    ]);
     expect(ids(delta)).toEqual({
       new: [],
       fixed: [
@@ -90,7 +93,9 @@ describe('compare on the fastapi fixture', () => {
   it('renaming the WebSocket read: the name is swapped and each finding about it is fixed under the old key and new under the new one', async () => {
     const after = await scanDir(editedCopy('renamed', (t) => t.replace('env.get("WEBSOCKET_JWT_SECRET")', 'env.get("WS_AUTH_JWT_SECRET")')));
     const delta = compareResults(before, after, { since: 'before.json' });
-    expect(delta.families).toEqual([{ family: 'jwt', added: ['WS_AUTH_JWT_SECRET'], removed: ['WEBSOCKET_JWT_SECRET'], canonical: { before: 'JWT_SECRET_KEY', after: 'JWT_SECRET_KEY' } }]);
+    expect(delta.families).toEqual([
+      { family: 'jwt', added: ['WS_AUTH_JWT_SECRET'], removed: ['WEBSOCKET_JWT_SECRET'], canonical: { before: 'JWT_SECRET_KEY', after: 'JWT_SECRET_KEY' } },
+    ]);
     expect(ids(delta)).toEqual({
       new: [
         'secret-fallback-chain jwt|netra_backend|WS_AUTH_JWT_SECRET>JWT_SECRET_KEY',
@@ -127,20 +132,17 @@ describe('compare on the fastapi fixture', () => {
 
 describe('compare rules', () => {
   function finding(ruleId: string, key: string, line: number, suppression?: Finding['suppression']): Finding {
-    return {
+    return makeFinding({
       ruleId,
       severity: 'error',
-      precision: 'high',
       messageId: 'm',
-      data: {},
       message: `${ruleId} at ${line}`,
       file: 'svc/a.py',
-      loc: { line, column: 1, endLine: line, endColumn: 5 },
-      related: [],
+      loc: loc(line),
       key,
       service: 'svc',
       ...(suppression ? { suppression } : {}),
-    };
+    });
   }
 
   function withFindings(findings: Finding[], matrix = true): RunResult {
@@ -151,7 +153,13 @@ describe('compare rules', () => {
   }
 
   it('matches by rule id + key with counts, and leaves out findings silenced inline', () => {
-    const previous = withFindings([finding('r', 'k', 1), finding('r', 'k', 2), finding('r', 'k', 3), finding('s', 'k', 4), finding('t', 'x', 5, { kind: 'inline', reason: null })]);
+    const previous = withFindings([
+      finding('r', 'k', 1),
+      finding('r', 'k', 2),
+      finding('r', 'k', 3),
+      finding('s', 'k', 4),
+      finding('t', 'x', 5, { kind: 'inline', reason: null }),
+    ]);
     const current = withFindings([finding('r', 'k', 10), finding('s', 'k', 4), finding('s', 'k', 9), finding('t', 'y', 6, { kind: 'baseline', reason: null })]);
     const delta = compareResults(previous, current, { since: 'p.json' });
     expect(delta.findings.before).toBe(4);
@@ -170,7 +178,12 @@ describe('compare rules', () => {
     current.families.push({ id: 'service', canonical: 'SERVICE_SECRET', canonicalReason: 'configured', names: ['SERVICE_SECRET', 'SVC_SECRET'], patterns: [] });
     const delta = compareResults(before, current, { since: 'p.json' });
     expect(delta.families.map((f) => f.family)).toEqual(['jwt', 'service']);
-    expect(delta.families[1]).toEqual({ family: 'service', added: ['SERVICE_SECRET', 'SVC_SECRET'], removed: [], canonical: { before: null, after: 'SERVICE_SECRET' } });
+    expect(delta.families[1]).toEqual({
+      family: 'service',
+      added: ['SERVICE_SECRET', 'SVC_SECRET'],
+      removed: [],
+      canonical: { before: null, after: 'SERVICE_SECRET' },
+    });
   });
 
   it('renders text and Markdown sections with the counts, names and findings', () => {
@@ -241,10 +254,12 @@ describe('scan --compare', () => {
     expect(delta?.since, 'only the file name: no absolute paths in the output').toBe('before.json');
     expect(delta?.families.find((f) => f.family === 'jwt')?.removed).toEqual(['WEBSOCKET_JWT_SECRET']);
     expect(delta?.matrix).toEqual({ before: { agree: 2, pairs: 5 }, after: { agree: 3, pairs: 5 } });
-    expect(delta?.findings.fixed.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['secret-fallback-chain', 'secret-name-sprawl', 'signer-verifier-mismatch']));
-    expect(md.stdout).toContain("## Progress since `before.json`");
+    expect(delta?.findings.fixed.map((f) => f.ruleId)).toEqual(
+      expect.arrayContaining(['secret-fallback-chain', 'secret-name-sprawl', 'signer-verifier-mismatch']),
+    );
+    expect(md.stdout).toContain('## Progress since `before.json`');
     expect(md.stdout).toContain('| signer × verifier pairs agreeing | 2 of 5 | 3 of 5 |');
-    expect(text.stdout).toContain("\nProgress since before.json\n");
+    expect(text.stdout).toContain('\nProgress since before.json\n');
     expect(text.stdout).toContain('  signer × verifier pairs agreeing 2 of 5 → 3 of 5\n');
     const rerendered = cli(['report', '--from', jsonA, '--format', 'markdown']);
     expect(rerendered.code).toBe(0);

@@ -34,10 +34,23 @@ describe('classifyValue', () => {
   });
 
   it('tells generated values from typed ones', () => {
-    for (const v of ['7Hw3Nq9LzK2mVb6XcR1tPd4Y', 'Vr8m2QpLz6Tx4Nc9', 'Rk4nW7zq2P', '9e3b71c0d5a4f28e61b7c903da5e2f84', 'qwhm ptzk rvbn xsdl', 'GOCSPX-Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9']) {
+    for (const v of [
+      '7Hw3Nq9LzK2mVb6XcR1tPd4Y',
+      'Vr8m2QpLz6Tx4Nc9',
+      'Rk4nW7zq2P',
+      '9e3b71c0d5a4f28e61b7c903da5e2f84',
+      'qwhm ptzk rvbn xsdl',
+      'GOCSPX-Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9',
+    ]) {
       expect(kind(v), v).toBe('random');
     }
-    for (const v of ['qa_signing_secret_key_secure_48_chars_2023', 'PreviewLoginPass2023!', 'update-this-before-going-live', 'DEMO_UPDATE7x', 'orbit-bot-internal']) {
+    for (const v of [
+      'qa_signing_secret_key_secure_48_chars_2023',
+      'PreviewLoginPass2023!',
+      'update-this-before-going-live',
+      'DEMO_UPDATE7x',
+      'orbit-bot-internal',
+    ]) {
       expect(kind(v), v).toBe('words');
     }
   });

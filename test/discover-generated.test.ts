@@ -26,11 +26,21 @@ const SIGN = "const jwt = require('jsonwebtoken');\nmodule.exports = (p) => jwt.
 
 describe('generated and vendored JavaScript', () => {
   it('is recognised by name, for script files only', () => {
-    for (const p of ['.yarn/releases/yarn-4.1.0.cjs', 'tools/.yarn/plugins/@yarnpkg/plugin-x.cjs', '.pnp.cjs', '.pnp.loader.mjs', 'web/a.min.js', 'web/a.min.mjs', 'web/app.bundle.js', 'web/app-bundle.js']) {
+    for (const p of [
+      '.yarn/releases/yarn-4.1.0.cjs',
+      'tools/.yarn/plugins/@yarnpkg/plugin-x.cjs',
+      '.pnp.cjs',
+      '.pnp.loader.mjs',
+      'web/a.min.js',
+      'web/a.min.mjs',
+      'web/app.bundle.js',
+      'web/app-bundle.js',
+    ]) {
       expect(isGeneratedBundle(p), p).toBe(true);
       expect(languageOf(p), p).toBeNull();
     }
-    for (const p of ['.yarn/releases/README.md', 'deploy/docker-compose.min.yaml', 'web/minify.js', 'web/bundle.ts', 'src/.yarnrc.js']) expect(isGeneratedBundle(p), p).toBe(false);
+    for (const p of ['.yarn/releases/README.md', 'deploy/docker-compose.min.yaml', 'web/minify.js', 'web/bundle.ts', 'src/.yarnrc.js'])
+      expect(isGeneratedBundle(p), p).toBe(false);
     expect(languageOf('deploy/docker-compose.min.yaml')).toBe('yaml');
   });
 
@@ -68,6 +78,11 @@ describe('generated and vendored JavaScript', () => {
 
     const all = await scan({ root: dir, config: parseConfig({ maxLineLength: 0 }, 'test'), jobs: 1 });
     expect(all.result.files.skipped).toEqual({ generated: 5 });
-    expect(all.result.findings.filter((f) => f.ruleId === 'hardcoded-jwt-secret').map((f) => f.file).sort()).toEqual(['api/public/app.js', 'api/src/sign.js']);
+    expect(
+      all.result.findings
+        .filter((f) => f.ruleId === 'hardcoded-jwt-secret')
+        .map((f) => f.file)
+        .sort(),
+    ).toEqual(['api/public/app.js', 'api/src/sign.js']);
   });
 });

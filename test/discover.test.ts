@@ -32,10 +32,24 @@ describe('languages and tests', () => {
     expect(languageOf('README.md')).toBeNull();
   });
   it('recognises test code', () => {
-    for (const p of ['tests/a.py', 'svc/test/a.ts', 'a/__tests__/x.ts', 'a/x.test.ts', 'a/x.spec.js', 'a/test_x.py', 'a/x_test.py', 'a/conftest.py', 'web/jest.config.real.cjs', 'web/cypress.parallel.config.ts', 'playwright.config.ts', 'web/vitest.setup.ts']) {
+    for (const p of [
+      'tests/a.py',
+      'svc/test/a.ts',
+      'a/__tests__/x.ts',
+      'a/x.test.ts',
+      'a/x.spec.js',
+      'a/test_x.py',
+      'a/x_test.py',
+      'a/conftest.py',
+      'web/jest.config.real.cjs',
+      'web/cypress.parallel.config.ts',
+      'playwright.config.ts',
+      'web/vitest.setup.ts',
+    ]) {
       expect(isTestPath(p), p).toBe(true);
     }
-    for (const p of ['a/testing.py', 'a/contest.py', 'latest/x.ts', 'a/attest.ts', 'web/next.config.js', 'web/jest-helpers.ts']) expect(isTestPath(p), p).toBe(false);
+    for (const p of ['a/testing.py', 'a/contest.py', 'latest/x.ts', 'a/attest.ts', 'web/next.config.js', 'web/jest-helpers.ts'])
+      expect(isTestPath(p), p).toBe(false);
   });
 });
 
@@ -67,7 +81,11 @@ describe('discover', () => {
       'local/.env': 'A=1\n',
     });
     const run = (...args: string[]): void => {
-      execFileSync('git', args, { cwd: dir, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+      execFileSync('git', args, {
+        cwd: dir,
+        stdio: 'ignore',
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+      });
     };
     run('init', '-q');
     run('add', '.gitignore', 'api/main.py');

@@ -461,9 +461,7 @@ docker run -d --name ws -p 8080:8080 -e JWT_SECRET --env=WS_KEY=${CANARY} acme/w
     expect(locOf(facts, 'WS_KEY')).toBe('8:58-8:64');
     expectNameSpans(facts, text);
     expect(facts.secretLiterals.map((l) => cover(text, l))).toEqual(['production', CANARY, CANARY]);
-    expect(facts.suppressions.map((s) => [s.ruleId, s.reason, s.line])).toEqual([
-      ['secret-provided-not-read', 'consumed by the sidecar', 3],
-    ]);
+    expect(facts.suppressions.map((s) => [s.ruleId, s.reason, s.line])).toEqual([['secret-provided-not-read', 'consumed by the sidecar', 3]]);
   });
 
   it('reads Makefile recipes with @-prefixed commands and make references', () => {

@@ -293,7 +293,13 @@ describe('extractPython: JWT operations and key tracing', () => {
         '    return jwt.decode(t, secret, algorithms=["HS256"])',
       ].join('\n'),
     );
-    const traces = facts.jwtOps.map((op) => [op.op, op.scope, op.key?.trace.sources.map((s) => (s.kind === 'import' ? [s.module, s.name, s.path, s.call] : s.kind === 'env' ? s.read : s.kind === 'unknown' ? s.text : s.kind))]);
+    const traces = facts.jwtOps.map((op) => [
+      op.op,
+      op.scope,
+      op.key?.trace.sources.map((s) =>
+        s.kind === 'import' ? [s.module, s.name, s.path, s.call] : s.kind === 'env' ? s.read : s.kind === 'unknown' ? s.text : s.kind,
+      ),
+    ]);
     expect(traces).toEqual([
       ['sign', 'Signer.sign', [1]],
       ['sign', 'a', [0]],
@@ -508,7 +514,17 @@ describe('extractPython: imports', () => {
     expect(facts.imports.map((fact) => [fact.specifier, fact.kind, fact.bindings, fact.inFunction, fact.inTypeChecking, fact.inTry])).toEqual([
       ['a.b', 'py-import', [{ local: 'c', imported: '*' }], false, false, false],
       ['d', 'py-import', [{ local: 'd', imported: '*' }], false, false, false],
-      ['..models.user', 'py-from', [{ local: 'U', imported: 'User' }, { local: 'Role', imported: 'Role' }], false, false, false],
+      [
+        '..models.user',
+        'py-from',
+        [
+          { local: 'U', imported: 'User' },
+          { local: 'Role', imported: 'Role' },
+        ],
+        false,
+        false,
+        false,
+      ],
       ['.', 'py-from', [{ local: 'sibling', imported: 'sibling' }], false, false, false],
       ['typing', 'py-from', [{ local: 'TYPE_CHECKING', imported: 'TYPE_CHECKING' }], false, false, false],
       ['app.db', 'py-from', [{ local: 'Session', imported: 'Session' }], false, true, false],
@@ -521,13 +537,16 @@ describe('extractPython: imports', () => {
     expect(facts.imports[0].loc).toEqual(at(1, 8, 11));
     expect(facts.imports[2].loc).toEqual(at(2, 6, 19));
     expect(facts.imports[9].loc).toEqual(at(13, 38, 53));
-    expect(facts.imports.every((fact) => fact.typeOnly === false)).toBe(true);
+    expect(facts.imports.every((fact) => !fact.typeOnly)).toBe(true);
   });
 });
 
 describe('extractPython: exports', () => {
   it('passes names on through a module-level star import (Django settings modules), never one inside a function', async () => {
-    const facts = await extract(['import os', 'from .common import *  # noqa', 'DEBUG = os.environ.get("DEBUG")', 'def f():', '    from .extra import *'].join('\n'), 'api/settings/production.py');
+    const facts = await extract(
+      ['import os', 'from .common import *  # noqa', 'DEBUG = os.environ.get("DEBUG")', 'def f():', '    from .extra import *'].join('\n'),
+      'api/settings/production.py',
+    );
     const stars = facts.exports.filter((e) => e.name === '*').map((e) => e.value.sources.map((s) => (s.kind === 'import' ? `${s.module}#${s.name}` : s.kind)));
     expect(stars).toEqual([['.common#*']]);
   });
@@ -572,7 +591,9 @@ describe('extractPython: locations, comments and errors', () => {
   });
 
   it('reads jwtfrag-ignore suppression comments', async () => {
-    const facts = await extract('import os\n# jwtfrag-ignore secret-fallback-chain: migrating in Q3\nA = os.getenv("A") or os.getenv("B")  # jwtfrag-ignore dynamic-secret-name\n# plain comment');
+    const facts = await extract(
+      'import os\n# jwtfrag-ignore secret-fallback-chain: migrating in Q3\nA = os.getenv("A") or os.getenv("B")  # jwtfrag-ignore dynamic-secret-name\n# plain comment',
+    );
     expect(facts.suppressions).toEqual([
       { ruleId: 'secret-fallback-chain', reason: 'migrating in Q3', line: 2, loc: at(2, 1, 56) },
       { ruleId: 'dynamic-secret-name', reason: null, line: 3, loc: at(3, 39, 75) },

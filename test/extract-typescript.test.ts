@@ -1,5 +1,4 @@
 // Tests for the TypeScript/JavaScript extractor: env reads, fallback groups, JWT ops, tracing, imports, exports, suppressions.
-import { ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { extractTypeScript } from '../src/extract/typescript/index.js';
 import type { FileFacts, JwtOp, ValueSource } from '../src/extract/facts.js';
@@ -123,7 +122,9 @@ describe('env reads: process.env and friends', () => {
   });
 
   it('reads configured accessors, normalising calls and locals assigned from calls', () => {
-    const src = ["const s = getSecrets();", "const a = s.read('A_SECRET');", "const b = getSecrets().read('B_SECRET');", "const c = other.read('C');"].join('\n');
+    const src = ['const s = getSecrets();', "const a = s.read('A_SECRET');", "const b = getSecrets().read('B_SECRET');", "const c = other.read('C');"].join(
+      '\n',
+    );
     expect(reads(x(src))).toEqual([]);
     expect(reads(x(src, 'src/a.ts', ['getSecrets().read']))).toEqual([
       ['A_SECRET', null, 'getSecrets().read'],
@@ -137,7 +138,7 @@ describe('env reads: process.env and friends', () => {
         'async function bootstrap() {',
         '  const app = await NestFactory.create(AppModule);',
         '  const config = app.get(ConfigService);',
-        "  const cs = app.get(ConfigService);",
+        '  const cs = app.get(ConfigService);',
         "  await app.listen(config.get('PORT') ?? 3000, cs.getOrThrow('HOST'));",
         "  const secret = app.get(ConfigService).get('JWT_SECRET');",
         '}',
@@ -294,10 +295,7 @@ describe('fallback groups and defaults', () => {
 
   it('groups one read with a final string literal, like Python `or`, and folds nested defaults into an outer chain', () => {
     const f = x(
-      [
-        "const a = process.env.JWT_SECRET || 'dev';",
-        "const b = config.get('A_SECRET', config.get('B_SECRET')) ?? process.env.C_SECRET ?? 'zz';",
-      ].join('\n'),
+      ["const a = process.env.JWT_SECRET || 'dev';", "const b = config.get('A_SECRET', config.get('B_SECRET')) ?? process.env.C_SECRET ?? 'zz';"].join('\n'),
     );
     expect(f.fallbackGroups.map((g) => [g.form, g.reads, g.literalFallback?.length ?? null])).toEqual([
       ['||', [0], 3],
@@ -375,7 +373,10 @@ describe('JWT operations: jsonwebtoken', () => {
   it('finds namespace, named and require forms', () => {
     const ns = x("import * as jwt from 'jsonwebtoken';\njwt.verify(t, process.env.A_SECRET);");
     const named = x("import { sign as signToken, decode } from 'jsonwebtoken';\nsignToken(p, process.env.B_SECRET);\ndecode(t);");
-    const req = x("const jwt = require('jsonwebtoken');\nconst { verify } = require('jsonwebtoken');\njwt.sign(p, 'literal-secret');\nverify(t, k);", 'src/a.js');
+    const req = x(
+      "const jwt = require('jsonwebtoken');\nconst { verify } = require('jsonwebtoken');\njwt.sign(p, 'literal-secret');\nverify(t, k);",
+      'src/a.js',
+    );
     expect(ops(ns)).toEqual([['verify', 'jsonwebtoken', null]]);
     expect(ops(named)).toEqual([
       ['sign', 'jsonwebtoken', null],
@@ -487,7 +488,7 @@ describe('JWT operations: NestJS', () => {
         'JwtModule.register({ signOptions: {} });',
         'class Auth {',
         '  constructor(private jwtService: JwtService) {}',
-        "  issue(p: object) { return this.jwtService.signAsync(p, { secret: process.env.SIGN_SECRET }); }",
+        '  issue(p: object) { return this.jwtService.signAsync(p, { secret: process.env.SIGN_SECRET }); }',
         '  check(t: string) { return this.jwtService.verifyAsync(t); }',
         '  peek(t: string) { const payload = this.jwtService.decode(t); return payload; }',
         '}',
@@ -661,7 +662,7 @@ describe('key tracing', () => {
         "import { JWT_SECRET } from '@org/shared/config';",
         "import * as cfg from './settings';",
         "import loadKey from '../keys';",
-        "const local = { jwt: { secret: process.env.OBJ_SECRET } };",
+        'const local = { jwt: { secret: process.env.OBJ_SECRET } };',
         'const { jwt: { secret: destructured } } = local;',
         'jwt.sign(p, JWT_SECRET); jwt.sign(p, cfg.auth.secret); jwt.sign(p, loadKey()); jwt.sign(p, local.jwt.secret);',
         'jwt.sign(p, destructured); jwt.sign(p, cfg.getKey());',
@@ -687,7 +688,11 @@ describe('key tracing', () => {
         'export function mint() { return jwt.sign({}, jwt.sign({}, process.env.INNER_SECRET!)); }',
       ].join('\n'),
     );
-    expect(f.jwtOps.map((o) => sources(f, o))).toEqual([['env:KEY_CURRENT', 'env:KEY_PREVIOUS'], ['unknown:result of jsonwebtoken.default.sign()'], ['env:INNER_SECRET']]);
+    expect(f.jwtOps.map((o) => sources(f, o))).toEqual([
+      ['env:KEY_CURRENT', 'env:KEY_PREVIOUS'],
+      ['unknown:result of jsonwebtoken.default.sign()'],
+      ['env:INNER_SECRET'],
+    ]);
     expect(f.exports.map((e) => e.name)).toEqual([]);
   });
 
@@ -711,7 +716,7 @@ describe('schema-declared env objects and more NestJS forms', () => {
         "import jwt from 'jsonwebtoken';",
         "import { cleanEnv, str } from 'envalid';",
         "import { z } from 'zod';",
-        "export const env = cleanEnv(process.env, { JWT_SECRET: str(), PORT: str() });",
+        'export const env = cleanEnv(process.env, { JWT_SECRET: str(), PORT: str() });',
         'const cfg = z.object({ ZOD_SECRET: z.string() }).safeParse(process.env);',
         'const { JWT_SECRET } = env;',
         'jwt.sign(p, env.JWT_SECRET); jwt.sign(p, JWT_SECRET); jwt.verify(t, cfg.data.ZOD_SECRET);',
@@ -736,10 +741,10 @@ describe('schema-declared env objects and more NestJS forms', () => {
       [
         "import { JwtModule, JwtService, JwtOptionsFactory } from '@nestjs/jwt';",
         'class JwtConfig implements JwtOptionsFactory {',
-        "  createJwtOptions() { return { secret: process.env.CLASS_SECRET }; }",
+        '  createJwtOptions() { return { secret: process.env.CLASS_SECRET }; }',
         '}',
         'JwtModule.registerAsync({ useClass: JwtConfig });',
-        "const svc = new JwtService({ secret: process.env.MANUAL_SECRET });",
+        'const svc = new JwtService({ secret: process.env.MANUAL_SECRET });',
       ].join('\n'),
     );
     expect(ops(f)).toEqual([
@@ -762,7 +767,14 @@ describe('schema-declared env objects and more NestJS forms', () => {
     );
     expect(f.exports.map((e) => [e.name, e.kind, e.value.sources])).toEqual([
       ['settings.jwtSecret', 'attribute', [{ kind: 'env', read: 0 }]],
-      ['settings.wsSecret', 'attribute', [{ kind: 'env', read: 1 }, { kind: 'env', read: 2 }]],
+      [
+        'settings.wsSecret',
+        'attribute',
+        [
+          { kind: 'env', read: 1 },
+          { kind: 'env', read: 2 },
+        ],
+      ],
     ]);
   });
 });
@@ -801,7 +813,10 @@ describe('exports', () => {
       ['*', [{ kind: 'import', module: './keys', name: '*', path: [], call: false, loc: { line: 2, column: 15, endLine: 2, endColumn: 23 } }]],
       ['ns', [{ kind: 'import', module: './ns', name: '*', path: [], call: false, loc: { line: 3, column: 21, endLine: 3, endColumn: 27 } }]],
     ]);
-    const cjs = x('const s = process.env.CJS_SECRET;\nmodule.exports = { s, key: process.env.CJS_KEY };\nexports.other = process.env.OTHER_SECRET;', 'src/c.cjs');
+    const cjs = x(
+      'const s = process.env.CJS_SECRET;\nmodule.exports = { s, key: process.env.CJS_KEY };\nexports.other = process.env.OTHER_SECRET;',
+      'src/c.cjs',
+    );
     expect(cjs.exports.map((e) => [e.name, e.kind, e.value.sources.map((s) => s.kind)])).toEqual([
       ['s', 'const', ['env']],
       ['key', 'const', ['env']],
@@ -853,7 +868,7 @@ describe('imports', () => {
     expect(f.imports[9].bindings).toEqual([{ local: 'mod', imported: '*' }]);
     expect(f.imports[10].bindings).toEqual([{ local: 'top', imported: 'thing' }]);
     expect(f.imports[0].loc).toEqual({ line: 1, column: 34, endLine: 1, endColumn: 48 });
-    expect(f.imports.every((i) => i.inTypeChecking === false)).toBe(true);
+    expect(f.imports.every((i) => !i.inTypeChecking)).toBe(true);
   });
 });
 

@@ -8,12 +8,7 @@ describe('lineHashes', () => {
   });
 
   it('reproduces codeql-action test vector with spaces and tabs', () => {
-    expect(lineHashes(' a\nb\n  \t\tc\n d')).toEqual([
-      '271789c17abda88f:1',
-      '54703d4cd895b18:1',
-      '180aee12dab6264:1',
-      'a23a3dc5e078b07b:1',
-    ]);
+    expect(lineHashes(' a\nb\n  \t\tc\n d')).toEqual(['271789c17abda88f:1', '54703d4cd895b18:1', '180aee12dab6264:1', 'a23a3dc5e078b07b:1']);
   });
 
   it('treats CRLF, lone CR and LF alike and ignores blanks', () => {

@@ -31,7 +31,9 @@ function syntaxProblems(dir: string, file: string): string[] {
   }
   if (file.endsWith('.py') && hasPython()) {
     try {
-      execFileSync('python3', ['-c', 'import ast, sys; ast.parse(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1])', join(dir, file)], { stdio: 'pipe' });
+      execFileSync('python3', ['-c', 'import ast, sys; ast.parse(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1])', join(dir, file)], {
+        stdio: 'pipe',
+      });
     } catch (error) {
       return [`${file}: ${String((error as { stderr?: Buffer }).stderr ?? error)}`];
     }
@@ -59,7 +61,11 @@ describe.each(['fastapi-platform', 'nest-microservices'])('--fix on %s', (name) 
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.flatMap((file) => syntaxProblems(dir, file))).toEqual([]);
     // Nothing but the edits: no temp files left behind.
-    expect(git(dir, 'status', '--porcelain', '--untracked-files=all').split('\n').filter((l) => l.startsWith('??'))).toEqual([]);
+    expect(
+      git(dir, 'status', '--porcelain', '--untracked-files=all')
+        .split('\n')
+        .filter((l) => l.startsWith('??')),
+    ).toEqual([]);
   });
 
   it('--fix-dry-run prints a diff that git applies, and writes nothing', () => {
@@ -87,7 +93,9 @@ describe('--fix refuses', () => {
     git(dir, 'add', 'README.md');
     const refused = runCli(['scan', dir, '--fix']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe('jwtfrag: --fix: the working tree has uncommitted changes (1 file, e.g. README.md); commit or stash them, or pass --allow-dirty\n');
+    expect(refused.stderr).toBe(
+      'jwtfrag: --fix: the working tree has uncommitted changes (1 file, e.g. README.md); commit or stash them, or pass --allow-dirty\n',
+    );
     expect(changedFiles(dir)).toEqual([]);
     const allowed = runCli(['scan', dir, '--fix', '--allow-dirty', '--quiet']);
     expect(allowed.stderr).toContain('secret-fragmentation findings');

@@ -1,41 +1,15 @@
 // Tests the GitHub Actions annotation reporter: command shape, ordering, suppression and escaping.
 import { describe, expect, it } from 'vitest';
-import type { Loc, Notification } from '../src/vocabulary.js';
+import type { Notification } from '../src/vocabulary.js';
 import { escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
 import type { Finding } from '../src/vocabulary.js';
 import type { RunResult } from '../src/summarize/result.js';
+import { loc, makeFinding, makeResult } from './helpers/factory.js';
 
-function loc(line: number, column: number, endColumn: number, endLine = line): Loc {
-  return { line, column, endLine, endColumn };
-}
-
-function finding(over: Partial<Finding> & Pick<Finding, 'ruleId' | 'file' | 'loc'>): Finding {
-  return {
-    severity: 'warning',
-    precision: 'high',
-    messageId: 'default',
-    data: {},
-    message: `Finding of ${over.ruleId}.`,
-    related: [],
-    key: over.ruleId,
-    service: null,
-    ...over,
-  };
-}
+const finding = makeFinding;
 
 function runResult(findings: Finding[], notifications: Notification[] = []): RunResult {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'jwtfrag', version: '0.3.1' },
-    services: [],
-    files: { scanned: 3, byLanguage: { ts: 3 }, tests: 0, skipped: {} },
-    families: [],
-    inventory: [],
-    jwtOps: [],
-    findings,
-    notifications,
-    counts: {},
-  };
+  return makeResult(findings, { notifications });
 }
 
 describe('escaping', () => {
@@ -54,20 +28,18 @@ describe('escaping', () => {
 
 describe('renderGithub', () => {
   it('writes one annotation per unsuppressed finding, sorted, with level mapping', () => {
-    const result = runResult(
-      [
-        finding({ ruleId: 'ws-no-auth', severity: 'error', file: 'apps/ws/server.ts', loc: loc(10, 3, 12), message: 'No auth on /ws.' }),
-        finding({ ruleId: 'secret-name-sprawl', file: 'apps/api/config.ts', loc: loc(4, 20, 36, 5), message: 'JWT_KEY is another name for JWT_SECRET.' }),
-        finding({ ruleId: 'shared-imports-service', severity: 'note', file: 'apps/api/config.ts', loc: loc(1, 1, 9), message: 'Type-only import.' }),
-        finding({
-          ruleId: 'hardcoded-jwt-secret',
-          severity: 'error',
-          file: 'apps/api/dev.ts',
-          loc: loc(2, 7, 19),
-          suppression: { kind: 'inline', reason: 'dev only' },
-        }),
-      ],
-    );
+    const result = runResult([
+      finding({ ruleId: 'ws-no-auth', severity: 'error', file: 'apps/ws/server.ts', loc: loc(10, 3, 12), message: 'No auth on /ws.' }),
+      finding({ ruleId: 'secret-name-sprawl', file: 'apps/api/config.ts', loc: loc(4, 20, 36, 5), message: 'JWT_KEY is another name for JWT_SECRET.' }),
+      finding({ ruleId: 'shared-imports-service', severity: 'note', file: 'apps/api/config.ts', loc: loc(1, 1, 9), message: 'Type-only import.' }),
+      finding({
+        ruleId: 'hardcoded-jwt-secret',
+        severity: 'error',
+        file: 'apps/api/dev.ts',
+        loc: loc(2, 7, 19),
+        suppression: { kind: 'inline', reason: 'dev only' },
+      }),
+    ]);
     expect(renderGithub(result)).toBe(
       [
         '::notice file=apps/api/config.ts,line=1,endLine=1,col=1,endColumn=9,title=shared-imports-service::Type-only import.',

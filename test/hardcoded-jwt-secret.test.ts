@@ -7,9 +7,7 @@ const ROOT = join(import.meta.dirname, '..', 'fixtures', 'rules', 'hardcoded-jwt
 
 async function findings(name: string): Promise<[string, string, string, string][]> {
   const { result } = await checkFixture(join(ROOT, name), new Set(['hardcoded-jwt-secret']));
-  return result.findings
-    .filter((f) => f.ruleId === 'hardcoded-jwt-secret')
-    .map((f) => [`${f.file}:${f.loc.line}`, f.severity, f.messageId, f.message]);
+  return result.findings.filter((f) => f.ruleId === 'hardcoded-jwt-secret').map((f) => [`${f.file}:${f.loc.line}`, f.severity, f.messageId, f.message]);
 }
 
 describe('hardcoded-jwt-secret severities', () => {
@@ -23,7 +21,11 @@ describe('hardcoded-jwt-secret severities', () => {
   });
 
   it('a literal default passed through an env helper is an error', async () => {
-    expect((await findings('bad-ts-env-helper-default')).map((f) => f.slice(0, 3))).toEqual([['services/chat-gateway/src/settings.ts:14', 'error', 'literalDefault']]);
-    expect((await findings('bad-py-env-helper-default')).map((f) => f.slice(0, 3))).toEqual([['chat_gateway/gateway_settings.py:14', 'error', 'literalDefault']]);
+    expect((await findings('bad-ts-env-helper-default')).map((f) => f.slice(0, 3))).toEqual([
+      ['services/chat-gateway/src/settings.ts:14', 'error', 'literalDefault'],
+    ]);
+    expect((await findings('bad-py-env-helper-default')).map((f) => f.slice(0, 3))).toEqual([
+      ['chat_gateway/gateway_settings.py:14', 'error', 'literalDefault'],
+    ]);
   });
 });

@@ -47,7 +47,13 @@ function factsOf(path: string, imports: ImportFact[]): FileFacts {
 }
 
 describe('boundaryPolicy', () => {
-  const services = [service('auth', 'a'), service('backend', 'b'), service('billing', 'c'), service('shared', 's', 'shared'), service('legacy-utils', 'l', 'shared')];
+  const services = [
+    service('auth', 'a'),
+    service('backend', 'b'),
+    service('billing', 'c'),
+    service('shared', 's', 'shared'),
+    service('legacy-utils', 'l', 'shared'),
+  ];
 
   it('defaults: itself and shared libraries only; shared may import only shared', () => {
     const verdict = boundaryPolicy(services, { allow: [], forbid: [] });
@@ -62,8 +68,14 @@ describe('boundaryPolicy', () => {
 
   it('allow overrides the default; forbid wins over allow; globs match service names', () => {
     const verdict = boundaryPolicy(services, {
-      allow: [{ from: 'auth', to: 'b*' }, { from: 'shared', to: 'backend' }],
-      forbid: [{ from: '*', to: 'billing' }, { from: 'auth', to: 'legacy-*' }],
+      allow: [
+        { from: 'auth', to: 'b*' },
+        { from: 'shared', to: 'backend' },
+      ],
+      forbid: [
+        { from: '*', to: 'billing' },
+        { from: 'auth', to: 'legacy-*' },
+      ],
     });
     expect(verdict('auth', 'backend')).toEqual({ allowed: true, reason: 'allow', entry: { from: 'auth', to: 'b*' }, violation: null });
     expect(verdict('shared', 'backend')).toEqual({ allowed: true, reason: 'allow', entry: { from: 'shared', to: 'backend' }, violation: null });
@@ -182,9 +194,30 @@ describe('forbidden-cross-service-import severities', () => {
     const { rows } = await scanCase('forbidden-cross-service-import', 'bad-py-auth-imports-backend');
     const rule = 'forbidden-cross-service-import';
     expect(rows).toEqual([
-      { file: 'auth_service/auth_core/oauth.py', line: 3, rule, severity: 'error', messageId: 'inFunction', key: 'auth_service|netra_backend|netra_backend/app/billing.py' },
-      { file: 'auth_service/auth_core/routes.py', line: 4, rule, severity: 'error', messageId: 'runtime', key: 'auth_service|netra_backend|netra_backend/app/db/session.py' },
-      { file: 'auth_service/auth_core/typing_helpers.py', line: 5, rule, severity: 'note', messageId: 'typeChecking', key: 'auth_service|netra_backend|netra_backend/app/models.py' },
+      {
+        file: 'auth_service/auth_core/oauth.py',
+        line: 3,
+        rule,
+        severity: 'error',
+        messageId: 'inFunction',
+        key: 'auth_service|netra_backend|netra_backend/app/billing.py',
+      },
+      {
+        file: 'auth_service/auth_core/routes.py',
+        line: 4,
+        rule,
+        severity: 'error',
+        messageId: 'runtime',
+        key: 'auth_service|netra_backend|netra_backend/app/db/session.py',
+      },
+      {
+        file: 'auth_service/auth_core/typing_helpers.py',
+        line: 5,
+        rule,
+        severity: 'note',
+        messageId: 'typeChecking',
+        key: 'auth_service|netra_backend|netra_backend/app/models.py',
+      },
     ]);
   });
 

@@ -20,7 +20,12 @@ describe('inventory (as written in each EXPECTED.md)', () => {
   it('fastapi-platform', async () => {
     const { result, rows } = await inventory('fastapi-platform');
     const jwt = result.families.find((f) => f.id === 'jwt');
-    expect(jwt).toMatchObject({ canonical: 'JWT_SECRET_KEY', canonicalReason: 'signer', names: ['JWT_SECRET', 'JWT_SECRET_KEY', 'JWT_SECRET_STAGING', 'WEBSOCKET_JWT_SECRET'], patterns: ['JWT_SECRET_*'] });
+    expect(jwt).toMatchObject({
+      canonical: 'JWT_SECRET_KEY',
+      canonicalReason: 'signer',
+      names: ['JWT_SECRET', 'JWT_SECRET_KEY', 'JWT_SECRET_STAGING', 'WEBSOCKET_JWT_SECRET'],
+      patterns: ['JWT_SECRET_*'],
+    });
     const chain = '[JWT_SECRET_STAGING > JWT_SECRET_KEY > JWT_SECRET]';
     const ws = '[WEBSOCKET_JWT_SECRET > JWT_SECRET_KEY]';
     expect(rows).toEqual(
@@ -36,12 +41,20 @@ describe('inventory (as written in each EXPECTED.md)', () => {
         'JWT_SECRET_* netra_backend netra_backend/app/core/jwt_config.py:26 get_env().get -',
       ].sort(),
     );
-    expect(rows.some((r) => r.includes('TEST_JWT_SECRET')), 'test code stays out of the default inventory').toBe(false);
+    expect(
+      rows.some((r) => r.includes('TEST_JWT_SECRET')),
+      'test code stays out of the default inventory',
+    ).toBe(false);
   });
 
   it('nest-microservices', async () => {
     const { result, rows } = await inventory('nest-microservices');
-    expect(result.families.find((f) => f.id === 'jwt')).toMatchObject({ canonical: 'JWT_SECRET', canonicalReason: 'configured', names: ['JWT_SECRET', 'JWT_SECRET_KEY', 'JWT_SIGNING_KEY', 'WS_JWT_SECRET'], patterns: [] });
+    expect(result.families.find((f) => f.id === 'jwt')).toMatchObject({
+      canonical: 'JWT_SECRET',
+      canonicalReason: 'configured',
+      names: ['JWT_SECRET', 'JWT_SECRET_KEY', 'JWT_SIGNING_KEY', 'WS_JWT_SECRET'],
+      patterns: [],
+    });
     expect(rows).toEqual(
       [
         'JWT_SECRET api apps/api/src/auth/auth.module.ts:17 configService.get sign+verify',

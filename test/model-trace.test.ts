@@ -17,17 +17,20 @@ function repo(files: Record<string, string>): string {
 
 async function ops(files: Record<string, string>) {
   const { model } = await scan({ root: repo(files), config: parseConfig({}, 'test'), jobs: 1 });
-  return model.jwtOps.map((op) => `${op.file} ${op.op} ${op.secret?.chain.join(' > ') ?? 'no key'}${op.secret?.unknown.length ? ` ?${op.secret.unknown.join(',')}` : ''}`);
+  return model.jwtOps.map(
+    (op) => `${op.file} ${op.op} ${op.secret?.chain.join(' > ') ?? 'no key'}${op.secret?.unknown.length ? ` ?${op.secret.unknown.join(',')}` : ''}`,
+  );
 }
 
 describe('model tracing across files', () => {
   it('follows a TS barrel (export *) and a nested attribute of an exported object', async () => {
     expect(
       await ops({
-        'libs/auth/src/config.ts': "export const authConfig = { jwt: { secret: process.env.AUTH_JWT_SECRET } };\n",
+        'libs/auth/src/config.ts': 'export const authConfig = { jwt: { secret: process.env.AUTH_JWT_SECRET } };\n',
         'libs/auth/src/index.ts': "export * from './other';\nexport * from './config';\n",
         'libs/auth/src/other.ts': 'export const unrelated = 1;\n',
-        'apps/api/src/verify.ts': "import jwt from 'jsonwebtoken';\nimport { authConfig } from '../../../libs/auth/src';\nexport const check = (t: string) => jwt.verify(t, authConfig.jwt.secret);\n",
+        'apps/api/src/verify.ts':
+          "import jwt from 'jsonwebtoken';\nimport { authConfig } from '../../../libs/auth/src';\nexport const check = (t: string) => jwt.verify(t, authConfig.jwt.secret);\n",
       }),
     ).toEqual(['apps/api/src/verify.ts verify AUTH_JWT_SECRET']);
   });
@@ -38,7 +41,8 @@ describe('model tracing across files', () => {
         'shared/__init__.py': '',
         'shared/keys.py': 'import os\n\ndef get_jwt_secret():\n    return os.getenv("JWT_SECRET_KEY")\n',
         'shared/conf.py': 'from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    jwt_signing_secret: str\n\nsettings = Settings()\n',
-        'svc/auth.py': 'import jwt\nfrom shared.keys import get_jwt_secret\nfrom shared.conf import settings\n\ndef a(p):\n    return jwt.encode(p, get_jwt_secret(), algorithm="HS256")\n\ndef b(t):\n    return jwt.decode(t, settings.jwt_signing_secret, algorithms=["HS256"])\n',
+        'svc/auth.py':
+          'import jwt\nfrom shared.keys import get_jwt_secret\nfrom shared.conf import settings\n\ndef a(p):\n    return jwt.encode(p, get_jwt_secret(), algorithm="HS256")\n\ndef b(t):\n    return jwt.decode(t, settings.jwt_signing_secret, algorithms=["HS256"])\n',
       }),
     ).toEqual(['svc/auth.py sign JWT_SECRET_KEY', 'svc/auth.py verify JWT_SIGNING_SECRET']);
   });

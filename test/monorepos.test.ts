@@ -6,7 +6,9 @@ import { RULES } from '../rules/index.js';
 import { checkFixture } from './helpers/fixture-check.js';
 
 const ROOT = join(import.meta.dirname, '..', 'fixtures', 'monorepos');
-const monorepos = readdirSync(ROOT).filter((n) => statSync(join(ROOT, n)).isDirectory()).sort();
+const monorepos = readdirSync(ROOT)
+  .filter((n) => statSync(join(ROOT, n)).isDirectory())
+  .sort();
 
 describe('fixture monorepos', () => {
   it('there are both halves of the user base', () => {

@@ -25,7 +25,8 @@ const HOSTILE_NAME = 'x\n::error file=a.py,line=1::forged\u001b[31m.py';
 function hostileRepo(): string {
   return tempRepo({
     'svc/requirements.txt': 'pyjwt\n',
-    'svc/main.py': 'import jwt\nimport os\n\n\ndef token(claims):\n    return jwt.encode(claims, os.getenv("JWT_SECRET\\x1b[2J::add-mask::x"), algorithm="HS256")\n',
+    'svc/main.py':
+      'import jwt\nimport os\n\n\ndef token(claims):\n    return jwt.encode(claims, os.getenv("JWT_SECRET\\x1b[2J::add-mask::x"), algorithm="HS256")\n',
     [`svc/${HOSTILE_NAME}`]: 'import jwt\n\n\ndef token(claims):\n    return jwt.encode(claims, "not-from-the-environment-123", algorithm="HS256")\n',
   });
 }
@@ -110,9 +111,9 @@ describe('SARIF URIs and the config file', () => {
     const hardcoded = 'import jwt\n\n\ndef token(claims):\n    return jwt.encode(claims, "not-from-the-environment-123", algorithm="HS256")\n';
     const dir = tempRepo({ 'svc/requirements.txt': 'pyjwt\n', 'svc/a\\b.py': hardcoded, 'c:tokens.py': hardcoded });
     const r = runCli(['scan', dir, '--format', 'sarif', '--fail-on', 'none']);
-    const uris = (JSON.parse(r.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0].results.map(
-      (res) => res.locations[0].physicalLocation.artifactLocation.uri,
-    );
+    const uris = (
+      JSON.parse(r.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }
+    ).runs[0].results.map((res) => res.locations[0].physicalLocation.artifactLocation.uri);
     expect(uris).toContain('svc/a%5Cb.py');
     expect(uris).toContain('c%3Atokens.py');
     expect(uris).not.toContain('svc/a/b.py');

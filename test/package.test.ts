@@ -35,7 +35,10 @@ beforeAll(() => {
   consumer = join(work, 'consumer');
   execFileSync('mkdir', [consumer]);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  execFileSync(NPM, ['install', join(work, packed.filename), '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(NPM, ['install', join(work, packed.filename), '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+    cwd: consumer,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }, 240_000);
 
 describe('npm pack', () => {
@@ -60,8 +63,7 @@ describe('npm pack', () => {
 });
 
 describe('the installed package', () => {
-  const node = (script: string) =>
-    spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer, encoding: 'utf8' });
+  const node = (script: string) => spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer, encoding: 'utf8' });
 
   it("imports { scan, render } from 'jwtfrag' and scans like the CLI", () => {
     const r = node(`
@@ -89,12 +91,18 @@ describe('the installed package', () => {
 
   it('its type declarations check a consumer, and reject a wrong call', () => {
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: [] }, files: ['use.ts'] }));
+    writeFileSync(
+      join(consumer, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: [] },
+        files: ['use.ts'],
+      }),
+    );
     writeFileSync(
       join(consumer, 'use.ts'),
       "import { scan, render, type RunResult, type Finding } from 'jwtfrag';\n" +
         "const result: RunResult = await scan('.', { rules: ['secret-name-sprawl'], jobs: 1 });\n" +
-        "const first: Finding | undefined = result.findings[0];\n" +
+        'const first: Finding | undefined = result.findings[0];\n' +
         "const text: string = render(result, 'markdown') + (first?.loc.line ?? 0);\n" +
         'export { text };\n',
     );
@@ -108,7 +116,10 @@ describe('the installed package', () => {
   });
 
   it('its jwtfrag bin scans a repository', () => {
-    const r = spawnSync(join(consumer, 'node_modules', '.bin', 'jwtfrag'), ['scan', PLATFORM, '--quiet'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(join(consumer, 'node_modules', '.bin', 'jwtfrag'), ['scan', PLATFORM, '--quiet'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/✖ \d+ findings/);
   });
@@ -157,7 +168,10 @@ describe('pre-commit hook', () => {
     git(dir, 'add', 'analytics_service/analytics/late_keys.py');
     const dirty = runHook(hook, dir);
     expect(dirty.status).toBe(0); // a name-only match is a warning: below the default --fail-on error
-    writeFileSync(join(dir, 'analytics_service', 'analytics', 'late_keys.py'), 'import jwt\nimport os\n\n\ndef report_token(claims):\n    return jwt.encode(claims, os.getenv("REPORTS_JWT_SECRET"), algorithm="HS256")\n');
+    writeFileSync(
+      join(dir, 'analytics_service', 'analytics', 'late_keys.py'),
+      'import jwt\nimport os\n\n\ndef report_token(claims):\n    return jwt.encode(claims, os.getenv("REPORTS_JWT_SECRET"), algorithm="HS256")\n',
+    );
     git(dir, 'add', 'analytics_service/analytics/late_keys.py');
     const failing = runHook(hook, dir);
     expect(failing.status).toBe(1);

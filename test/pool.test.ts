@@ -15,10 +15,7 @@ describe('extraction pool', () => {
       const py = i % 2 === 0;
       const path = `svc/m${i}.${py ? 'py' : 'ts'}`;
       mkdirSync(join(dir, 'svc'), { recursive: true });
-      writeFileSync(
-        join(dir, path),
-        py ? `import os\nK${i} = os.getenv("JWT_SECRET_${i % 3}")\n` : `export const k${i} = process.env.JWT_SECRET_${i % 3};\n`,
-      );
+      writeFileSync(join(dir, path), py ? `import os\nK${i} = os.getenv("JWT_SECRET_${i % 3}")\n` : `export const k${i} = process.env.JWT_SECRET_${i % 3};\n`);
       items.push({ path, absPath: join(dir, path), language: py ? 'python' : 'ts' });
     }
     const extract = { envAccessors: { python: [...DEFAULT_ENV_ACCESSORS.python], typescript: [...DEFAULT_ENV_ACCESSORS.typescript] } };

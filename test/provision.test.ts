@@ -177,7 +177,9 @@ describe('provision matrix of the fixture monorepos', () => {
 
   it('nest-microservices: k8s containers by name, a shared read reached through the api counts for the api', async () => {
     const model = await modelOf('nest-microservices');
-    const jwt = provisionMatrix(model).filter((r) => r.family === 'jwt').map(cell);
+    const jwt = provisionMatrix(model)
+      .filter((r) => r.family === 'jwt')
+      .map(cell);
     expect(jwt).toEqual([
       'api default JWT_SECRET both [deploy/k8s/platform.yaml:19]',
       'api default JWT_SECRET_KEY missing []',
@@ -189,7 +191,9 @@ describe('provision matrix of the fixture monorepos', () => {
       '- example WS_JWT_SECRET provided [.env.example:4]',
     ]);
     const api = model.deployment.services.find((s) => s.service === 'api');
-    expect(api?.secretReads.map((u) => [u.file, u.loc.line, u.names.join('>'), u.literalFallbackLength, u.via ? `${u.via.file}:${u.via.loc.line}` : null])).toEqual([
+    expect(
+      api?.secretReads.map((u) => [u.file, u.loc.line, u.names.join('>'), u.literalFallbackLength, u.via ? `${u.via.file}:${u.via.loc.line}` : null]),
+    ).toEqual([
       ['apps/api/src/auth/auth.module.ts', 17, 'JWT_SECRET', null, null],
       ['libs/shared/src/auth-config.ts', 4, 'JWT_SECRET_KEY', 10, 'apps/api/src/auth/jwt.strategy.ts:13'],
     ]);

@@ -27,8 +27,12 @@ describe('html report', () => {
 
   it('opens with what breaks where today and what to change first', () => {
     const hero = html.slice(html.indexOf('<div class="hero">'), html.indexOf('<section id="heatmap">'));
-    expect(hero).toContain('<p class="headline"><span class="fam">JWT</span>Production: analytics_service cannot verify tokens: it reads JWT_SECRET, but production provides only JWT_SECRET_KEY; WebSocket logins to netra_backend fail');
-    expect(hero).toContain('<tr><td>staging</td><td>netra_backend (WebSocket)</td><td class="mismatch">tokens rejected</td><td>verifies with <code>WEBSOCKET_JWT_SECRET</code> · auth_service signs with <code>JWT_SECRET_KEY</code> · staging gives <code>JWT_SECRET_STAGING</code>, <code>WEBSOCKET_JWT_SECRET</code></td></tr>');
+    expect(hero).toContain(
+      '<p class="headline"><span class="fam">JWT</span>Production: analytics_service cannot verify tokens: it reads JWT_SECRET, but production provides only JWT_SECRET_KEY; WebSocket logins to netra_backend fail',
+    );
+    expect(hero).toContain(
+      '<tr><td>staging</td><td>netra_backend (WebSocket)</td><td class="mismatch">tokens rejected</td><td>verifies with <code>WEBSOCKET_JWT_SECRET</code> · auth_service signs with <code>JWT_SECRET_KEY</code> · staging gives <code>JWT_SECRET_STAGING</code>, <code>WEBSOCKET_JWT_SECRET</code></td></tr>',
+    );
     expect(hero).toContain('<b>Start with:</b> Provide JWT_SECRET_KEY next to JWT_SECRET');
     expect(hero.match(/<li><span class="num">/g)).toHaveLength(3);
     expect(html.indexOf('id="today"')).toBeLessThan(html.indexOf('id="heatmap"'));
@@ -40,7 +44,9 @@ describe('html report', () => {
     const heat = html.slice(html.indexOf('<table class="heat">'), html.indexOf('</table>', html.indexOf('<table class="heat">')));
     const rules = Object.keys(result.counts).length;
     expect(heat.match(/<th class="rule /g)).toHaveLength(rules);
-    expect(heat).toContain('<button type="button" data-filter-rule="signer-verifier-mismatch" data-filter-service="netra_backend" title="netra_backend · signer-verifier-mismatch: 2 error">2</button>');
+    expect(heat).toContain(
+      '<button type="button" data-filter-rule="signer-verifier-mismatch" data-filter-service="netra_backend" title="netra_backend · signer-verifier-mismatch: 2 error">2</button>',
+    );
     expect(heat).toMatch(/<td style="background:rgba\(230,119,0,0\.\d\d\);color:#fff"><button type="button" data-filter-rule="secret-fallback-chain"/);
   });
 
@@ -48,8 +54,12 @@ describe('html report', () => {
     const plan = html.slice(html.indexOf('<section id="plan">'), html.indexOf('<section id="graph">'));
     expect(plan.match(/<div class="phase" id="phase-/g)).toHaveLength(3);
     expect(plan).toContain('<h3>Phase 2: Switch verifiers <span class="risk risk-medium">risk medium</span></h3>');
-    expect(plan).toContain('<details class="change"><summary><span class="what">Remove JWT_SECRET once nothing reads it</span><span class="risk risk-low">risk low</span><span class="meta">3 sites in 2 files · analytics_service, netra_backend</span></summary>');
-    expect(plan).toContain('<li><code>analytics_service/analytics/keys.py:5</code> <span class="note">(analytics_service)</span> <span class="edit">— edit #2: replace with <code>&quot;JWT_SECRET_KEY&quot;</code></span></li>');
+    expect(plan).toContain(
+      '<details class="change"><summary><span class="what">Remove JWT_SECRET once nothing reads it</span><span class="risk risk-low">risk low</span><span class="meta">3 sites in 2 files · analytics_service, netra_backend</span></summary>',
+    );
+    expect(plan).toContain(
+      '<li><code>analytics_service/analytics/keys.py:5</code> <span class="note">(analytics_service)</span> <span class="edit">— edit #2: replace with <code>&quot;JWT_SECRET_KEY&quot;</code></span></li>',
+    );
   });
 
   it('lists every open finding grouped by rule then file, collapsed, with its redacted excerpt', () => {
@@ -66,11 +76,31 @@ describe('html report', () => {
     const svg = renderSvg({
       ...result,
       serviceImports: [
-        { from: 'analytics_service', to: 'netra_backend', count: 2, typeOnlyCount: 0, forbidden: true, file: 'analytics_service/main.py', loc: { line: 3, column: 6, endLine: 3, endColumn: 30 }, sites: [] },
-        { from: 'netra_backend', to: 'shared', count: 12, typeOnlyCount: 0, forbidden: false, file: 'netra_backend/main.py', loc: { line: 3, column: 6, endLine: 3, endColumn: 30 }, sites: [] },
+        {
+          from: 'analytics_service',
+          to: 'netra_backend',
+          count: 2,
+          typeOnlyCount: 0,
+          forbidden: true,
+          file: 'analytics_service/main.py',
+          loc: { line: 3, column: 6, endLine: 3, endColumn: 30 },
+          sites: [],
+        },
+        {
+          from: 'netra_backend',
+          to: 'shared',
+          count: 12,
+          typeOnlyCount: 0,
+          forbidden: false,
+          file: 'netra_backend/main.py',
+          loc: { line: 3, column: 6, endLine: 3, endColumn: 30 },
+          sites: [],
+        },
       ],
     });
-    expect(svg).toMatch(/<path class="edge import forbidden" data-from="svc_analytics_service" data-to="svc_netra_backend" d="[^"]+" stroke="#c92a2a" stroke-width="[\d.]+" stroke-dasharray="6 4"/);
+    expect(svg).toMatch(
+      /<path class="edge import forbidden" data-from="svc_analytics_service" data-to="svc_netra_backend" d="[^"]+" stroke="#c92a2a" stroke-width="[\d.]+" stroke-dasharray="6 4"/,
+    );
     expect(svg).toContain('<text x="');
     expect(svg).toMatch(/<g class="edge-count" data-from="svc_netra_backend" data-to="svc_shared"><rect [^>]+\/><text [^>]+>12<\/text><\/g>/);
     expect(svg.match(/<g class="node name"/g)).toHaveLength(5);
@@ -84,8 +114,13 @@ describe('html report', () => {
   it('has a print stylesheet and a trend chart for --compare', () => {
     expect(html).toContain('@media print{');
     expect(html).toContain("window.addEventListener('beforeprint'");
-    const fixed = result.findings.filter((f) => f.ruleId === 'secret-fallback-chain').map((f) => ({ ruleId: f.ruleId, key: f.key, severity: f.severity, message: f.message, file: f.file, loc: f.loc }));
-    const compared = renderHtml({ ...result, delta: { since: 'before.json', previousVersion: '0.1.0', families: [], findings: { before: 20, after: 18, new: [], fixed }, matrix: null } });
+    const fixed = result.findings
+      .filter((f) => f.ruleId === 'secret-fallback-chain')
+      .map((f) => ({ ruleId: f.ruleId, key: f.key, severity: f.severity, message: f.message, file: f.file, loc: f.loc }));
+    const compared = renderHtml({
+      ...result,
+      delta: { since: 'before.json', previousVersion: '0.1.0', families: [], findings: { before: 20, after: 18, new: [], fixed }, matrix: null },
+    });
     expect(compared).toContain('<section id="progress"><h2>Progress since before.json</h2>');
     expect(compared).toMatch(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="trend"/);
     expect(compared).toContain('>secret-fallback-chain</text>');

@@ -326,9 +326,7 @@ describe('Python absolute imports', () => {
 
   it('resolves namespace packages (no __init__.py) whose first segment is a top-level folder', () => {
     const r = repo(layout);
-    expect(py(r, 'netra_backend/app/main.py', 'auth_service.auth_core.jwt_handler')).toBe(
-      'auth_service/auth_core/jwt_handler.py',
-    );
+    expect(py(r, 'netra_backend/app/main.py', 'auth_service.auth_core.jwt_handler')).toBe('auth_service/auth_core/jwt_handler.py');
     expect(py(r, 'netra_backend/app/main.py', 'auth_service.main')).toBe('auth_service/main.py');
     // The namespace folder itself is not a file.
     expect(py(r, 'netra_backend/app/main.py', 'auth_service')).toBeNull();
@@ -351,9 +349,7 @@ describe('Python absolute imports', () => {
   it('resolves src/ layouts, at the root and inside a service', () => {
     const r = repo(layout);
     expect(py(r, 'tests/test_secrets.py', 'platform_lib.secrets')).toBe('src/platform_lib/secrets.py');
-    expect(py(r, 'services/billing/tests/test_tokens.py', 'billing.tokens')).toBe(
-      'services/billing/src/billing/tokens.py',
-    );
+    expect(py(r, 'services/billing/tests/test_tokens.py', 'billing.tokens')).toBe('services/billing/src/billing/tokens.py');
     expect(py(r, 'netra_backend/app/main.py', 'billing.tokens')).toBe('services/billing/src/billing/tokens.py');
   });
 
@@ -377,9 +373,12 @@ describe('Python absolute imports', () => {
   });
 
   it('uses service roots given by the model', () => {
-    const r = repo({ 'backend/core/settings.py': '', 'backend/main.py': '', 'frontend/api/client.py': '' }, {
-      serviceRoots: ['backend'],
-    });
+    const r = repo(
+      { 'backend/core/settings.py': '', 'backend/main.py': '', 'frontend/api/client.py': '' },
+      {
+        serviceRoots: ['backend'],
+      },
+    );
     expect(py(r, 'backend/main.py', 'core.settings')).toBe('backend/core/settings.py');
     expect(py(r, 'frontend/api/client.py', 'core.settings')).toBe('backend/core/settings.py');
     expect(py(r, 'frontend/api/client.py', 'backend.core.settings')).toBe('backend/core/settings.py');
@@ -441,9 +440,7 @@ describe('caching and scale', () => {
     const r = repo(layout);
     const started = performance.now();
     for (let i = 0; i < 400; i += 1) {
-      expect(ts(r, `packages/p${i}/src/m0.ts`, `@org/p${(i + 1) % 400}/src/m3`)).toBe(
-        `packages/p${(i + 1) % 400}/src/m3.ts`,
-      );
+      expect(ts(r, `packages/p${i}/src/m0.ts`, `@org/p${(i + 1) % 400}/src/m3`)).toBe(`packages/p${(i + 1) % 400}/src/m3.ts`);
       expect(ts(r, `packages/p${i}/src/m0.ts`, `@p/p${i}`)).toBe(`packages/p${i}/src/index.ts`);
       expect(py(r, `py/svc${i}/app/m.py`, 'app.m')).toBe(`py/svc${i}/app/m.py`);
     }

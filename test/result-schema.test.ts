@@ -145,7 +145,9 @@ describe('report --from a mangled result', () => {
     writeFileSync(path, JSON.stringify({ schemaVersion: 2, somethingElse: true }));
     const r = cli(['report', '--from', path]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([`jwtfrag: ${path}: schemaVersion: expected 1, got 2 (not a result this jwtfrag reads; write one with scan --format json)`]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `jwtfrag: ${path}: schemaVersion: expected 1, got 2 (not a result this jwtfrag reads; write one with scan --format json)`,
+    ]);
   });
 
   it('exits 2 with one line per problem, naming each field', () => {

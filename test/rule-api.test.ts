@@ -23,10 +23,9 @@ export const typed = defineRule({
   check(_model, ctx) {
     const limit: number = ctx.options.limit;
     // @ts-expect-error an option the schema does not declare
-    void ctx.options.limt;
+    const _typo: unknown = ctx.options.limt;
     // @ts-expect-error a string option read as a number
-    const names: number | undefined = ctx.options.names;
-    void names;
+    const _names: number | undefined = ctx.options.names;
     ctx.report({ ...at, messageId: 'found', data: { count: limit } });
     // @ts-expect-error a message id that `messages` does not have
     ctx.report({ ...at, messageId: 'fuond', data: { count: limit } });
@@ -59,7 +58,7 @@ describe('rule options', () => {
     ]);
   });
 
-  it('a value outside the option\'s range is a problem too', () => {
+  it("a value outside the option's range is a problem too", () => {
     const [problem, ...rest] = problems({ 'committed-secret-value': { options: { minLength: -1 } } });
     expect(rest).toEqual([]);
     expect(problem).toMatch(/^config field rules\.committed-secret-value\.options\.minLength: /);

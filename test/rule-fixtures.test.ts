@@ -24,11 +24,20 @@ for (const rule of RULES) {
         for (const todo of outcome.todos) console.info(`[${id}/${name}] ${todo}`);
         const own = outcome.annotations.filter((a) => a.ruleId === id);
         if (name.startsWith('bad-')) {
-          expect(own.some((a) => a.kind === 'expect'), 'a bad-* case needs an expect: annotation').toBe(true);
+          expect(
+            own.some((a) => a.kind === 'expect'),
+            'a bad-* case needs an expect: annotation',
+          ).toBe(true);
         } else {
           expect(name.startsWith('ok-'), 'case folders are named bad-* or ok-*').toBe(true);
-          expect(own.some((a) => a.kind === 'expect-not'), 'an ok-* case needs an expect-not: on the look-alike').toBe(true);
-          expect(own.filter((a) => a.kind === 'expect'), 'an ok-* case produces nothing for its rule').toEqual([]);
+          expect(
+            own.some((a) => a.kind === 'expect-not'),
+            'an ok-* case needs an expect-not: on the look-alike',
+          ).toBe(true);
+          expect(
+            own.filter((a) => a.kind === 'expect'),
+            'an ok-* case produces nothing for its rule',
+          ).toEqual([]);
         }
         expect(outcome.problems).toEqual([]);
       });

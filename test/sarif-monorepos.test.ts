@@ -17,7 +17,9 @@ async function sarifOf(dir: string, category?: string): Promise<string> {
 }
 
 describe('SARIF of the fixture monorepos', () => {
-  for (const name of readdirSync(ROOT).filter((n) => statSync(join(ROOT, n)).isDirectory()).sort()) {
+  for (const name of readdirSync(ROOT)
+    .filter((n) => statSync(join(ROOT, n)).isDirectory())
+    .sort()) {
     it(`${name}: valid against the schema and GitHub's rules`, async () => {
       const text = await sarifOf(join(ROOT, name), `jwtfrag/${name}/`);
       const log = JSON.parse(text) as { runs: { results: unknown[]; tool: { driver: { rules: unknown[] } } }[] };

@@ -2,48 +2,29 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { Loc, Notification } from '../src/vocabulary.js';
+import type { Notification } from '../src/vocabulary.js';
 import { renderSarif } from '../src/report/sarif.js';
 import type { SarifOptions, SarifRuleInfo } from '../src/report/sarif.js';
 import type { Finding } from '../src/vocabulary.js';
 import type { RunResult } from '../src/summarize/result.js';
 import type { RuleMeta } from '../src/rule-api.js';
 import { findingFingerprint } from '../src/util/fingerprint.js';
+import { loc, makeFinding, makeResult } from './helpers/factory.js';
 import { checkGithubRules, validateSarifSchema } from './helpers/sarif-checker.js';
 
 // ---- factory -------------------------------------------------------------------------------
 
-function loc(line: number, column: number, endColumn: number, endLine = line): Loc {
-  return { line, column, endLine, endColumn };
-}
-
 function finding(over: Partial<Finding> & Pick<Finding, 'ruleId' | 'file' | 'loc'>): Finding {
-  return {
-    severity: 'warning',
-    precision: 'high',
-    messageId: 'default',
-    data: {},
-    message: `Finding of ${over.ruleId}.`,
-    related: [],
-    key: `${over.ruleId}|${over.file}|${over.loc.line}`,
-    service: 'api',
-    ...over,
-  };
+  return makeFinding({ key: `${over.ruleId}|${over.file}|${over.loc.line}`, service: 'api', ...over });
 }
 
 function runResult(findings: Finding[], notifications: Notification[] = []): RunResult {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'jwtfrag', version: '0.3.1' },
+  return makeResult(findings, {
     services: [{ name: 'api', kind: 'service', roots: ['apps/api'], detectedBy: 'package.json' }],
     files: { scanned: 12, byLanguage: { ts: 8, python: 4 }, tests: 0, skipped: {} },
     families: [{ id: 'jwt', canonical: 'JWT_SECRET', canonicalReason: 'signer', names: ['JWT_SECRET', 'JWT_KEY'], patterns: [] }],
-    inventory: [],
-    jwtOps: [],
-    findings,
     notifications,
-    counts: {},
-  };
+  });
 }
 
 function meta(over: Partial<RuleMeta> & Pick<RuleMeta, 'id'>): RuleMeta {
@@ -94,7 +75,10 @@ const RULES: SarifRuleInfo[] = [
     doc: SPRAWL_DOC,
   },
   { meta: meta({ id: 'hardcoded-jwt-secret', title: 'Hard-coded JWT secret', defaultSeverity: 'error', securitySeverity: 4 }), doc: '' },
-  { meta: meta({ id: 'shared-imports-service', title: 'Shared library imports a service', category: 'imports', defaultSeverity: 'note', precision: 'medium' }), doc: 'No headings here.' },
+  {
+    meta: meta({ id: 'shared-imports-service', title: 'Shared library imports a service', category: 'imports', defaultSeverity: 'note', precision: 'medium' }),
+    doc: 'No headings here.',
+  },
 ];
 
 const OPTIONS: SarifOptions = { rules: RULES, informationUri: 'https://jwtfrag.dev/rules' };
@@ -107,7 +91,7 @@ function sampleResult(): RunResult {
         severity: 'error',
         file: 'apps/ws/src/gateway.ts',
         loc: loc(14, 22, 38),
-        message: "WebSocket auth in ws reads WS_JWT_SECRET; HTTP auth reads JWT_SECRET.",
+        message: 'WebSocket auth in ws reads WS_JWT_SECRET; HTTP auth reads JWT_SECRET.',
         related: [
           { file: 'apps/api/src/auth.ts', loc: loc(3, 30, 42), message: 'HTTP verifier reads JWT_SECRET' },
           { file: 'apps/api/src/sign.ts', loc: loc(7, 5, 9), message: '' },
@@ -115,8 +99,20 @@ function sampleResult(): RunResult {
         key: 'ws|WS_JWT_SECRET|JWT_SECRET',
         fingerprints: { primaryLocationLineHash: '271789c17abda88f:1' },
       }),
-      finding({ ruleId: 'secret-name-sprawl', file: 'apps/api/src/config.ts', loc: loc(5, 28, 44), message: 'JWT_KEY is another name for JWT_SECRET.', key: 'api|JWT_KEY' }),
-      finding({ ruleId: 'secret-name-sprawl', file: 'apps/api/src/config.ts', loc: loc(2, 10, 20), message: 'JWT_TOKEN_SECRET is another name for JWT_SECRET.', key: 'api|JWT_TOKEN_SECRET' }),
+      finding({
+        ruleId: 'secret-name-sprawl',
+        file: 'apps/api/src/config.ts',
+        loc: loc(5, 28, 44),
+        message: 'JWT_KEY is another name for JWT_SECRET.',
+        key: 'api|JWT_KEY',
+      }),
+      finding({
+        ruleId: 'secret-name-sprawl',
+        file: 'apps/api/src/config.ts',
+        loc: loc(2, 10, 20),
+        message: 'JWT_TOKEN_SECRET is another name for JWT_SECRET.',
+        key: 'api|JWT_TOKEN_SECRET',
+      }),
       finding({
         ruleId: 'secret-name-sprawl',
         file: 'services/billing/settings/jwt_conf.py',
@@ -191,12 +187,7 @@ describe('renderSarif: shape', () => {
 
   it('lists every rule, sorted by id, with GitHub metadata', () => {
     const rules = run.tool.driver.rules;
-    expect(rules.map((rule) => rule.id)).toEqual([
-      'hardcoded-jwt-secret',
-      'secret-name-sprawl',
-      'shared-imports-service',
-      'ws-secret-mismatch',
-    ]);
+    expect(rules.map((rule) => rule.id)).toEqual(['hardcoded-jwt-secret', 'secret-name-sprawl', 'shared-imports-service', 'ws-secret-mismatch']);
     expect(rules[1]).toEqual({
       id: 'secret-name-sprawl',
       name: 'SecretNameSprawl',
@@ -244,7 +235,13 @@ describe('renderSarif: shape', () => {
   });
 
   it('emits unsuppressed results sorted by file, line, column, with rule indexes', () => {
-    expect(run.results.map((r) => [(r.locations as { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[])[0].physicalLocation.artifactLocation.uri, r.ruleId, r.ruleIndex])).toEqual([
+    expect(
+      run.results.map((r) => [
+        (r.locations as { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[])[0].physicalLocation.artifactLocation.uri,
+        r.ruleId,
+        r.ruleIndex,
+      ]),
+    ).toEqual([
       ['apps/api/src/config.ts', 'secret-name-sprawl', 1],
       ['apps/api/src/config.ts', 'secret-name-sprawl', 1],
       ['apps/ws/src/gateway.ts', 'ws-secret-mismatch', 3],
@@ -421,9 +418,7 @@ describe('renderSarif: options and edge cases', () => {
     ]);
     const text = renderSarif(result, OPTIONS);
     expectValid(text);
-    expect((firstRun(text).results[0].message as { text: string }).text).toBe(
-      "os.environ\\['JWT_KEY'\\] differs Related: [reads \\[JWT_SECRET\\]](1).",
-    );
+    expect((firstRun(text).results[0].message as { text: string }).text).toBe("os.environ\\['JWT_KEY'\\] differs Related: [reads \\[JWT_SECRET\\]](1).");
   });
 });
 
@@ -621,9 +616,7 @@ describe('sarif checker catches broken logs', () => {
     const problems = checkGithubRules(log);
     expect(problems).toContain('runs[0].results[0]: missing message.text');
     expect(problems).toContain('runs[0].results[3]: message links to related location 7, which does not exist');
-    expect(problems).toContain(
-      'runs[1]: duplicate tool+category run key ["jwtfrag",null,null,"0.3.1",null,"jwtfrag/"]',
-    );
+    expect(problems).toContain('runs[1]: duplicate tool+category run key ["jwtfrag",null,null,"0.3.1",null,"jwtfrag/"]');
   });
 
   it('reports an undeclared uriBaseId and an inverted region', () => {
@@ -632,8 +625,7 @@ describe('sarif checker catches broken logs', () => {
     const problems = checkGithubRules(log);
     expect(problems).toContain('runs[0].results[0].locations[0]: uriBaseId %SRCROOT% is not declared in originalUriBaseIds');
     const again = good();
-    const region = (again.runs[0].results[0].locations as { physicalLocation: { region: Record<string, number> } }[])[0]
-      .physicalLocation.region;
+    const region = (again.runs[0].results[0].locations as { physicalLocation: { region: Record<string, number> } }[])[0].physicalLocation.region;
     region.endLine = 1;
     expect(checkGithubRules(again)).toEqual(['runs[0].results[0].locations[0]: region.endLine 1 is before startLine 2']);
   });

@@ -54,13 +54,16 @@ describe('service detection', () => {
     expect(d.findings.filter((f) => f.startsWith('forbidden-cross-service-import'))).toEqual([]);
   });
 
-  it('a build that copies its context\'s manifest and then its source folder deploys the project at the context', async () => {
+  it("a build that copies its context's manifest and then its source folder deploys the project at the context", async () => {
     const d = await detect({
       'docker-compose.yml': 'services:\n  gateway:\n    build:\n      context: ./edge\n    environment:\n      EDGE_TOKEN_SECRET: ${EDGE_TOKEN_SECRET}\n',
-      'edge/Dockerfile': 'FROM node:22-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY tsconfig.json ./\nCOPY src ./src\nRUN npm run build\nCMD ["node", "dist/index.js"]\n',
+      'edge/Dockerfile':
+        'FROM node:22-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY tsconfig.json ./\nCOPY src ./src\nRUN npm run build\nCMD ["node", "dist/index.js"]\n',
       'edge/package.json': JSON.stringify({ name: 'edge', scripts: { start: 'node dist/index.js' }, dependencies: { fastify: '4', jsonwebtoken: '9' } }),
-      'edge/src/settings.ts': 'function need(name: string): string {\n  const v = process.env[name];\n  if (!v) throw new Error(name);\n  return v;\n}\nexport const tokenSecret = need(\'EDGE_TOKEN_SECRET\');\n',
-      'edge/src/index.ts': "import jwt from 'jsonwebtoken';\nimport Fastify from 'fastify';\nimport { tokenSecret } from './settings';\nconst app = Fastify();\napp.get('/me', (req) => jwt.verify(String(req.headers.authorization), tokenSecret));\napp.listen({ port: 4000 });\n",
+      'edge/src/settings.ts':
+        "function need(name: string): string {\n  const v = process.env[name];\n  if (!v) throw new Error(name);\n  return v;\n}\nexport const tokenSecret = need('EDGE_TOKEN_SECRET');\n",
+      'edge/src/index.ts':
+        "import jwt from 'jsonwebtoken';\nimport Fastify from 'fastify';\nimport { tokenSecret } from './settings';\nconst app = Fastify();\napp.get('/me', (req) => jwt.verify(String(req.headers.authorization), tokenSecret));\napp.listen({ port: 4000 });\n",
     });
     expect(d.services).toEqual(['edge:service:edge']);
     expect(d.byName.get('edge')?.aliases).toContain('gateway');
@@ -73,7 +76,11 @@ describe('service detection', () => {
     const d = await detect({
       'compose.yml': 'services:\n  web_builder:\n    build: ./web\n    command: "npm run build"\n  api:\n    build: ./api\n',
       'web/Dockerfile': 'FROM node:22-alpine\nCOPY . /workspace\nWORKDIR /workspace\nRUN npm install\nCMD ["npm", "start"]\n',
-      'web/package.json': JSON.stringify({ name: 'web', scripts: { start: 'react-scripts start', build: 'react-scripts build' }, dependencies: { react: '18' } }),
+      'web/package.json': JSON.stringify({
+        name: 'web',
+        scripts: { start: 'react-scripts start', build: 'react-scripts build' },
+        dependencies: { react: '18' },
+      }),
       'web/src/App.js': 'export default function App() { return null; }\n',
       'api/Dockerfile': 'FROM python:3.12\nCOPY . /app\nCMD ["uvicorn", "main:app"]\n',
       'api/requirements.txt': 'fastapi\n',
@@ -86,9 +93,19 @@ describe('service detection', () => {
   it('published packages with a watch-build start script are libraries; apps import them by name', async () => {
     const d = await detect({
       'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['apps/*', 'packages/*'] }),
-      'apps/api/package.json': JSON.stringify({ name: '@org/api', scripts: { start: 'node dist/main.js' }, dependencies: { '@nestjs/core': '10', '@org/sdk': '*' } }),
+      'apps/api/package.json': JSON.stringify({
+        name: '@org/api',
+        scripts: { start: 'node dist/main.js' },
+        dependencies: { '@nestjs/core': '10', '@org/sdk': '*' },
+      }),
       'apps/api/src/main.ts': "import { NestFactory } from '@nestjs/core';\nimport { client } from '@org/sdk';\nNestFactory.create(client);\n",
-      'packages/sdk/package.json': JSON.stringify({ name: '@org/sdk', main: 'dist/index.js', types: 'dist/index.d.ts', scripts: { start: 'tsc -w' }, dependencies: { ws: '8' } }),
+      'packages/sdk/package.json': JSON.stringify({
+        name: '@org/sdk',
+        main: 'dist/index.js',
+        types: 'dist/index.d.ts',
+        scripts: { start: 'tsc -w' },
+        dependencies: { ws: '8' },
+      }),
       'packages/sdk/src/index.ts': 'export const client = 1;\n',
     });
     expect(d.services).toEqual(['api:service:apps/api', 'sdk:shared:packages/sdk']);
@@ -123,7 +140,10 @@ describe('service detection', () => {
   it('Nest CLI monorepo projects are units of their own; a single-app root takes in folders without a manifest', async () => {
     const nest = await detect({
       'package.json': JSON.stringify({ name: 'chat', scripts: { start: 'nest start' }, dependencies: { '@nestjs/core': '10' } }),
-      'nest-cli.json': JSON.stringify({ monorepo: true, projects: { auth: { type: 'application', root: 'apps/auth' }, db: { type: 'library', root: 'libs/db' } } }),
+      'nest-cli.json': JSON.stringify({
+        monorepo: true,
+        projects: { auth: { type: 'application', root: 'apps/auth' }, db: { type: 'library', root: 'libs/db' } },
+      }),
       'apps/auth/src/main.ts': "import { NestFactory } from '@nestjs/core';\nNestFactory.create({});\n",
       'libs/db/src/index.ts': 'export const db = 1;\n',
     });
@@ -145,7 +165,8 @@ describe('service detection', () => {
       'redis/Dockerfile': 'FROM redis:7\nCOPY redis.conf /etc/redis.conf\n',
       'redis/redis.conf': 'x\n',
       'apps/cli/package.json': JSON.stringify({ name: 'cli', scripts: { start: 'node dist/main.js' } }),
-      'apps/cli/src/main.ts': "import { NestFactory } from '@nestjs/core';\nimport { CommandService } from 'nestjs-command';\nNestFactory.createApplicationContext({});\n",
+      'apps/cli/src/main.ts':
+        "import { NestFactory } from '@nestjs/core';\nimport { CommandService } from 'nestjs-command';\nNestFactory.createApplicationContext({});\n",
     });
     expect(d.excluded.get('redis')).toMatch(/no code/);
     expect(d.excluded.get('apps/cli')).toMatch(/command-line tool/);

@@ -7,9 +7,7 @@ const ROOT = join(import.meta.dirname, '..', 'fixtures', 'rules', 'unverified-jw
 
 async function findings(name: string): Promise<[string, string, string][]> {
   const { result } = await checkFixture(join(ROOT, name), new Set(['unverified-jwt-decode']));
-  return result.findings
-    .filter((f) => f.ruleId === 'unverified-jwt-decode')
-    .map((f) => [`${f.file}:${f.loc.line}`, f.severity, f.messageId]);
+  return result.findings.filter((f) => f.ruleId === 'unverified-jwt-decode').map((f) => [`${f.file}:${f.loc.line}`, f.severity, f.messageId]);
 }
 
 describe('unverified-jwt-decode severities', () => {

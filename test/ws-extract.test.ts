@@ -178,15 +178,18 @@ describe('Python WebSocket endpoints', () => {
 describe('Python WebSocket pieces joined across files', () => {
   it('records Channels routes to imported consumers and the middleware around each URLRouter', async () => {
     const routing = await py(
-      [
-        'from django.urls import re_path',
-        'from .consumers import RoomSocket',
-        'room_routes = [re_path(r"^rooms/(?P<id>\\d+)/$", RoomSocket.as_asgi())]',
-      ].join('\n'),
+      ['from django.urls import re_path', 'from .consumers import RoomSocket', 'room_routes = [re_path(r"^rooms/(?P<id>\\d+)/$", RoomSocket.as_asgi())]'].join(
+        '\n',
+      ),
       'svc/app/sockets/routing.py',
     );
     expect(routing.wsRoutes).toEqual([
-      { path: '^rooms/(?P<id>\\d+)/$', consumer: { name: 'RoomSocket', module: '.consumers' }, list: 'room_routes', loc: { line: 3, column: 24, endLine: 3, endColumn: 47 } },
+      {
+        path: '^rooms/(?P<id>\\d+)/$',
+        consumer: { name: 'RoomSocket', module: '.consumers' },
+        list: 'room_routes',
+        loc: { line: 3, column: 24, endLine: 3, endColumn: 47 },
+      },
     ]);
     const asgi = await py(
       [
@@ -351,7 +354,12 @@ describe('TypeScript WebSocket endpoints', () => {
     expect(boot.wsServers).toEqual([{ framework: 'socket.io', name: 'io', loc: { line: 2, column: 14, endLine: 2, endColumn: 16 } }]);
     expect(boot.wsEndpoints).toEqual([]);
     const mw = tsx(
-      ["import { io } from './boot';", "import { app } from './http';", 'io.use((socket, next) => { const t = socket.handshake.auth.token; next(); });', 'app.use(() => undefined);'].join('\n'),
+      [
+        "import { io } from './boot';",
+        "import { app } from './http';",
+        'io.use((socket, next) => { const t = socket.handshake.auth.token; next(); });',
+        'app.use(() => undefined);',
+      ].join('\n'),
       'apps/gw/src/auth.ts',
     );
     expect(mw.wsMiddleware?.map((m) => [m.framework, m.server, m.namespace, sources({ tokenSources: m.tokenSources } as WsEndpoint)])).toEqual([

@@ -59,7 +59,9 @@ describe('verification kinds followed across files', () => {
 
 describe('pieces joined across files', () => {
   it('Channels: the consumer gets its route path and the ASGI middleware around the router verifies', async () => {
-    expect(await fixtureRows('ws-no-auth', 'ok-py-channels-jwt-middleware')).toEqual(['^arena/match/(?P<match_id>\\d+)/$ django-channels token=header verified → ok']);
+    expect(await fixtureRows('ws-no-auth', 'ok-py-channels-jwt-middleware')).toEqual([
+      '^arena/match/(?P<match_id>\\d+)/$ django-channels token=header verified → ok',
+    ]);
   });
 
   it('NestJS: the IoAdapter of the same service guards the gateway', async () => {
@@ -72,7 +74,10 @@ describe('pieces joined across files', () => {
   });
 
   it('python-socketio: a namespace inheriting its connect handler from another file', async () => {
-    expect(await fixtureRows('ws-no-auth', 'bad-py-socketio-namespaces')).toEqual(['/duel python-socketio token= none → no-auth', '/league python-socketio token= none → no-auth']);
+    expect(await fixtureRows('ws-no-auth', 'bad-py-socketio-namespaces')).toEqual([
+      '/duel python-socketio token= none → no-auth',
+      '/league python-socketio token= none → no-auth',
+    ]);
   });
 });
 

@@ -64,7 +64,7 @@ function gitDirOf(path: string): string | null {
 }
 
 /** The folders under `reposDir` where a clone of the entry may live, in the order they are tried. */
-export function cloneCandidates(reposDir: string, entry: CorpusEntry): string[] {
+function cloneCandidates(reposDir: string, entry: CorpusEntry): string[] {
   const [owner, repo] = entry.repo.split('/') as [string, string];
   return [
     join(reposDir, `${owner}+${repo}`, 'repo'),

@@ -1,9 +1,9 @@
 // The real-world corpus contract: `eval/corpus.json` and one `eval/labels/<name>.json` per repository, as zod schemas.
 import { z } from 'zod';
 
-export const RepositoryKind = z.enum(['reference', 'node', 'python', 'mixed', 'control']);
+const RepositoryKind = z.enum(['reference', 'node', 'python', 'mixed', 'control']);
 
-export const CorpusEntrySchema = z.strictObject({
+const CorpusEntrySchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case kebab-case'),
   repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'owner/name'),
   commit: z.string().regex(/^[0-9a-f]{40}$/, '40 hex digits'),
@@ -24,7 +24,7 @@ const RelPath = z
   .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a repository-relative path');
 
 /** A finding a careful reviewer must be told about. */
-export const ExpectedSchema = z.strictObject({
+const ExpectedSchema = z.strictObject({
   rule: RuleId,
   file: RelPath,
   line: z.number().int().positive(),
@@ -34,7 +34,7 @@ export const ExpectedSchema = z.strictObject({
 });
 
 /** A look-alike that must not be reported at warning or above. */
-export const NotFindingSchema = z.strictObject({
+const NotFindingSchema = z.strictObject({
   rule: RuleId,
   file: RelPath,
   line: z.number().int().positive().optional(),
@@ -45,7 +45,7 @@ export const NotFindingSchema = z.strictObject({
  * A verdict on a finding jwtfrag produced. With `line`, it covers the finding at that line (±2); without,
  * `file` may be a glob and the verdict covers every finding of the rule in the matching files.
  */
-export const ReviewedSchema = z.strictObject({
+const ReviewedSchema = z.strictObject({
   rule: RuleId,
   file: z.string().min(1),
   line: z.number().int().positive().optional(),
@@ -53,7 +53,7 @@ export const ReviewedSchema = z.strictObject({
   reason: z.string().min(5),
 });
 
-export const ModelLabelSchema = z.strictObject({
+const ModelLabelSchema = z.strictObject({
   /** Deployable services: name → folder (repo-relative, no trailing slash). */
   services: z.record(z.string(), z.string()).optional(),
   /** Folders that must never be services (tooling, tests, docs, libraries). */

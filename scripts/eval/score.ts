@@ -1,6 +1,7 @@
 // Scores one scan result against a repository's labels: recall over `expected`, precision over reviewed findings, traps.
 import picomatch from 'picomatch';
 import type { Expected, Labels, NotFinding, Reviewed } from './labels.js';
+import { compareText } from '../../src/util/order.js';
 
 /** The part of a jwtfrag finding the eval looks at (the JSON result's `findings[]`). */
 export interface EvalFinding {
@@ -13,9 +14,9 @@ export interface EvalFinding {
   message?: string;
 }
 
-export const LINE_TOLERANCE = 2;
+const LINE_TOLERANCE = 2;
 
-export type Verdict = Reviewed['verdict'] | 'unreviewed';
+type Verdict = Reviewed['verdict'] | 'unreviewed';
 
 export interface RuleScore {
   rule: string;
@@ -42,7 +43,7 @@ function near(a: number, b: number): boolean {
 }
 
 /** Whether the finding's primary or a related location is at `file`, `line` (±2), or anywhere in `file` without a line. */
-export function findingAt(f: EvalFinding, file: string, line: number | undefined): boolean {
+function findingAt(f: EvalFinding, file: string, line: number | undefined): boolean {
   const locs = [{ file: f.file, line: f.loc.line }, ...(f.related ?? []).map((r) => ({ file: r.file, line: r.loc.line }))];
   return locs.some((l) => l.file === file && (line === undefined || near(l.line, line)));
 }
@@ -56,7 +57,7 @@ function atLeastWarning(f: EvalFinding): boolean {
 }
 
 /** The review entry that judges a finding: a line entry at its primary location first, then a file glob entry. */
-export function reviewFor(f: EvalFinding, reviewed: Reviewed[]): Reviewed | null {
+function reviewFor(f: EvalFinding, reviewed: Reviewed[]): Reviewed | null {
   const sameRule = reviewed.filter((r) => r.rule === f.ruleId);
   // The nearest line entry wins, so neighbouring entries with different verdicts never take each other's finding.
   let byLine: Reviewed | null = null;
@@ -126,7 +127,7 @@ export function scoreRepo(labels: Labels, findings: EvalFinding[]): RepoScore {
   }
   const severities = { error: 0, warning: 0, note: 0 };
   for (const f of active) severities[f.severity]++;
-  const rules = [...rows.values()].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  const rules = [...rows.values()].sort((a, b) => compareText(a.rule, b.rule));
   return { expected, traps, verdicts, severities, rules };
 }
 
@@ -143,7 +144,7 @@ export function sumRules(rows: RuleScore[]): RuleScore[] {
     m.unreviewed += r.unreviewed;
     m.traps += r.traps;
   }
-  return [...merged.values()].sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  return [...merged.values()].sort((a, b) => compareText(a.rule, b.rule));
 }
 
 /** Totals of a set of rule rows. */

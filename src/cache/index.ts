@@ -5,12 +5,13 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compareText } from '../util/order.js';
 
 /** Bumped when the entry format changes; older entries are left for pruning. */
 const FORMAT = 'facts-v1';
 const MAGIC = 'jwtfrag-facts 1';
 /** Default bound on the cache's size on disk. */
-export const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024;
+const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024;
 /** Pruning brings the cache down to this share of the bound, so it does not run on every scan. */
 const PRUNE_TO = 0.8;
 /** Temporary files older than this are left over from a crashed writer. */
@@ -41,7 +42,7 @@ function userCacheDir(): string {
 }
 
 function listSources(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name))) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) listSources(path, out);
     else if (/\.(js|ts|json|wasm)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path);
@@ -73,7 +74,7 @@ let fingerprint: string | null = null;
  * A hash of jwtfrag's own code (every source file of the running build) and the versions of the
  * parser libraries: a cached entry is only reused by the exact code that wrote it.
  */
-export function codeFingerprint(): string {
+function codeFingerprint(): string {
   if (fingerprint !== null) return fingerprint;
   const hash = createHash('sha256');
   const src = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -209,7 +210,7 @@ export class FactCache {
       }
     }
     const base = join(this.dir, FORMAT);
-    let folders: string[] = [];
+    let folders: string[];
     try {
       folders = readdirSync(base);
     } catch {

@@ -77,7 +77,14 @@ export async function runAction(env: Env = process.env): Promise<number> {
     const count = (severity: string) => active.filter((f) => f.severity === severity).length;
     appendFile(
       env.GITHUB_OUTPUT,
-      [`findings=${active.length}`, `errors=${count('error')}`, `warnings=${count('warning')}`, `notes=${count('note')}`, `sarif-file=${sarif}`, `exit-code=${code}`].join('\n') + '\n',
+      [
+        `findings=${active.length}`,
+        `errors=${count('error')}`,
+        `warnings=${count('warning')}`,
+        `notes=${count('note')}`,
+        `sarif-file=${sarif}`,
+        `exit-code=${code}`,
+      ].join('\n') + '\n',
     );
     appendFile(env.GITHUB_STEP_SUMMARY, summary(result, prefix));
     if (code !== 0) process.stderr.write(`jwtfrag: ${active.length} findings; fail-on ${failOn} fails the job after the SARIF upload step\n`);

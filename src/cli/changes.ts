@@ -84,7 +84,7 @@ function touches(changes: ChangeSet, file: string, line: number, endLine: number
 }
 
 /** True when the finding's primary location or one of its related locations is on a changed line. */
-export function findingTouches(finding: Finding, changes: ChangeSet): boolean {
+function findingTouches(finding: Finding, changes: ChangeSet): boolean {
   if (touches(changes, finding.file, finding.loc.line, finding.loc.endLine)) return true;
   return finding.related.some((r) => touches(changes, r.file, r.loc.line, r.loc.endLine));
 }

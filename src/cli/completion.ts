@@ -43,13 +43,15 @@ function argsOf(command: Command): ValueKind {
 }
 
 /** The command tree as completion needs it. */
-export function commandSpecs(program: Command): CommandSpec[] {
+function commandSpecs(program: Command): CommandSpec[] {
   return program.commands.map((command) => ({
     name: command.name(),
     description: command.description(),
     args: argsOf(command),
     options: [
-      ...command.options.filter((o) => o.long !== undefined).map((o) => ({ long: o.long ?? '', short: o.short, description: o.description, value: valueOf(o) })),
+      ...command.options
+        .filter((o) => o.long !== undefined)
+        .map((o) => ({ long: o.long ?? '', short: o.short, description: o.description, value: valueOf(o) })),
       { long: '--help', short: '-h', description: 'display help for command', value: null },
     ],
   }));
@@ -68,12 +70,21 @@ function bash(specs: CommandSpec[]): string {
       seen.add(option.long);
       const flags = [option.long, ...(option.short ? [option.short] : [])].join('|');
       const action =
-        option.value === 'file' ? 'COMPREPLY=( $(compgen -f -- "$cur") )' : option.value === 'none' ? 'COMPREPLY=()' : `COMPREPLY=( $(compgen -W "${words(option.value)}" -- "$cur") )`;
+        option.value === 'file'
+          ? 'COMPREPLY=( $(compgen -f -- "$cur") )'
+          : option.value === 'none'
+            ? 'COMPREPLY=()'
+            : `COMPREPLY=( $(compgen -W "${words(option.value)}" -- "$cur") )`;
       valueCases.push(`    ${flags}) ${action}; return ;;`);
     }
   }
   const commandCases = specs.map((spec) => {
-    const args = spec.args === 'dir' ? 'COMPREPLY=( $(compgen -d -- "$cur") )' : spec.args === 'none' || spec.args === 'file' ? 'COMPREPLY=()' : `COMPREPLY=( $(compgen -W "${words(spec.args)}" -- "$cur") )`;
+    const args =
+      spec.args === 'dir'
+        ? 'COMPREPLY=( $(compgen -d -- "$cur") )'
+        : spec.args === 'none' || spec.args === 'file'
+          ? 'COMPREPLY=()'
+          : `COMPREPLY=( $(compgen -W "${words(spec.args)}" -- "$cur") )`;
     const options = spec.options.flatMap((o) => [o.long, ...(o.short ? [o.short] : [])]).join(' ');
     return `    ${spec.name})\n      if [[ "$cur" == -* ]]; then COMPREPLY=( $(compgen -W "${options}" -- "$cur") ); else ${args}; fi ;;`;
   });

@@ -14,7 +14,7 @@ import { UsageError } from './usage.js';
 export const FRAGMENTATION_RULES = ['secret-name-sprawl', 'secret-fallback-chain', 'signer-verifier-mismatch', 'dynamic-secret-name'];
 
 /** One edit as --fix applies it: a plan edit, or a deployment key renamed to the canonical name. */
-export interface FixEdit {
+interface FixEdit {
   file: string;
   loc: Loc;
   replacement: string;
@@ -82,7 +82,11 @@ function deploymentRenames(result: RunResult, codeEdits: readonly PlanEdit[], re
         continue;
       }
       const text = read(site.file);
-      if (text === undefined || site.loc.line !== site.loc.endLine || text.slice(offsetOf(text, site.loc.line, site.loc.column), offsetOf(text, site.loc.endLine, site.loc.endColumn)) !== row.name) {
+      if (
+        text === undefined ||
+        site.loc.line !== site.loc.endLine ||
+        text.slice(offsetOf(text, site.loc.line, site.loc.column), offsetOf(text, site.loc.endLine, site.loc.endColumn)) !== row.name
+      ) {
         skipped.push(`${label}: the entry is not a plain key to rename`);
         continue;
       }
@@ -92,7 +96,6 @@ function deploymentRenames(result: RunResult, codeEdits: readonly PlanEdit[], re
   }
   return out;
 }
-
 
 /**
  * The files the fix would change and their new text. `sources` holds the text each plan edit was
@@ -112,7 +115,10 @@ export function planFixes(root: string, result: RunResult, sources: Map<string, 
     return sources.get(file);
   };
   const codeEdits = result.plan?.edits ?? [];
-  const edits: FixEdit[] = [...codeEdits.map((e) => ({ file: e.file, loc: e.loc, replacement: e.replacement, kind: e.kind })), ...deploymentRenames(result, codeEdits, read, skipped)];
+  const edits: FixEdit[] = [
+    ...codeEdits.map((e) => ({ file: e.file, loc: e.loc, replacement: e.replacement, kind: e.kind })),
+    ...deploymentRenames(result, codeEdits, read, skipped),
+  ];
   const byFile = new Map<string, FixEdit[]>();
   for (const edit of edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
   const patches: FilePatch[] = [];
@@ -128,7 +134,11 @@ export function planFixes(root: string, result: RunResult, sources: Map<string, 
       continue;
     }
     // applyEdits reads only file, loc and replacement; kind and family are placeholders here.
-    const after = applyEdits(before, file, list.map((e, id) => ({ id, file, loc: e.loc, replacement: e.replacement, kind: 'rename-read', family: '' })));
+    const after = applyEdits(
+      before,
+      file,
+      list.map((e, id) => ({ id, file, loc: e.loc, replacement: e.replacement, kind: 'rename-read', family: '' })),
+    );
     if (after !== before) patches.push({ file, before, after, edits: list });
   }
   return { patches, skipped };
@@ -153,7 +163,9 @@ export async function checkClean(root: string, allowDirty: boolean): Promise<voi
   const status = (await git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=no', '--', '.'])).split('\0').filter(Boolean);
   if (status.length > 0) {
     const first = status[0].slice(3);
-    throw new UsageError(`--fix: the working tree has uncommitted changes (${status.length} file${status.length === 1 ? '' : 's'}, e.g. ${first}); commit or stash them, or pass --allow-dirty`);
+    throw new UsageError(
+      `--fix: the working tree has uncommitted changes (${status.length} file${status.length === 1 ? '' : 's'}, e.g. ${first}); commit or stash them, or pass --allow-dirty`,
+    );
   }
 }
 
@@ -176,7 +188,9 @@ export function applyPatches(root: string, patches: readonly FilePatch[], scanSt
     if (now !== patch.before || statSync(path).mtimeMs > scanStarted) changed.push(patch.file);
   }
   if (changed.length > 0) {
-    throw new UsageError(`--fix: ${changed.length} file${changed.length === 1 ? '' : 's'} changed since the scan (${changed.slice(0, 3).join(', ')}); nothing was written, run it again`);
+    throw new UsageError(
+      `--fix: ${changed.length} file${changed.length === 1 ? '' : 's'} changed since the scan (${changed.slice(0, 3).join(', ')}); nothing was written, run it again`,
+    );
   }
   for (const patch of patches) writeAtomically(join(root, patch.file), patch.after);
 }

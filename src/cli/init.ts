@@ -47,7 +47,11 @@ export async function initCommand(rootArg: string, flags: { force?: boolean; std
       `jwtfrag: wrote ${target}: ${Object.keys(services).length} services, ${Object.keys(shared).length} shared, canonical ${jwt?.canonical ?? '(none found)'}\n`,
     );
     // Why each folder is (or is not) a service: what to check before trusting the config (`--stdout` keeps stderr for errors).
-    process.stderr.write(serviceEvidenceLines(visibleDeep(result)).map((line) => `${line}\n`).join(''));
+    process.stderr.write(
+      serviceEvidenceLines(visibleDeep(result))
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
   }
   return 0;
 }

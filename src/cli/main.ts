@@ -48,9 +48,12 @@ function program(): Command {
     .option('--cache-dir <dir>', 'where per-file facts are cached (default: node_modules/.cache/jwtfrag in the root, else the user cache folder)')
     .option('--no-cache', 'extract every file again; read and write no cache')
     .option('--include-tests', 'analyse test code too (excluded by default)')
-    .option('--rule <id>', 'report only this rule\'s findings (repeatable)', collect)
+    .option('--rule <id>', "report only this rule's findings (repeatable)", collect)
     .option('--service <name>', 'report only findings of this service or shared library (repeatable)', collect)
-    .option('--changed-since <git-ref>', 'report only findings touching lines changed since the merge base with this revision (commits, edits, untracked files)')
+    .option(
+      '--changed-since <git-ref>',
+      'report only findings touching lines changed since the merge base with this revision (commits, edits, untracked files)',
+    )
     .option('--staged', 'report only findings touching lines staged for commit (pre-commit)')
     .option('--fix', "apply the migration plan's safe edits, then re-scan")
     .option('--fix-dry-run', "print the migration plan's safe edits as a unified diff; write nothing")

@@ -25,7 +25,7 @@ const PHASES: Record<ScanProgress['phase'], string> = {
 };
 
 /** The line for one progress state: `jwtfrag: parsing 1,204/5,000 files (24%)`. */
-export function progressLine(state: ScanProgress, seconds: number): string {
+function progressLine(state: ScanProgress, seconds: number): string {
   let text = `jwtfrag: ${PHASES[state.phase]}`;
   if (state.phase === 'parse' && state.total !== undefined) {
     const done = state.done ?? 0;

@@ -16,7 +16,12 @@ export function reportCommand(flags: { from: string; format: string; output?: st
   if (!render) throw new UsageError(`unknown format '${flags.format}' (available: ${formatNames().join(', ')})`);
   const result = loadResult(flags.from);
   if (flags.compare) result.delta = compareResults(loadResult(flags.compare), result, { since: basename(flags.compare) });
-  const text = render(result, { rules: ruleInfos(), informationUri: HOMEPAGE, color: !flags.output && useColor(process.stdout), reportUrl: reportUrl(flags.reportUrl) });
+  const text = render(result, {
+    rules: ruleInfos(),
+    informationUri: HOMEPAGE,
+    color: !flags.output && useColor(process.stdout),
+    reportUrl: reportUrl(flags.reportUrl),
+  });
   if (flags.output) writeOutput(flags.output, text);
   else writeStdout(text);
   return 0;

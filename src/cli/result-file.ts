@@ -58,7 +58,9 @@ export function loadResult(path: string): RunResult {
     outsidePaths(validated.result, '', outside);
     if (outside.length === 0) return validated.result;
     const lines = outside.map((line) => `${path}: ${line}`);
-    throw new ResultFileError(lines.length <= MAX_PROBLEM_LINES ? lines : [...lines.slice(0, MAX_PROBLEM_LINES), `${path}: … and ${lines.length - MAX_PROBLEM_LINES} more problems`]);
+    throw new ResultFileError(
+      lines.length <= MAX_PROBLEM_LINES ? lines : [...lines.slice(0, MAX_PROBLEM_LINES), `${path}: … and ${lines.length - MAX_PROBLEM_LINES} more problems`],
+    );
   }
   const version = schemaVersionOf(value);
   if (version !== 1) {

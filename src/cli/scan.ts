@@ -123,7 +123,8 @@ function checkFlags(flags: ScanFlags, formats: string[]): void {
   if ((flags.fix || flags.fixDryRun) && narrowed) {
     throw new UsageError('--fix applies the whole migration plan: it cannot be combined with --rule, --service, --changed-since or --staged');
   }
-  if ((flags.fix || flags.fixDryRun) && (flags.writeBaseline || flags.pruneBaseline)) throw new UsageError('--fix cannot be combined with --write-baseline or --prune-baseline');
+  if ((flags.fix || flags.fixDryRun) && (flags.writeBaseline || flags.pruneBaseline))
+    throw new UsageError('--fix cannot be combined with --write-baseline or --prune-baseline');
   const known = new Set(ruleInfos().map((r) => r.meta.id));
   for (const id of flags.rule ?? []) {
     if (!known.has(id)) throw new UsageError(`--rule: unknown rule '${id}' (run 'jwtfrag rules' to list them)`);
@@ -164,7 +165,9 @@ function narrow(result: RunResult, flags: ScanFlags, changes: ChangeSet | null):
   const narrowed = keepFindings(result, keep);
   if (changes !== null && !flags.quiet) {
     const count = (r: RunResult) => r.findings.filter((f) => !f.suppression).length;
-    process.stderr.write(`jwtfrag: ${count(narrowed)} of ${count(result)} findings touch lines ${changes.label} (${changes.files.size} changed file${changes.files.size === 1 ? '' : 's'})\n`);
+    process.stderr.write(
+      `jwtfrag: ${count(narrowed)} of ${count(result)} findings touch lines ${changes.label} (${changes.files.size} changed file${changes.files.size === 1 ? '' : 's'})\n`,
+    );
   }
   return narrowed;
 }
@@ -181,7 +184,14 @@ function writeFormats(result: RunResult, formats: string[], flags: ScanFlags): v
 }
 
 /** Runs `--fix` or `--fix-dry-run` on a finished scan; returns the result to report (re-scanned after a fix). */
-async function fix(root: string, before: RunResult, sources: Map<string, string>, started: number, flags: ScanFlags, rescan: () => Promise<RunResult>): Promise<RunResult | null> {
+async function fix(
+  root: string,
+  before: RunResult,
+  sources: Map<string, string>,
+  started: number,
+  flags: ScanFlags,
+  rescan: () => Promise<RunResult>,
+): Promise<RunResult | null> {
   const { patches, skipped } = planFixes(root, before, sources);
   const edits = patches.reduce((n, p) => n + p.edits.length, 0);
   const summary = `${edits} edit${edits === 1 ? '' : 's'} in ${patches.length} file${patches.length === 1 ? '' : 's'}`;
@@ -195,12 +205,17 @@ async function fix(root: string, before: RunResult, sources: Map<string, string>
   }
   applyPatches(root, patches, started);
   const after = await rescan();
-  const broken = newParseErrors(before, after, patches.map((p) => p.file));
+  const broken = newParseErrors(
+    before,
+    after,
+    patches.map((p) => p.file),
+  );
   if (broken.length > 0) {
     for (const patch of patches) writeAtomically(resolve(root, patch.file), patch.before);
     throw new UsageError(`--fix: ${broken.join(', ')} would no longer parse after the edits; every file was restored (apply the plan by hand)`);
   }
-  if (!flags.quiet) for (const patch of patches) process.stderr.write(`jwtfrag: fixed ${patch.file} (${patch.edits.length} edit${patch.edits.length === 1 ? '' : 's'})\n`);
+  if (!flags.quiet)
+    for (const patch of patches) process.stderr.write(`jwtfrag: fixed ${patch.file} (${patch.edits.length} edit${patch.edits.length === 1 ? '' : 's'})\n`);
   process.stderr.write(`jwtfrag: --fix: ${summary}; secret-fragmentation findings ${fragmentationCount(before)} → ${fragmentationCount(after)}\n`);
   return after;
 }
@@ -236,7 +251,8 @@ export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix 
 
   const cache = flags.cache === false ? undefined : { dir: flags.cacheDir !== undefined ? resolve(flags.cacheDir) : defaultCacheDir(root) };
   const onCacheStats = flags.debug
-    ? (s: { dir: string; hits: number; misses: number; pruned: number }) => process.stderr.write(`jwtfrag: cache ${s.dir}: ${s.hits} reused, ${s.misses} extracted, ${s.pruned} pruned\n`)
+    ? (s: { dir: string; hits: number; misses: number; pruned: number }) =>
+        process.stderr.write(`jwtfrag: cache ${s.dir}: ${s.hits} reused, ${s.misses} extracted, ${s.pruned} pruned\n`)
     : undefined;
   const options: ScanOptions = { root, config, includeTests: flags.includeTests, jobs, timestamp: flags.timestamp, baseline, cache, onCacheStats };
   const run = async (sources?: Map<string, string>): Promise<RunResult> => {

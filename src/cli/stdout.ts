@@ -32,8 +32,3 @@ export function writeStdout(text: string): void {
   if (closed || failure !== null || process.stdout.destroyed) return;
   process.stdout.write(text);
 }
-
-/** True once stdout is closed or failing: long outputs can stop producing text. */
-export function stdoutGone(): boolean {
-  return closed || failure !== null;
-}

@@ -17,14 +17,15 @@ const MAX_FIELD_ALTERNATIVES = 4096;
 
 const globList = z.array(glob).superRefine((values, ctx) => {
   const total = values.reduce((sum, value) => sum + globAlternatives(value), 0);
-  if (total > MAX_FIELD_ALTERNATIVES) ctx.addIssue({ code: 'custom', message: `the patterns expand to ${total} alternatives (limit ${MAX_FIELD_ALTERNATIVES})` });
+  if (total > MAX_FIELD_ALTERNATIVES)
+    ctx.addIssue({ code: 'custom', message: `the patterns expand to ${total} alternatives (limit ${MAX_FIELD_ALTERNATIVES})` });
 });
 
 const globs = z.union([glob, z.array(glob).min(1)]);
 
 const severity = z.enum(['error', 'warning', 'note', 'off']);
 
-export const FamilySchema = z.strictObject({
+const FamilySchema = z.strictObject({
   /** The one name the team converges on; else the signer's name, else the most-read one. */
   canonical: z.string().min(1).optional(),
   /** Env names (globs, `*` wildcard, case-insensitive) that belong to the family by name alone. */
@@ -33,7 +34,7 @@ export const FamilySchema = z.strictObject({
   dataflow: z.boolean().optional(),
 });
 
-export const RuleSettingSchema = z.union([
+const RuleSettingSchema = z.union([
   severity,
   z.strictObject({
     severity: severity.optional(),
@@ -74,37 +75,24 @@ export const ConfigSchema = z.strictObject({
   /** Per-rule severity (`off` disables) and options. */
   rules: z.record(z.string(), RuleSettingSchema).default({}),
   /** Files larger than this many bytes are skipped and counted. */
-  maxFileSize: z.number().int().positive().default(2 * 1024 * 1024),
+  maxFileSize: z
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024),
   /** JavaScript files mostly on lines longer than this many characters are skipped as minified and counted (0: never). */
   maxLineLength: z.number().int().nonnegative().default(10_000),
   /** Test code is excluded from findings unless this is true (or `--include-tests`). */
   includeTests: z.boolean().default(false),
 });
 
-export type UserConfig = z.input<typeof ConfigSchema>;
 export type ParsedConfig = z.output<typeof ConfigSchema>;
-export type Family = z.output<typeof FamilySchema>;
 export type RuleSetting = z.output<typeof RuleSettingSchema>;
 
 /** Built-in env accessor call shapes; configuration adds to them. */
 export const DEFAULT_ENV_ACCESSORS = {
-  python: [
-    'get_env().get',
-    'get_env().get_env',
-    'env.get',
-    'settings.get',
-    'config.get',
-    'environ.get',
-    'env_config.get',
-  ],
-  typescript: [
-    'configService.get',
-    'configService.getOrThrow',
-    'config.get',
-    'config.getOrThrow',
-    'env.get',
-    'Deno.env.get',
-  ],
+  python: ['get_env().get', 'get_env().get_env', 'env.get', 'settings.get', 'config.get', 'environ.get', 'env_config.get'],
+  typescript: ['configService.get', 'configService.getOrThrow', 'config.get', 'config.getOrThrow', 'env.get', 'Deno.env.get'],
 } as const;
 
 /** A family with its defaults filled in. */

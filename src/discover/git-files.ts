@@ -35,7 +35,7 @@ function git(cwd: string, args: string[], timeout = 0): Promise<GitOutput> {
       { cwd, maxBuffer: 1 << 30, encoding: 'utf8', timeout, killSignal: 'SIGKILL', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
       (error, stdout, stderr) => {
         const timedOut = error !== null && (error as { killed?: boolean }).killed === true && timeout > 0;
-        resolve({ stdout: error ? null : stdout, stderr: String(stderr ?? ''), timedOut });
+        resolve({ stdout: error ? null : stdout, stderr: stderr ?? '', timedOut });
       },
     );
   });

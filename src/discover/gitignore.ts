@@ -1,6 +1,7 @@
 // .gitignore rules evaluated with the linear-time glob matcher: a hostile line (40k characters, dozens of `*`) is skipped with a notification, never a hang or a crash.
 import type { Notification } from '../vocabulary.js';
 import { compileGlob, GLOB_LIMITS } from '../util/glob.js';
+import { compareText } from '../util/order.js';
 
 interface Rule {
   negate: boolean;
@@ -71,7 +72,7 @@ export class GitignoreSet {
   private readonly folders = new Map<string, boolean>();
 
   constructor(files: IgnoreFile[]) {
-    this.files = [...files].sort((a, b) => depth(a.dir) - depth(b.dir) || (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+    this.files = [...files].sort((a, b) => depth(a.dir) - depth(b.dir) || compareText(a.dir, b.dir));
   }
 
   get empty(): boolean {

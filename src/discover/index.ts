@@ -124,7 +124,12 @@ function gitignoreSet(root: string, paths: string[], sink: Sink): GitignoreSet {
     const dir = path === '.gitignore' ? '' : path.slice(0, -'/.gitignore'.length);
     const text = readTextFile(join(root, path), MAX_GITIGNORE_BYTES);
     if (text === undefined) {
-      sink.notifications.push({ level: 'warning', id: 'gitignore-skipped', message: `not applied: unreadable or larger than ${MAX_GITIGNORE_BYTES} bytes`, file: path });
+      sink.notifications.push({
+        level: 'warning',
+        id: 'gitignore-skipped',
+        message: `not applied: unreadable or larger than ${MAX_GITIGNORE_BYTES} bytes`,
+        file: path,
+      });
       continue;
     }
     files.push(parseGitignore(text, dir, path, sink.notifications));
@@ -172,7 +177,11 @@ async function listEntries(root: string, config: ParsedConfig, filter: PathFilte
   if (tracked !== null) return gitEntries(root, config, tracked, filter, sink, options);
   const unreadable: { folder: string; reason: string }[] = [];
   const all = (await walk(root, '', config, (folder, reason) => unreadable.push({ folder, reason }))).filter((e) => e.isDirectory || filter.keep(e.path));
-  const ignores = gitignoreSet(root, all.map((e) => e.path), sink);
+  const ignores = gitignoreSet(
+    root,
+    all.map((e) => e.path),
+    sink,
+  );
   reportUnreadable(unreadable, filter, ignores, sink);
   return applyGitignore(all, ignores, sink);
 }
@@ -220,7 +229,9 @@ async function gitEntries(root: string, config: ParsedConfig, tracked: string[],
       reportUnreadable([...unreadable, ...listed.unreadable], filter, null, sink);
       return entries;
     }
-    reason = listed.timedOut ? `git took longer than ${Math.round((timeoutMs ?? GIT_LIST_TIMEOUT_MS) / 1000)} s to apply the ignore rules` : 'git could not list them';
+    reason = listed.timedOut
+      ? `git took longer than ${Math.round((timeoutMs ?? GIT_LIST_TIMEOUT_MS) / 1000)} s to apply the ignore rules`
+      : 'git could not list them';
   }
 
   // Untracked files without git's ignore rules (wholly untracked folders come collapsed as `folder/`), then ours.
@@ -241,9 +252,10 @@ async function gitEntries(root: string, config: ParsedConfig, tracked: string[],
   sink.notifications.push({
     level: 'note',
     id: 'gitignore-by-jwtfrag',
-    message: raw.untracked === null
-      ? `untracked files were not listed (${reason}; git could not list them either)`
-      : `untracked files were matched against .gitignore by jwtfrag, not git (${reason})`,
+    message:
+      raw.untracked === null
+        ? `untracked files were not listed (${reason}; git could not list them either)`
+        : `untracked files were matched against .gitignore by jwtfrag, not git (${reason})`,
     file: null,
   });
   reportUnreadable(unreadable, filter, ignores, sink);
@@ -345,9 +357,4 @@ export function checkRoot(root: string): string | null {
     return `cannot read the folder ${root} (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
   }
   return null;
-}
-
-/** Repo-relative posix form of an absolute path under root. */
-export function relativePath(root: string, abs: string): string {
-  return toPosix(relative(root, abs));
 }

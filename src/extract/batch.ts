@@ -32,9 +32,7 @@ export interface BatchTask {
  */
 export type BatchOutput = (string | null)[];
 
-export type BatchResult =
-  | { path: string; ok: true; facts: FileFacts }
-  | { path: string; ok: false; reason: string; notification: Notification };
+export type BatchResult = { path: string; ok: true; facts: FileFacts } | { path: string; ok: false; reason: string; notification: Notification };
 
 function cacheable(facts: FileFacts): boolean {
   // An extractor failure may depend on the machine (stack size, memory): computed again next time.

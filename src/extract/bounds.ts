@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import type { FileFacts } from './facts.js';
 
 /** Longer env names and name patterns are shortened (see shortenName) and noted. */
-export const MAX_NAME_LENGTH = 200;
+const MAX_NAME_LENGTH = 200;
 
 /** The first characters of a name, `…`, and a hash of the whole: equal names stay equal, different ones differ. */
-export function shortenName(name: string): string {
+function shortenName(name: string): string {
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 12);
   const head = name.slice(0, 64);
   // A pattern stays a pattern.

@@ -120,15 +120,7 @@ export interface JwtOp {
   scope: string | null;
 }
 
-export type ImportKind =
-  | 'static'
-  | 're-export'
-  | 'require'
-  | 'dynamic'
-  | 'import-equals'
-  | 'py-import'
-  | 'py-from'
-  | 'py-importlib';
+export type ImportKind = 'static' | 're-export' | 'require' | 'dynamic' | 'import-equals' | 'py-import' | 'py-from' | 'py-importlib';
 
 export interface ImportFact {
   /** As written: `./x`, `@org/api/src/x`, `netra_backend.app.db`, `..models` (Python relative keeps its dots). */
@@ -395,7 +387,7 @@ export interface DeployUnitFact {
 }
 
 /** Where a file starts a server or worker process: `FastAPI()`, `NestFactory.create`, `express()`, `manage.py`'s command line, … */
-export interface ServerEntryFact {
+interface ServerEntryFact {
   /** `fastapi`, `flask`, `django`, `starlette`, `celery`, `nestjs`, `express`, `fastify`, `http`, `socket.io`, `ws`, …; `cli` for a command-line tool's entry (not a server). */
   framework: string;
   loc: Loc;

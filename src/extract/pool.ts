@@ -85,6 +85,7 @@ class Lanes {
   }
 
   async run(batch: Pending[], task: BatchTask): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows a worker's failure exactly as it was thrown
     if (this.failure !== null) throw this.failure;
     const pool = this.pool;
     if (pool === null) {
@@ -106,6 +107,7 @@ class Lanes {
   async finish(): Promise<void> {
     try {
       await Promise.all(this.inFlight);
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows a worker's failure exactly as it was thrown
       if (this.failure !== null) throw this.failure;
     } finally {
       await this.pool?.destroy();
@@ -126,7 +128,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   const threshold = options.poolThreshold ?? POOL_THRESHOLD;
   const byteThreshold = options.poolThreshold === undefined ? POOL_BYTES : Infinity;
   const cache = options.cache ?? null;
-  const results: BatchResult[] = new Array(items.length);
+  const results = new Array<BatchResult>(items.length);
   const deep: Pending[] = [];
   let done = 0;
   const finished = (count: number): void => {
@@ -174,14 +176,24 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     const read = readSource(item.absPath, options.maxBytes);
     if (!read.ok) {
       const level = read.reason === 'unreadable' ? 'warning' : 'note';
-      results[index] = { path: item.path, ok: false, reason: read.reason, notification: { level, id: read.reason, message: `skipped: ${read.message}`, file: item.path } };
+      results[index] = {
+        path: item.path,
+        ok: false,
+        reason: read.reason,
+        notification: { level, id: read.reason, message: `skipped: ${read.message}`, file: item.path },
+      };
       finished(1);
       continue;
     }
     const maxLine = options.maxLineLength ?? 0;
     if (item.language === 'js' && looksMinified(read.text, maxLine)) {
       const message = `skipped: minified or generated code (most of it on lines longer than ${maxLine} characters; raise maxLineLength to analyse it)`;
-      results[index] = { path: item.path, ok: false, reason: 'skipped-minified', notification: { level: 'note', id: 'skipped-minified', message, file: item.path } };
+      results[index] = {
+        path: item.path,
+        ok: false,
+        reason: 'skipped-minified',
+        notification: { level: 'note', id: 'skipped-minified', message, file: item.path },
+      };
       finished(1);
       continue;
     }
@@ -221,7 +233,11 @@ async function lastTry(entries: Pending[], task: (file: TaskFile) => BatchTask, 
       } catch (error) {
         // A worker that dies (out of memory, say) loses this file, not the scan: it is reported as not analysed.
         const facts = emptyFacts(entry.file.path, entry.file.language);
-        facts.notifications.push(outOfMemory(error) ? { level: 'error', id: 'extract-failed', message: 'not analysed: out of memory; findings in this file may be missing', file: entry.file.path } : droppedFile(entry.file.path, error));
+        facts.notifications.push(
+          outOfMemory(error)
+            ? { level: 'error', id: 'extract-failed', message: 'not analysed: out of memory; findings in this file may be missing', file: entry.file.path }
+            : droppedFile(entry.file.path, error),
+        );
         accept([entry], [JSON.stringify(facts)]);
         // The worker is gone; the next file gets a fresh one.
         await pool.destroy();

@@ -45,9 +45,7 @@ export function buildSnippets(path: string, text: string, language: Language | n
   } catch {
     tokens = { ranges: [], rest: 'value' };
   }
-  const forced = secretSpans
-    .map((s) => ({ start: index.offset(s.line, s.column), end: index.offset(s.endLine, s.endColumn) }))
-    .filter((s) => s.end > s.start);
+  const forced = secretSpans.map((s) => ({ start: index.offset(s.line, s.column), end: index.offset(s.endLine, s.endColumn) })).filter((s) => s.end > s.start);
   return locs.map((loc) => {
     const line = index.lineRange(loc.line);
     if (!line) return null;
@@ -66,7 +64,14 @@ interface Piece {
   masked: boolean;
 }
 
-function render(text: string, line: { start: number; end: number }, tokens: Tokens, forced: { start: number; end: number }[], spanStart: number, spanEnd: number): Snippet {
+function render(
+  text: string,
+  line: { start: number; end: number },
+  tokens: Tokens,
+  forced: { start: number; end: number }[],
+  spanStart: number,
+  spanEnd: number,
+): Snippet {
   const pieces: Piece[] = [];
   const keep = (from: number, to: number): void => {
     // Kept text may still overlap a forced secret span: mask those parts.
@@ -342,8 +347,7 @@ function pythonRanges(text: string): Range[] {
 }
 
 // dotenv: the extractor's own line grammar; names and `export` are code, values and comments masked.
-const DOTENV_LINE =
-  /(?:^|^)\s*(export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(#.*)?(?:$|$)/dgm;
+const DOTENV_LINE = /(?:^|^)\s*(export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(#.*)?(?:$|$)/dgm;
 
 function dotenvRanges(text: string): Range[] {
   const out: Range[] = [];
@@ -352,7 +356,7 @@ function dotenvRanges(text: string): Range[] {
     if (!d) continue;
     if (d[1]) out.push({ start: d[1][0], end: d[1][1], kind: 'code' });
     if (d[2]) out.push({ start: d[2][0], end: d[2][1], kind: 'key' });
-    const nameEnd = d[2] ? d[2][1] : m.index ?? 0;
+    const nameEnd = d[2] ? d[2][1] : (m.index ?? 0);
     const valueStart = d[3] ? d[3][0] : d[4] ? d[4][0] : (m.index ?? 0) + m[0].length;
     // The separator between name and value (`=`, `: `).
     if (valueStart > nameEnd) out.push({ start: nameEnd, end: valueStart, kind: 'code' });
@@ -380,7 +384,7 @@ function yamlRanges(text: string): Range[] {
       scalarNext = true;
       continue;
     }
-    const type = scalarNext ? 'scalar' : CST.tokenType(source) ?? 'error';
+    const type = scalarNext ? 'scalar' : (CST.tokenType(source) ?? 'error');
     scalarNext = false;
     tokens.push({ type, start: offset, end: offset + source.length });
     offset += source.length;

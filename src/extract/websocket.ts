@@ -23,7 +23,8 @@ export const DB_SESSION_NAME =
   /(^|[._])(get_?db|get_?session|get_?async_?session|get_?db_?session|get_?database|get_?connection|get_?conn|session_?local|async_?session(_?local|_?maker)?|sessionmaker|create_?session|begin|transaction|start_?transaction|create_?query_?runner|acquire|connect)($|[._(])/i;
 
 /** The receiver of a `connect()` / `acquire()` / `begin()` call that opens a database connection (not a socket registry or an API client). */
-export const DB_RECEIVER = /(^|[._])(engine|async_?engine|pool|db|database|db_?pool|conn_?pool|asyncpg|psycopg2?|aiosqlite|sqlite3|pymysql|aiomysql|aiopg|motor|mongo(_?client)?|session_?factory|sessionmaker|datasource|data_?source|knex|prisma|sequelize|query_?runner|orm|mongoose|connection|pg_?pool|sql)$/i;
+export const DB_RECEIVER =
+  /(^|[._])(engine|async_?engine|pool|db|database|db_?pool|conn_?pool|asyncpg|psycopg2?|aiosqlite|sqlite3|pymysql|aiomysql|aiopg|motor|mongo(_?client)?|session_?factory|sessionmaker|datasource|data_?source|knex|prisma|sequelize|query_?runner|orm|mongoose|connection|pg_?pool|sql)$/i;
 
 /** A call that hands a credential to another service: an auth client's verify/validate/introspect. */
 export const DELEGATE_METHOD = /^(verify|validate|introspect|check|authenticate)(_?(token|jwt|session|credentials?|access_?token))?$/i;
@@ -97,7 +98,7 @@ export function dedupeCalls(calls: WsCall[]): WsCall[] {
 }
 
 /** One shared-state entry per target: its first write, and whether something on the path removes entries. */
-export function sharedStateOf(c: Collect): WsSharedState[] {
+function sharedStateOf(c: Collect): WsSharedState[] {
   const shared = new Map<string, WsSharedState>();
   for (const write of c.writes) {
     if (shared.has(write.name)) continue;

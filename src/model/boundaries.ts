@@ -2,6 +2,7 @@
 import { compileGlobLenient } from '../util/glob.js';
 import type { Loc, Service, ServiceKind } from '../vocabulary.js';
 import type { BoundaryRule, BoundaryVerdict, ImportEdge, Model } from './types.js';
+import { compareText } from '../util/order.js';
 
 export interface BoundaryPolicy {
   allow: BoundaryRule[];
@@ -9,7 +10,7 @@ export interface BoundaryPolicy {
 }
 
 /** One import statement behind a service → service edge. */
-export interface ImportGraphSite {
+interface ImportGraphSite {
   file: string;
   loc: Loc;
   specifier: string;
@@ -22,7 +23,7 @@ export interface ImportGraphSite {
 }
 
 /** Every import from one component into another, with the policy's verdict. */
-export interface ImportGraphEdge {
+interface ImportGraphEdge {
   from: string;
   to: string;
   /** Import statements behind the edge. */
@@ -127,12 +128,6 @@ export function importGraph(model: Model): ImportGraph {
   for (const edge of edges) {
     edge.sites.sort((a, b) => compareText(a.file, b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
   }
-  const nodes = model.services
-    .map((s) => ({ name: s.name, kind: s.kind }))
-    .sort((a, b) => compareText(a.name, b.name));
+  const nodes = model.services.map((s) => ({ name: s.name, kind: s.kind })).sort((a, b) => compareText(a.name, b.name));
   return { nodes, edges };
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -9,15 +9,7 @@ import { buildFamilies } from './families.js';
 import { buildProvisions } from './provision.js';
 import type { ModuleResolver } from './resolve.js';
 import { buildWsEndpoints } from './websocket.js';
-import type {
-  Model,
-  ModelEnvRead,
-  ModelFallbackGroup,
-  ModelFile,
-  ModelJwtOp,
-  ModelSecretUse,
-  ResolvedSecret,
-} from './types.js';
+import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFile, ModelJwtOp, ModelSecretUse, ResolvedSecret } from './types.js';
 
 export interface ModelInput {
   services: Service[];
@@ -37,7 +29,7 @@ const MAX_DEPTH = 12;
 const CREDENTIAL_NAME = /SECRET|KEY|TOKEN|PASSWORD|PASSWD|CREDENTIAL|SIGNATURE/i;
 
 /** A stable string for a site: `file:line:column`. */
-export function siteKey(file: string, loc: Loc): string {
+function siteKey(file: string, loc: Loc): string {
   return `${file}:${loc.line}:${loc.column}`;
 }
 
@@ -138,13 +130,7 @@ class TraceResolver {
     }
   }
 
-  private followImport(
-    out: ResolvedSecret,
-    file: string,
-    source: Extract<ValueSource, { kind: 'import' }>,
-    depth: number,
-    seen: Set<string>,
-  ): void {
+  private followImport(out: ResolvedSecret, file: string, source: Extract<ValueSource, { kind: 'import' }>, depth: number, seen: Set<string>): void {
     const facts = this.factsByPath.get(file);
     const language = facts?.language === 'python' ? 'python' : facts?.language === 'js' ? 'js' : 'ts';
     const label = `${source.name}${source.path.length ? '.' + source.path.join('.') : ''} from ${source.module}`;
@@ -337,6 +323,15 @@ export function buildModel(input: ModelInput): Model {
     boundaries: input.boundaries ?? { allow: [], forbid: [] },
     provisions,
     wsEndpoints: buildWsEndpoints({ facts, files: fileInfo, resolver: input.resolver, jwtOps: direct }),
-    deployment: buildDeployment({ provisions, analysed: new Set(facts.map((f) => f.path)), services: input.services, envReads, fallbackGroups, jwtOps, families, familyPatterns: input.families }),
+    deployment: buildDeployment({
+      provisions,
+      analysed: new Set(facts.map((f) => f.path)),
+      services: input.services,
+      envReads,
+      fallbackGroups,
+      jwtOps,
+      families,
+      familyPatterns: input.families,
+    }),
   };
 }

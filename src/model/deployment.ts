@@ -1,6 +1,13 @@
 // Joins attributed provisions with what each service's code reads: the deployment index rules query.
 import type { ResolvedFamily } from '../config/schema.js';
-import { DEFAULT_ENVIRONMENT, type DeployTarget, type DeploymentIndex, type SecretReadUnit, type ServiceDeployment, type TargetProvision } from './deployment-types.js';
+import {
+  DEFAULT_ENVIRONMENT,
+  type DeployTarget,
+  type DeploymentIndex,
+  type SecretReadUnit,
+  type ServiceDeployment,
+  type TargetProvision,
+} from './deployment-types.js';
 import type { Loc, Service } from '../vocabulary.js';
 import { TEMPLATE_ENVIRONMENT } from './provision.js';
 import type { ModelEnvRead, ModelFallbackGroup, ModelFamily, ModelJwtOp, ModelProvision } from './types.js';
@@ -24,7 +31,7 @@ export interface DeploymentInput {
 const siteKey = (file: string, loc: Loc): string => `${file}:${loc.line}:${loc.column}`;
 
 /** Whether `name` matches a dynamic name pattern such as `JWT_SECRET_*` (case-sensitive, `*` = any run; linear-bounded, see util/glob). */
-export function matchesNamePattern(name: string, pattern: string): boolean {
+function matchesNamePattern(name: string, pattern: string): boolean {
   return wildcardMatch(name, pattern);
 }
 

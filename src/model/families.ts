@@ -20,9 +20,9 @@ export interface FamilyInput {
 export interface FamilyResult {
   families: ModelFamily[];
   /** The family of an env name or dynamic pattern, and whether data flow or only the name put it there. */
-  familyOf(label: string): { family: string; by: 'dataflow' | 'name' } | null;
+  familyOf: (label: string) => { family: string; by: 'dataflow' | 'name' } | null;
   /** A read of a generic family name in a service where no secret operation reaches that name: not the family's secret. */
-  outside(read: ModelEnvRead): boolean;
+  outside: (read: ModelEnvRead) => boolean;
 }
 
 function isPairHalf(name: string): boolean {
@@ -69,7 +69,11 @@ function namesOf(op: { secret: ModelJwtOp['secret'] }): string[] {
 }
 
 function words(name: string): Set<string> {
-  return new Set(keyIdentity(name).split('_').filter((w) => w.length > 1 && w !== '*'));
+  return new Set(
+    keyIdentity(name)
+      .split('_')
+      .filter((w) => w.length > 1 && w !== '*'),
+  );
 }
 
 /** How many words two families' names share (ignoring key-pair words). */
@@ -81,7 +85,12 @@ function similarity(a: Iterable<string>, b: Iterable<string>): number {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'secret';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'secret'
+  );
 }
 
 /**
@@ -405,7 +414,14 @@ function chooseCanonical(input: CanonicalInput): { name: string | null; reason: 
     if (!best || count > best.count || (count === best.count && (provided.get(name) ?? 0) > best.provided)) bySigner = name;
   }
   // Services that store the key in a token library's registry slot under different names: none of them is the issuer, so the name more deployments already provide wins.
-  const slotNames = [...new Set(input.signers.filter((op) => op.via).map((op) => namesOf(op).find((n) => input.names.includes(n))).filter((n) => n !== undefined))];
+  const slotNames = [
+    ...new Set(
+      input.signers
+        .filter((op) => op.via)
+        .map((op) => namesOf(op).find((n) => input.names.includes(n)))
+        .filter((n) => n !== undefined),
+    ),
+  ];
   if (slotNames.length > 1) {
     // The component that issues tokens (an auth or account service) decides, when exactly one name is its.
     const issuerNames = slotNames.filter((n) => [...(signerServices.get(n) ?? [])].some(isIssuer));
@@ -418,7 +434,9 @@ function chooseCanonical(input: CanonicalInput): { name: string | null; reason: 
         why: `${name} is the name the issuing service (${who}) stores for the token library's key, so the other services can converge on it without re-issuing tokens.`,
       };
     }
-    const best = [...slotNames].sort((a, b) => (provided.get(b) ?? 0) - (provided.get(a) ?? 0) || (signerFirst.get(b) ?? 0) - (signerFirst.get(a) ?? 0) || compareText(a, b))[0];
+    const best = [...slotNames].sort(
+      (a, b) => (provided.get(b) ?? 0) - (provided.get(a) ?? 0) || (signerFirst.get(b) ?? 0) - (signerFirst.get(a) ?? 0) || compareText(a, b),
+    )[0];
     if ((provided.get(best) ?? 0) > 0) {
       const spread = slotNames
         .map((n) => `${n} in ${signerServices.get(n)?.size ?? 0}`)
@@ -438,10 +456,20 @@ function chooseCanonical(input: CanonicalInput): { name: string | null; reason: 
     return { name: bySigner, reason: 'signer', why: `${bySigner} is the name ${subject} ${verb} first, so ${input.tail}.` };
   }
   const byDeployments = mostCommon(provided);
-  if (byDeployments) return { name: byDeployments, reason: 'deployments', why: `${byDeployments} is the name the most deployment files provide (${provided.get(byDeployments)}), and no signer in the repository uses this family.` };
+  if (byDeployments)
+    return {
+      name: byDeployments,
+      reason: 'deployments',
+      why: `${byDeployments} is the name the most deployment files provide (${provided.get(byDeployments)}), and no signer in the repository uses this family.`,
+    };
   const readCounts = new Map<string, number>();
   for (const r of input.reads) if (r.name) readCounts.set(r.name, (readCounts.get(r.name) ?? 0) + 1);
   const byReads = mostCommon(readCounts);
-  if (byReads) return { name: byReads, reason: 'most-read', why: `${byReads} is the most-read name of the family (${readCounts.get(byReads)} reads); no signer uses it and no deployment provides a family name.` };
+  if (byReads)
+    return {
+      name: byReads,
+      reason: 'most-read',
+      why: `${byReads} is the most-read name of the family (${readCounts.get(byReads)} reads); no signer uses it and no deployment provides a family name.`,
+    };
   return { name: null, reason: null, why: 'no canonical name could be chosen: set `canonical` for this family in the config.' };
 }

@@ -1,9 +1,9 @@
 // Read-only queries over the model shared by rules and the inventory (indexes are built once per model).
 import { posix } from 'node:path';
-import type { Loc, SuppressionComment } from '../extract/facts.js';
+import type { SuppressionComment } from '../extract/facts.js';
 import { normalizeEnvironmentName } from './provision.js';
 import type { Finding } from '../vocabulary.js';
-import type { Model, ModelEnvRead, ModelFallbackGroup, ModelJwtOp, ResolvedSecret } from './types.js';
+import type { Model, ModelEnvRead, ModelFallbackGroup, ResolvedSecret } from './types.js';
 
 interface Index {
   readByFileId: Map<string, ModelEnvRead>;
@@ -50,28 +50,9 @@ export function primaryOf(secret: ResolvedSecret | null): string | null {
   return secret?.chain[0] ?? null;
 }
 
-/** Whether an op signs (sign or configure). */
-export function signs(op: ModelJwtOp): boolean {
-  return op.op === 'sign' || op.op === 'configure';
-}
-
-/** Whether an op verifies (verify or configure). */
-export function verifies(op: ModelJwtOp): boolean {
-  return op.op === 'verify' || op.op === 'configure';
-}
-
-/** Compares two locations in reading order. */
-export function compareLoc(a: Loc, b: Loc): number {
-  return a.line - b.line || a.column - b.column;
-}
-
 /** Whether a suppression comment covers a finding: same rule, a reason, on its line or the line before. */
 export function covers(comment: SuppressionComment, finding: Finding): boolean {
-  return (
-    comment.ruleId === finding.ruleId &&
-    comment.reason !== null &&
-    (comment.line === finding.loc.line || comment.line === finding.loc.line - 1)
-  );
+  return comment.ruleId === finding.ruleId && comment.reason !== null && (comment.line === finding.loc.line || comment.line === finding.loc.line - 1);
 }
 
 /** Words that name the half of a key pair: `JWT_PRIVATE_KEY` and `JWT_PUBLIC_KEY` are one token's two keys. */
@@ -95,7 +76,7 @@ export interface EnvFileUse {
 }
 
 /** A block that loads an env file: its environment, and the names it sets itself (which win over the file). */
-export interface EnvFileLoader {
+interface EnvFileLoader {
   environment: string | null;
   own: ReadonlySet<string>;
 }

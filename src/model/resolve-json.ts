@@ -47,10 +47,7 @@ export function globToRegExp(glob: string): { test(path: string): boolean } {
  * Picks the entry of a subpath map (`paths`, `exports`, `imports`) for a specifier: an exact key
  * wins, else the `*` pattern with the longest prefix. Returns the value and the text matched by `*`.
  */
-export function matchSubpath<T>(
-  entries: Iterable<[string, T]>,
-  specifier: string,
-): { value: T; star: string | null } | null {
+export function matchSubpath<T>(entries: Iterable<[string, T]>, specifier: string): { value: T; star: string | null } | null {
   let best: { value: T; star: string; prefixLength: number } | null = null;
   for (const [key, value] of entries) {
     const star = key.indexOf('*');

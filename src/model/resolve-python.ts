@@ -1,6 +1,7 @@
 // Python module resolution by repository layout: source roots, packages, namespace folders and relative imports.
 import type { RepoIndex } from './resolve-index.js';
 import { ancestorsOf, baseName, childPath, dirOf, joinPath, normalisePath } from './resolve-index.js';
+import { compareText } from '../util/order.js';
 
 // Files that mark a folder as a Python project (a service folder) even without `__init__.py`.
 const PROJECT_MARKER = /^(?:pyproject\.toml|setup\.py|setup\.cfg|Pipfile|requirements[\w.-]*\.txt)$/;
@@ -128,7 +129,7 @@ function buildRoots(index: RepoIndex, options: PythonResolverOptions): PythonRoo
     derived.push([childPath(service, 'src'), null]);
     if (service !== '') derived.push([dirOf(service), baseName(service)]);
   }
-  derived.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  derived.sort((a, b) => compareText(a[0], b[0]));
   for (const [dir, segment] of derived) add(dir, segment);
   return [...roots.values()];
 }

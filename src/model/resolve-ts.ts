@@ -104,7 +104,7 @@ export class TsResolver {
   private readJson(path: string): JsonObject | null {
     const cached = this.jsonCache.get(path);
     if (cached !== undefined) return cached;
-    let parsed: JsonObject | null = null;
+    let parsed: JsonObject | null;
     try {
       const text = this.readFile(path);
       parsed = text === undefined ? null : parseJsonObject(path, text);
@@ -171,9 +171,7 @@ export class TsResolver {
         pkg.rest === ''
           ? [stringProp(this.readJson(childPath(pkg.dir, 'package.json')) ?? {}, 'tsconfig'), 'tsconfig.json']
           : [pkg.rest, `${pkg.rest}.json`, `${pkg.rest}/tsconfig.json`];
-      const found = this.firstJson(
-        candidates.flatMap((candidate) => (candidate === null ? [] : [joinPath(pkg.dir, candidate)])).filter(notNull),
-      );
+      const found = this.firstJson(candidates.flatMap((candidate) => (candidate === null ? [] : [joinPath(pkg.dir, candidate)])).filter(notNull));
       if (found !== null) return found;
     }
     const local = joinPath(dir, base);
@@ -212,9 +210,7 @@ export class TsResolver {
    */
   private packages(): Map<string, string> {
     if (this.workspacePackages !== null) return this.workspacePackages;
-    const manifests = [...this.index.files]
-      .filter((file) => baseName(file) === 'package.json' && !/(?:^|\/)node_modules\//.test(file))
-      .sort();
+    const manifests = [...this.index.files].filter((file) => baseName(file) === 'package.json' && !/(?:^|\/)node_modules\//.test(file)).sort();
     const globs: { base: string; re: { test(path: string): boolean }; negate: boolean }[] = [];
     const addGlobs = (base: string, patterns: string[]): void => {
       for (const pattern of patterns) {
@@ -231,7 +227,7 @@ export class TsResolver {
     }
     const pnpm = [...this.index.files].filter((file) => baseName(file) === 'pnpm-workspace.yaml' && !/(?:^|\/)node_modules\//.test(file)).sort();
     for (const file of pnpm) {
-      let parsed: unknown = null;
+      let parsed: unknown;
       try {
         parsed = parseYaml(this.readFile(file) ?? '');
       } catch {
@@ -272,9 +268,7 @@ export class TsResolver {
         if (entry !== null) targets.push(entry);
       }
     }
-    const sourceGuesses = targets
-      .filter((target) => BUILD_DIR.test(target))
-      .map((target) => target.replace(BUILD_DIR, 'src/').replace(DECLARATION_EXT, ''));
+    const sourceGuesses = targets.filter((target) => BUILD_DIR.test(target)).map((target) => target.replace(BUILD_DIR, 'src/').replace(DECLARATION_EXT, ''));
     const direct = rest === '' ? [] : [rest, `src/${rest}`];
     for (const target of [...targets, ...direct, ...sourceGuesses]) {
       const joined = joinPath(dir, target);
@@ -296,11 +290,7 @@ export class TsResolver {
       if (match === null) return null;
       for (const raw of conditionTargets(match.value)) {
         const target = match.star === null ? raw : raw.replaceAll('*', match.star);
-        const found = isRelative(target)
-          ? this.probeJoined(dir, target)
-          : target.startsWith('#')
-            ? null
-            : this.resolvePackage(target);
+        const found = isRelative(target) ? this.probeJoined(dir, target) : target.startsWith('#') ? null : this.resolvePackage(target);
         if (found !== null) return found;
       }
       return null;
@@ -362,9 +352,6 @@ function conditionTargets(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap((item: unknown) => conditionTargets(item));
   if (!isObject(value)) return [];
   const keys = Object.keys(value);
-  const ordered = [
-    ...CONDITION_ORDER.filter((key) => keys.includes(key)),
-    ...keys.filter((key) => !CONDITION_ORDER.includes(key)),
-  ];
+  const ordered = [...CONDITION_ORDER.filter((key) => keys.includes(key)), ...keys.filter((key) => !CONDITION_ORDER.includes(key))];
   return ordered.flatMap((key) => conditionTargets(value[key]));
 }

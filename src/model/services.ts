@@ -11,12 +11,12 @@ export interface ServiceInput {
   paths: string[];
   facts: FileFacts[];
   /** Reads a repo-relative file (package.json, tsconfig*.json, pnpm-workspace.yaml); undefined when unreadable. */
-  readFile(path: string): string | undefined;
+  readFile: (path: string) => string | undefined;
   config: Pick<ParsedConfig, 'services' | 'shared'>;
 }
 
 /** A folder left out of the services, and why (shown by `init` and `--debug`). */
-export interface ExcludedFolder {
+interface ExcludedFolder {
   folder: string;
   reason: string;
 }
@@ -99,7 +99,7 @@ interface Candidate {
 }
 
 /** Whether a folder (or one of its segments below `within`) is tooling by name. */
-export function toolingSegment(folder: string, within = ''): string | null {
+function toolingSegment(folder: string, within = ''): string | null {
   const rest = within === '' ? folder : folder.slice(within.length + 1);
   if (rest === '') return null;
   const segments = rest.split('/');
@@ -115,7 +115,7 @@ function parseJson(text: string | undefined): PackageJson | null {
   if (text === undefined) return null;
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as PackageJson) : null;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : null;
   } catch {
     return null;
   }
@@ -226,7 +226,8 @@ function entryWords(entry: string[]): string[] {
 const BUILD_ONLY = /^(?:(?:npm|pnpm|yarn|bun)(?: run)? build(?::[\w-]+)?|npx (?:vite|next|ng|webpack) build|(?:vite|next|ng|webpack) build)(?:\s|$)/;
 
 /** A project manifest copied from the root of a build context. */
-const MANIFEST_SOURCE = /^(package[*]?\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|pyproject\.toml|poetry\.lock|requirements[\w.-]*\.txt|Pipfile|setup\.py|uv\.lock)$/;
+const MANIFEST_SOURCE =
+  /^(package[*]?\.json|package-lock\.json|pnpm-lock\.yaml|yarn\.lock|pyproject\.toml|poetry\.lock|requirements[\w.-]*\.txt|Pipfile|setup\.py|uv\.lock)$/;
 
 function deployedFolder(index: RepoIndex, dockerfilePath: string, dockerfile: DeployUnitFact | null, context: string): { folder: string; why: string } | null {
   if (!index.files.has(dockerfilePath)) return null;
@@ -239,7 +240,7 @@ function deployedFolder(index: RepoIndex, dockerfilePath: string, dockerfile: De
       const module = /^([A-Za-z_][\w]*)(?:\.[\w.]+)?:[\w.]+$/.exec(word) ?? /^([A-Za-z_][\w]*)\.[\w.]+$/.exec(word);
       const path = /^(?:\.\/)?([\w.-]+(?:\/[\w.-]+)+)\.(?:py|js|mjs|cjs|ts)$/.exec(word);
       const first = module?.[1] ?? path?.[1].split('/')[0] ?? null;
-      if (first === null || first === 'app' && module !== null && !index.dirs.has(childPath(context, 'app'))) continue;
+      if (first === null || (first === 'app' && module !== null && !index.dirs.has(childPath(context, 'app')))) continue;
       const moduleFolder = inContext(path ? topUnit(dirOf(path[1])) : first);
       if (moduleFolder === null || moduleFolder === context || !index.dirs.has(moduleFolder)) continue;
       if (toolingSegment(moduleFolder, context) || SHARED_NAMES.has(baseName(moduleFolder))) continue;
@@ -337,8 +338,16 @@ export function detectServices(input: ServiceInput): ServiceDetection {
     if (unit.context === null) continue;
     const dockerfilePath = unit.dockerfile ?? childPath(unit.context, 'Dockerfile');
     usedDockerfiles.add(dockerfilePath);
-    const deployed = unit.kind === 'cloudrun' ? sourceFolder(index, unit.context) : deployedFolder(index, dockerfilePath, dockerfiles.get(dockerfilePath) ?? null, unit.context);
-    const what = unit.kind === 'compose' ? `compose service ${unit.name ?? '?'} in ${file}` : unit.kind === 'cloudrun' ? `Cloud Run service ${unit.name ?? '?'} in ${file}` : `the image build in ${file}`;
+    const deployed =
+      unit.kind === 'cloudrun'
+        ? sourceFolder(index, unit.context)
+        : deployedFolder(index, dockerfilePath, dockerfiles.get(dockerfilePath) ?? null, unit.context);
+    const what =
+      unit.kind === 'compose'
+        ? `compose service ${unit.name ?? '?'} in ${file}`
+        : unit.kind === 'cloudrun'
+          ? `Cloud Run service ${unit.name ?? '?'} in ${file}`
+          : `the image build in ${file}`;
     const cli = deployed ? runsDeclaredCli(deployed.folder, dockerfiles.get(dockerfilePath) ?? null, input.readFile) : null;
     if (deployed && unit.command && BUILD_ONLY.test(unit.command.join(' '))) {
       excluded.set(deployed.folder, `${what} only runs \`${unit.command.join(' ')}\` in it: a build step that makes static assets, not a running service`);
@@ -347,7 +356,13 @@ export function detectServices(input: ServiceInput): ServiceDetection {
     } else if (deployed && cli !== null) {
       excluded.set(deployed.folder, `${what} builds an image that runs its command-line tool ${cli}`);
     } else if (deployed) {
-      candidate(deployed.folder, 'service', `${what} deploys it (${dockerfilePath === unit.dockerfile ? `${dockerfilePath}: ${deployed.why}` : deployed.why})`, true, unit.name);
+      candidate(
+        deployed.folder,
+        'service',
+        `${what} deploys it (${dockerfilePath === unit.dockerfile ? `${dockerfilePath}: ${deployed.why}` : deployed.why})`,
+        true,
+        unit.name,
+      );
       const c = candidates.get(deployed.folder);
       c?.aliases.add(dockerfilePath);
     } else if (unit.context !== '') {
@@ -385,7 +400,8 @@ export function detectServices(input: ServiceInput): ServiceDetection {
   }
   for (const f of input.facts) {
     const endpoint = f.wsEndpoints[0];
-    if (endpoint) candidate(projectFolder(index, dirOf(f.path)), 'service', `${f.path}:${endpoint.loc.line} serves a ${endpoint.framework} WebSocket endpoint`, false);
+    if (endpoint)
+      candidate(projectFolder(index, dirOf(f.path)), 'service', `${f.path}:${endpoint.loc.line} serves a ${endpoint.framework} WebSocket endpoint`, false);
   }
   for (const path of index.files) {
     if (baseName(path) === 'manage.py') candidate(dirOf(path), 'service', `${path} runs a Django project`, false);
@@ -396,7 +412,9 @@ export function detectServices(input: ServiceInput): ServiceDetection {
     if (dir === '' || depth > 2 || (depth === 2 && !CONTAINERS.has(dir.split('/')[0]))) continue;
     const marker = PYTHON_PROJECT_FILES.find((f) => index.files.has(childPath(dir, f)));
     if (!marker) continue;
-    const words = baseName(dir).toLowerCase().split(/[^a-z0-9]+/);
+    const words = baseName(dir)
+      .toLowerCase()
+      .split(/[^a-z0-9]+/);
     const word = words.find((w) => SERVICE_WORDS.has(w));
     if (word) candidate(dir, 'service', `it is named like a service (${word}) and has ${marker}`, false);
   }
@@ -470,7 +488,9 @@ export function detectServices(input: ServiceInput): ServiceDetection {
     service.detectedBy = service.evidence[0];
   }
   const tooling = toolingFolders(index);
-  for (const folder of tooling) if (!excluded.has(folder) && services.some((s) => s.roots.some((r) => isWithin(folder, r)))) excluded.set(folder, 'tooling, tests or docs: never a service');
+  for (const folder of tooling)
+    if (!excluded.has(folder) && services.some((s) => s.roots.some((r) => isWithin(folder, r))))
+      excluded.set(folder, 'tooling, tests or docs: never a service');
   // A folder one build could not be tied to is still a service when other evidence made it one.
   for (const service of services) if (service.kind === 'service') for (const root of service.roots) excluded.delete(root);
   return {
@@ -481,7 +501,10 @@ export function detectServices(input: ServiceInput): ServiceDetection {
 }
 
 /** Applications and libraries declared by `nest-cli.json` (`projects.*.type/root`) and Nx `project.json` (`projectType`). */
-function declaredProjects(index: RepoIndex, readFile: (path: string) => string | undefined): { folder: string; kind: 'service' | 'shared'; name: string; evidence: string }[] {
+function declaredProjects(
+  index: RepoIndex,
+  readFile: (path: string) => string | undefined,
+): { folder: string; kind: 'service' | 'shared'; name: string; evidence: string }[] {
   const out: { folder: string; kind: 'service' | 'shared'; name: string; evidence: string }[] = [];
   for (const path of index.files) {
     const file = baseName(path);
@@ -577,9 +600,9 @@ function declaredBy(folder: string, readFile: (path: string) => string | undefin
   }
   const text = readFile(childPath(folder, 'pyproject.toml'));
   if (text !== undefined) {
-    let toml: Record<string, unknown> = {};
+    let toml: Record<string, unknown>;
     try {
-      toml = parseToml(text) as Record<string, unknown>;
+      toml = parseToml(text);
     } catch {
       toml = {};
     }
@@ -621,7 +644,13 @@ function declaredDependencies(services: Service[], readFile: (path: string) => s
     }
     for (const folder of d.depFolders) {
       for (const target of services) {
-        if (target.name !== service.name && target.roots[0] !== undefined && isWithin(target.roots[0], folder) && !isWithin(service.roots[0] ?? '', target.roots[0])) deps.add(target.name);
+        if (
+          target.name !== service.name &&
+          target.roots[0] !== undefined &&
+          isWithin(target.roots[0], folder) &&
+          !isWithin(service.roots[0] ?? '', target.roots[0])
+        )
+          deps.add(target.name);
       }
     }
     if (deps.size > 0) service.dependsOn = [...deps].sort(compareText);

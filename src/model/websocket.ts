@@ -12,7 +12,8 @@ import { compareText } from '../util/order.js';
 const AUTH_CALL = /auth|verify|jwt|current_?user|guard|login|credential|principal|(decode|validate|check|parse|read|extract)_?token|get_?user|permission/i;
 
 /** Libraries whose calls are never an unfollowed credential check (JWT libraries are seen as JWT operations instead). */
-const LIBRARY = /^(fastapi|starlette|@nestjs\/|socket\.io|socketio|ws$|jsonwebtoken|jose|jwt$|typing|pydantic|channels(\.|$)|django(\.|$)|secrets$|sqlalchemy|asyncio|logging$|json$|os$|uuid$|datetime$|@hocuspocus\/)/;
+const LIBRARY =
+  /^(fastapi|starlette|@nestjs\/|socket\.io|socketio|ws$|jsonwebtoken|jose|jwt$|typing|pydantic|channels(\.|$)|django(\.|$)|secrets$|sqlalchemy|asyncio|logging$|json$|os$|uuid$|datetime$|@hocuspocus\/)/;
 
 const MAX_HOPS = 8;
 /** How deep an unresolved auth-looking call still counts: the handler and the helpers it calls directly. */
@@ -94,8 +95,8 @@ function mountOf(input: WsModelInput, file: string, router: string | null): { pr
     for (const mount of f.routerMounts ?? []) {
       const language = languageOf(f);
       const parts = mount.router.split('.');
-      let target: string | null = null;
-      let attr: string | null = null;
+      let target: string | null;
+      let attr: string | null;
       if (mount.module === null) {
         target = f.path;
         attr = mount.router;
@@ -131,17 +132,25 @@ class JoinIndex {
   readonly servers: { file: string; key: string; framework: string; loc: Loc }[] = [];
   private readonly routes: { file: string; consumer: string | null; list: string; path: string | null }[] = [];
   private readonly stacks: { file: string; patterns: string; wrappers: WsCall[]; loc: Loc }[] = [];
-  private readonly middleware: { file: string; server: string | null; framework: string; namespace: string | null; m: NonNullable<FileFacts['wsMiddleware']>[number] }[] = [];
+  private readonly middleware: {
+    file: string;
+    server: string | null;
+    framework: string;
+    namespace: string | null;
+    m: NonNullable<FileFacts['wsMiddleware']>[number];
+  }[] = [];
 
   constructor(input: WsModelInput, follower: PathFollower) {
     for (const f of input.facts) {
       for (const s of f.wsServers ?? []) this.servers.push({ file: f.path, key: `${f.path}#${s.name}`, framework: s.framework, loc: s.loc });
-      for (const r of f.wsRoutes ?? []) this.routes.push({ file: f.path, consumer: follower.key(f.path, r.consumer), list: `${f.path}#${r.list ?? ''}`, path: r.path });
+      for (const r of f.wsRoutes ?? [])
+        this.routes.push({ file: f.path, consumer: follower.key(f.path, r.consumer), list: `${f.path}#${r.list ?? ''}`, path: r.path });
       for (const s of f.wsRouterStacks ?? []) {
         const patterns = s.patterns ? follower.key(f.path, s.patterns) : `${f.path}#`;
         if (patterns) this.stacks.push({ file: f.path, patterns, wrappers: s.wrappers, loc: s.loc });
       }
-      for (const m of f.wsMiddleware ?? []) this.middleware.push({ file: f.path, server: m.server ? follower.key(f.path, m.server) : null, framework: m.framework, namespace: m.namespace, m });
+      for (const m of f.wsMiddleware ?? [])
+        this.middleware.push({ file: f.path, server: m.server ? follower.key(f.path, m.server) : null, framework: m.framework, namespace: m.namespace, m });
     }
   }
 

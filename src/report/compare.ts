@@ -88,7 +88,8 @@ function namesLine(delta: FamilyDelta, quote: (s: string) => string): string {
   const parts: string[] = [];
   if (delta.removed.length > 0) parts.push(`removed ${delta.removed.map(quote).join(', ')}`);
   if (delta.added.length > 0) parts.push(`added ${delta.added.map(quote).join(', ')}`);
-  if (delta.canonical.before !== delta.canonical.after) parts.push(`canonical ${quote(delta.canonical.before ?? 'none')} → ${quote(delta.canonical.after ?? 'none')}`);
+  if (delta.canonical.before !== delta.canonical.after)
+    parts.push(`canonical ${quote(delta.canonical.before ?? 'none')} → ${quote(delta.canonical.after ?? 'none')}`);
   return parts.length > 0 ? parts.join('; ') : 'no change';
 }
 

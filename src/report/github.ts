@@ -39,9 +39,7 @@ export function renderGithub(input: RunResult): string {
     ];
     lines.push(command(COMMAND[finding.severity], props, findingMessage(finding)));
   }
-  const notifications = result.notifications
-    .filter((notification) => notification.level !== 'note')
-    .sort(compareNotifications);
+  const notifications = result.notifications.filter((notification) => notification.level !== 'note').sort(compareNotifications);
   for (const notification of notifications) {
     const props: string[][] = [];
     if (notification.file !== null) {
@@ -64,13 +62,6 @@ function findingMessage(finding: Finding): string {
   return related.length === 0 ? finding.message : `${finding.message}\nRelated:${related.join('')}`;
 }
 
-
-
 function compareNotifications(a: Notification, b: Notification): number {
-  return (
-    compareText(a.file ?? '', b.file ?? '') ||
-    (a.loc?.line ?? 0) - (b.loc?.line ?? 0) ||
-    compareText(a.id, b.id) ||
-    compareText(a.message, b.message)
-  );
+  return compareText(a.file ?? '', b.file ?? '') || (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || compareText(a.id, b.id) || compareText(a.message, b.message);
 }

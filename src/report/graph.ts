@@ -3,7 +3,7 @@ import dagre from '@dagrejs/dagre';
 import type { RunResult } from '../summarize/result.js';
 import { compareText } from '../util/order.js';
 
-export interface GraphNode {
+interface GraphNode {
   id: string;
   label: string;
   kind: 'service' | 'shared' | 'name';
@@ -12,7 +12,7 @@ export interface GraphNode {
   family?: string;
 }
 
-export interface GraphEdge {
+interface GraphEdge {
   from: string;
   to: string;
   label: string;
@@ -23,7 +23,7 @@ export interface GraphEdge {
   count: number;
 }
 
-export interface Graph {
+interface Graph {
   nodes: GraphNode[];
   edges: GraphEdge[];
 }
@@ -37,7 +37,7 @@ function plural(n: number, word: string): string {
 }
 
 /** The graph's nodes and edges: one edge per service pair (imports) and per service and name (reads), with counts. */
-export function buildGraph(result: RunResult): Graph {
+function buildGraph(result: RunResult): Graph {
   const nodes = new Map<string, GraphNode>();
   const edges: GraphEdge[] = [];
   const kindOf = new Map(result.services.map((s) => [s.name, s.kind]));
@@ -229,8 +229,12 @@ export function renderSvg(result: RunResult): string {
   height = Math.ceil(height + 4);
   const labelOf = new Map(graph.nodes.map((n) => [n.id, n.label]));
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="graph" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Services, their imports and the secret names they read">`);
-  out.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#495057"/></marker><marker id="arrow-bad" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c92a2a"/></marker></defs>');
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="graph" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Services, their imports and the secret names they read">`,
+  );
+  out.push(
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#495057"/></marker><marker id="arrow-bad" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c92a2a"/></marker></defs>',
+  );
   if (names.length > 0) out.push(`<text x="12" y="18" class="col-label">secret names</text>`);
   if (others.length > 0) out.push(`<text x="${round(left + shift)}" y="18" class="col-label">services and shared libraries (arrows: imports)</text>`);
   const labels: string[] = [];
@@ -243,20 +247,26 @@ export function renderSvg(result: RunResult): string {
     if (edge.kind === 'reads') {
       const color = edge.bad ? '#e03131' : '#2b8a3e';
       const d = sideCurve({ x: b.x + b.w, y: b.y + b.h / 2 }, { x: a.x, y: a.y + a.h / 2 });
-      out.push(`<path class="edge reads${edge.bad ? ' retire' : ''}" ${data} d="${d}" stroke="${color}" stroke-width="${edge.bad ? 1.6 : 1.1}" fill="none" opacity="${edge.bad ? 0.9 : 0.45}">${title}</path>`);
+      out.push(
+        `<path class="edge reads${edge.bad ? ' retire' : ''}" ${data} d="${d}" stroke="${color}" stroke-width="${edge.bad ? 1.6 : 1.1}" fill="none" opacity="${edge.bad ? 0.9 : 0.45}">${title}</path>`,
+      );
       continue;
     }
     const points = (g.edge(edge.from, edge.to)?.points ?? []).map((p: Point) => ({ x: p.x + offset.x, y: p.y + offset.y }));
     const d = points.length >= 2 ? smoothPath(points) : sideCurve({ x: a.x + a.w, y: a.y + a.h / 2 }, { x: b.x, y: b.y + b.h / 2 });
     const stroke = edge.bad ? '#c92a2a' : '#868e96';
     const widthPx = round(Math.min(4, 1.2 + Math.log10(edge.count + 1)));
-    out.push(`<path class="edge import${edge.bad ? ' forbidden' : ''}" ${data} d="${d}" stroke="${stroke}" stroke-width="${edge.bad ? Math.max(2.2, widthPx) : widthPx}"${edge.bad ? ' stroke-dasharray="6 4"' : ''} fill="none" marker-end="url(#${edge.bad ? 'arrow-bad' : 'arrow'})">${title}</path>`);
+    out.push(
+      `<path class="edge import${edge.bad ? ' forbidden' : ''}" ${data} d="${d}" stroke="${stroke}" stroke-width="${edge.bad ? Math.max(2.2, widthPx) : widthPx}"${edge.bad ? ' stroke-dasharray="6 4"' : ''} fill="none" marker-end="url(#${edge.bad ? 'arrow-bad' : 'arrow'})">${title}</path>`,
+    );
     const label = g.edge(edge.from, edge.to);
     if (label?.x !== undefined && label.y !== undefined && (edge.count > 1 || edge.bad)) {
       const text = String(edge.count);
       const w = text.length * 7 + 8;
       const x = label.x + offset.x;
-      labels.push(`<g class="edge-count${edge.bad ? ' forbidden' : ''}" ${data}><rect x="${round(x - w / 2)}" y="${round(label.y - 8)}" width="${w}" height="16" rx="8"/><text x="${round(x)}" y="${round(label.y + 4)}" text-anchor="middle">${text}</text></g>`);
+      labels.push(
+        `<g class="edge-count${edge.bad ? ' forbidden' : ''}" ${data}><rect x="${round(x - w / 2)}" y="${round(label.y - 8)}" width="${w}" height="16" rx="8"/><text x="${round(x)}" y="${round(label.y + 4)}" text-anchor="middle">${text}</text></g>`,
+      );
     }
   }
   out.push(...labels);
@@ -266,8 +276,13 @@ export function renderSvg(result: RunResult): string {
     const fill = node.kind === 'name' ? (node.canonical ? '#d3f9d8' : '#ffe3e3') : node.kind === 'shared' ? '#f1f3f5' : '#e7f5ff';
     const stroke = node.kind === 'name' ? (node.canonical ? '#2b8a3e' : '#c92a2a') : node.kind === 'shared' ? '#868e96' : '#1c7ed6';
     const rx = node.kind === 'name' ? 13 : 4;
-    const title = node.label.length > MAX_LABEL || node.family ? `<title>${esc(node.label)}${node.family ? ` (${esc(node.family)} family${node.canonical ? ', canonical' : ', to retire'})` : ''}</title>` : '';
-    out.push(`<g class="node ${node.kind}" data-id="${node.id}" tabindex="0">${title}<rect x="${round(b.x)}" y="${round(b.y)}" width="${round(b.w)}" height="${b.h}" rx="${rx}" fill="${fill}" stroke="${stroke}"/><text x="${round(b.x + b.w / 2)}" y="${round(b.y + 17)}" text-anchor="middle">${esc(shortLabel(node.label))}</text></g>`);
+    const title =
+      node.label.length > MAX_LABEL || node.family
+        ? `<title>${esc(node.label)}${node.family ? ` (${esc(node.family)} family${node.canonical ? ', canonical' : ', to retire'})` : ''}</title>`
+        : '';
+    out.push(
+      `<g class="node ${node.kind}" data-id="${node.id}" tabindex="0">${title}<rect x="${round(b.x)}" y="${round(b.y)}" width="${round(b.w)}" height="${b.h}" rx="${rx}" fill="${fill}" stroke="${stroke}"/><text x="${round(b.x + b.w / 2)}" y="${round(b.y + 17)}" text-anchor="middle">${esc(shortLabel(node.label))}</text></g>`,
+    );
   }
   out.push('</svg>');
   return out.join('\n');

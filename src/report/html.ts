@@ -200,7 +200,9 @@ function header(result: RunResult, sections: { id: string; title: string }[]): s
     `<b>${c.error}</b> errors`,
     `<b>${c.warning}</b> warnings`,
     ...(c.note > 0 ? [`<b>${c.note}</b> notes`] : []),
-    ...(notAnalysedLabel(result.files.notAnalysed ?? []) ? [`<a class="unanalysed" href="#notifications">⚠ ${esc(notAnalysedLabel(result.files.notAnalysed ?? []))}</a>`] : []),
+    ...(notAnalysedLabel(result.files.notAnalysed ?? [])
+      ? [`<a class="unanalysed" href="#notifications">⚠ ${esc(notAnalysedLabel(result.files.notAnalysed ?? []))}</a>`]
+      : []),
   ];
   const toc = sections.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`).join('');
   return `<header class="bar"><h1>jwtfrag fragmentation report</h1><div class="stats">${stats.join(' · ')}</div><nav class="toc" aria-label="Sections">${toc}</nav></header>`;
@@ -209,12 +211,19 @@ function header(result: RunResult, sections: { id: string; title: string }[]): s
 function breakageRow(b: Breakage, kind: 'token' | 'service'): string {
   const env = b.environment ?? 'all';
   const who = `${b.verifier.service ?? '(no service)'}${b.verifier.channel === 'websocket' ? ' (WebSocket)' : ''}`;
-  const outcome = b.kind === 'mismatch' ? (kind === 'service' ? 'calls rejected' : 'tokens rejected') : b.kind === 'unset' ? 'secret unset' : 'literal key wins';
+  const outcome =
+    b.kind === 'mismatch' ? (kind === 'service' ? 'calls rejected' : 'tokens rejected') : b.kind === 'unset' ? 'secret unset' : 'literal key wins';
   const verb = kind === 'service' ? ['checks', 'sends'] : ['verifies', 'signs'];
   const names = (list: readonly string[]): string => list.map((n) => `<code>${esc(n)}</code>`).join(', ');
   const why: string[] = [];
   if (b.verifier.name) why.push(`${verb[0]} with <code>${esc(b.verifier.name)}</code>`);
-  else why.push(`reads ${b.verifier.chain.filter((t) => !t.startsWith('«') && t !== '?').map((n) => `<code>${esc(n)}</code>`).join(' → ')}`);
+  else
+    why.push(
+      `reads ${b.verifier.chain
+        .filter((t) => !t.startsWith('«') && t !== '?')
+        .map((n) => `<code>${esc(n)}</code>`)
+        .join(' → ')}`,
+    );
   if (b.signer) why.push(`${esc(b.signer.service ?? '(no service)')} ${verb[1]} with <code>${esc(b.signer.name)}</code>`);
   if (b.environment !== null) why.push(`${esc(env)} gives ${b.provided.length > 0 ? names(b.provided) : 'none of them'}`);
   return `<tr><td>${esc(env)}</td><td>${esc(who)}</td><td class="mismatch">${esc(outcome)}</td><td>${why.join(' · ')}</td></tr>`;
@@ -222,7 +231,15 @@ function breakageRow(b: Breakage, kind: 'token' | 'service'): string {
 
 function everywhere(result: RunResult, titles: Record<string, string>): string {
   const map = heatmap(result);
-  const covered = new Set(['signer-verifier-mismatch', 'secret-read-not-provided', 'ws-secret-mismatch', 'secret-name-sprawl', 'secret-fallback-chain', 'dynamic-secret-name', 'secret-provided-not-read']);
+  const covered = new Set([
+    'signer-verifier-mismatch',
+    'secret-read-not-provided',
+    'ws-secret-mismatch',
+    'secret-name-sprawl',
+    'secret-fallback-chain',
+    'dynamic-secret-name',
+    'secret-provided-not-read',
+  ]);
   const rows = map.rules.filter((r) => r.severity === 'error' && !covered.has(r.id)).slice(0, 6);
   if (rows.length === 0) return '';
   const items = rows.map((r) => {
@@ -237,7 +254,8 @@ function today(result: RunResult, stories: FamilyStory[], titles: Record<string,
   const out: string[] = ['<section id="today" class="card"><h2>What breaks today</h2>'];
   const warning = notAnalysedWarning(result);
   if (warning) out.push(`<p class="headline unknown"><span class="fam">⚠</span>${esc(sentence(warning))}</p>`);
-  if (stories.length === 0) out.push('<p class="headline fine">No secret family was found: nothing signs or verifies tokens with a key from the environment.</p>');
+  if (stories.length === 0)
+    out.push('<p class="headline fine">No secret family was found: nothing signs or verifies tokens with a key from the environment.</p>');
   for (const story of stories) {
     const [label, ...rest] = story.headline.split(' — ');
     const cls = story.breakages.length > 0 ? '' : /cannot tell|could not be traced|nothing is known/.test(story.headline) ? ' unknown' : ' fine';
@@ -249,7 +267,10 @@ function today(result: RunResult, stories: FamilyStory[], titles: Record<string,
     const head = '<thead><tr><th>env</th><th>service</th><th>outcome</th><th>why</th></tr></thead>';
     const body = rows.map((r) => breakageRow(r.b, r.kind));
     out.push(`<div class="scroll"><table class="breaks">${head}<tbody>${body.slice(0, SHOW_ROWS).join('')}</tbody></table></div>`);
-    if (body.length > SHOW_ROWS) out.push(`<details><summary class="more">${body.length - SHOW_ROWS} more</summary><div class="scroll"><table class="breaks">${head}<tbody>${body.slice(SHOW_ROWS).join('')}</tbody></table></div></details>`);
+    if (body.length > SHOW_ROWS)
+      out.push(
+        `<details><summary class="more">${body.length - SHOW_ROWS} more</summary><div class="scroll"><table class="breaks">${head}<tbody>${body.slice(SHOW_ROWS).join('')}</tbody></table></div></details>`,
+      );
     out.push('<p class="note">Two different variable names are two secrets unless someone set both to the same value by hand.</p>');
   }
   out.push(everywhere(result, titles));
@@ -259,7 +280,11 @@ function today(result: RunResult, stories: FamilyStory[], titles: Record<string,
 
 function siteLine(site: PlanGroup['sites'][number]): string {
   const where = [site.service, site.environment].filter((x): x is string => Boolean(x)).join(', ');
-  const edit = site.edit ? ` <span class="edit">— edit #${site.edit.id}: replace with <code>${esc(site.edit.replacement)}</code></span>` : site.kind === 'manual' ? ' <span class="edit">— by hand</span>' : '';
+  const edit = site.edit
+    ? ` <span class="edit">— edit #${site.edit.id}: replace with <code>${esc(site.edit.replacement)}</code></span>`
+    : site.kind === 'manual'
+      ? ' <span class="edit">— by hand</span>'
+      : '';
   return `<li><code>${esc(siteOf(site.file, site.loc))}</code>${where ? ` <span class="note">(${esc(where)})</span>` : ''}${edit}</li>`;
 }
 
@@ -273,7 +298,9 @@ function firstStep(result: RunResult, phases: PhaseView[]): string {
   const out: string[] = ['<section id="first" class="card"><h2>What to change first</h2>'];
   const plan = result.plan;
   for (const f of plan?.families ?? []) {
-    out.push(`<p class="canon"><b>${esc(familyTitle(f.family))}:</b> ${f.canonical ? `converge on <code class="canonical">${esc(f.canonical)}</code>` : 'choose a canonical name'}. ${esc(sentence(f.why))}</p>`);
+    out.push(
+      `<p class="canon"><b>${esc(familyTitle(f.family))}:</b> ${f.canonical ? `converge on <code class="canonical">${esc(f.canonical)}</code>` : 'choose a canonical name'}. ${esc(sentence(f.why))}</p>`,
+    );
   }
   if (phases.length === 0) {
     out.push('<p>Nothing to change.</p></section>');
@@ -281,13 +308,17 @@ function firstStep(result: RunResult, phases: PhaseView[]): string {
   }
   out.push('<ol class="phases">');
   for (const p of phases) {
-    out.push(`<li><span class="num"><a href="#phase-${p.phase ?? 'b'}">${esc(phaseLabel(p.phase))}</a></span><span class="what">${esc(p.title)} · ${plural(p.groups.length, 'change')}, ${plural(p.steps, 'site')}</span>${riskBadge(p.risk)}</li>`);
+    out.push(
+      `<li><span class="num"><a href="#phase-${p.phase ?? 'b'}">${esc(phaseLabel(p.phase))}</a></span><span class="what">${esc(p.title)} · ${plural(p.groups.length, 'change')}, ${plural(p.steps, 'site')}</span>${riskBadge(p.risk)}</li>`,
+    );
   }
   out.push('</ol>');
   const first = phases[0];
   const group = first.groups[0];
   const sites = group.sites.slice(0, 3).map(siteLine).join('');
-  out.push(`<div class="firststep"><b>Start with:</b> ${esc(group.change)} <span class="note">(${esc(phaseLabel(first.phase))}, ${esc(groupMeta(group))})</span><ul class="sites">${sites}${group.sites.length > 3 ? `<li><a class="more" href="#phase-${first.phase ?? 'b'}">${group.sites.length - 3} more sites</a></li>` : ''}</ul></div>`);
+  out.push(
+    `<div class="firststep"><b>Start with:</b> ${esc(group.change)} <span class="note">(${esc(phaseLabel(first.phase))}, ${esc(groupMeta(group))})</span><ul class="sites">${sites}${group.sites.length > 3 ? `<li><a class="more" href="#phase-${first.phase ?? 'b'}">${group.sites.length - 3} more sites</a></li>` : ''}</ul></div>`,
+  );
   out.push('</section>');
   return out.join('\n');
 }
@@ -296,8 +327,15 @@ function heatSection(result: RunResult, titles: Record<string, string>): string 
   const map = heatmap(result);
   const out: string[] = ['<section id="heatmap"><h2>Findings by service and rule</h2>'];
   if (map.rules.length === 0) return `${out[0]}<p>${esc(noOpenFindings(result))}</p></section>`;
-  out.push('<p class="legend">Counts of open findings; colour by severity, darker for more. Click a cell, a service or a rule to list those findings.<span class="swatch" style="background:rgb(201,42,42)"></span>error<span class="swatch" style="background:rgb(230,119,0)"></span>warning<span class="swatch" style="background:rgb(92,124,250)"></span>note</p>');
-  const head = map.rules.map((r) => `<th class="rule sev-${r.severity}" scope="col" data-filter-rule="${esc(r.id)}" tabindex="0" role="button" title="${esc(titles[r.id] ?? r.id)}"><span>${esc(r.id)}</span></th>`).join('');
+  out.push(
+    '<p class="legend">Counts of open findings; colour by severity, darker for more. Click a cell, a service or a rule to list those findings.<span class="swatch" style="background:rgb(201,42,42)"></span>error<span class="swatch" style="background:rgb(230,119,0)"></span>warning<span class="swatch" style="background:rgb(92,124,250)"></span>note</p>',
+  );
+  const head = map.rules
+    .map(
+      (r) =>
+        `<th class="rule sev-${r.severity}" scope="col" data-filter-rule="${esc(r.id)}" tabindex="0" role="button" title="${esc(titles[r.id] ?? r.id)}"><span>${esc(r.id)}</span></th>`,
+    )
+    .join('');
   const rows: string[] = [];
   for (const service of map.services) {
     const row = map.cells.get(service);
@@ -310,10 +348,14 @@ function heatSection(result: RunResult, titles: Record<string, string>): string 
       const style = `background:rgba(${SEVERITY_RGB[cell.severity]},${alpha.toFixed(2)})${alpha > 0.55 ? ';color:#fff' : ''}`;
       return `<td style="${style}"><button type="button" data-filter-rule="${esc(r.id)}" data-filter-service="${esc(service)}" title="${esc(`${service} · ${r.id}: ${cell.count} ${cell.severity}`)}">${cell.count}</button></td>`;
     });
-    rows.push(`<tr><th class="svc" scope="row"><button type="button" data-filter-service="${esc(service)}">${esc(service)}</button></th>${cells.join('')}<td class="total">${total}</td></tr>`);
+    rows.push(
+      `<tr><th class="svc" scope="row"><button type="button" data-filter-service="${esc(service)}">${esc(service)}</button></th>${cells.join('')}<td class="total">${total}</td></tr>`,
+    );
   }
   const totals = map.rules.map((r) => `<td class="total">${r.count}</td>`).join('');
-  out.push(`<div class="scroll"><table class="heat"><thead><tr><th>service</th>${head}<th>total</th></tr></thead><tbody>${rows.join('')}<tr><th>total</th>${totals}<td class="total">${openFindings(result).length}</td></tr></tbody></table></div></section>`);
+  out.push(
+    `<div class="scroll"><table class="heat"><thead><tr><th>service</th>${head}<th>total</th></tr></thead><tbody>${rows.join('')}<tr><th>total</th>${totals}<td class="total">${openFindings(result).length}</td></tr></tbody></table></div></section>`,
+  );
   return out.join('\n');
 }
 
@@ -323,16 +365,27 @@ function planSection(result: RunResult, phases: PhaseView[]): string {
   if (!plan) return `${out[0]}<p>No plan in this result.</p></section>`;
   for (const f of plan.families) {
     if (f.retire.length === 0) continue;
-    out.push(`<p><b>${esc(familyTitle(f.family))}:</b> ${f.canonical ? `converge on <code class="canonical">${esc(f.canonical)}</code>; ` : ''}retire ${f.retire.map((n) => `<code class="retire">${esc(n)}</code>`).join(', ')}.</p>`);
+    out.push(
+      `<p><b>${esc(familyTitle(f.family))}:</b> ${f.canonical ? `converge on <code class="canonical">${esc(f.canonical)}</code>; ` : ''}retire ${f.retire.map((n) => `<code class="retire">${esc(n)}</code>`).join(', ')}.</p>`,
+    );
   }
   if (phases.length === 0) out.push('<p>Nothing to change.</p>');
   const edits = plan.edits.length;
-  if (phases.length > 0) out.push(`<p class="note">Each change is one edit, made at every site listed under it. ${plural(edits, 'site has', 'sites have')} a precise code edit (<code>jwtfrag scan --fix-dry-run</code> shows them as a diff).</p>`);
+  if (phases.length > 0)
+    out.push(
+      `<p class="note">Each change is one edit, made at every site listed under it. ${plural(edits, 'site has', 'sites have')} a precise code edit (<code>jwtfrag scan --fix-dry-run</code> shows them as a diff).</p>`,
+    );
   for (const p of phases) {
     out.push(`<div class="phase" id="phase-${p.phase ?? 'b'}"><h3>${esc(phaseLabel(p.phase))}: ${esc(p.title)} ${riskBadge(p.risk)}</h3><p>${esc(p.goal)}</p>`);
-    const groups = p.groups.map((g) => `<details class="change"><summary><span class="what">${esc(g.change)}</span>${riskBadge(g.risk)}<span class="meta">${esc(groupMeta(g))}</span></summary><ul class="sites">${g.sites.map(siteLine).join('')}</ul></details>`);
+    const groups = p.groups.map(
+      (g) =>
+        `<details class="change"><summary><span class="what">${esc(g.change)}</span>${riskBadge(g.risk)}<span class="meta">${esc(groupMeta(g))}</span></summary><ul class="sites">${g.sites.map(siteLine).join('')}</ul></details>`,
+    );
     out.push(groups.slice(0, SHOW_GROUPS).join(''));
-    if (groups.length > SHOW_GROUPS) out.push(`<details><summary class="more">${groups.length - SHOW_GROUPS} more changes in this phase</summary>${groups.slice(SHOW_GROUPS).join('')}</details>`);
+    if (groups.length > SHOW_GROUPS)
+      out.push(
+        `<details><summary class="more">${groups.length - SHOW_GROUPS} more changes in this phase</summary>${groups.slice(SHOW_GROUPS).join('')}</details>`,
+      );
     out.push('</div>');
   }
   out.push('</section>');
@@ -351,7 +404,9 @@ function matrixSection(result: RunResult): string {
   const out: string[] = ['<section id="matrix"><h2>Cross-validation matrix</h2>'];
   if (!m || m.pairs === 0) return `${out[0]}<p>No component both signs and verifies with a traceable key.</p></section>`;
   const unknown = m.cells.filter((c) => c.verdict === 'unknown').length;
-  out.push(`<details${m.pairs <= 12 ? ' open' : ''}><summary><b>${m.agree} of ${m.pairs}</b> signer × verifier pairs agree${unknown > 0 ? `, ${unknown} unknown` : ''}. Rows verify, columns sign (✓ same secret, ◐ only some paths, ✗ different, ? unknown).</summary>`);
+  out.push(
+    `<details${m.pairs <= 12 ? ' open' : ''}><summary><b>${m.agree} of ${m.pairs}</b> signer × verifier pairs agree${unknown > 0 ? `, ${unknown} unknown` : ''}. Rows verify, columns sign (✓ same secret, ◐ only some paths, ✗ different, ? unknown).</summary>`,
+  );
   out.push('<div class="scroll"><table class="matrix"><thead><tr><th>verifier ↓ · signer →</th><th>resolves</th>');
   for (const s of m.signers) out.push(`<th>${esc(s.id)}<br><code>${esc(s.primaries.join(', '))}</code></th>`);
   out.push('</tr></thead><tbody>');
@@ -360,7 +415,9 @@ function matrixSection(result: RunResult): string {
     for (const s of m.signers) {
       const verdict = verdictOf(m, s, v);
       const why = whyOf(m, s, v) ?? `${v.primaries.join(', ')} vs ${s.primaries.join(', ')}`;
-      out.push(`<td class="${verdict}" title="${esc(why)}">${verdictSymbol(verdict)}${verdict === 'agree' ? '' : ` <span class="mono">${esc(why)}</span>`}</td>`);
+      out.push(
+        `<td class="${verdict}" title="${esc(why)}">${verdictSymbol(verdict)}${verdict === 'agree' ? '' : ` <span class="mono">${esc(why)}</span>`}</td>`,
+      );
     }
     out.push('</tr>');
   }
@@ -390,8 +447,12 @@ function inventorySection(result: RunResult): string {
   const out: string[] = ['<section id="inventory"><h2>Inventory</h2>'];
   if (result.inventory.length === 0) return `${out[0]}<p>No secret-family name is read anywhere.</p></section>`;
   const sites = result.inventory.reduce((n, e) => n + e.reads.length, 0);
-  out.push(`<details${result.inventory.length <= SHOW_ROWS ? ' open' : ''}><summary>${plural(result.inventory.length, 'secret name')}, ${plural(sites, 'read site')}</summary>`);
-  out.push('<div class="scroll"><table><thead><tr><th>name</th><th>family</th><th>status</th><th>services</th><th>roles</th><th>read sites</th></tr></thead><tbody>');
+  out.push(
+    `<details${result.inventory.length <= SHOW_ROWS ? ' open' : ''}><summary>${plural(result.inventory.length, 'secret name')}, ${plural(sites, 'read site')}</summary>`,
+  );
+  out.push(
+    '<div class="scroll"><table><thead><tr><th>name</th><th>family</th><th>status</th><th>services</th><th>roles</th><th>read sites</th></tr></thead><tbody>',
+  );
   for (const e of result.inventory) {
     const status = e.canonical ? '<span class="canonical">canonical</span>' : `<span class="retire">${e.dynamic ? 'replace' : 'retire'}</span>`;
     const reads = e.reads.map((r) => {
@@ -399,7 +460,9 @@ function inventorySection(result: RunResult): string {
       return `<li><code>${esc(siteOf(r.file, r.loc))}</code> ${esc(extra.join('; '))}</li>`;
     });
     const list = `<details><summary>${plural(reads.length, 'site')}</summary><ul>${reads.join('')}</ul></details>`;
-    out.push(`<tr><td><code>${esc(e.name)}</code>${e.dynamic ? ' (dynamic)' : ''}</td><td>${esc(e.family)}</td><td>${status}</td><td>${esc(e.services.join(', ') || '—')}</td><td>${esc(e.roles.join(', ') || '—')}</td><td>${list}</td></tr>`);
+    out.push(
+      `<tr><td><code>${esc(e.name)}</code>${e.dynamic ? ' (dynamic)' : ''}</td><td>${esc(e.family)}</td><td>${status}</td><td>${esc(e.services.join(', ') || '—')}</td><td>${esc(e.roles.join(', ') || '—')}</td><td>${list}</td></tr>`,
+    );
   }
   out.push('</tbody></table></div></details></section>');
   return out.join('\n');
@@ -417,11 +480,18 @@ function findingsSection(result: RunResult, titles: Record<string, string>): str
   if (open.length === 0) return `${out[0]}<p>${esc(noOpenFindings(result))}</p></section>`;
   const services = [...new Set(open.map((f) => f.service ?? '(no service)'))].sort();
   const option = (value: string): string => `<option value="${esc(value)}">${esc(value)}</option>`;
-  out.push(`<div class="controls"><input id="filter-text" type="search" placeholder="Search messages and paths" aria-label="Search findings"><select id="filter-rule" aria-label="Rule"><option value="">all rules</option>${groups.map((g) => option(g.rule)).join('')}</select><select id="filter-service" aria-label="Service"><option value="">all services</option>${services.map(option).join('')}</select><select id="filter-severity" aria-label="Severity"><option value="">all severities</option>${['error', 'warning', 'note'].map(option).join('')}</select><button type="button" id="filter-clear">clear</button><span id="filter-count">${open.length} of ${open.length} findings</span></div>`);
+  out.push(
+    `<div class="controls"><input id="filter-text" type="search" placeholder="Search messages and paths" aria-label="Search findings"><select id="filter-rule" aria-label="Rule"><option value="">all rules</option>${groups.map((g) => option(g.rule)).join('')}</select><select id="filter-service" aria-label="Service"><option value="">all services</option>${services.map(option).join('')}</select><select id="filter-severity" aria-label="Severity"><option value="">all severities</option>${['error', 'warning', 'note'].map(option).join('')}</select><button type="button" id="filter-clear">clear</button><span id="filter-count">${open.length} of ${open.length} findings</span></div>`,
+  );
   for (const g of groups) {
-    const files = g.files.map((file) => `<details class="file"><summary><code>${esc(file.file)}</code> <span class="count">${file.findings.length}</span></summary><ul class="findings">${file.findings.map(findingItem).join('')}</ul></details>`);
+    const files = g.files.map(
+      (file) =>
+        `<details class="file"><summary><code>${esc(file.file)}</code> <span class="count">${file.findings.length}</span></summary><ul class="findings">${file.findings.map(findingItem).join('')}</ul></details>`,
+    );
     const title = titles[g.rule] ? `<span class="title">${esc(titles[g.rule])}</span>` : '';
-    out.push(`<details class="rule" id="rule-${esc(g.rule)}" data-rule="${esc(g.rule)}"><summary><span class="sev ${g.severity}">${g.severity}</span><code>${esc(g.rule)}</code><span class="count"><span class="rule-count">${g.count}</span> in ${plural(g.files.length, 'file')}</span>${title}</summary>${files.join('')}</details>`);
+    out.push(
+      `<details class="rule" id="rule-${esc(g.rule)}" data-rule="${esc(g.rule)}"><summary><span class="sev ${g.severity}">${g.severity}</span><code>${esc(g.rule)}</code><span class="count"><span class="rule-count">${g.count}</span> in ${plural(g.files.length, 'file')}</span>${title}</summary>${files.join('')}</details>`,
+    );
   }
   out.push('</section>');
   return out.join('\n');
@@ -438,17 +508,28 @@ function trendSection(result: RunResult): string {
   const width = labelW + barW + 90;
   const height = rows.length * rowH + 30;
   const x = (n: number): number => labelW + Math.round((n / max) * barW);
-  const svg: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" class="trend" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Findings by rule before and after">`];
+  const svg: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="trend" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Findings by rule before and after">`,
+  ];
   svg.push(`<text x="${labelW}" y="12" fill="#59636e">○ ${esc(delta.since)}  ● now</text>`);
   rows.forEach((r, i) => {
     const y = 26 + i * rowH;
     const color = r.after < r.before ? '#2b8a3e' : r.after > r.before ? '#c92a2a' : '#868e96';
-    svg.push(`<text x="${labelW - 8}" y="${y + 4}" text-anchor="end">${esc(r.rule)}</text><line x1="${x(r.before)}" y1="${y}" x2="${x(r.after)}" y2="${y}" stroke="${color}" stroke-width="3"/><circle cx="${x(r.before)}" cy="${y}" r="4.5" fill="#fff" stroke="#868e96" stroke-width="1.5"/><circle cx="${x(r.after)}" cy="${y}" r="4.5" fill="${color}"/><text x="${Math.max(x(r.before), x(r.after)) + 10}" y="${y + 4}">${r.before} → ${r.after}</text>`);
+    svg.push(
+      `<text x="${labelW - 8}" y="${y + 4}" text-anchor="end">${esc(r.rule)}</text><line x1="${x(r.before)}" y1="${y}" x2="${x(r.after)}" y2="${y}" stroke="${color}" stroke-width="3"/><circle cx="${x(r.before)}" cy="${y}" r="4.5" fill="#fff" stroke="#868e96" stroke-width="1.5"/><circle cx="${x(r.after)}" cy="${y}" r="4.5" fill="${color}"/><text x="${Math.max(x(r.before), x(r.after)) + 10}" y="${y + 4}">${r.before} → ${r.after}</text>`,
+    );
   });
   svg.push('</svg>');
   const f = delta.findings;
-  const matrix = delta.matrix ? `; signer × verifier pairs agreeing ${delta.matrix.before.agree} of ${delta.matrix.before.pairs} → ${delta.matrix.after.agree} of ${delta.matrix.after.pairs}` : '';
-  const names = delta.families.filter((d) => d.added.length + d.removed.length > 0).map((d) => `${familyTitle(d.family)}: ${d.removed.length > 0 ? `removed ${d.removed.join(', ')}` : ''}${d.removed.length > 0 && d.added.length > 0 ? '; ' : ''}${d.added.length > 0 ? `added ${d.added.join(', ')}` : ''}`);
+  const matrix = delta.matrix
+    ? `; signer × verifier pairs agreeing ${delta.matrix.before.agree} of ${delta.matrix.before.pairs} → ${delta.matrix.after.agree} of ${delta.matrix.after.pairs}`
+    : '';
+  const names = delta.families
+    .filter((d) => d.added.length + d.removed.length > 0)
+    .map(
+      (d) =>
+        `${familyTitle(d.family)}: ${d.removed.length > 0 ? `removed ${d.removed.join(', ')}` : ''}${d.removed.length > 0 && d.added.length > 0 ? '; ' : ''}${d.added.length > 0 ? `added ${d.added.join(', ')}` : ''}`,
+    );
   return `<section id="progress"><h2>Progress since ${esc(delta.since)}</h2><p>Findings ${f.before} → ${f.after} (${f.fixed.length} fixed, ${f.new.length} new)${esc(matrix)}.${names.length > 0 ? ` ${esc(names.join('. '))}.` : ''}</p><div class="scroll">${svg.join('')}</div></section>`;
 }
 
@@ -464,20 +545,44 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
     { id: 'graph', title: 'Graph', html: graphSection(result) },
     { id: 'matrix', title: 'Matrix', html: matrixSection(result) },
     { id: 'inventory', title: 'Inventory', html: inventorySection(result) },
-    { id: 'websocket', title: 'WebSockets', html: tableSection('websocket', 'WebSocket endpoints', wsEndpointTable(result), `${plural(result.wsEndpoints?.length ?? 0, 'endpoint')}`) },
-    { id: 'provisions', title: 'Deployments', html: tableSection('provisions', 'Secrets provided by deployments', provisionTable(result), `${plural(provisionTable(result)?.rows.length ?? 0, 'row')}: service × environment × name`) },
-    { id: 'imports', title: 'Imports', html: tableSection('imports', 'Service imports', serviceImportTable(result), `${plural(result.serviceImports?.length ?? 0, 'service pair')}`) },
+    {
+      id: 'websocket',
+      title: 'WebSockets',
+      html: tableSection('websocket', 'WebSocket endpoints', wsEndpointTable(result), plural(result.wsEndpoints?.length ?? 0, 'endpoint')),
+    },
+    {
+      id: 'provisions',
+      title: 'Deployments',
+      html: tableSection(
+        'provisions',
+        'Secrets provided by deployments',
+        provisionTable(result),
+        `${plural(provisionTable(result)?.rows.length ?? 0, 'row')}: service × environment × name`,
+      ),
+    },
+    {
+      id: 'imports',
+      title: 'Imports',
+      html: tableSection('imports', 'Service imports', serviceImportTable(result), plural(result.serviceImports?.length ?? 0, 'service pair')),
+    },
     { id: 'findings', title: 'Findings', html: findingsSection(result, titles) },
   ];
   if (result.notifications.length > 0) {
-    const items = result.notifications.map((n) => `<li>${esc(n.level)} <code>${esc(n.id)}</code>${n.file ? ` <code>${esc(n.loc ? siteOf(n.file, n.loc) : n.file)}</code>` : ''}: ${esc(n.message)}</li>`);
-    sections.push({ id: 'notifications', title: 'Notifications', html: `<section id="notifications"><h2>Notifications</h2><details${items.length <= SHOW_ROWS ? ' open' : ''}><summary>${plural(items.length, 'notification')}</summary><ul>${items.join('')}</ul></details></section>` });
+    const items = result.notifications.map(
+      (n) =>
+        `<li>${esc(n.level)} <code>${esc(n.id)}</code>${n.file ? ` <code>${esc(n.loc ? siteOf(n.file, n.loc) : n.file)}</code>` : ''}: ${esc(n.message)}</li>`,
+    );
+    sections.push({
+      id: 'notifications',
+      title: 'Notifications',
+      html: `<section id="notifications"><h2>Notifications</h2><details${items.length <= SHOW_ROWS ? ' open' : ''}><summary>${plural(items.length, 'notification')}</summary><ul>${items.join('')}</ul></details></section>`,
+    });
   }
   const present = sections.filter((s) => s.html !== '');
   const parts = [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; script-src \'unsafe-inline\'; img-src data:">',
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">",
     '<title>jwtfrag fragmentation report</title>',
     `<style>${CSS}</style></head><body><main>`,
     header(result, [{ id: 'today', title: 'What breaks' }, { id: 'first', title: 'Change first' }, ...present.map((s) => ({ id: s.id, title: s.title }))]),
@@ -489,4 +594,3 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
   ];
   return parts.join('\n');
 }
-

@@ -40,7 +40,8 @@ export type Renderer = (result: RunResult, context: RenderContext) => string;
 export const FORMATS: Record<string, Renderer> = {
   text: (result, ctx) => renderText(result, { color: ctx.color, quiet: ctx.quiet, debug: ctx.debug }),
   json: (result) => renderJson(result),
-  sarif: (result, ctx) => renderSarif(result, { rules: ctx.rules, category: ctx.category, includeSuppressed: ctx.includeSuppressed, informationUri: ctx.informationUri }),
+  sarif: (result, ctx) =>
+    renderSarif(result, { rules: ctx.rules, category: ctx.category, includeSuppressed: ctx.includeSuppressed, informationUri: ctx.informationUri }),
   github: (result) => renderGithub(result),
   markdown: (result, ctx) => renderMarkdown(result, { ruleTitles: ruleTitles(ctx) }),
   'markdown-summary': (result, ctx) => renderMarkdownSummary(result, { ruleTitles: ruleTitles(ctx), reportUrl: ctx.reportUrl }),

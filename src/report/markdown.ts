@@ -26,7 +26,7 @@ import {
 import { provisionTable, serviceImportTable, wsEndpointTable, type TableData } from './tables.js';
 
 /** Lists longer than this are collapsed under `<details>`. */
-export const COLLAPSE_AFTER = 10;
+const COLLAPSE_AFTER = 10;
 
 const SYMBOL: Record<MatrixVerdict, string> = { agree: '✓', partial: '◐', mismatch: '✗', unknown: '?' };
 const SEVERITY_MARK: Record<Severity, string> = { error: '🔴', warning: '🟠', note: '🔵' };
@@ -46,22 +46,13 @@ function plural(n: number, word: string, many = `${word}s`): string {
 }
 
 /** The family as people say it: `jwt` → `JWT`. */
-export function familyLabel(id: string): string {
+function familyLabel(id: string): string {
   return id === 'jwt' ? 'JWT' : id;
 }
 
 /** `file:line`. */
 export function siteOf(file: string, loc: Loc): string {
   return `${file}:${loc.line}`;
-}
-
-/** One sentence per family: what breaks where today (see `familyStories`). */
-export function headlines(result: RunResult): string[] {
-  const stories = familyStories(result);
-  const out = stories.length > 0 ? stories.map((s) => s.headline) : ['No secret family was found'];
-  const warning = notAnalysedWarning(result);
-  if (warning) out.push(warning);
-  return out;
 }
 
 /** The symbol of a matrix verdict: ✓ agree, ◐ partly, ✗ mismatch, ? unknown. */
@@ -90,7 +81,7 @@ export function resolves(component: MatrixComponent): string {
  * entities and link brackets are escaped, so a name cannot inject markup into a renderer that
  * allows HTML (GitHub, GitLab).
  */
-export function mdText(text: string): string {
+function mdText(text: string): string {
   return visible(text.replace(/\r?\n/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -100,7 +91,13 @@ export function mdText(text: string): string {
 
 /** Text inside an HTML element (`<summary>`): entities only. */
 function htmlText(text: string): string {
-  return visible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\[/g, '&#91;').replace(/\]/g, '&#93;');
+  return visible(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\[/g, '&#91;')
+    .replace(/\]/g, '&#93;');
 }
 
 /** Plain text in a table cell. */
@@ -118,7 +115,15 @@ function collapse(lines: string[], summary: string, out: string[]): void {
     out.push(...lines);
     return;
   }
-  out.push(...lines.slice(0, COLLAPSE_AFTER), '', `<details><summary>${htmlText(summary)} (${lines.length - COLLAPSE_AFTER} more)</summary>`, '', ...lines.slice(COLLAPSE_AFTER), '', '</details>');
+  out.push(
+    ...lines.slice(0, COLLAPSE_AFTER),
+    '',
+    `<details><summary>${htmlText(summary)} (${lines.length - COLLAPSE_AFTER} more)</summary>`,
+    '',
+    ...lines.slice(COLLAPSE_AFTER),
+    '',
+    '</details>',
+  );
 }
 
 function statsLine(result: RunResult): string {
@@ -148,13 +153,22 @@ function headlineLine(story: FamilyStory): string {
 
 function breakageRow(b: Breakage, kind: 'token' | 'service'): string {
   const who = `${b.verifier.service ?? '(no service)'}${b.verifier.channel === 'websocket' ? ' (WebSocket)' : ''}`;
-  const outcome = b.kind === 'mismatch' ? (kind === 'service' ? 'calls rejected' : 'tokens rejected') : b.kind === 'unset' ? 'secret unset' : 'literal key wins';
+  const outcome =
+    b.kind === 'mismatch' ? (kind === 'service' ? 'calls rejected' : 'tokens rejected') : b.kind === 'unset' ? 'secret unset' : 'literal key wins';
   const uses = b.verifier.name ?? (b.kind === 'literal' ? '«literal key»' : 'nothing set');
   const signer = b.signer ? `${b.signer.service ?? '(no service)'}: ${b.signer.name}` : '—';
   return `| ${cell(b.environment ?? 'all')} | ${cell(who)} | ${outcome} | ${code(uses)} | ${b.signer ? code(signer) : '—'} | ${b.provided.map(code).join(', ') || '—'} |`;
 }
 
-const COVERED = new Set(['signer-verifier-mismatch', 'secret-read-not-provided', 'ws-secret-mismatch', 'secret-name-sprawl', 'secret-fallback-chain', 'dynamic-secret-name', 'secret-provided-not-read']);
+const COVERED = new Set([
+  'signer-verifier-mismatch',
+  'secret-read-not-provided',
+  'ws-secret-mismatch',
+  'secret-name-sprawl',
+  'secret-fallback-chain',
+  'dynamic-secret-name',
+  'secret-provided-not-read',
+]);
 
 function everywhereLines(result: RunResult, titles: Record<string, string>, max: number): string[] {
   const map = heatmap(result);
@@ -179,7 +193,19 @@ function todaySection(result: RunResult, stories: FamilyStory[], titles: Record<
     const head = ['| env | service | outcome | uses | signer uses | env provides |', '|---|---|---|---|---|---|'];
     const body = rows.map((r) => breakageRow(r.b, r.kind));
     if (body.length <= COLLAPSE_AFTER) out.push(...head, ...body, '');
-    else out.push(...head, ...body.slice(0, COLLAPSE_AFTER), '', `<details><summary>${body.length - COLLAPSE_AFTER} more</summary>`, '', ...head, ...body.slice(COLLAPSE_AFTER), '', '</details>', '');
+    else
+      out.push(
+        ...head,
+        ...body.slice(0, COLLAPSE_AFTER),
+        '',
+        `<details><summary>${body.length - COLLAPSE_AFTER} more</summary>`,
+        '',
+        ...head,
+        ...body.slice(COLLAPSE_AFTER),
+        '',
+        '</details>',
+        '',
+      );
     out.push('Two different variable names are two secrets unless someone set both to the same value by hand.', '');
   }
   const also = everywhereLines(result, titles, 6);
@@ -195,7 +221,9 @@ function groupMeta(group: PlanGroup): string {
 function firstSection(result: RunResult, phases: PhaseView[], out: string[]): void {
   out.push('## What to change first', '');
   for (const f of result.plan?.families ?? []) {
-    out.push(`- **${mdText(familyTitle(f.family))}:** ${f.canonical ? `converge on ${code(f.canonical)}` : 'choose a canonical name'}. ${mdText(sentence(f.why))}`);
+    out.push(
+      `- **${mdText(familyTitle(f.family))}:** ${f.canonical ? `converge on ${code(f.canonical)}` : 'choose a canonical name'}. ${mdText(sentence(f.why))}`,
+    );
   }
   if ((result.plan?.families.length ?? 0) > 0) out.push('');
   if (phases.length === 0) {
@@ -215,7 +243,10 @@ function heatmapSection(result: RunResult, out: string[]): void {
     out.push(noOpenFindings(result), '');
     return;
   }
-  out.push(`Open findings per service (rows) and rule (columns); ${SEVERITY_MARK.error} error, ${SEVERITY_MARK.warning} warning, ${SEVERITY_MARK.note} note.`, '');
+  out.push(
+    `Open findings per service (rows) and rule (columns); ${SEVERITY_MARK.error} error, ${SEVERITY_MARK.warning} warning, ${SEVERITY_MARK.note} note.`,
+    '',
+  );
   out.push(`| service | ${map.rules.map((r) => `${SEVERITY_MARK[r.severity]} ${code(r.id)}`).join(' | ')} | total |`);
   out.push(`|---|${map.rules.map(() => '---:').join('|')}|---:|`);
   for (const service of map.services) {
@@ -246,7 +277,9 @@ function planSection(result: RunResult, phases: PhaseView[], out: string[]): voi
     return;
   }
   for (const family of plan.families) {
-    out.push(`**${mdText(familyLabel(family.family))}: ${family.canonical ? `converge on ${code(family.canonical)}` : 'choose a canonical name'}.** ${mdText(sentence(family.why))}`);
+    out.push(
+      `**${mdText(familyLabel(family.family))}: ${family.canonical ? `converge on ${code(family.canonical)}` : 'choose a canonical name'}.** ${mdText(sentence(family.why))}`,
+    );
     if (family.retire.length > 0) out.push(`Retire: ${family.retire.map(code).join(', ')}.`);
     out.push('');
   }
@@ -255,7 +288,13 @@ function planSection(result: RunResult, phases: PhaseView[], out: string[]): voi
     return;
   }
   const steps = phases.reduce((n, p) => n + p.steps, 0);
-  out.push(`${plural(steps, 'step')} in ${plural(phases.reduce((n, p) => n + p.groups.length, 0), 'change')}; ${plan.edits.length} with a precise code edit in the JSON result (\`plan.edits\`: file, span, replacement; \`jwtfrag scan --fix-dry-run\` shows them as a diff).`, '');
+  out.push(
+    `${plural(steps, 'step')} in ${plural(
+      phases.reduce((n, p) => n + p.groups.length, 0),
+      'change',
+    )}; ${plan.edits.length} with a precise code edit in the JSON result (\`plan.edits\`: file, span, replacement; \`jwtfrag scan --fix-dry-run\` shows them as a diff).`,
+    '',
+  );
   for (const p of phases) {
     out.push(`### ${phaseLabel(p.phase)}: ${mdText(p.title)} (risk ${p.risk})`, '', mdText(p.goal), '');
     for (const g of p.groups) {
@@ -280,14 +319,19 @@ function matrixSection(result: RunResult, out: string[]): void {
     out.push('No component both signs and verifies with a traceable key, so there is nothing to cross-validate.', '');
     return;
   }
-  out.push(`${matrix.agree} of ${plural(matrix.pairs, 'pair')} agree. Rows verify, columns sign; each cell says whether the verifier resolves the same secret as the signer (✓ same, ◐ only some paths, ✗ different, ? unknown).`, '');
+  out.push(
+    `${matrix.agree} of ${plural(matrix.pairs, 'pair')} agree. Rows verify, columns sign; each cell says whether the verifier resolves the same secret as the signer (✓ same, ◐ only some paths, ✗ different, ? unknown).`,
+    '',
+  );
   out.push(`| verifier ↓ · signer → | resolves | ${matrix.signers.map((s) => `${cell(s.id)} (${cell(s.primaries.join(', '))})`).join(' | ')} |`);
   out.push(`|---|---|${matrix.signers.map(() => ':---:').join('|')}|`);
   for (const v of matrix.verifiers) {
     const cells = matrix.signers.map((s) => {
       const verdict = verdictOf(matrix, s, v);
       const why = whyOf(matrix, s, v);
-      return verdict === 'agree' ? '✓' : `${verdictSymbol(verdict)} ${why !== undefined ? cell(why) : `${cell(v.primaries.join(', '))} ≠ ${cell(s.primaries.join(', '))}`}`;
+      return verdict === 'agree'
+        ? '✓'
+        : `${verdictSymbol(verdict)} ${why !== undefined ? cell(why) : `${cell(v.primaries.join(', '))} ≠ ${cell(s.primaries.join(', '))}`}`;
     });
     out.push(`| **${cell(v.id)}** | ${cell(resolves(v))} | ${cells.join(' | ')} |`);
   }
@@ -339,7 +383,10 @@ function findingsSection(result: RunResult, titles: Record<string, string>, out:
   out.push(`${plural(openFindings(result).length, 'open finding')}, by rule then file.`, '');
   for (const g of groups) {
     const title = titles[g.rule] ? ` — ${htmlText(titles[g.rule])}` : '';
-    out.push(`<details><summary>${SEVERITY_MARK[g.severity]} <code>${htmlText(g.rule)}</code>: ${plural(g.count, 'finding')} in ${plural(g.files.length, 'file')}${title}</summary>`, '');
+    out.push(
+      `<details><summary>${SEVERITY_MARK[g.severity]} <code>${htmlText(g.rule)}</code>: ${plural(g.count, 'finding')} in ${plural(g.files.length, 'file')}${title}</summary>`,
+      '',
+    );
     for (const file of g.files) {
       out.push(`- ${code(file.file)}`);
       for (const f of file.findings) out.push(`  - line ${f.loc.line}${f.severity !== g.severity ? ` (${f.severity})` : ''}: ${mdText(f.message)}`);
@@ -369,7 +416,16 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   if (result.delta) out.push(...deltaMarkdown(result.delta));
   heatmapSection(result, out);
   planSection(result, phases, out);
-  out.push('## Service graph', '', 'Imports aggregated per service pair with their count (dotted; red: forbidden); secret names read per service (red: to retire).', '', '```mermaid', renderMermaid(result), '```', '');
+  out.push(
+    '## Service graph',
+    '',
+    'Imports aggregated per service pair with their count (dotted; red: forbidden); secret names read per service (red: to retire).',
+    '',
+    '```mermaid',
+    renderMermaid(result),
+    '```',
+    '',
+  );
   matrixSection(result, out);
   inventorySection(result, out);
   tableSection('WebSocket endpoints', wsEndpointTable(result), out);
@@ -378,7 +434,11 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   findingsSection(result, titles, out);
   if (result.notifications.length > 0) {
     out.push('## Notifications', '');
-    collapse(result.notifications.map((n) => `- ${n.level} ${code(n.id)}${n.file ? ` ${code(n.loc ? siteOf(n.file, n.loc) : n.file)}` : ''}: ${mdText(n.message)}`), 'More notifications', out);
+    collapse(
+      result.notifications.map((n) => `- ${n.level} ${code(n.id)}${n.file ? ` ${code(n.loc ? siteOf(n.file, n.loc) : n.file)}` : ''}: ${mdText(n.message)}`),
+      'More notifications',
+      out,
+    );
     out.push('');
   }
   out.push(`<sub>jwtfrag ${htmlText(result.tool.version)}, result schema ${result.schemaVersion}</sub>`, '');
@@ -409,10 +469,18 @@ export function renderMarkdownSummary(result: RunResult, options: SummaryOptions
   for (const story of stories.slice(0, 4)) {
     const [label] = story.headline.split(' — ');
     const first = story.breakages[0]?.environment;
-    const clauses = story.breakages.length > 0 ? breakageClauses(story.breakages.filter((b) => b.environment === first), story.kind) : [];
+    const clauses =
+      story.breakages.length > 0
+        ? breakageClauses(
+            story.breakages.filter((b) => b.environment === first),
+            story.kind,
+          )
+        : [];
     if (clauses.length > 0) {
       const env = first ?? 'every environment';
-      out.push(`- **${mdText(label)}** (${mdText(env)}): ${mdText(clauses.slice(0, 2).join('; '))}${clauses.length > 2 ? ` (+${clauses.length - 2} more)` : ''}.`);
+      out.push(
+        `- **${mdText(label)}** (${mdText(env)}): ${mdText(clauses.slice(0, 2).join('; '))}${clauses.length > 2 ? ` (+${clauses.length - 2} more)` : ''}.`,
+      );
       const others = [...new Set(story.breakages.filter((b) => b.environment !== first).map((b) => b.environment ?? 'every environment'))];
       if (others.length > 0) out.push(`  Also in ${mdText(others.join(', '))}.`);
     } else {
@@ -432,7 +500,8 @@ export function renderMarkdownSummary(result: RunResult, options: SummaryOptions
   }
   if (phases.length > 0) {
     out.push('', '| phase | changes | sites | risk | first change |', '|---|---:|---:|---|---|');
-    for (const p of phases) out.push(`| ${phaseLabel(p.phase)}: ${cell(p.title)} | ${p.groups.length} | ${p.steps} | ${p.risk} | ${cell(p.groups[0].change)} |`);
+    for (const p of phases)
+      out.push(`| ${phaseLabel(p.phase)}: ${cell(p.title)} | ${p.groups.length} | ${p.steps} | ${p.risk} | ${cell(p.groups[0].change)} |`);
   } else {
     out.push('', 'Nothing to change.');
   }
@@ -443,13 +512,21 @@ export function renderMarkdownSummary(result: RunResult, options: SummaryOptions
     out.push('**Findings by rule**', '', '| rule | findings | services |', '|---|---:|---|');
     for (const r of rows) {
       const services = map.services.filter((s) => map.cells.get(s)?.has(r.id));
-      out.push(`| ${SEVERITY_MARK[r.severity]} ${code(r.id)} | ${r.count} | ${cell(services.length > 3 ? `${services.slice(0, 3).join(', ')} +${services.length - 3}` : services.join(', '))} |`);
+      out.push(
+        `| ${SEVERITY_MARK[r.severity]} ${code(r.id)} | ${r.count} | ${cell(services.length > 3 ? `${services.slice(0, 3).join(', ')} +${services.length - 3}` : services.join(', '))} |`,
+      );
     }
-    if (map.rules.length > rows.length) out.push(`| ${map.rules.length - rows.length} more rules | ${map.rules.slice(rows.length).reduce((n, r) => n + r.count, 0)} | |`);
+    if (map.rules.length > rows.length)
+      out.push(`| ${map.rules.length - rows.length} more rules | ${map.rules.slice(rows.length).reduce((n, r) => n + r.count, 0)} | |`);
     out.push('');
   }
   const url = safeUrl(options.reportUrl);
   const link = url ? `[the full report](${url})` : 'the full report (`jwtfrag scan --format html -o report.html`)';
-  out.push(`Heatmap, service graph, every plan site with its exact edit, and every finding: ${link}.`, '', `<sub>jwtfrag ${htmlText(result.tool.version)}</sub>`, '');
+  out.push(
+    `Heatmap, service graph, every plan site with its exact edit, and every finding: ${link}.`,
+    '',
+    `<sub>jwtfrag ${htmlText(result.tool.version)}</sub>`,
+    '',
+  );
   return out.join('\n');
 }

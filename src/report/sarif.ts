@@ -30,9 +30,9 @@ export interface SarifOptions {
 }
 
 /** GitHub code scanning limits that the reporter enforces or warns about (§2). */
-export const SARIF_LIMITS: Readonly<{ maxResults: number; maxGzipBytes: number }> = { maxResults: 25_000, maxGzipBytes: 10_000_000 };
+const SARIF_LIMITS: Readonly<{ maxResults: number; maxGzipBytes: number }> = { maxResults: 25_000, maxGzipBytes: 10_000_000 };
 
-export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
 const MAX_DESCRIPTION = 1024;
 const MAX_NAME = 255;
@@ -136,9 +136,7 @@ export function renderSarif(result: RunResult, options: SarifOptions): string {
                 rules,
               },
             },
-            invocations: [
-              { executionSuccessful: true, toolExecutionNotifications: [...notifications, ...extra] },
-            ],
+            invocations: [{ executionSuccessful: true, toolExecutionNotifications: [...notifications, ...extra] }],
             automationDetails: { id: categoryId(options.category) },
             originalUriBaseIds: { [SRCROOT]: { description: { text: 'Repository root' } } },
             columnKind: 'utf16CodeUnits',
@@ -315,8 +313,6 @@ function categoryId(category: string | undefined): string {
   return id.endsWith('/') ? id : `${id}/`;
 }
 
-
-
 const PRECISION_RANK: Record<Finding['precision'], number> = { 'very-high': 4, high: 3, medium: 2, low: 1 };
 
 /** Which results to keep under the cap: level, then security severity, then precision. */
@@ -353,7 +349,14 @@ function truncate(text: string, max: number): string {
 /** The first paragraph under a `## <heading>` of a markdown doc, as plain text; null when absent. */
 function firstParagraph(doc: string, heading: string): string | null {
   const lines = doc.split(/\r?\n/);
-  const start = lines.findIndex((line) => /^##\s+/.test(line) && line.replace(/^##\s+/, '').trim().toLowerCase() === heading.toLowerCase());
+  const start = lines.findIndex(
+    (line) =>
+      /^##\s+/.test(line) &&
+      line
+        .replace(/^##\s+/, '')
+        .trim()
+        .toLowerCase() === heading.toLowerCase(),
+  );
   if (start < 0) return null;
   const paragraph: string[] = [];
   for (const line of lines.slice(start + 1)) {

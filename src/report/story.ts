@@ -103,7 +103,9 @@ function familyBreakages(result: RunResult, family: RunResult['families'][number
   const verifiers = matrix.verifiers.filter((c) => chainsIn(c, names).length > 0);
   if (signers.length === 0 || verifiers.length === 0) return [];
   const rows = result.provisionMatrix ?? [];
-  const environments = [...new Set(rows.filter((r) => r.family === family.id && r.service !== null && !IGNORED_ENVIRONMENTS.has(r.environment)).map((r) => r.environment))].sort(byEnvironment);
+  const environments = [
+    ...new Set(rows.filter((r) => r.family === family.id && r.service !== null && !IGNORED_ENVIRONMENTS.has(r.environment)).map((r) => r.environment)),
+  ].sort(byEnvironment);
   const out: Breakage[] = [];
   const seen = new Set<string>();
   const push = (b: Breakage): void => {
@@ -123,7 +125,14 @@ function familyBreakages(result: RunResult, family: RunResult['families'][number
         for (const sc of chainsIn(s, names)) {
           const sName = firstName(sc);
           if (!vName || !sName || vName === sName) continue;
-          push({ family: family.id, kind: 'mismatch', environment: null, verifier: { id: v.id, service: v.service, channel: v.channel, name: vName, chain: vc }, signer: { id: s.id, service: s.service, name: sName }, provided: [] });
+          push({
+            family: family.id,
+            kind: 'mismatch',
+            environment: null,
+            verifier: { id: v.id, service: v.service, channel: v.channel, name: vName, chain: vc },
+            signer: { id: s.id, service: s.service, name: sName },
+            provided: [],
+          });
         }
       }
     }
@@ -142,14 +151,28 @@ function familyBreakages(result: RunResult, family: RunResult['families'][number
         if (ve === null) continue;
         const verifier = { id: v.id, service: v.service, channel: v.channel, chain: vc };
         if ('unset' in ve || 'literal' in ve) {
-          push({ family: family.id, kind: 'unset' in ve ? 'unset' : 'literal', environment: env, verifier: { ...verifier, name: null }, signer: null, provided: familyGiven });
+          push({
+            family: family.id,
+            kind: 'unset' in ve ? 'unset' : 'literal',
+            environment: env,
+            verifier: { ...verifier, name: null },
+            signer: null,
+            provided: familyGiven,
+          });
           continue;
         }
         for (const s of signers) {
           for (const sc of chainsIn(s, names)) {
             const se = deployed(s.service, env) ? effective(sc, providedTo(s.service, env)) : firstName(sc) ? { name: firstName(sc) as string } : null;
             if (se === null || !('name' in se) || se.name === ve.name) continue;
-            push({ family: family.id, kind: 'mismatch', environment: env, verifier: { ...verifier, name: ve.name }, signer: { id: s.id, service: s.service, name: se.name }, provided: familyGiven });
+            push({
+              family: family.id,
+              kind: 'mismatch',
+              environment: env,
+              verifier: { ...verifier, name: ve.name },
+              signer: { id: s.id, service: s.service, name: se.name },
+              provided: familyGiven,
+            });
           }
         }
       }
@@ -163,7 +186,7 @@ function who(b: Breakage): string {
 }
 
 /** One clause: what fails for one breakage, with the names on each side. */
-export function breakageClause(b: Breakage, kind: 'token' | 'service'): string {
+function breakageClause(b: Breakage, kind: 'token' | 'service'): string {
   const w = wordsOf(kind);
   const names = b.verifier.chain.filter((t) => !NOT_NAMES.has(t));
   const where = b.environment ?? 'every environment';
@@ -175,9 +198,12 @@ export function breakageClause(b: Breakage, kind: 'token' | 'service'): string {
     return `${who(b)}${b.verifier.channel === 'websocket' ? ' WebSocket auth' : ''} ${w.verifies} with the key written in its code: ${where} provides none of ${names.join(' → ')}`;
   }
   const signer = b.signer?.service ?? '(no service)';
-  const failing = b.verifier.channel === 'websocket'
-    ? `WebSocket logins to ${who(b)} fail`
-    : kind === 'service' ? `${who(b)} rejects ${signer}'s calls` : `${who(b)} rejects ${signer}'s tokens`;
+  const failing =
+    b.verifier.channel === 'websocket'
+      ? `WebSocket logins to ${who(b)} fail`
+      : kind === 'service'
+        ? `${who(b)} rejects ${signer}'s calls`
+        : `${who(b)} rejects ${signer}'s tokens`;
   const missing = b.signer && b.environment !== null && !b.provided.includes(b.signer.name) ? `, and ${where} does not give ${who(b)} ${b.signer.name}` : '';
   return `${failing}: it ${w.verifies} with ${b.verifier.name}, ${signer} ${w.signs} with ${b.signer?.name ?? '?'}${missing}`;
 }
@@ -196,7 +222,8 @@ export function breakageClauses(breakages: readonly Breakage[], kind: 'token' | 
   const w = wordsOf(kind);
   const shapes = new Map<string, Breakage[]>();
   for (const b of breakages) {
-    const key = b.kind === 'mismatch' ? `m\u0000${b.verifier.channel}\u0000${b.signer?.service}\u0000${b.signer?.name}` : `${b.kind}\u0000${b.verifier.channel}`;
+    const key =
+      b.kind === 'mismatch' ? `m\u0000${b.verifier.channel}\u0000${b.signer?.service}\u0000${b.signer?.name}` : `${b.kind}\u0000${b.verifier.channel}`;
     shapes.set(key, [...(shapes.get(key) ?? []), b]);
   }
   const out: string[] = [];
@@ -212,7 +239,9 @@ export function breakageClauses(breakages: readonly Breakage[], kind: 'token' | 
     if (first.kind === 'mismatch') {
       const used = [...new Set(group.map((b) => b.verifier.name ?? '?'))].sort(compareText);
       const signer = first.signer?.service ?? '(no service)';
-      out.push(`${services.length} services reject ${signer}'s${ws} ${w.tokens} (they ${w.verify} with ${used.join(' or ')}, ${signer} ${w.signs} with ${first.signer?.name ?? '?'}): ${servicesList(services)}`);
+      out.push(
+        `${services.length} services reject ${signer}'s${ws} ${w.tokens} (they ${w.verify} with ${used.join(' or ')}, ${signer} ${w.signs} with ${first.signer?.name ?? '?'}): ${servicesList(services)}`,
+      );
     } else {
       const reads = [...new Set(group.flatMap((b) => b.verifier.chain.filter((t) => !NOT_NAMES.has(t))))].sort(compareText);
       const what = first.kind === 'unset' ? `cannot ${w.verify}${ws} ${w.tokens}` : `${w.verify}${ws} ${w.tokens} with the key written in their code`;
@@ -238,20 +267,23 @@ function headlineOf(result: RunResult, family: RunResult['families'][number], br
   }
   const names = new Set([...family.names, ...family.patterns]);
   const m = result.matrix;
-  const pairs = m ? m.cells.filter((c) => {
-    const v = m.verifiers.find((x) => x.id === c.verifier);
-    const s = m.signers.find((x) => x.id === c.signer);
-    return v && s && chainsIn(v, names).length > 0 && chainsIn(s, names).length > 0;
-  }) : [];
+  const pairs = m
+    ? m.cells.filter((c) => {
+        const v = m.verifiers.find((x) => x.id === c.verifier);
+        const s = m.signers.find((x) => x.id === c.signer);
+        return v && s && chainsIn(v, names).length > 0 && chainsIn(s, names).length > 0;
+      })
+    : [];
   const unknown = pairs.filter((c) => c.verdict === 'unknown').length;
   if (family.names.length === 0 && family.patterns.length === 0) {
-    return `${title} — no environment variable could be traced into its keys, so jwtfrag cannot tell what breaks${family.canonical ? '' : '; set the family\'s names in the config'}`;
+    return `${title} — no environment variable could be traced into its keys, so jwtfrag cannot tell what breaks${family.canonical ? '' : "; set the family's names in the config"}`;
   }
   if (pairs.length === 0) {
     const count = `${plural(family.names.length + family.patterns.length, 'name')} across ${plural(new Set(result.inventory.filter((e) => e.family === family.id).flatMap((e) => e.services)).size, 'service')}`;
     return `${title} — ${count}; no ${wordsOf(kind).signer} × ${wordsOf(kind).verifier} pair could be traced, so nothing is known to break yet`;
   }
-  if (unknown > 0) return `${title} — nothing is known to break, but ${unknown} of ${plural(pairs.length, 'signer × verifier pair')} could not be traced to environment variables`;
+  if (unknown > 0)
+    return `${title} — nothing is known to break, but ${unknown} of ${plural(pairs.length, 'signer × verifier pair')} could not be traced to environment variables`;
   return `${title} — every verifier uses the same variable as its signer in every environment its deployments name`;
 }
 
@@ -259,7 +291,12 @@ function headlineOf(result: RunResult, family: RunResult['families'][number], br
 export function familyStories(result: RunResult): FamilyStory[] {
   return result.families.map((family) => {
     const breakages = familyBreakages(result, family).sort(
-      (a, b) => byEnvironment(a.environment, b.environment) || compareText(a.verifier.id, b.verifier.id) || compareText(a.kind, b.kind) || compareText(a.verifier.name ?? '', b.verifier.name ?? '') || compareText(a.signer?.name ?? '', b.signer?.name ?? ''),
+      (a, b) =>
+        byEnvironment(a.environment, b.environment) ||
+        compareText(a.verifier.id, b.verifier.id) ||
+        compareText(a.kind, b.kind) ||
+        compareText(a.verifier.name ?? '', b.verifier.name ?? '') ||
+        compareText(a.signer?.name ?? '', b.signer?.name ?? ''),
     );
     return { family: family.id, kind: family.kind ?? 'token', canonical: family.canonical, headline: headlineOf(result, family, breakages), breakages };
   });
@@ -267,7 +304,7 @@ export function familyStories(result: RunResult): FamilyStory[] {
 
 // ---- the plan in phases ----
 
-export interface PlanSite {
+interface PlanSite {
   file: string;
   loc: Loc;
   service: string | null;
@@ -301,11 +338,36 @@ export interface PhaseView {
 }
 
 const PHASES: { phase: PlanPhase | null; title: string; goal: string; risk: PlanRisk }[] = [
-  { phase: 1, title: 'Make every environment provide the canonical name', risk: 'low', goal: 'Add the canonical name next to the old ones in each deployment, with the value the signer uses today. Nothing reads it yet, so nothing changes.' },
-  { phase: 2, title: 'Switch verifiers', risk: 'medium', goal: 'Verifiers and other readers read the canonical name. Deploy once phase 1 is live in every environment: a verifier switched before its environment provides the name rejects every token.' },
-  { phase: 3, title: 'Switch signers', risk: 'high', goal: 'Signers sign with the canonical name. Switch after every verifier reads it; tokens signed with the old key stop verifying unless both variables held the same value, so plan for sessions to be re-issued.' },
-  { phase: 4, title: 'Retire names and fallbacks', risk: 'low', goal: 'Remove fallback chains, run-time names, tooling reads and the old deployment entries. Re-scan first: nothing may read an entry you remove.' },
-  { phase: null, title: 'Service boundaries (independent of the secret migration)', risk: 'medium', goal: "Cut imports of another service's code: move what is shared into a shared library, or call the service over its API." },
+  {
+    phase: 1,
+    title: 'Make every environment provide the canonical name',
+    risk: 'low',
+    goal: 'Add the canonical name next to the old ones in each deployment, with the value the signer uses today. Nothing reads it yet, so nothing changes.',
+  },
+  {
+    phase: 2,
+    title: 'Switch verifiers',
+    risk: 'medium',
+    goal: 'Verifiers and other readers read the canonical name. Deploy once phase 1 is live in every environment: a verifier switched before its environment provides the name rejects every token.',
+  },
+  {
+    phase: 3,
+    title: 'Switch signers',
+    risk: 'high',
+    goal: 'Signers sign with the canonical name. Switch after every verifier reads it; tokens signed with the old key stop verifying unless both variables held the same value, so plan for sessions to be re-issued.',
+  },
+  {
+    phase: 4,
+    title: 'Retire names and fallbacks',
+    risk: 'low',
+    goal: 'Remove fallback chains, run-time names, tooling reads and the old deployment entries. Re-scan first: nothing may read an entry you remove.',
+  },
+  {
+    phase: null,
+    title: 'Service boundaries (independent of the secret migration)',
+    risk: 'medium',
+    goal: "Cut imports of another service's code: move what is shared into a shared library, or call the service over its API.",
+  },
 ];
 
 const DEFAULT_PHASE: Record<PlanStepKind, PlanPhase | null> = { chain: 2, read: 2, dynamic: 2, manual: 2, deployment: 4, import: null };
@@ -334,7 +396,15 @@ export function planPhases(result: RunResult): PhaseView[] {
       const service = entry.service;
       if (!group.services.includes(service ?? '(no service)')) group.services.push(service ?? '(no service)');
       if (step.kind !== 'manual') group.manual = false;
-      group.sites.push({ file: step.file, loc: step.loc, service, environment: step.environment ?? null, action: step.action, kind: step.kind, edit: step.edit !== null ? (plan.edits[step.edit] ?? null) : null });
+      group.sites.push({
+        file: step.file,
+        loc: step.loc,
+        service,
+        environment: step.environment ?? null,
+        action: step.action,
+        kind: step.kind,
+        edit: step.edit !== null ? (plan.edits[step.edit] ?? null) : null,
+      });
     }
   }
   const familyOrder = new Map(plan.families.map((f, i) => [f.family, i]));
@@ -346,7 +416,11 @@ export function planPhases(result: RunResult): PhaseView[] {
       g.sites.sort((a, b) => compareText(a.file, b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
     }
     mine.sort(
-      (a, b) => (familyOrder.get(a.family ?? '') ?? 99) - (familyOrder.get(b.family ?? '') ?? 99) || Number(a.manual) - Number(b.manual) || b.sites.length - a.sites.length || compareText(a.change, b.change),
+      (a, b) =>
+        (familyOrder.get(a.family ?? '') ?? 99) - (familyOrder.get(b.family ?? '') ?? 99) ||
+        Number(a.manual) - Number(b.manual) ||
+        b.sites.length - a.sites.length ||
+        compareText(a.change, b.change),
     );
     if (mine.length === 0) continue;
     out.push({ ...p, groups: mine, steps: mine.reduce((n, g) => n + g.sites.length, 0) });
@@ -394,7 +468,7 @@ export interface Heatmap {
   max: number;
 }
 
-export const NO_SERVICE = '(no service)';
+const NO_SERVICE = '(no service)';
 
 /** Open (unsuppressed) findings. */
 export function openFindings(result: RunResult): Finding[] {

@@ -5,6 +5,7 @@ import type { RunResult } from '../summarize/result.js';
 import { deltaTextLines } from './compare.js';
 import { notAnalysedLabel } from './story.js';
 import { guardLine, visibleDeep } from '../util/safe-text.js';
+import { compareText } from '../util/order.js';
 
 export interface TextOptions {
   color: boolean;
@@ -20,7 +21,7 @@ export interface TextOptions {
  */
 export function serviceEvidenceLines(result: RunResult): string[] {
   const out: string[] = ['Services and libraries (what deploys or defines them)'];
-  const components = [...result.services].sort((a, b) => (a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind === 'service' ? -1 : 1));
+  const components = [...result.services].sort((a, b) => (a.kind === b.kind ? compareText(a.name, b.name) : a.kind === 'service' ? -1 : 1));
   for (const s of components) {
     const aliases = s.aliases && s.aliases.length > 0 ? `  (also: ${s.aliases.join(', ')})` : '';
     out.push(`  ${s.name}  ${s.kind}  ${s.roots.map((r) => (r === '' ? '.' : `${r}/`)).join(', ')}${aliases}`);
@@ -90,7 +91,14 @@ export function renderText(input: RunResult, options: TextOptions): string {
     for (const family of result.families) {
       const entries = result.inventory.filter((e) => e.family === family.id);
       if (entries.length === 0) continue;
-      const why = family.canonicalReason === 'configured' ? 'configured' : family.canonicalReason === 'signer' ? 'used by the signer' : family.canonicalReason === 'deployments' ? 'most provided' : 'most read';
+      const why =
+        family.canonicalReason === 'configured'
+          ? 'configured'
+          : family.canonicalReason === 'signer'
+            ? 'used by the signer'
+            : family.canonicalReason === 'deployments'
+              ? 'most provided'
+              : 'most read';
       out.push('');
       out.push(
         paint('bold', `Secret family ${family.id}`) +
@@ -164,7 +172,9 @@ export function renderText(input: RunResult, options: TextOptions): string {
       out.push(paint('underline', finding.file));
     }
     const where = `${finding.loc.line}:${finding.loc.column}`.padEnd(7);
-    out.push(`  ${paint('dim', where)} ${paint(SEVERITY_STYLE[finding.severity], finding.severity.padEnd(7))} ${finding.message}  ${paint('dim', finding.ruleId)}`);
+    out.push(
+      `  ${paint('dim', where)} ${paint(SEVERITY_STYLE[finding.severity], finding.severity.padEnd(7))} ${finding.message}  ${paint('dim', finding.ruleId)}`,
+    );
     const caret = caretLine(finding);
     if (finding.snippet !== undefined && caret) {
       const gutter = String(finding.loc.line).padStart(6);

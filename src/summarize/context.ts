@@ -19,7 +19,13 @@ export function attachSourceContext(root: string, findings: Finding[], facts: Fi
     const read = readSource(join(root, file), maxBytes);
     if (!read.ok) continue;
     const fileFacts = factsByPath.get(file);
-    const snippets = buildSnippets(file, read.text, fileFacts?.language ?? null, list.map((f) => f.loc), fileFacts?.secretLiterals ?? []);
+    const snippets = buildSnippets(
+      file,
+      read.text,
+      fileFacts?.language ?? null,
+      list.map((f) => f.loc),
+      fileFacts?.secretLiterals ?? [],
+    );
     const hashes = lineHashes(read.text);
     list.forEach((finding, i) => {
       const snippet = snippets[i];

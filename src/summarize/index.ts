@@ -87,9 +87,7 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 }
 
 function sortNotifications(list: Notification[]): Notification[] {
-  return list.sort(
-    (a, b) => compareText((a.file ?? ''), b.file ?? '') || (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || compareText(a.id, b.id),
-  );
+  return list.sort((a, b) => compareText(a.file ?? '', b.file ?? '') || (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || compareText(a.id, b.id));
 }
 
 /** Counts unsuppressed findings per rule id. */

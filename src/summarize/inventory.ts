@@ -49,9 +49,7 @@ export function buildInventory(model: Model): InventoryEntry[] {
     e.roles.sort();
     e.reads.sort((a, b) => compareText(a.file, b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column);
   }
-  return out.sort(
-    (a, b) => compareText(a.family, b.family) || Number(b.canonical) - Number(a.canonical) || compareText(a.name, b.name),
-  );
+  return out.sort((a, b) => compareText(a.family, b.family) || Number(b.canonical) - Number(a.canonical) || compareText(a.name, b.name));
 }
 
 /** Summaries of every JWT operation with what its key resolves to. */

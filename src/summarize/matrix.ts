@@ -69,18 +69,37 @@ function verdict(signer: MatrixComponent, verifier: MatrixComponent): { verdict:
   const v = verifier.primaries.filter(resolvable);
   const constant = (c: MatrixComponent): boolean => c.primaries.some((p) => p === '«literal»' || p === '«derived»');
   if (s.length === 0 && v.length === 0) {
-    if (constant(signer) && constant(verifier)) return { verdict: 'unknown', why: 'unknown: both sides use keys written in the source (values are never compared)' };
+    if (constant(signer) && constant(verifier))
+      return { verdict: 'unknown', why: 'unknown: both sides use keys written in the source (values are never compared)' };
     return { verdict: 'unknown', why: constant(signer) ? untraced(verifier, 'verifier') : untraced(signer, 'signer') };
   }
   // One side a key written in the source, the other a variable: they agree only if the variable holds that value.
-  if (s.length === 0 && constant(signer)) return { verdict: 'partial', why: `agree only if ${v.join(', ')} holds the signer's ${signer.primaries.filter((p) => !resolvable(p)).map(shown).join(', ')}` };
-  if (v.length === 0 && constant(verifier)) return { verdict: 'partial', why: `agree only if ${s.join(', ')} holds the verifier's ${verifier.primaries.filter((p) => !resolvable(p)).map(shown).join(', ')}` };
+  if (s.length === 0 && constant(signer))
+    return {
+      verdict: 'partial',
+      why: `agree only if ${v.join(', ')} holds the signer's ${signer.primaries
+        .filter((p) => !resolvable(p))
+        .map(shown)
+        .join(', ')}`,
+    };
+  if (v.length === 0 && constant(verifier))
+    return {
+      verdict: 'partial',
+      why: `agree only if ${s.join(', ')} holds the verifier's ${verifier.primaries
+        .filter((p) => !resolvable(p))
+        .map(shown)
+        .join(', ')}`,
+    };
   if (s.length === 0) return { verdict: 'unknown', why: untraced(signer, 'signer') };
   if (v.length === 0) return { verdict: 'unknown', why: untraced(verifier, 'verifier') };
   const firstShared = v.filter((name) => s.some((t) => same(t, name)));
   if (firstShared.length > 0) {
-    if (s.length === 1 && v.length === 1 && signer.primaries.length === 1 && verifier.primaries.length === 1) return { verdict: 'agree', why: `both use ${v[0]}` };
-    const odd = [...signer.primaries.filter((p) => !firstShared.some((n) => same(n, p))), ...verifier.primaries.filter((p) => !firstShared.some((n) => same(n, p)))];
+    if (s.length === 1 && v.length === 1 && signer.primaries.length === 1 && verifier.primaries.length === 1)
+      return { verdict: 'agree', why: `both use ${v[0]}` };
+    const odd = [
+      ...signer.primaries.filter((p) => !firstShared.some((n) => same(n, p))),
+      ...verifier.primaries.filter((p) => !firstShared.some((n) => same(n, p))),
+    ];
     return { verdict: 'partial', why: `agree on ${firstShared.join(', ')}; other paths use ${[...new Set(odd)].map(shown).join(', ')}` };
   }
   // First names differ: a later name in one chain may still be the other side's.

@@ -33,7 +33,6 @@ function readPhase(reads: readonly ModelEnvRead[]): PlanPhase {
 }
 
 type StepInput = Omit<PlanStep, 'edit' | 'phase' | 'risk' | 'change'> & { phase: PlanPhase | null; change: string };
-const QUOTES = new Set(['"', "'", '`']);
 
 /** Offset of a 1-based line/column (UTF-16) in `text`. */
 function offsetOf(text: string, line: number, column: number): number {
@@ -82,7 +81,6 @@ function rebuild(expr: ReadExpression, name: string, quote: string): string {
 function sliceLoc(text: string, loc: Loc): string {
   return text.slice(offsetOf(text, loc.line, loc.column), offsetOf(text, loc.endLine, loc.endColumn));
 }
-
 
 class PlanBuilder {
   readonly edits: PlanEdit[] = [];
@@ -141,9 +139,7 @@ function planChain(b: PlanBuilder, group: ModelFallbackGroup, reads: ModelEnvRea
 function planRead(b: PlanBuilder, read: ModelEnvRead, canonical: string, family: string): void {
   const dynamic = read.name === null;
   const label = read.name ?? read.pattern ?? '?';
-  const action = dynamic
-    ? `Replace the run-time name ${label} by the literal ${canonical}`
-    : `Read ${canonical} instead of ${label}`;
+  const action = dynamic ? `Replace the run-time name ${label} by the literal ${canonical}` : `Read ${canonical} instead of ${label}`;
   const kind: PlanStepKind = dynamic ? 'dynamic' : 'read';
   const text = b.text(read.file);
   const original = text ? sliceLoc(text, read.loc) : '';
@@ -177,9 +173,20 @@ function planRead(b: PlanBuilder, read: ModelEnvRead, canonical: string, family:
  * name of the family, and not the canonical one, provides the canonical name next to it.
  * Phase 4: the retired names are removed from deployments once nothing reads them.
  */
-function planDeployments(b: PlanBuilder, model: Model, family: string, canonical: string, retire: readonly string[], provisions: readonly ProvisionMatrixRow[]): void {
-  const providedTo = new Set(provisions.filter((r) => r.provided.length > 0 && r.service !== null).map((r) => `${r.service}\u0000${r.environment}\u0000${r.name}`));
-  const ordered = [...model.provisions].sort((x, y) => compareText(x.file, y.file) || x.loc.line - y.loc.line || x.loc.column - y.loc.column || compareText(x.name, y.name));
+function planDeployments(
+  b: PlanBuilder,
+  model: Model,
+  family: string,
+  canonical: string,
+  retire: readonly string[],
+  provisions: readonly ProvisionMatrixRow[],
+): void {
+  const providedTo = new Set(
+    provisions.filter((r) => r.provided.length > 0 && r.service !== null).map((r) => `${r.service}\u0000${r.environment}\u0000${r.name}`),
+  );
+  const ordered = [...model.provisions].sort(
+    (x, y) => compareText(x.file, y.file) || x.loc.line - y.loc.line || x.loc.column - y.loc.column || compareText(x.name, y.name),
+  );
   const inFile = new Set(ordered.map((p) => `${p.file}\u0000${p.service ?? ''}\u0000${p.environment ?? 'default'}\u0000${p.name}`));
   const done = new Set<string>();
   for (const provision of ordered) {
@@ -283,10 +290,15 @@ export function buildPlan(input: PlanInput): MigrationPlan {
     .map(([key, steps]) => ({
       service: key === '' ? null : key,
       steps: steps.sort(
-        (x, y) => (x.phase ?? 5) - (y.phase ?? 5) || STEP_ORDER[x.kind] - STEP_ORDER[y.kind] || compareText(x.file, y.file) || x.loc.line - y.loc.line || x.loc.column - y.loc.column,
+        (x, y) =>
+          (x.phase ?? 5) - (y.phase ?? 5) ||
+          STEP_ORDER[x.kind] - STEP_ORDER[y.kind] ||
+          compareText(x.file, y.file) ||
+          x.loc.line - y.loc.line ||
+          x.loc.column - y.loc.column,
       ),
     }))
-    .sort((x, y) => (x.service === null ? 1 : 0) - (y.service === null ? 1 : 0) || compareText((x.service ?? ''), y.service ?? ''));
+    .sort((x, y) => (x.service === null ? 1 : 0) - (y.service === null ? 1 : 0) || compareText(x.service ?? '', y.service ?? ''));
   return { families, services, edits: b.edits };
 }
 

@@ -57,7 +57,7 @@ export function provisionMatrix(model: Model): MatrixRow[] {
     r.state = p.service !== null && readers.get(p.service)?.has(p.name) ? 'both' : 'provided';
   }
   const order = (a: MatrixRow, b: MatrixRow): number =>
-    compareText((a.service ?? '\uffff'), b.service ?? '\uffff') || compareText(a.environment, b.environment) || compareText(a.name, b.name);
+    compareText(a.service ?? '\uffff', b.service ?? '\uffff') || compareText(a.environment, b.environment) || compareText(a.name, b.name);
   return [...rows.values()].sort(order);
 }
 

@@ -53,7 +53,6 @@ const MatrixOpRefSchema = z.object({
   /** Display tokens tried in order (env names, patterns, `«literal»`, `«derived»`, `?` when unknown). */
   chain: z.array(z.string()),
 });
-export type MatrixOpRef = z.infer<typeof MatrixOpRefSchema>;
 
 /** A component of the matrix: a service, or a service's WebSocket path when it verifies separately. */
 const MatrixComponentSchema = z.object({
@@ -164,7 +163,6 @@ const ServiceImportSiteSchema = z.object({
   inFunction: z.boolean(),
   inTry: z.boolean(),
 });
-export type ServiceImportSite = z.infer<typeof ServiceImportSiteSchema>;
 
 /** Imports from one service into another, aggregated (the report's service graph). */
 const ServiceImportEdgeSchema = z.object({
@@ -327,7 +325,7 @@ export function validateResult(value: unknown): { ok: true; result: RunResult } 
  * (the analyser gave up on the file), `analysis-limit` (a part exceeds a size or expansion limit),
  * `unreadable` / `unreadable-folder` (could not be read), `skipped-encoding` (not UTF-8 text).
  */
-export const NOT_ANALYSED_IDS: readonly string[] = ['extract-failed', 'analysis-limit', 'unreadable', 'unreadable-folder', 'skipped-encoding'];
+const NOT_ANALYSED_IDS: readonly string[] = ['extract-failed', 'analysis-limit', 'unreadable', 'unreadable-folder', 'skipped-encoding'];
 
 /** The sorted paths the notifications say were not analysed (folders end in `/`). */
 export function notAnalysedPaths(notifications: readonly { id: string; file: string | null }[]): string[] {

@@ -4,7 +4,7 @@
 export const GLOB_LIMITS = { maxLength: 1024, maxAlternatives: 256 } as const;
 
 /** A glob that cannot be used: too long, too many brace alternatives, or unsupported syntax. */
-export class GlobError extends Error {
+class GlobError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'GlobError';
@@ -81,7 +81,9 @@ export function compileGlob(patterns: string | readonly string[], options: GlobO
 
 /** Like compileGlob, but a pattern over the limits matches nothing instead of throwing (for globs read from scanned files). */
 export function compileGlobLenient(patterns: string | readonly string[], options: GlobOptions = {}): (text: string) => boolean {
-  const usable = (typeof patterns === 'string' ? [patterns] : patterns).filter((p) => options.braces === false ? p.length <= GLOB_LIMITS.maxLength : globProblem(p) === null);
+  const usable = (typeof patterns === 'string' ? [patterns] : patterns).filter((p) =>
+    options.braces === false ? p.length <= GLOB_LIMITS.maxLength : globProblem(p) === null,
+  );
   return compileGlob(usable, options);
 }
 
@@ -299,7 +301,7 @@ function pushRange(ranges: [string, string][], lo: string, hi: string, fold: (ch
 }
 
 /** Expands `{a,b}` alternatives and `{1..3}` / `{a..e}` ranges (nested too); throws GlobError past `limit` results. */
-export function expandBraces(pattern: string, limit: number): string[] {
+function expandBraces(pattern: string, limit: number): string[] {
   const out: string[] = [];
   const work: string[] = [pattern];
   while (work.length > 0) {

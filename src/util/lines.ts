@@ -1,8 +1,8 @@
 // One definition of a line break for every location and snippet: LF, CRLF and a lone CR; U+2028 and U+2029 also in JavaScript/TypeScript.
-import type { Language, Loc } from '../vocabulary.js';
+import type { Loc } from '../vocabulary.js';
 
 /** Whether the language itself ends lines at U+2028/U+2029 (the TypeScript compiler does; YAML, Python and shells do not). */
-export function usesUnicodeLineBreaks(language: Language | string): boolean {
+export function usesUnicodeLineBreaks(language: string): boolean {
   return language === 'ts' || language === 'js';
 }
 

@@ -19,3 +19,8 @@ export function compareFindings(a: Finding, b: Finding): number {
     compareText(a.key, b.key)
   );
 }
+
+/** Reading order of two positions: line, then column. */
+export function comparePositions(a: { line: number; column: number }, b: { line: number; column: number }): number {
+  return a.line - b.line || a.column - b.column;
+}

@@ -7,7 +7,7 @@ export function packageRoot(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   // here = <root>/src/util or <root>/dist/src/util
   const up = join(here, '..', '..');
-  return up.endsWith(`${'/'}dist`) || up.endsWith('\\dist') ? dirname(up) : up;
+  return up.endsWith('/dist') || up.endsWith('\\dist') ? dirname(up) : up;
 }
 
 /** Absolute path of a rule's markdown doc. */

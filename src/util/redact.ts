@@ -15,7 +15,8 @@ export type TokenContext = 'string' | 'module' | 'value' | 'key' | 'fragment';
 const NUMBER = /^[+-]?\d+(\.\d+)?$/;
 const LITERAL_WORD = /^(true|false|yes|no|on|off|null|none|nil|undefined|production|prod|staging|stage|development|dev|test|testing|local|qa|preview)$/i;
 const ALGORITHM = /^((HS|RS|ES|PS)(256|384|512)|EdDSA|none)$/;
-const PLAIN_REFERENCE = /^(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\{\{\s*(secrets|env|vars|inputs|github|steps|needs|matrix)\.[A-Za-z0-9_.-]+\s*\}\}|\{\{\s*\.?[A-Za-z0-9_.]+\s*\}\})$/;
+const PLAIN_REFERENCE =
+  /^(\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\{\{\s*(secrets|env|vars|inputs|github|steps|needs|matrix)\.[A-Za-z0-9_.-]+\s*\}\}|\{\{\s*\.?[A-Za-z0-9_.]+\s*\}\})$/;
 const PORTS = /^\d{1,5}(:\d{1,5}){0,2}(\/(tcp|udp))?$/;
 /** Words code passes as strings that are never secret values (encodings, digests, JWT claims, HTTP verbs and headers, event names). */
 const KEYWORDS = new Set(

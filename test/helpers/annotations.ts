@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
-export type AnnotationKind = 'expect' | 'expect-not' | 'todo-expect' | 'todo-not' | 'related';
+type AnnotationKind = 'expect' | 'expect-not' | 'todo-expect' | 'todo-not' | 'related';
 
 export interface Annotation {
   kind: AnnotationKind;
@@ -40,7 +40,7 @@ export function listFiles(dir: string): string[] {
 }
 
 /** Parses the annotations of one file's text. */
-export function parseAnnotations(file: string, text: string): Annotation[] {
+function parseAnnotations(file: string, text: string): Annotation[] {
   const lines = text.split(/\r\n|\r|\n/);
   const out: Annotation[] = [];
   for (let i = 0; i < lines.length; i++) {

@@ -22,7 +22,11 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
 }
 
 /** Runs `jwtfrag <args>` with the given stdio (e.g. a closed pipe or /dev/full as stdout). */
-export function runCliWith(args: string[], stdio: StdioOptions, onSpawn?: (child: ReturnType<typeof spawn>) => void): Promise<{ code: number; stderr: string }> {
+export function runCliWith(
+  args: string[],
+  stdio: StdioOptions,
+  onSpawn?: (child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, stdio, env: { ...process.env, NO_COLOR: '1' } });
     let stderr = '';

@@ -58,9 +58,7 @@ export async function checkFixture(dir: string, ruleIds: Set<string>): Promise<F
     if (a.kind === 'todo-expect') todos.push(`known miss: ${key(a.file, a.line, a.ruleId)}`);
     if (a.kind === 'todo-not') todos.push(`known false alarm: ${key(a.file, a.line, a.ruleId)}`);
     if (a.kind === 'related') {
-      const ok = result.findings.some(
-        (f) => f.ruleId === a.ruleId && f.related.some((r) => r.file === a.file && r.loc.line === a.line),
-      );
+      const ok = result.findings.some((f) => f.ruleId === a.ruleId && f.related.some((r) => r.file === a.file && r.loc.line === a.line));
       if (!ok) problems.push(`missing related location: ${key(a.file, a.line, a.ruleId)}`);
     }
   }

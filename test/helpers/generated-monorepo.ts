@@ -28,19 +28,23 @@ export function writeGeneratedMonorepo(root: string, count = 25): string[] {
   put(root, 'auth/Dockerfile', 'FROM python:3.12-slim\nCOPY auth /app/auth\nCMD ["uvicorn", "auth.main:app"]\n');
   put(root, 'auth/__init__.py', '');
   put(root, 'auth/main.py', 'from fastapi import FastAPI\n\napp = FastAPI()\n');
-  put(root, 'auth/issuer.py', [
-    '"""Signs access tokens."""',
-    'import os',
-    '',
-    'import jwt',
-    '',
-    'SIGNING_KEY = os.getenv("JWT_SECRET_KEY")',
-    '',
-    '',
-    'def issue(user_id: str) -> str:',
-    '    return jwt.encode({"sub": user_id}, SIGNING_KEY, algorithm="HS256")',
-    '',
-  ].join('\n'));
+  put(
+    root,
+    'auth/issuer.py',
+    [
+      '"""Signs access tokens."""',
+      'import os',
+      '',
+      'import jwt',
+      '',
+      'SIGNING_KEY = os.getenv("JWT_SECRET_KEY")',
+      '',
+      '',
+      'def issue(user_id: str) -> str:',
+      '    return jwt.encode({"sub": user_id}, SIGNING_KEY, algorithm="HS256")',
+      '',
+    ].join('\n'),
+  );
   const compose: string[] = ['services:'];
   const staging: string[] = ['services:'];
   services.forEach((name, i) => {
@@ -56,37 +60,54 @@ export function writeGeneratedMonorepo(root: string, count = 25): string[] {
     put(root, `${name}/internal.py`, `"""Internals of ${name}."""\n\n\ndef helper() -> str:\n    return "${name}"\n`);
     const imports = ['from shared.helpers import bearer'];
     if (i % 6 === 0 && i + 1 < services.length) imports.push(`from ${services[i + 1]}.internal import helper`);
-    put(root, `${name}/security.py`, [
-      `"""Checks the caller's token in ${name}."""`,
-      'import os',
-      '',
-      'import jwt',
-      '',
-      ...imports,
-      '',
-      `TOKEN_KEY = ${verifierRead(i)}`,
-      '',
-      '',
-      'def user_of(header: str) -> str:',
-      '    return jwt.decode(bearer(header), TOKEN_KEY, algorithms=["HS256"])["sub"]',
-      '',
-    ].join('\n'));
-    const ws = i % 8 === 2
-      ? ['', '', '@app.websocket("/ws")', 'async def socket(websocket: WebSocket):', '    await websocket.accept()', '    await websocket.send_text("hello")', '']
-      : [''];
-    put(root, `${name}/main.py`, [
-      'from fastapi import FastAPI, Header, WebSocket',
-      '',
-      `from ${name}.security import user_of`,
-      '',
-      'app = FastAPI()',
-      '',
-      '',
-      '@app.get("/me")',
-      'def me(authorization: str = Header(...)) -> dict:',
-      '    return {"user": user_of(authorization)}',
-      ...ws,
-    ].join('\n'));
+    put(
+      root,
+      `${name}/security.py`,
+      [
+        `"""Checks the caller's token in ${name}."""`,
+        'import os',
+        '',
+        'import jwt',
+        '',
+        ...imports,
+        '',
+        `TOKEN_KEY = ${verifierRead(i)}`,
+        '',
+        '',
+        'def user_of(header: str) -> str:',
+        '    return jwt.decode(bearer(header), TOKEN_KEY, algorithms=["HS256"])["sub"]',
+        '',
+      ].join('\n'),
+    );
+    const ws =
+      i % 8 === 2
+        ? [
+            '',
+            '',
+            '@app.websocket("/ws")',
+            'async def socket(websocket: WebSocket):',
+            '    await websocket.accept()',
+            '    await websocket.send_text("hello")',
+            '',
+          ]
+        : [''];
+    put(
+      root,
+      `${name}/main.py`,
+      [
+        'from fastapi import FastAPI, Header, WebSocket',
+        '',
+        `from ${name}.security import user_of`,
+        '',
+        'app = FastAPI()',
+        '',
+        '',
+        '@app.get("/me")',
+        'def me(authorization: str = Header(...)) -> dict:',
+        '    return {"user": user_of(authorization)}',
+        ...ws,
+      ].join('\n'),
+    );
   });
   put(root, 'docker-compose.yml', `${compose.join('\n')}\n`);
   put(root, 'docker-compose.staging.yml', `${staging.join('\n')}\n`);

@@ -12,7 +12,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const SARIF_SCHEMA_PATH = path.resolve(repoRoot, 'test', 'sarif', 'sarif-schema-2.1.0.json');
 
 /** GitHub code scanning limits (GITHUB-CODE-SCANNING.md §2). */
-export const GITHUB_LIMITS = {
+const GITHUB_LIMITS = {
   runs: 20,
   resultsPerRun: 25_000,
   rulesPerRun: 25_000,
@@ -89,14 +89,7 @@ export function checkGithubRules(log: unknown, text?: string): string[] {
     const at = `runs[${runIndex}]`;
     const run = record(runValue);
     const driver = record(record(run.tool).driver);
-    const key = JSON.stringify([
-      driver.name,
-      driver.fullName,
-      driver.version,
-      driver.semanticVersion,
-      driver.guid,
-      record(run.automationDetails).id,
-    ]);
+    const key = JSON.stringify([driver.name, driver.fullName, driver.version, driver.semanticVersion, driver.guid, record(run.automationDetails).id]);
     if (runKeys.has(key)) problems.push(`${at}: duplicate tool+category run key ${key}`);
     runKeys.add(key);
     checkRun(run, driver, at, problems);
@@ -223,6 +216,7 @@ function checkResult(result: Json, at: string, ruleIds: string[], baseIds: Json,
   if (result.ruleIndex !== undefined) {
     const index = result.ruleIndex;
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= ruleIds.length) {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- shows whatever the SARIF file holds
       problems.push(`${at}: ruleIndex ${String(index)} is out of range`);
     } else if (ruleIds[index] !== result.ruleId) {
       problems.push(`${at}: ruleIndex ${index} points at ${ruleIds[index]}, not ${String(result.ruleId)}`);
@@ -293,6 +287,7 @@ function checkLocation(location: Json, at: string, baseIds: Json, problems: stri
     problems.push(`${at}: uri ${uri} has characters that must be percent-encoded`);
   }
   if (artifact.uriBaseId !== undefined && !(typeof artifact.uriBaseId === 'string' && artifact.uriBaseId in baseIds)) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- shows whatever the SARIF file holds
     problems.push(`${at}: uriBaseId ${String(artifact.uriBaseId)} is not declared in originalUriBaseIds`);
   }
   const region = record(physical.region);

@@ -66,7 +66,8 @@ describe('YAML aliases (item 9)', () => {
     async () => {
       // Two anchors per level, each merging both of the level below: 2^20 nodes once expanded.
       const levels = ['a0: &a0 {k: 1}\nb0: &b0 {j: 1}\n'];
-      for (let i = 1; i <= 20; i++) levels.push(`a${i}: &a${i} {<<: [*a${i - 1}, *b${i - 1}], a${i}: 1}\nb${i}: &b${i} {<<: [*b${i - 1}, *a${i - 1}], b${i}: 1}\n`);
+      for (let i = 1; i <= 20; i++)
+        levels.push(`a${i}: &a${i} {<<: [*a${i - 1}, *b${i - 1}], a${i}: 1}\nb${i}: &b${i} {<<: [*b${i - 1}, *a${i - 1}], b${i}: 1}\n`);
       const compose = `${levels.join('')}services:\n  api:\n    image: api\n    environment:\n      <<: *a20\n      JWT_SECRET: ${SECRET}\n`;
       expect(compose.length).toBeLessThan(1600);
       const root = tree({ 'docker-compose.yml': compose });
@@ -120,7 +121,13 @@ describe('over-large config globs (item 10)', () => {
   it(
     'a 40,000-character pattern, and patterns that together expand too far, are config errors',
     async () => {
-      const root = tree({ ...PY_SERVICE, 'jwtfrag.config.json': JSON.stringify({ exclude: ['*'.repeat(40_000)], families: { jwt: { namePatterns: Array.from({ length: 20 }, (_, i) => `{${'a,'.repeat(254)}b}${i}`) } } }) });
+      const root = tree({
+        ...PY_SERVICE,
+        'jwtfrag.config.json': JSON.stringify({
+          exclude: ['*'.repeat(40_000)],
+          families: { jwt: { namePatterns: Array.from({ length: 20 }, (_, i) => `{${'a,'.repeat(254)}b}${i}`) } },
+        }),
+      });
       const run = await runBounded('config pattern size', ['scan', root]);
       expectBounded(run);
       expect(run.code).toBe(2);

@@ -10,7 +10,13 @@ const SECRET = 'Zq8mWv3LpR7tYx2KbN5c';
 const KEYED = `import jwt\n\n\ndef mint(c):\n    return jwt.encode(c, "${SECRET}", algorithm="HS256")\n`;
 
 /** File names that try to start a workflow command, inject markup, or split a path. */
-const NAMES = ['x\n::error file=a.py,line=1::forged\u001b[31m.py', '::add-mask::y.py', '<script>alert(1)<\\script>.py', '<img src=x onerror=alert(1)>.py', 'a\\b.py'];
+const NAMES = [
+  'x\n::error file=a.py,line=1::forged\u001b[31m.py',
+  '::add-mask::y.py',
+  '<script>alert(1)<\\script>.py',
+  '<img src=x onerror=alert(1)>.py',
+  'a\\b.py',
+];
 
 function hostileTree(): string {
   const files: Record<string, string> = { 'svc/requirements.txt': 'pyjwt\n' };
@@ -31,7 +37,22 @@ describe('hostile names in every output (items 15, 16, 18)', () => {
       const root = hostileTree();
       const sarif = join(root, 'out.sarif');
       const json = join(root, 'out.json');
-      const run = await runBounded('hostile names, all formats', ['scan', root, '-f', 'text', '-f', 'github', '-f', 'markdown', '--sarif', sarif, '--json', json, '--fail-on', 'none']);
+      const run = await runBounded('hostile names, all formats', [
+        'scan',
+        root,
+        '-f',
+        'text',
+        '-f',
+        'github',
+        '-f',
+        'markdown',
+        '--sarif',
+        sarif,
+        '--json',
+        json,
+        '--fail-on',
+        'none',
+      ]);
       expectBounded(run);
       expect(run.code).toBe(0);
       expect(run.stdout.match(/hardcoded-jwt-secret/g)?.length ?? 0).toBeGreaterThanOrEqual(NAMES.length);
@@ -41,9 +62,9 @@ describe('hostile names in every output (items 15, 16, 18)', () => {
       expect(markdown).toContain('svc/x ::error file=a.py,line=1::forged\\x1b[31m.py');
       // Inside a code span a tag is text; outside one it would be markup.
       expect(markdown.replace(/`[^`\n]*`/g, '')).not.toMatch(/<script|<img/i);
-      const uris = (JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0].results.map(
-        (r) => r.locations[0].physicalLocation.artifactLocation.uri,
-      );
+      const uris = (
+        JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }
+      ).runs[0].results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri);
       expect(uris).toContain('svc/a%5Cb.py');
       expect(uris.every((u) => !u.includes('\\') && !u.startsWith('/'))).toBe(true);
     },
@@ -53,7 +74,7 @@ describe('hostile names in every output (items 15, 16, 18)', () => {
 
 describe('stdout closed or full (item 14)', () => {
   it(
-    'a reader that goes away (`| head`): quiet, with the run\'s own exit code',
+    "a reader that goes away (`| head`): quiet, with the run's own exit code",
     async () => {
       const run = await runBounded('stdout closed', ['scan', hostileTree(), '-f', 'json'], { stdout: 'closed' });
       expectBounded(run);
@@ -104,7 +125,12 @@ describe('inputs that are not source code (items 17, 18)', () => {
     'a config with a byte order mark is read; rule options of the wrong type are config errors naming the field',
     async () => {
       const root = hostileTree();
-      const config = { rules: { 'ws-long-lived-db-session': { options: { dependencies: 'get_db', replaceDefaults: 'yes' } }, 'committed-secret-value': { options: { minLenght: 4 } } } };
+      const config = {
+        rules: {
+          'ws-long-lived-db-session': { options: { dependencies: 'get_db', replaceDefaults: 'yes' } },
+          'committed-secret-value': { options: { minLenght: 4 } },
+        },
+      };
       writeFileSync(join(root, 'jwtfrag.config.json'), `\uFEFF${JSON.stringify(config)}`);
       const run = await runBounded('config BOM, wrong option types', ['scan', root]);
       expectBounded(run);

@@ -27,7 +27,9 @@ function plant(files: Record<string, string>): string {
 }
 
 const PY_SERVICE = { 'auth_service/requirements.txt': 'fastapi\npyjwt\n' };
-const TS_SERVICE = { 'apps/api/package.json': '{ "name": "api", "scripts": { "start": "node dist/main.js" }, "dependencies": { "express": "4", "jsonwebtoken": "9" } }\n' };
+const TS_SERVICE = {
+  'apps/api/package.json': '{ "name": "api", "scripts": { "start": "node dist/main.js" }, "dependencies": { "express": "4", "jsonwebtoken": "9" } }\n',
+};
 
 const pyConcat = (n: number): string => Array.from({ length: n }, (_, i) => `"part${i}"`).join(' + ');
 const pySign = 'def issue(payload):\n    return jwt.encode(payload, "deep-literal-signing-value", algorithm="HS256")\n';
@@ -66,7 +68,19 @@ const CASES: Case[] = [
     name: 'Python with CR-only line ends: every statement on its own line',
     files: {
       ...PY_SERVICE,
-      'auth_service/classic_mac.py': ['import os', 'import jwt', '', 'KEY = os.getenv("AUTH_JWT_SECRET")', '', 'def issue(payload):', '    return jwt.encode(payload, "cr-literal-signing-value", algorithm="HS256")', '', 'def check(token):', '    return jwt.decode(token, KEY, algorithms=["HS256"])', ''].join('\r'),
+      'auth_service/classic_mac.py': [
+        'import os',
+        'import jwt',
+        '',
+        'KEY = os.getenv("AUTH_JWT_SECRET")',
+        '',
+        'def issue(payload):',
+        '    return jwt.encode(payload, "cr-literal-signing-value", algorithm="HS256")',
+        '',
+        'def check(token):',
+        '    return jwt.decode(token, KEY, algorithms=["HS256"])',
+        '',
+      ].join('\r'),
     },
     expected: { 'auth_service/classic_mac.py': 7 },
   },
@@ -74,7 +88,16 @@ const CASES: Case[] = [
 
 describe('deep nesting and CR-only files are analysed whole', () => {
   it('a CR-only Python file gives the facts of its LF twin, on the same lines', async () => {
-    const lines = ['import os', 'import jwt', '', 'KEY = os.getenv("AUTH_JWT_SECRET")', '', 'def check(token):', '    return jwt.decode(token, KEY, algorithms=["HS256"])', ''];
+    const lines = [
+      'import os',
+      'import jwt',
+      '',
+      'KEY = os.getenv("AUTH_JWT_SECRET")',
+      '',
+      'def check(token):',
+      '    return jwt.decode(token, KEY, algorithms=["HS256"])',
+      '',
+    ];
     const options = { envAccessors: { python: [...DEFAULT_ENV_ACCESSORS.python], typescript: [...DEFAULT_ENV_ACCESSORS.typescript] } };
     const lf = await extractFile('svc/check.py', lines.join('\n'), 'python', options);
     const cr = await extractFile('svc/check.py', lines.join('\r'), 'python', options);

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { MAIN, ROOT } from '../helpers/cli.js';
 
 /** Per-case limit for one CLI run: the fixed tool finishes each case in about a second. */
-export const RUN_LIMIT_MS = 20_000;
+const RUN_LIMIT_MS = 20_000;
 /** Per-test limit (vitest): a run's limit plus set-up. */
 export const CASE_LIMIT_MS = 30_000;
 /** Peak resident memory any case may use (the whole process, worker threads included). */
@@ -25,7 +25,7 @@ export interface BoundedRun {
 }
 
 /** What each case cost, for the suite's closing measurements (written when JWTFRAG_HOSTILE_REPORT names a file). */
-export const measurements: { name: string; ms: number; rssKb: number | null; code: number | null; timedOut: boolean }[] = [];
+const measurements: { name: string; ms: number; rssKb: number | null; code: number | null; timedOut: boolean }[] = [];
 
 const made: string[] = [];
 
@@ -74,7 +74,11 @@ export function runBounded(name: string, args: string[], options: RunOptions = {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const out = typeof options.stdout === 'number' ? options.stdout : 'pipe';
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', PROBE, MAIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', out, 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', PROBE, MAIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env,
+      stdio: ['ignore', out, 'pipe'],
+    });
     if (options.stdout === 'closed') child.stdout?.destroy();
     let stdout = '';
     let stderr = '';
@@ -103,5 +107,3 @@ export function runBounded(name: string, args: string[], options: RunOptions = {
 
 /** Whether this process can make a folder unreadable with permissions (not as root). */
 export const canDenyByPermissions = typeof process.getuid === 'function' && process.getuid() !== 0;
-
-export { ROOT };

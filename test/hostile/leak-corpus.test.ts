@@ -94,7 +94,7 @@ const CASES: Case[] = [
         `export API_TOKEN="${s()}"`,
         `DB_PASSWORD='${s()}'`,
         `SIGNING_KEY="-----BEGIN PRIVATE KEY-----`,
-        `${s()}`,
+        s(),
         `-----END PRIVATE KEY-----"`,
         `REFRESH_SECRET=todo-${s()}`,
         `SESSION_SECRET=example${s()}`,
@@ -197,7 +197,7 @@ const CASES: Case[] = [
         'resource "google_cloud_run_service" "api" {',
         `  env { name = "JWT_SECRET" value = "${s()}" } # ${s()}`,
         `  env { name = "API_TOKEN", value = <<EOT`,
-        `${s()}`,
+        s(),
         'EOT',
         '  }',
         '}',
@@ -264,7 +264,11 @@ describe('leak corpus: no planted secret reaches any output', () => {
         const { result } = await scan({ root, config: parseConfig({ maxLineLength: 0 }, 'test'), jobs: 1 });
         const withSnippet = result.findings.filter((f) => f.snippet !== undefined);
         expect(withSnippet.length, 'findings with snippets').toBeGreaterThanOrEqual(c.minSnippets);
-        for (const file of c.snippetFiles) expect(withSnippet.some((f) => f.file === file), `a snippet in ${file}`).toBe(true);
+        for (const file of c.snippetFiles)
+          expect(
+            withSnippet.some((f) => f.file === file),
+            `a snippet in ${file}`,
+          ).toBe(true);
         for (const f of withSnippet) expect((f.snippet ?? '').length, `snippet width in ${f.file}`).toBeLessThanOrEqual(MAX_SNIPPET_WIDTH + 60);
         const context = { rules: ruleInfos(), color: false, includeSuppressed: true };
         for (const format of formatNames()) {

@@ -8,8 +8,9 @@ if (rssFile) process.on('exit', () => writeFileSync(rssFile, String(process.reso
 const denied: string[] = process.env.JWTFRAG_TEST_DENY ? (JSON.parse(process.env.JWTFRAG_TEST_DENY) as string[]) : [];
 if (denied.length > 0) {
   const isDenied = (path: unknown): boolean => typeof path === 'string' && denied.some((d) => path === d || path === `${d}/`);
-  const eacces = (path: string): NodeJS.ErrnoException => Object.assign(new Error(`EACCES: permission denied, '${path}'`), { code: 'EACCES', errno: -13, path });
-  const wrapSync = <K extends 'readdirSync' | 'openSync' | 'accessSync' | 'opendirSync'>(name: K): void => {
+  const eacces = (path: string): NodeJS.ErrnoException =>
+    Object.assign(new Error(`EACCES: permission denied, '${path}'`), { code: 'EACCES', errno: -13, path });
+  const wrapSync = (name: 'readdirSync' | 'openSync' | 'accessSync' | 'opendirSync'): void => {
     const original = fs[name] as (...args: unknown[]) => unknown;
     (fs as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
       if (isDenied(args[0])) throw eacces(args[0] as string);
@@ -27,6 +28,7 @@ if (denied.length > 0) {
     readdir.apply(fs, args);
   };
   const readdirPromise = fs.promises.readdir.bind(fs.promises) as (...args: unknown[]) => Promise<unknown>;
-  (fs.promises as unknown as Record<string, unknown>).readdir = (...args: unknown[]) => (isDenied(args[0]) ? Promise.reject(eacces(args[0] as string)) : readdirPromise(...args));
+  (fs.promises as unknown as Record<string, unknown>).readdir = (...args: unknown[]) =>
+    isDenied(args[0]) ? Promise.reject(eacces(args[0] as string)) : readdirPromise(...args);
   syncBuiltinESMExports();
 }

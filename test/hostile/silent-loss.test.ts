@@ -13,7 +13,9 @@ afterAll(cleanUp);
 
 const SECRET = 'Zq8mWv3LpR7tYx2KbN5c';
 const PY_SERVICE = { 'auth_service/requirements.txt': 'fastapi\npyjwt\n' };
-const NODE_SERVICE = { 'apps/api/package.json': '{ "name": "api", "scripts": { "start": "node dist/main.js" }, "dependencies": { "jsonwebtoken": "^9.0.0" } }\n' };
+const NODE_SERVICE = {
+  'apps/api/package.json': '{ "name": "api", "scripts": { "start": "node dist/main.js" }, "dependencies": { "jsonwebtoken": "^9.0.0" } }\n',
+};
 
 /** Every "all clear" wording a report could use. */
 const ALL_CLEAR = /no findings|No open findings\.(?! in the files analysed)/i;
@@ -76,7 +78,11 @@ describe('a file that is not analysed is never "no findings" (item 5, reporting)
   // Not valid UTF-8: skipped deterministically, whatever the parsers can do.
   const files = {
     ...PY_SERVICE,
-    'auth_service/app/latin1_keys.py': Buffer.concat([Buffer.from('import jwt\n# caf'), Buffer.from([0xe9]), Buffer.from(`\ndef mint(c):\n    return jwt.encode(c, "${SECRET}", algorithm="HS256")\n`)]),
+    'auth_service/app/latin1_keys.py': Buffer.concat([
+      Buffer.from('import jwt\n# caf'),
+      Buffer.from([0xe9]),
+      Buffer.from(`\ndef mint(c):\n    return jwt.encode(c, "${SECRET}", algorithm="HS256")\n`),
+    ]),
   };
 
   it(

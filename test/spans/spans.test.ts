@@ -28,7 +28,13 @@ function span(loc: Finding['loc']): string {
 }
 
 function compare(a: Finding, b: Finding): number {
-  return a.file.localeCompare(b.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column || a.loc.endColumn - b.loc.endColumn || a.messageId.localeCompare(b.messageId);
+  return (
+    a.file.localeCompare(b.file) ||
+    a.loc.line - b.loc.line ||
+    a.loc.column - b.loc.column ||
+    a.loc.endColumn - b.loc.endColumn ||
+    a.messageId.localeCompare(b.messageId)
+  );
 }
 
 /** The source line under a span, with `^` under the span and a note when the span runs on past the line. */
@@ -113,7 +119,10 @@ describe('span snapshots', () => {
     it(id, { timeout: 300_000 }, async () => {
       const file = join(SNAPSHOTS, `${id}.snap`);
       const { text: actual, secrets } = await render(id);
-      expect(secrets.filter((secret) => actual.includes(secret)), 'a secret literal of a fixture is shown unmasked').toEqual([]);
+      expect(
+        secrets.filter((secret) => actual.includes(secret)),
+        'a secret literal of a fixture is shown unmasked',
+      ).toEqual([]);
       const committed = existsSync(file) ? readFileSync(file, 'utf8') : null;
       if (UPDATE) {
         if (committed !== actual) writeFileSync(file, actual);

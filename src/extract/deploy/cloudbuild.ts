@@ -17,7 +17,10 @@ export function extractCloudBuild(ctx: DeployContext, view: YamlView, root: Node
     if (value !== null) substitutions.set(entry.key, value);
   }
   const substitute = (text: string): string =>
-    text.replace(/\$\{(_[A-Z0-9_]+)\}|\$(_[A-Z0-9_]+)/g, (whole, braced: string | undefined, bare: string | undefined) => substitutions.get(braced ?? bare ?? '') ?? whole);
+    text.replace(
+      /\$\{(_[A-Z0-9_]+)\}|\$(_[A-Z0-9_]+)/g,
+      (whole, braced: string | undefined, bare: string | undefined) => substitutions.get(braced ?? bare ?? '') ?? whole,
+    );
   let environment = fileEnvironment;
   for (const key of ENV_SUBSTITUTIONS) {
     const env = normalizeEnvironment(substitutions.get(key) ?? '');

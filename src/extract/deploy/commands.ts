@@ -14,7 +14,6 @@ export interface CommandScope {
   substitute?: (text: string) => string;
 }
 
-
 /** Value spans of the provisions a command produced, so callers can tell which references were consumed. */
 export interface CommandResult {
   valueSpans: { start: number; end: number }[];
@@ -55,7 +54,11 @@ const DOCKER_BOOLEAN_FLAGS = new Set([
 
 const DOCKER_BUILD_BOOLEAN_FLAGS = new Set(['--no-cache', '--pull', '--push', '--load', '-q', '--quiet', '--rm', '--squash']);
 
-const base = (word: Word): string => word.value.replace(/^[@-]+/, '').split('/').pop() ?? '';
+const base = (word: Word): string =>
+  word.value
+    .replace(/^[@-]+/, '')
+    .split('/')
+    .pop() ?? '';
 
 /** Scans every command for gcloud and docker deployments; returns the consumed value spans. */
 export function scanCommands(commands: Word[][], scope: CommandScope): CommandResult {
@@ -184,10 +187,7 @@ function scanGcloud(words: Word[], scope: CommandScope, result: CommandResult): 
   }
   const substitute = scope.substitute ?? ((text: string) => text);
   const serviceName = service === null ? null : substitute(service);
-  const environment =
-    entriesEnvironment(entries, substitute) ??
-    environmentFromWords(serviceName) ??
-    scope.environment;
+  const environment = entriesEnvironment(entries, substitute) ?? environmentFromWords(serviceName) ?? scope.environment;
   const dir = sourceDir === null ? '' : resolveRepoPath('x', sourceDir);
   const serviceHint = dir.length > 0 ? dir : serviceName;
   if (sourceDir !== null && !dir.includes('$') && words[0]) {
@@ -222,7 +222,11 @@ function dockerBuild(words: Word[], scope: CommandScope, at: Word): void {
     } else context ??= v;
   }
   const ctxDir = context === null ? null : resolveRepoPath('x', context);
-  addUnit(scope, { kind: 'build', name: substituteName(scope, imageHint(tag)), context: ctxDir, dockerfile: dockerfile === null ? null : resolveRepoPath('x', dockerfile) }, at);
+  addUnit(
+    scope,
+    { kind: 'build', name: substituteName(scope, imageHint(tag)), context: ctxDir, dockerfile: dockerfile === null ? null : resolveRepoPath('x', dockerfile) },
+    at,
+  );
 }
 
 // Kaniko (`--dockerfile=… --context=dir://… --destination=image`), as run by Cloud Build steps.
@@ -319,8 +323,7 @@ function scanDockerRun(words: Word[], scope: CommandScope, result: CommandResult
       if (v.length === 2) i++;
     }
   }
-  const environment =
-    entriesEnvironment(entries) ?? scope.environment;
+  const environment = entriesEnvironment(entries) ?? scope.environment;
   const serviceHint = imageHint(image);
   emit(scope.ctx, entries, files, { source: 'docker-run', environment, serviceHint });
 }

@@ -4,7 +4,6 @@ import { blockHints, entriesEnvironment, type DeployContext, type EnvEntry, type
 import { resolveRepoPath } from './environment.js';
 import type { MapEntry, YamlView } from './yaml-view.js';
 
-
 /** Extracts the environment each compose service receives. */
 export function extractCompose(ctx: DeployContext, view: YamlView, root: Node, fileEnvironment: string | null): void {
   let overlay = false;
@@ -13,9 +12,7 @@ export function extractCompose(ctx: DeployContext, view: YamlView, root: Node, f
     const serviceHint = composeHint(ctx.path, view, service.key, service.value);
     composeUnit(ctx, view, service);
     const entries = environmentEntries(view, view.get(service.value, 'environment'));
-    const environment =
-      entriesEnvironment(entries) ??
-      fileEnvironment;
+    const environment = entriesEnvironment(entries) ?? fileEnvironment;
     const hints = blockHints(entries);
     for (const entry of entries) ctx.provide({ ...entry, source: 'compose', environment, serviceHint, hints });
     const envFile = view.get(service.value, 'env_file');
@@ -97,5 +94,12 @@ function composeUnit(ctx: DeployContext, view: YamlView, entry: MapEntry): void 
   const commandNode = view.get(service, 'command');
   const commandText = view.str(commandNode);
   const command = commandText !== null ? commandText.split(/\s+/).filter((w) => w.length > 0) : view.items(commandNode).map((item) => view.str(item) ?? '');
-  (ctx.facts.deployUnits ??= []).push({ kind: 'compose', name, context: dir, dockerfile: file, loc: ctx.loc(span.start, span.end), ...(command.length > 0 ? { command } : {}) });
+  (ctx.facts.deployUnits ??= []).push({
+    kind: 'compose',
+    name,
+    context: dir,
+    dockerfile: file,
+    loc: ctx.loc(span.start, span.end),
+    ...(command.length > 0 ? { command } : {}),
+  });
 }

@@ -6,10 +6,7 @@ import { environmentFromEntries } from './environment.js';
 import { classifyValue, looksGenerated } from './values.js';
 
 /** What a deployment entry gives a name: a literal (classified later), a reference, or nothing. */
-export type ProvidedValue =
-  | { state: 'reference' }
-  | { state: 'empty' }
-  | { state: 'literal'; text: string; start: number; end: number };
+export type ProvidedValue = { state: 'reference' } | { state: 'empty' } | { state: 'literal'; text: string; start: number; end: number };
 
 /** An env name with the offsets of its span and what it is given. */
 export interface EnvEntry {

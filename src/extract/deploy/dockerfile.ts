@@ -66,7 +66,10 @@ function copiedEnvFiles(body: string): string[] {
   for (const words of splitCommands(body)) {
     const name = words[0]?.value.split('/').pop() ?? '';
     if (!FILE_COMMANDS.has(name)) continue;
-    const args = words.slice(1).map((w) => w.value).filter((v) => !v.startsWith('-'));
+    const args = words
+      .slice(1)
+      .map((w) => w.value)
+      .filter((v) => !v.startsWith('-'));
     out.push(...args.slice(0, -1).filter((v) => !v.includes('$') && isEnvFileName(v)));
   }
   return out;
@@ -87,7 +90,12 @@ function instructionArgs(ins: Instruction): string[] {
   return (splitCommands(body)[0] ?? []).map((w) => w.value);
 }
 
-function provide(ctx: DeployContext, property: Property, offset: (p: Position) => number, where: { environment: string | null; serviceHint: string | null }): void {
+function provide(
+  ctx: DeployContext,
+  property: Property,
+  offset: (p: Position) => number,
+  where: { environment: string | null; serviceHint: string | null },
+): void {
   const nameRange = property.getNameRange();
   const text = property.getValue();
   const range = property.getValueRange();

@@ -4,9 +4,7 @@ import { blockHints, entriesEnvironment, type DeployContext, type EnvEntry, type
 import { environmentFromPath, folderHint } from './environment.js';
 
 // dotenv 17's LINE expression, with the `d` flag so every group reports where it sits.
-const LINE =
-  /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dgm;
-
+const LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dgm;
 
 /** Extracts the names a dotenv file sets, with their value states. */
 export function extractDotenv(ctx: DeployContext): void {
@@ -28,9 +26,7 @@ export function extractDotenv(ctx: DeployContext): void {
     }
     entries.push({ name, nameStart, nameEnd, value });
   }
-  const environment =
-    entriesEnvironment(entries) ??
-    environmentFromPath(ctx.path);
+  const environment = entriesEnvironment(entries) ?? environmentFromPath(ctx.path);
   const serviceHint = folderHint(ctx.path);
   const hints = blockHints(entries);
   for (const entry of entries) ctx.provide({ ...entry, source: 'dotenv', environment, serviceHint, hints });

@@ -21,16 +21,7 @@ const ALIASES: Record<string, string> = {
 };
 
 /** Env names whose literal value names the environment (`ENVIRONMENT=staging`). */
-export const ENVIRONMENT_VARIABLES = new Set([
-  'ENVIRONMENT',
-  'ENV',
-  'APP_ENV',
-  'APP_ENVIRONMENT',
-  'DEPLOY_ENV',
-  'DEPLOYMENT_ENV',
-  'ENVIRONMENT_NAME',
-  'STAGE',
-]);
+const ENVIRONMENT_VARIABLES = new Set(['ENVIRONMENT', 'ENV', 'APP_ENV', 'APP_ENVIRONMENT', 'DEPLOY_ENV', 'DEPLOYMENT_ENV', 'ENVIRONMENT_NAME', 'STAGE']);
 
 /** Runtime-mode variables (`NODE_ENV=test`): they name the environment only for `test` and `development` (`NODE_ENV=production` is set in staging too). */
 const RUNTIME_MODE_VARIABLES = new Set(['NODE_ENV', 'RAILS_ENV', 'RACK_ENV', 'FLASK_ENV', 'MIX_ENV', 'DJANGO_ENV', 'PYTHON_ENV']);

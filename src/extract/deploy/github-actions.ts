@@ -59,8 +59,7 @@ export function extractWorkflow(ctx: DeployContext, view: YamlView, root: Node, 
   };
 
   const workflowEnvNode = view.get(root, 'env');
-  const workflowEnvironment =
-    blockEnvironmentOf(view, workflowEnvNode) ?? environmentFromWords(view.str(view.get(root, 'name'))) ?? fileEnvironment;
+  const workflowEnvironment = blockEnvironmentOf(view, workflowEnvNode) ?? environmentFromWords(view.str(view.get(root, 'name'))) ?? fileEnvironment;
   const jobs = view.entries(view.get(root, 'jobs'));
   envMap(workflowEnvNode, workflowEnvironment, null, !jobs.some((job) => deploys(view, job.value)));
   for (const job of jobs) {
@@ -158,10 +157,7 @@ function deployCloudRun(ctx: DeployContext, view: YamlView, inputs: Node | null,
       lineFrom = lineTo + 1;
     }
   }
-  const env =
-    entriesEnvironment(entries) ??
-    environmentFromWords(service) ??
-    environment;
+  const env = entriesEnvironment(entries) ?? environmentFromWords(service) ?? environment;
   for (const entry of entries) ctx.provide({ ...entry, source: 'github-actions', environment: env, serviceHint });
   return consumed;
 }

@@ -8,6 +8,7 @@ import { collectSuppressions } from './suppressions.js';
 import { extractTerraform } from './terraform.js';
 import { extractYaml } from './yaml.js';
 import { isStackOverflow } from '../overflow.js';
+import { comparePositions } from '../../util/order.js';
 
 export type DeployLanguage = 'dotenv' | 'yaml' | 'json' | 'shell' | 'dockerfile' | 'hcl';
 
@@ -52,6 +53,6 @@ export function extractDeployment(path: string, text: string, language: DeployLa
   const byPosition = (a: { loc: { line: number; column: number } }, b: { loc: { line: number; column: number } }): number =>
     a.loc.line - b.loc.line || a.loc.column - b.loc.column;
   ctx.facts.provisions.sort(byPosition);
-  ctx.facts.secretLiterals.sort((a, b) => a.line - b.line || a.column - b.column);
+  ctx.facts.secretLiterals.sort(comparePositions);
   return ctx.facts;
 }

@@ -14,7 +14,6 @@ export interface ManifestScope {
   fallbackHint: string | null;
 }
 
-
 /** Extracts container env of one Kubernetes-style manifest document. */
 export function extractManifest(ctx: DeployContext, view: YamlView, root: Node, scope: ManifestScope): void {
   const metadata = view.get(root, 'metadata');
@@ -50,8 +49,7 @@ function containerEnv(
   const imageNode = view.get(container, 'image');
   const image = view.templated(imageNode, scope.original) ? null : imageHint(view.str(imageNode));
   const serviceHint = scope.source === 'cloudrun' ? (resourceHint ?? name ?? image) : (name ?? image ?? scope.fallbackHint);
-  const env =
-    entriesEnvironment(entries) ?? environment;
+  const env = entriesEnvironment(entries) ?? environment;
   for (const entry of entries) ctx.provide({ ...entry, source: scope.source, environment: env, serviceHint });
 }
 
@@ -88,9 +86,7 @@ export function extractHelmValues(ctx: DeployContext, view: YamlView, root: Node
           if (!span || !ENV_KEY.test(pair.key)) continue;
           entries.push({ name: pair.key, nameStart: span.start, nameEnd: span.end, value: view.value(pair.value, 'empty') });
         }
-        const env =
-          entriesEnvironment(entries) ??
-          scope.fileEnvironment;
+        const env = entriesEnvironment(entries) ?? scope.fileEnvironment;
         for (const e of entries) ctx.provide({ ...e, source: 'helm', environment: env, serviceHint: scope.fallbackHint });
       } else {
         visit(entry.value, depth + 1);

@@ -205,9 +205,7 @@ function envBlocks(ctx: DeployContext, block: Block, serviceHint: string | null,
     }
   };
   visit(block);
-  const environment =
-    entriesEnvironment(found) ??
-    fileEnvironment;
+  const environment = entriesEnvironment(found) ?? fileEnvironment;
   for (const entry of found) ctx.provide({ ...entry, source: 'terraform', environment, serviceHint });
 }
 
@@ -221,10 +219,7 @@ function envEntry(block: Block): { nameToken: Token; value: ProvidedValue } | nu
       nameToken = literal;
     } else if (item.type === 'attribute' && item.name === 'value') {
       const literal = literalString(item.value);
-      value =
-        literal && !literal.interpolated
-          ? { state: 'literal', text: literal.text, start: literal.start, end: literal.end }
-          : { state: 'reference' };
+      value = literal && !literal.interpolated ? { state: 'literal', text: literal.text, start: literal.start, end: literal.end } : { state: 'reference' };
     } else if (item.type === 'block' && (item.name === 'value_source' || item.name === 'value_from')) {
       value = { state: 'reference' };
     }

@@ -74,7 +74,7 @@ export function classifyValue(value: string, hints: readonly string[] = []): Val
 }
 
 /** Whether a value only stands in for one: a template marker, filler, or an instruction to supply it. */
-export function isPlaceholder(text: string): boolean {
+function isPlaceholder(text: string): boolean {
   return (
     TEMPLATE_MARKER.test(text) ||
     FILLER.test(text) ||
@@ -227,7 +227,10 @@ function guessable(text: string, hints: readonly string[]): boolean {
   const parts = tokens(text);
   return (
     parts.length > 0 &&
-    parts.every((t) => CREDENTIAL_WORDS.has(t) || VENDOR_WORDS.has(t) || DEFAULT_CREDENTIALS.has(t) || own.has(t) || /^\d{1,4}$/.test(t) || normalizeEnvironment(t) !== null)
+    parts.every(
+      (t) =>
+        CREDENTIAL_WORDS.has(t) || VENDOR_WORDS.has(t) || DEFAULT_CREDENTIALS.has(t) || own.has(t) || /^\d{1,4}$/.test(t) || normalizeEnvironment(t) !== null,
+    )
   );
 }
 

@@ -10,7 +10,7 @@ export interface MapEntry {
 }
 
 /** More nodes than this added by aliases (merge keys included) make a document too large to analyse. */
-export const MAX_ALIAS_EXPANSION = 100_000;
+const MAX_ALIAS_EXPANSION = 100_000;
 
 /** Why a document's aliases cannot be expanded safely, or null: a cycle, or more nodes than the limit. */
 export function aliasProblem(doc: Document, limit = MAX_ALIAS_EXPANSION): string | null {
@@ -164,6 +164,7 @@ export class YamlView {
     if (!isScalar(scalar) || scalar.value === null || scalar.value === undefined) return null;
     if (typeof scalar.value === 'string') return scalar.value;
     const range = scalar.range;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar holds a number, boolean or null here
     return range ? this.text.slice(range[0], range[1]) : String(scalar.value);
   }
 

@@ -29,7 +29,7 @@ function outer(node: PyNode): PyNode {
 }
 
 /** The call a JWT site's name node belongs to (`jwt.decode(…)` for `decode`). */
-export function callOf(nameNode: PyNode): PyNode | null {
+function callOf(nameNode: PyNode): PyNode | null {
   const parent = nameNode.parent;
   if (parent?.type === 'call') return parent;
   if (parent?.type === 'attribute' && parent.parent?.type === 'call') return parent.parent;
@@ -98,7 +98,7 @@ function variableUses(state: FileState, target: PyNode, scopeNode: PyNode, whole
 
 /** A claim read out of the decoded value: `claims["sub"]`, `claims.sub`, `claims.get("sub")`. */
 function claimRead(state: FileState, n: PyNode, parent: PyNode, scopeNode: PyNode, whole: boolean, depth: number, out: Set<UseKind>): void {
-  let key: string | null = null;
+  let key: string | null;
   let read: PyNode = parent;
   if (parent.type === 'subscript') key = literalKey(state, field(parent, 'subscript'));
   else {

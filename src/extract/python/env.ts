@@ -70,7 +70,11 @@ function envWrapper(state: FileState, fn: Scope): EnvWrapper | null {
       if (call && nameExpr?.type === 'identifier' && params.includes(textOf(state, nameExpr))) {
         const defaultExpr = call.defaultNode ? unparen(call.defaultNode) : null;
         const defaultName = defaultExpr?.type === 'identifier' ? textOf(state, defaultExpr) : null;
-        found = { params, nameParam: params.indexOf(textOf(state, nameExpr)), defaultParam: defaultName !== null && params.includes(defaultName) ? params.indexOf(defaultName) : null };
+        found = {
+          params,
+          nameParam: params.indexOf(textOf(state, nameExpr)),
+          defaultParam: defaultName !== null && params.includes(defaultName) ? params.indexOf(defaultName) : null,
+        };
         return;
       }
     }

@@ -87,7 +87,12 @@ export function collectExports(state: FileState): void {
   // `from .common import *` (Django settings modules, package re-exports): names are looked up there too.
   for (const fact of state.facts.imports) {
     if (fact.kind !== 'py-from' || fact.inFunction || !fact.bindings.some((b) => b.local === '*')) continue;
-    state.facts.exports.push({ name: '*', kind: 'const', value: { sources: [{ kind: 'import', module: fact.specifier, name: '*', path: [], call: false, loc: fact.loc }] }, loc: fact.loc });
+    state.facts.exports.push({
+      name: '*',
+      kind: 'const',
+      value: { sources: [{ kind: 'import', module: fact.specifier, name: '*', path: [], call: false, loc: fact.loc }] },
+      loc: fact.loc,
+    });
   }
   if (!state.isInit) return;
   for (const binding of state.bindings.values()) {

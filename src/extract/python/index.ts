@@ -12,6 +12,7 @@ import { buildSecretUses, secretUseSites, type SecretUseSite } from './secret-us
 import { collectScopes, moduleScope, textOf, type FileState, type Scope } from './scopes.js';
 import { LineMap, type PyNode } from './tree.js';
 import { collectWebSockets } from './ws/index.js';
+import { comparePositions } from '../../util/order.js';
 
 interface Frame {
   node: PyNode;
@@ -128,6 +129,6 @@ export async function extractPython(path: string, text: string, options: Extract
   collectExports(state);
   collectWebSockets(state);
   collectSuppressions(state, parsed.comments);
-  facts.secretLiterals.sort((a, b) => a.line - b.line || a.column - b.column);
+  facts.secretLiterals.sort(comparePositions);
   return facts;
 }

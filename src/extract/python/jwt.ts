@@ -185,10 +185,7 @@ export function jwtCallSite(state: FileState, call: PyNode, scope: Scope): JwtSi
   if (method !== 'decode') return null;
   if (library === 'authlib') return site('verify', 1);
   const key = argument(args, 1, ['key'], state);
-  const unverified =
-    key === null ||
-    isFalse(argument(args, 99, ['verify'], state)) ||
-    disablesSignature(state, argument(args, 3, ['options'], state), scope);
+  const unverified = key === null || isFalse(argument(args, 99, ['verify'], state)) || disablesSignature(state, argument(args, 3, ['options'], state), scope);
   return site(unverified ? 'decode-unverified' : 'verify', 1);
 }
 
@@ -270,7 +267,17 @@ export function otherSites(state: FileState, node: PyNode, scope: Scope): JwtSit
       for (const pair of namedKids(unparen(arg))) {
         const key = pair.type === 'pair' ? field(pair, 'key') : null;
         if (key && isPlainString(unparen(key)) && stringContent(state, unparen(key)) === 'JWT_SECRET_KEY') {
-          return [{ op: 'configure', library: 'flask-jwt-extended', nameNode: unparen(key), keyNode: field(pair, 'value'), tokenNode: null, settingsField: null, scope }];
+          return [
+            {
+              op: 'configure',
+              library: 'flask-jwt-extended',
+              nameNode: unparen(key),
+              keyNode: field(pair, 'value'),
+              tokenNode: null,
+              settingsField: null,
+              scope,
+            },
+          ];
         }
       }
     }

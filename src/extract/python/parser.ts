@@ -34,7 +34,6 @@ type RuntimeFn = (...args: number[]) => number;
 
 let parserPromise: Promise<Parser> | null = null;
 let direct: CursorApi | null = null;
-let useDirect = true;
 const namedCache: boolean[] = [];
 
 /** The runtime's cursor functions when `Parser.init` handed us its module object, else null (then the public API is used). */
@@ -44,7 +43,17 @@ function cursorApi(runtime: Record<string, unknown>): CursorApi | null {
     return typeof value === 'function' ? (value as RuntimeFn) : null;
   };
   const init = runtime._ts_init;
-  const names = ['goto_first_child', 'goto_next_sibling', 'goto_parent', 'current_node_type_id', 'current_field_id', 'start_index', 'end_index', 'current_node_is_missing', 'delete'];
+  const names = [
+    'goto_first_child',
+    'goto_next_sibling',
+    'goto_parent',
+    'current_node_type_id',
+    'current_field_id',
+    'start_index',
+    'end_index',
+    'current_node_is_missing',
+    'delete',
+  ];
   const found = names.map(fn);
   if (typeof init !== 'function' || !(runtime.HEAP32 instanceof Int32Array) || found.some((f) => f === null)) return null;
   const [firstChild, nextSibling, parent, typeId, fieldId, startIndex, endIndex, isMissing, remove] = found as RuntimeFn[];
@@ -77,14 +86,9 @@ async function createParser(): Promise<Parser> {
 }
 
 /** The process-wide Python parser (initialised on first use). */
-export function pythonParser(): Promise<Parser> {
+function pythonParser(): Promise<Parser> {
   parserPromise ??= createParser();
   return parserPromise;
-}
-
-/** Uses the public cursor API even when the direct one is available (tests compare the two). */
-export function setDirectCursor(enabled: boolean): void {
-  useDirect = enabled;
 }
 
 /**
@@ -159,7 +163,7 @@ export async function parsePython(text: string): Promise<ParsedPython> {
     const types = language.types;
     const fields = language.fields;
     const hasError = tree.rootNode.hasError;
-    const step = direct && useDirect ? directSteps(direct, tree) : publicSteps(tree);
+    const step = direct ? directSteps(direct, tree) : publicSteps(tree);
     const comments: PyNode[] = [];
     let firstError: PyNode | null = null;
     // Only leaves ask the cursor for offsets: an inner node spans from its first child's start to its last child's end.

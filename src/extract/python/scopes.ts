@@ -3,7 +3,7 @@ import type { FileFacts, ImportFact } from '../facts.js';
 import { LineMap, field, namedKids, unparen, type PyNode } from './tree.js';
 
 /** A name bound by an import: `import a.b as c` (module binding) or `from m import x as y`. */
-export interface ImportBinding {
+interface ImportBinding {
   local: string;
   module: string;
   /** The imported name for `from … import`; null for a module binding. */

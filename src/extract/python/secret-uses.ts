@@ -157,7 +157,7 @@ export function buildSecretUses(state: FileState, sites: SecretUseSite[]): void 
     const sources = traceValue(state, site.keyNode, site.scope, true);
     if (!sources.some((s) => s.kind === 'env' || s.kind === 'import' || (s.kind === 'literal' && site.kind !== 'compare'))) continue;
     const use: SecretUse = {
-      kind: site.kind as SecretUse['kind'],
+      kind: site.kind,
       key: { loc: state.lines.loc(site.keyNode.start, site.keyNode.end), trace: { sources } },
       scope: site.scope.qual,
       ...(site.header !== undefined ? { header: site.header } : {}),

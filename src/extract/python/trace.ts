@@ -30,7 +30,7 @@ interface Tracer {
 }
 
 /** A short description of an expression built from identifiers only (never literal text). */
-export function describe(state: FileState, node: PyNode, depth = 0): string {
+function describe(state: FileState, node: PyNode, depth = 0): string {
   const n = unparen(node);
   if (depth > MAX_DEPTH) return '…';
   switch (n.type) {
@@ -421,7 +421,8 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
         const transparent = plainArgs.length <= 1 && plainArgs.every((arg) => isPlainString(unparen(arg)));
         if (method && object && transparent && TRANSPARENT_METHODS.has(textOf(state, method))) return trace(tracer, object, scope, depth + 1, seen);
         // `key.replace("\\n", "\n")`: a PEM key with its escaped newlines restored is still that key.
-        if (method && object && textOf(state, method) === 'replace' && plainArgs.length === 2 && plainArgs.every((arg) => isPlainString(unparen(arg)))) return trace(tracer, object, scope, depth + 1, seen);
+        if (method && object && textOf(state, method) === 'replace' && plainArgs.length === 2 && plainArgs.every((arg) => isPlainString(unparen(arg))))
+          return trace(tracer, object, scope, depth + 1, seen);
       } else if (f.type === 'identifier' && TRANSPARENT_FUNCTIONS.has(textOf(state, f))) {
         const args = field(n, 'arguments');
         const first = args ? namedKids(args)[0] : undefined;
@@ -431,7 +432,8 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
       if (f.type === 'attribute') {
         const method = field(f, 'attribute');
         const object = field(f, 'object');
-        if (method && object && DIGEST_METHODS.has(textOf(state, method)) && unparen(object).type === 'call') return trace(tracer, object, scope, depth + 1, seen);
+        if (method && object && DIGEST_METHODS.has(textOf(state, method)) && unparen(object).type === 'call')
+          return trace(tracer, object, scope, depth + 1, seen);
       }
       const callable = resolveCallable(tracer, fn, scope, depth + 1);
       if (callable?.kind === 'function') return traceReturns(tracer, callable.scope, n, depth, seen);

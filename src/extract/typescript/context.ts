@@ -2,7 +2,7 @@
 import { ts } from 'ts-morph';
 import type { FileFacts, Loc } from '../facts.js';
 
-export interface ImportBinding {
+interface ImportBinding {
   module: string;
   /** `default`, `*` (namespace, import-equals, CommonJS module object) or the exported name. */
   imported: string;
@@ -21,14 +21,14 @@ export interface PendingOp {
 }
 
 /** A function whose parameter names the env var it reads; `defaultParam` is the parameter used as the default, if any. */
-export interface EnvWrapper {
+interface EnvWrapper {
   decl: ts.Node;
   nameParam: number;
   defaultParam: number | null;
 }
 
 /** A read's default as written (`?? x`, a second `get` argument, a destructuring default). */
-export interface ReadDefault {
+interface ReadDefault {
   expr: ts.Expression;
   /** True when the default is a `get('A', get('B'))`-style nested default. */
   nested: boolean;
@@ -259,7 +259,11 @@ function declarationsOf(ctx: Ctx, node: ts.Node): Map<string, ts.Node> | null {
     index = new Map();
     for (const p of node.parameters) addBindingNames(p.name, p, index);
     if ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name) index.set(node.name.text, node);
-  } else if ((ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) && node.initializer && ts.isVariableDeclarationList(node.initializer)) {
+  } else if (
+    (ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node)) &&
+    node.initializer &&
+    ts.isVariableDeclarationList(node.initializer)
+  ) {
     index = new Map();
     for (const d of node.initializer.declarations) addBindingNames(d.name, d, index);
   } else if (ts.isCatchClause(node) && node.variableDeclaration) {

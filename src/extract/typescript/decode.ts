@@ -374,7 +374,8 @@ function chainNames(ctx: Ctx, expr: ts.Expression, depth = 0): string[] {
   const e = unwrap(expr);
   if (ts.isIdentifier(e)) {
     const decl = depth < 2 ? lookup(ctx, e) : undefined;
-    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isIdentifier(decl.name)) return [...chainNames(ctx, decl.initializer, depth + 1), e.text];
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isIdentifier(decl.name))
+      return [...chainNames(ctx, decl.initializer, depth + 1), e.text];
     return [e.text];
   }
   if (e.kind === SK.ThisKeyword) return ['this'];
@@ -423,7 +424,8 @@ function isResponseBody(ctx: Ctx, token: ts.Expression | null, depth = 0): boole
   return false;
 }
 
-const BROWSER_MODULES = /^(?:react|react-dom|react-router(?:-dom)?|vue|vuex|pinia|vue-router|nuxt|#app|#imports|@angular\/[\w-]+|svelte|svelte\/[\w/-]+|\$app\/[\w/-]+|solid-js|preact|next\/(?:navigation|router|link|image)|js-cookie|universal-cookie|react-cookie)$/;
+const BROWSER_MODULES =
+  /^(?:react|react-dom|react-router(?:-dom)?|vue|vuex|pinia|vue-router|nuxt|#app|#imports|@angular\/[\w-]+|svelte|svelte\/[\w/-]+|\$app\/[\w/-]+|solid-js|preact|next\/(?:navigation|router|link|image)|js-cookie|universal-cookie|react-cookie)$/;
 const SERVER_MODULES = /^(?:node:.*|fs|http|https|express|koa|fastify|@nestjs\/[\w-]+|next\/server|next\/headers|hono|@hapi\/[\w-]+)$/;
 const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage', 'navigator']);
 const FRONTEND_SEGMENT = /^(?:[\w-]*-)?front-?end$|^client$|^web-?app$|^browser$|^spa$/i;
@@ -462,7 +464,13 @@ export function isBrowserFile(ctx: Ctx): boolean {
   if (directive(ctx.sf, 'use server') || SERVER_PATH.test(path) || modules.some((m) => SERVER_MODULES.test(m))) return false;
   if (directive(ctx.sf, 'use client') || /\.(?:vue|svelte)$/.test(path)) return true;
   if (modules.some((m) => BROWSER_MODULES.test(m))) return true;
-  if (path.split('/').slice(0, -1).some((segment) => FRONTEND_SEGMENT.test(segment))) return true;
+  if (
+    path
+      .split('/')
+      .slice(0, -1)
+      .some((segment) => FRONTEND_SEGMENT.test(segment))
+  )
+    return true;
   return usesBrowserGlobal(ctx);
 }
 

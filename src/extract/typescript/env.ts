@@ -1,18 +1,7 @@
 // Env reads in TS/JS: process.env forms, configured accessors, schema-declared env, dynamic names, defaults and fallback groups.
 import { ts } from 'ts-morph';
 import type { EnvRead } from '../facts.js';
-import {
-  type Ctx,
-  SK,
-  exprHasType,
-  lookup,
-  nodeLoc,
-  outerParent,
-  propName,
-  scopeName,
-  stringValue,
-  unwrap,
-} from './context.js';
+import { type Ctx, SK, exprHasType, lookup, nodeLoc, outerParent, propName, scopeName, stringValue, unwrap } from './context.js';
 
 const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD/i;
 const PARSE_METHODS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync']);

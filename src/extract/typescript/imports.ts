@@ -32,7 +32,7 @@ export function collectModuleImports(ctx: Ctx): void {
       if (module === null) continue;
       const clause = st.importClause;
       const bindings: Bindings = [];
-      let typeOnly = clause?.isTypeOnly ?? false;
+      let typeOnly = clause?.phaseModifier === SK.TypeKeyword;
       if (clause?.name) bindings.push({ local: clause.name.text, imported: 'default' });
       const nb = clause?.namedBindings;
       if (nb && ts.isNamespaceImport(nb)) bindings.push({ local: nb.name.text, imported: '*' });

@@ -14,7 +14,7 @@ import { traceValue } from './trace.js';
 import { startsServers, visitServerEntry } from './entries.js';
 import { resolveSecretUses, visitSecretUse } from './secret-uses.js';
 import { collectWebSockets } from './ws/index.js';
-import { compareText } from '../../util/order.js';
+import { comparePositions, compareText } from '../../util/order.js';
 
 const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
   ts: ts.ScriptKind.TS,
@@ -173,6 +173,6 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
   collectWebSockets(ctx);
   if (text.includes('jwtfrag-ignore')) collectSuppressions(ctx);
   facts.imports.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
-  facts.secretLiterals.sort((a, b) => a.line - b.line || a.column - b.column);
+  facts.secretLiterals.sort(comparePositions);
   return facts;
 }

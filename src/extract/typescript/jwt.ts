@@ -156,7 +156,8 @@ function fastJwtDecoderCall(ctx: Ctx, callee: ts.Identifier, call: ts.CallExpres
   const init = unwrap(decl.initializer);
   if (!ts.isCallExpression(init)) return;
   const b = binding(ctx, init.expression);
-  if (b && b.library === 'fast-jwt' && b.imported === 'createDecoder') push(ctx, 'decode-unverified', 'fast-jwt', callee, call, null, call.arguments[0] ?? null);
+  if (b && b.library === 'fast-jwt' && b.imported === 'createDecoder')
+    push(ctx, 'decode-unverified', 'fast-jwt', callee, call, null, call.arguments[0] ?? null);
 }
 
 /** @hapi/jwt: `Jwt.token.generate(payload, key)`, `Jwt.token.decode(t)`, `Jwt.token.verify(artifacts, key)`. */
@@ -289,11 +290,27 @@ export function visitJwt(ctx: Ctx, node: ts.Node): void {
     const b = binding(ctx, node.expression);
     if (b && b.library === '@nestjs/jwt' && b.imported === 'JwtService' && node.arguments?.[0]) {
       const callee = unwrap(node.expression);
-      push(ctx, 'configure', '@nestjs/jwt', ts.isPropertyAccessExpression(callee) ? callee.name : callee, node, option(ctx, node.arguments[0], NEST_KEY_NAMES), null);
+      push(
+        ctx,
+        'configure',
+        '@nestjs/jwt',
+        ts.isPropertyAccessExpression(callee) ? callee.name : callee,
+        node,
+        option(ctx, node.arguments[0], NEST_KEY_NAMES),
+        null,
+      );
     } else if (b && b.library === 'livekit-server-sdk' && (b.imported === 'AccessToken' || b.imported === 'TokenVerifier') && node.arguments?.[1]) {
       // LiveKit access tokens are JWTs signed (and checked) with the API secret, the second argument.
       const callee = unwrap(node.expression);
-      push(ctx, b.imported === 'AccessToken' ? 'sign' : 'verify', 'livekit-server-sdk', ts.isPropertyAccessExpression(callee) ? callee.name : callee, node, node.arguments[1], null);
+      push(
+        ctx,
+        b.imported === 'AccessToken' ? 'sign' : 'verify',
+        'livekit-server-sdk',
+        ts.isPropertyAccessExpression(callee) ? callee.name : callee,
+        node,
+        node.arguments[1],
+        null,
+      );
     } else if (isPassportStrategy(ctx, node.expression)) {
       const callee = unwrap(node.expression);
       passport(ctx, node.arguments?.[0], ts.isPropertyAccessExpression(callee) ? callee.name : callee, node);
@@ -318,7 +335,10 @@ export function visitJwt(ctx: Ctx, node: ts.Node): void {
     else if (b.library === 'fast-jwt') fastJwt(ctx, b.imported, node, callee);
     else if (b.library === 'jwt-decode' && ['default', 'jwtDecode', '*'].includes(b.imported)) {
       push(ctx, 'decode-unverified', 'jwt-decode', callee, node, null, node.arguments[0] ?? null);
-    } else if ((b.library === 'express-jwt' && ['default', 'expressjwt', '*'].includes(b.imported)) || (b.library === 'koa-jwt' && ['default', '*'].includes(b.imported))) {
+    } else if (
+      (b.library === 'express-jwt' && ['default', 'expressjwt', '*'].includes(b.imported)) ||
+      (b.library === 'koa-jwt' && ['default', '*'].includes(b.imported))
+    ) {
       push(ctx, 'verify', b.library, callee, node, option(ctx, node.arguments[0], ['secret']), null);
     }
     return;

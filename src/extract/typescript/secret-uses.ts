@@ -31,7 +31,14 @@ function sites(ctx: Ctx): Site[] {
 
 function isLiteral(expr: ts.Expression): boolean {
   const e = unwrap(expr);
-  return stringValue(e) !== null || ts.isNumericLiteral(e) || e.kind === SK.NullKeyword || e.kind === SK.TrueKeyword || e.kind === SK.FalseKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+  return (
+    stringValue(e) !== null ||
+    ts.isNumericLiteral(e) ||
+    e.kind === SK.NullKeyword ||
+    e.kind === SK.TrueKeyword ||
+    e.kind === SK.FalseKeyword ||
+    (ts.isIdentifier(e) && e.text === 'undefined')
+  );
 }
 
 function compared(ctx: Ctx, a: ts.Expression, b: ts.Expression): void {
@@ -90,7 +97,12 @@ function refusedValue(node: ts.BinaryExpression): ts.Expression | null {
   const other = lit(node.right) ? node.left : lit(node.left) ? node.right : null;
   if (!other) return null;
   let p: ts.Node = node.parent;
-  while (ts.isParenthesizedExpression(p) || ts.isPrefixUnaryExpression(p) || (ts.isBinaryExpression(p) && (p.operatorToken.kind === SK.BarBarToken || p.operatorToken.kind === SK.AmpersandAmpersandToken))) p = p.parent;
+  while (
+    ts.isParenthesizedExpression(p) ||
+    ts.isPrefixUnaryExpression(p) ||
+    (ts.isBinaryExpression(p) && (p.operatorToken.kind === SK.BarBarToken || p.operatorToken.kind === SK.AmpersandAmpersandToken))
+  )
+    p = p.parent;
   if (!ts.isIfStatement(p)) return null;
   const then = p.thenStatement;
   const statements = ts.isBlock(then) ? then.statements : [then];
@@ -133,7 +145,12 @@ export function resolveSecretUses(ctx: Ctx): void {
       if (!sources.some((s) => s.kind === 'env' || s.kind === 'import')) continue;
       const callee = unwrap(site.slot.call.expression);
       const name = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-      (ctx.facts.slotWrites ??= []).push({ key: site.slot.key, loc: nodeLoc(ctx.sf, name), value: { loc: nodeLoc(ctx.sf, site.expr), trace: { sources } }, scope: scopeName(site.expr) });
+      (ctx.facts.slotWrites ??= []).push({
+        key: site.slot.key,
+        loc: nodeLoc(ctx.sf, name),
+        value: { loc: nodeLoc(ctx.sf, site.expr), trace: { sources } },
+        scope: scopeName(site.expr),
+      });
       continue;
     }
     const sources = traceValue(ctx, site.expr);

@@ -81,7 +81,14 @@ function trace(ctx: Ctx, expr: ts.Expression, w: Walk): ValueSource[] {
     if (op === SK.PlusToken) return combine(ctx, e, [e.left, e.right], 'concatenation of literals', w);
     return [unknown(ctx, 'expression', e)];
   }
-  if (ts.isTemplateExpression(e)) return combine(ctx, e, e.templateSpans.map((s) => s.expression), 'template of literals', w);
+  if (ts.isTemplateExpression(e))
+    return combine(
+      ctx,
+      e,
+      e.templateSpans.map((s) => s.expression),
+      'template of literals',
+      w,
+    );
   if (ts.isConditionalExpression(e)) return [...trace(ctx, e.whenTrue, w), ...trace(ctx, e.whenFalse, w)];
   if (ts.isIdentifier(e)) return traceIdentifier(ctx, e, w);
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return traceMember(ctx, e, false, w);
@@ -200,15 +207,7 @@ function isStaticValue(value: ts.Node): boolean {
   return ts.getModifiers(member)?.some((m) => m.kind === SK.StaticKeyword) ?? false;
 }
 
-function traceClassMember(
-  ctx: Ctx,
-  cls: ts.ClassLikeDeclaration,
-  path: string[],
-  call: boolean,
-  at: ts.Node,
-  w: Walk,
-  staticOnly: boolean,
-): ValueSource[] {
+function traceClassMember(ctx: Ctx, cls: ts.ClassLikeDeclaration, path: string[], call: boolean, at: ts.Node, w: Walk, staticOnly: boolean): ValueSource[] {
   const [name, ...rest] = path;
   const out: ValueSource[] = [];
   for (const value of classMember(ctx, cls, name)) {

@@ -10,7 +10,7 @@ const CHANNELS_BASES = /(^|\.)(Async)?(Json)?WebsocketConsumer$/;
 const NAMESPACE_BASES = /(^|\.)(Async)?Namespace$/;
 
 /** How a registration's handler is analysed. */
-export type HandlerKind = 'function' | 'class' | 'socketio-connect' | 'socketio-namespace';
+type HandlerKind = 'function' | 'class' | 'socketio-connect' | 'socketio-namespace';
 
 export interface Registration {
   head: EndpointHead;
@@ -108,7 +108,14 @@ function routeCall(state: FileState, n: PyNode, framework: string, route: RouteS
     const parts = calleeOf(state, f).split('.');
     const method = parts.pop() ?? '';
     if (parts.length > 0 && (method === 'websocket' || method === 'websocket_route')) {
-      route(positional(f)[0], parts.join('.'), handlerOf(state, positional(n)[0], n), f, framework, dependencyList(state, keyword(state, f, 'dependencies'), scope));
+      route(
+        positional(f)[0],
+        parts.join('.'),
+        handlerOf(state, positional(n)[0], n),
+        f,
+        framework,
+        dependencyList(state, keyword(state, f, 'dependencies'), scope),
+      );
     }
     return;
   }
@@ -257,7 +264,12 @@ function socketReceiver(state: FileState, receiver: string, fn: Scope, flask: bo
   return importsModule(state, 'socketio') || paramNames(state, fn).length >= 2;
 }
 
-function socketIo(state: FileState, flask: boolean, handlers: EventHandler[], registered: Map<ClassInfo, { path: string | null; server: NameRef }>): Registration[] {
+function socketIo(
+  state: FileState,
+  flask: boolean,
+  handlers: EventHandler[],
+  registered: Map<ClassInfo, { path: string | null; server: NameRef }>,
+): Registration[] {
   const framework = flask ? 'flask-socketio' : 'python-socketio';
   const out: Registration[] = [];
   const groups = new Map<string, EventHandler[]>();
@@ -307,7 +319,8 @@ function namespaces(state: FileState, framework: string, registered: Map<ClassIn
     }
     const events: Scope[] = [];
     for (const c of withLocalBases(state, cls)) {
-      for (const [name, method] of c.scope.functions) if (name.startsWith('on_') && name !== 'on_connect' && !events.some((e) => e.qual?.endsWith(`.${name}`))) events.push(method);
+      for (const [name, method] of c.scope.functions)
+        if (name.startsWith('on_') && name !== 'on_connect' && !events.some((e) => e.qual?.endsWith(`.${name}`))) events.push(method);
     }
     // The finding goes on the class's own `on_connect` (what accepts the socket), else on the class that inherits one.
     const own = cls.scope.functions.get('on_connect');
@@ -327,7 +340,8 @@ function withLocalBases(state: FileState, cls: ClassInfo): ClassInfo[] {
     const next = queue.shift();
     if (!next || out.includes(next)) continue;
     out.push(next);
-    for (const b of next.bases) if (b.type === 'identifier') queue.push(...[state.module.classes.get(textOf(state, b))].filter((x): x is ClassInfo => x !== undefined));
+    for (const b of next.bases)
+      if (b.type === 'identifier') queue.push(...[state.module.classes.get(textOf(state, b))].filter((x): x is ClassInfo => x !== undefined));
   }
   return out;
 }
@@ -367,7 +381,12 @@ function channelsRoutingAt(state: FileState, n: PyNode, out: { routes: WsRouteFa
     const [first, second] = positional(n);
     const consumer = dotted(state, unparen(second)) ?? '';
     if (!/\.as_asgi\(\)$/.test(consumer)) return;
-    out.routes.push({ path: plainString(state, first), consumer: nameRef(state, consumer.replace(/\.as_asgi\(\)$/, '')), list: listName(state, n), loc: loc(state, first ?? n) });
+    out.routes.push({
+      path: plainString(state, first),
+      consumer: nameRef(state, consumer.replace(/\.as_asgi\(\)$/, '')),
+      list: listName(state, n),
+      loc: loc(state, first ?? n),
+    });
   } else if (method === 'URLRouter') {
     const arg = positional(n)[0];
     const a = arg ? unparen(arg) : null;

@@ -67,7 +67,10 @@ export function newWalk(state: FileState, c: Collect, opts: { light?: boolean; s
 }
 
 function headerSource(key: string): TokenSource | null {
-  const k = key.toLowerCase().replace(/^http_/, '').replace(/_/g, '-');
+  const k = key
+    .toLowerCase()
+    .replace(/^http_/, '')
+    .replace(/_/g, '-');
   if (k === 'authorization') return 'header';
   if (k === 'sec-websocket-protocol') return 'subprotocol';
   if (k === 'cookie') return 'cookie';
@@ -295,7 +298,8 @@ function localsOf(w: PathWalk, body: PyNode, scope: Scope, seeds: Seeds, viaInst
         if (left.type === 'identifier') {
           const name = textOf(state, left);
           if (r.type === 'list' || r.type === 'tuple') locals.loops.set(name, namedKids(r));
-          if (!w.light && (fromMessage(state, r, locals.msg) || (isAsyncFor(n) && r.type === 'identifier' && /socket|ws|conn/i.test(textOf(state, r))))) locals.msg.add(name);
+          if (!w.light && (fromMessage(state, r, locals.msg) || (isAsyncFor(n) && r.type === 'identifier' && /socket|ws|conn/i.test(textOf(state, r)))))
+            locals.msg.add(name);
         }
         if (!w.light) {
           const target = aliasOf(r);
@@ -436,7 +440,10 @@ function dependencyNodes(state: FileState, fn: Scope): { param: PyNode; dep: PyN
     const value = field(param, 'value');
     if (value) candidates.push(unparen(value));
     const type = field(param, 'type');
-    if (type) walk(type, (n) => void (n.type === 'call' ? candidates.push(n) : undefined));
+    if (type)
+      walk(type, (n) => {
+        if (n.type === 'call') candidates.push(n);
+      });
     for (const cand of candidates) {
       if (cand.type !== 'call' || !/(^|\.)(Depends|Security)$/.test(calleeOf(state, cand))) continue;
       const dep = positional(cand)[0];
@@ -454,7 +461,7 @@ function seedsFor(state: FileState, call: PyNode, target: Scope, locals: Locals)
   const list = field(call, 'arguments');
   let index = 0;
   for (const arg of list ? namedKids(list) : []) {
-    let name: string | null = null;
+    let name: string | null;
     let value: PyNode | null = arg;
     if (arg.type === 'keyword_argument') {
       const key = field(arg, 'name');
@@ -512,7 +519,8 @@ export function walkFunction(w: PathWalk, fn: Scope, seeds: Seeds, viaInstance =
         const attr = field(n, 'attribute');
         const object = field(n, 'object');
         if (attr && textOf(state, attr) === 'subprotocols' && n.parent?.type !== 'call') pushSource(c, 'subprotocol', loc(state, attr));
-        if (object?.type === 'identifier' && textOf(state, object) === 'current_user' && state.bindings.get('current_user')?.module === 'flask_login') pushSource(c, 'cookie', loc(state, n));
+        if (object?.type === 'identifier' && textOf(state, object) === 'current_user' && state.bindings.get('current_user')?.module === 'flask_login')
+          pushSource(c, 'cookie', loc(state, n));
         return;
       }
       case 'assignment':
@@ -573,7 +581,13 @@ function visitAssignment(w: PathWalk, n: PyNode, fn: Scope, locals: Locals, viaI
   const right = field(n, 'right');
   if (!left) return;
   const l = unparen(left);
-  if (l.type === 'identifier' && right && QUERY_CREDENTIAL_KEY.test(textOf(state, l)) && awaited(right).type !== 'identifier' && isQueryExpr(state, right, locals)) {
+  if (
+    l.type === 'identifier' &&
+    right &&
+    QUERY_CREDENTIAL_KEY.test(textOf(state, l)) &&
+    awaited(right).type !== 'identifier' &&
+    isQueryExpr(state, right, locals)
+  ) {
     pushSource(c, 'query', loc(state, right));
   }
   if (w.light) return;
@@ -581,7 +595,8 @@ function visitAssignment(w: PathWalk, n: PyNode, fn: Scope, locals: Locals, viaI
   if (l.type === 'subscript') target = sharedTarget(w, field(l, 'value') ?? l, fn, viaInstance, null);
   else if (l.type === 'identifier' && globalIn(state, fn, textOf(state, l)) && !getOrCreate(state, n, textOf(state, l))) target = textOf(state, l);
   const container = l.type === 'subscript' ? field(l, 'value') : null;
-  if (target) pushWrite(c, { name: target, how: l.type === 'subscript' ? 'item-assign' : 'assign', loc: loc(state, l), ...httpClientHeaders(state, container, fn) });
+  if (target)
+    pushWrite(c, { name: target, how: l.type === 'subscript' ? 'item-assign' : 'assign', loc: loc(state, l), ...httpClientHeaders(state, container, fn) });
 }
 
 function containsReceiveLoop(state: FileState, node: PyNode): boolean {

@@ -53,6 +53,7 @@ export function keyword(state: FileState, call: PyNode, name: string): PyNode | 
 }
 
 /** Pre-order walk (explicit stack, any depth); returning false from `visit` skips a node's children. */
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- a visitor with no return statement visits the children
 export function walk(node: PyNode, visit: (n: PyNode) => boolean | void): void {
   const stack = [node];
   for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
@@ -110,7 +111,10 @@ export function callRef(state: FileState, callee: string, scope: Scope, at: Loc)
   const head = parts[0];
   const rest = parts.slice(1);
   if ((head === 'self' || head === 'cls') && scope.cls && rest.length > 1) {
-    const built = builtBy(state, (scope.cls.selfAttrs.get(rest[0]) ?? []).map((a) => a.value));
+    const built = builtBy(
+      state,
+      (scope.cls.selfAttrs.get(rest[0]) ?? []).map((a) => a.value),
+    );
     if (built) return { name: `${built.name}.${rest.slice(1).join('.')}`, module: built.module, loc: at };
   }
   if ((head === 'self' || head === 'cls') && scope.cls && rest.length > 0) return { name: `${scope.cls.name}.${rest.join('.')}`, module: null, loc: at };

@@ -6,7 +6,7 @@ import { type Ctx, enclosingClass, isFunctionLike, lookup, nodeLoc, propName, st
 import { handlerName, importsModule, initializerOf, localDecl, nameRef, objectProp, rootIdentifier, sameFileFunction } from './syntax.js';
 
 /** Code on a connection path; `perConnection` is false for setup code (`afterInit`), whose writes happen once. */
-export interface Root {
+interface Root {
   node: ts.Node;
   perConnection: boolean;
 }
@@ -88,7 +88,12 @@ function nestGateways(ctx: Ctx, out: Registration[]): void {
       if (gateway) {
         const options = gateway.arguments.find((a) => ts.isObjectLiteralExpression(unwrap(a)));
         const ns = objectProp(ctx, options, 'namespace') ?? objectProp(ctx, options, 'path');
-        const reg = emptyRegistration({ framework: 'nestjs', path: ns ? stringValue(unwrap(ns)) : '/', handler: n.name?.text ?? null, loc: nodeLoc(ctx.sf, gateway.expression) });
+        const reg = emptyRegistration({
+          framework: 'nestjs',
+          path: ns ? stringValue(unwrap(ns)) : '/',
+          handler: n.name?.text ?? null,
+          loc: nodeLoc(ctx.sf, gateway.expression),
+        });
         reg.sharedThis = true;
         for (const member of n.members) {
           if (!ts.isMethodDeclaration(member)) continue;
@@ -141,7 +146,8 @@ function isSocketIoServer(ctx: Ctx, expr: ts.Expression): boolean {
   if (ts.isNewExpression(e)) return importedFrom(ctx, e.expression, 'socket.io');
   if (ts.isCallExpression(e)) {
     const callee = unwrap(e.expression);
-    if (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require') return stringValue(callee.arguments[0] ?? callee) === 'socket.io';
+    if (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require')
+      return stringValue(callee.arguments[0] ?? callee) === 'socket.io';
     return ts.isIdentifier(callee) && importedFrom(ctx, callee, 'socket.io') && ctx.imports.get(callee.text)?.imported !== 'Socket';
   }
   return false;
@@ -151,7 +157,8 @@ function isSocketIoServer(ctx: Ctx, expr: ts.Expression): boolean {
 function namespaceOf(ctx: Ctx, receiver: ts.Expression): string {
   const ofCall = (e: ts.Expression): string | null => {
     const x = unwrap(e);
-    if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && x.expression.name.text === 'of' && x.arguments[0]) return stringValue(unwrap(x.arguments[0]));
+    if (ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && x.expression.name.text === 'of' && x.arguments[0])
+      return stringValue(unwrap(x.arguments[0]));
     return null;
   };
   const r = unwrap(receiver);
@@ -164,7 +171,8 @@ function serverIdentifier(ctx: Ctx, receiver: ts.Expression): ts.Identifier | nu
   let r = unwrap(receiver);
   if (ts.isIdentifier(r)) {
     const init = initializerOf(ctx, r);
-    if (init && ts.isCallExpression(init) && ts.isPropertyAccessExpression(init.expression) && init.expression.name.text === 'of') r = unwrap(init.expression.expression);
+    if (init && ts.isCallExpression(init) && ts.isPropertyAccessExpression(init.expression) && init.expression.name.text === 'of')
+      r = unwrap(init.expression.expression);
   }
   return rootIdentifier(r);
 }
@@ -239,7 +247,12 @@ function socketIoAndWs(ctx: Ctx, out: Discovery): void {
         upgrades.push(n.arguments[1]);
       } else if (method === 'ws' && uws && n.arguments[0] && n.arguments[1]) {
         const behavior = n.arguments[1];
-        const reg = emptyRegistration({ framework: 'uwebsockets', path: stringValue(unwrap(n.arguments[0])), handler: null, loc: nodeLoc(ctx.sf, n.arguments[0]) });
+        const reg = emptyRegistration({
+          framework: 'uwebsockets',
+          path: stringValue(unwrap(n.arguments[0])),
+          handler: null,
+          loc: nodeLoc(ctx.sf, n.arguments[0]),
+        });
         for (const key of ['upgrade', 'open', 'message']) addHandler(reg, ctx, objectProp(ctx, behavior, key));
         reg.connection = objectProp(ctx, behavior, 'open');
         out.registrations.push(reg);

@@ -19,13 +19,37 @@ import {
   type Collect,
 } from '../../websocket.js';
 import { type Ctx, SK, calleeText, enclosingClass, isFunctionLike, lookup, nodeLoc, propName, scopeName, stringValue, unwrap } from '../context.js';
-import { callRef, chain, initializerOf, insideNestedFunction, isInside, localDecl, nameNodeOf, objectProp, rootIdentifier, sameFileFunction } from './syntax.js';
+import {
+  callRef,
+  chain,
+  initializerOf,
+  insideNestedFunction,
+  isInside,
+  localDecl,
+  nameNodeOf,
+  objectProp,
+  rootIdentifier,
+  sameFileFunction,
+} from './syntax.js';
 
 const MAX_FOLLOW = 4;
 const WRITE_METHODS = new Set(['push', 'set', 'add', 'unshift', 'splice', 'assign']);
 const REMOVE_METHODS = new Set(['delete', 'splice', 'pop', 'shift', 'clear', 'remove']);
 const DB_METHOD = /^(connect|createQueryRunner|getConnection|acquire|startTransaction|transaction|\$transaction|beginTransaction|startSession)$/;
-const IGNORED_EVENTS = new Set(['connection', 'connect', 'disconnect', 'disconnecting', 'close', 'error', 'open', 'upgrade', 'headers', 'listening', 'pong', 'ping']);
+const IGNORED_EVENTS = new Set([
+  'connection',
+  'connect',
+  'disconnect',
+  'disconnecting',
+  'close',
+  'error',
+  'open',
+  'upgrade',
+  'headers',
+  'listening',
+  'pong',
+  'ping',
+]);
 const HOCUSPOCUS = '@hocuspocus/server';
 
 /** One walk over a connection path. */
@@ -44,7 +68,15 @@ export interface PathWalk {
 }
 
 export function newWalk(ctx: Ctx, c: Collect, opts: Partial<Pick<PathWalk, 'sharedThis' | 'perConnection' | 'connection'>> = {}): PathWalk {
-  return { ctx, c, msgVars: new Set(), sharedThis: opts.sharedThis ?? false, perConnection: opts.perConnection ?? true, connection: opts.connection ?? null, seen: new Set() };
+  return {
+    ctx,
+    c,
+    msgVars: new Set(),
+    sharedThis: opts.sharedThis ?? false,
+    perConnection: opts.perConnection ?? true,
+    connection: opts.connection ?? null,
+    seen: new Set(),
+  };
 }
 
 function headerSource(key: string): TokenSource | null {
@@ -112,7 +144,11 @@ function classifyAccess(w: PathWalk, node: ts.PropertyAccessExpression | ts.Elem
 /** The variable a call's value is declared into (`const token = params.get('t')`). */
 function declaredName(node: ts.Node): string | null {
   let n = node;
-  while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isAwaitExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAsExpression(n.parent))) n = n.parent;
+  while (
+    n.parent &&
+    (ts.isParenthesizedExpression(n.parent) || ts.isAwaitExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAsExpression(n.parent))
+  )
+    n = n.parent;
   const p = n.parent;
   if (p && ts.isBinaryExpression(p) && (p.operatorToken.kind === SK.BarBarToken || p.operatorToken.kind === SK.QuestionQuestionToken)) return declaredName(p);
   return p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) ? p.name.text : null;
@@ -252,7 +288,11 @@ function writeTarget(w: PathWalk, expr: ts.Expression, assign: ts.BinaryExpressi
     const isLet = (decl.parent.flags & ts.NodeFlags.Let) !== 0 || (decl.parent.flags & (ts.NodeFlags.Const | ts.NodeFlags.Let)) === 0;
     return isLet && !getOrCreate(ctx, assign, head.text) ? head.text : null;
   }
-  const mutable = !init || ts.isArrayLiteralExpression(init) || ts.isObjectLiteralExpression(init) || (ts.isNewExpression(init) && /Map|Set|Array|Object/.test(init.expression.getText(ctx.sf)));
+  const mutable =
+    !init ||
+    ts.isArrayLiteralExpression(init) ||
+    ts.isObjectLiteralExpression(init) ||
+    (ts.isNewExpression(init) && /Map|Set|Array|Object/.test(init.expression.getText(ctx.sf)));
   return mutable ? head.text : null;
 }
 
@@ -275,7 +315,13 @@ function hocuspocusHandoff(w: PathWalk, call: ts.CallExpression, depth: number):
   };
   let options: ts.Expression | undefined;
   if (ts.isNewExpression(init) && fromHocuspocus(init.expression)) options = init.arguments?.[0];
-  else if (ts.isCallExpression(init) && ts.isPropertyAccessExpression(init.expression) && init.expression.name.text === 'configure' && fromHocuspocus(init.expression)) options = init.arguments[0];
+  else if (
+    ts.isCallExpression(init) &&
+    ts.isPropertyAccessExpression(init.expression) &&
+    init.expression.name.text === 'configure' &&
+    fromHocuspocus(init.expression)
+  )
+    options = init.arguments[0];
   if (!options) return;
   const follow = (expr: ts.Expression): void => {
     const e = unwrap(expr);
@@ -360,7 +406,13 @@ export function walkNode(w: PathWalk, root: ts.Node, depth = 0): void {
       const right = unwrap(n.right);
       const filtered = ts.isCallExpression(right) && ts.isPropertyAccessExpression(right.expression) && right.expression.name.text === 'filter';
       if (target && filtered) c.removals.add(target);
-      else if (target) pushWrite(c, { name: target, how: ts.isElementAccessExpression(left) ? 'item-assign' : 'assign', loc: nodeLoc(ctx.sf, left), ...httpClientDefaults(target) });
+      else if (target)
+        pushWrite(c, {
+          name: target,
+          how: ts.isElementAccessExpression(left) ? 'item-assign' : 'assign',
+          loc: nodeLoc(ctx.sf, left),
+          ...httpClientDefaults(target),
+        });
     } else if (ts.isDeleteExpression(n)) {
       const target = writeTarget(w, n.expression);
       if (target) c.removals.add(target);

@@ -9,7 +9,11 @@ import { callRef, isInside, sameFileFunction } from './syntax.js';
 function analyse(ctx: Ctx, reg: Registration): WsEndpoint {
   const c = emptyCollect();
   for (const root of reg.roots) {
-    const w = newWalk(ctx, c, { sharedThis: reg.sharedThis, perConnection: root.perConnection, connection: reg.connection && isInside(reg.connection, root.node) ? reg.connection : null });
+    const w = newWalk(ctx, c, {
+      sharedThis: reg.sharedThis,
+      perConnection: root.perConnection,
+      connection: reg.connection && isInside(reg.connection, root.node) ? reg.connection : null,
+    });
     walkNode(w, root.node);
   }
   for (const ref of reg.refs) {
@@ -29,7 +33,16 @@ function middlewareFact(ctx: Ctx, site: MiddlewareSite): WsMiddlewareFact {
     const r = callRef(ctx, fn, nodeLoc(ctx.sf, fn));
     if (r) c.calls.push(r);
   }
-  return { framework: site.framework, server: site.server, namespace: site.namespace, calls: dedupeCalls(c.calls), tokenSources: c.tokenSources, delegations: c.delegations, spans: c.spans, loc: nodeLoc(ctx.sf, site.at) };
+  return {
+    framework: site.framework,
+    server: site.server,
+    namespace: site.namespace,
+    calls: dedupeCalls(c.calls),
+    tokenSources: c.tokenSources,
+    delegations: c.delegations,
+    spans: c.spans,
+    loc: nodeLoc(ctx.sf, site.at),
+  };
 }
 
 /** Adds WebSocket endpoints, socket servers, connection middleware and function facts to a TS/JS file's facts. */

@@ -64,7 +64,7 @@ export function localDecl(ctx: Ctx, expr: ts.Expression): ts.Node | null {
 }
 
 /** `const self = this` / `const _this = this`: a local that stands for `this`. */
-export function isThisAlias(ctx: Ctx, expr: ts.Expression): boolean {
+function isThisAlias(ctx: Ctx, expr: ts.Expression): boolean {
   const e = unwrap(expr);
   if (e.kind === SK.ThisKeyword) return true;
   if (!ts.isIdentifier(e)) return false;
