@@ -94,15 +94,28 @@ export function compileGlobLenient(patterns: string | readonly string[], options
 export function wildcardMatch(text: string, pattern: string, nocase = false): boolean {
   const t = nocase ? text.toLowerCase() : text;
   const p = nocase ? pattern.toLowerCase() : pattern;
+  return starWalk(
+    p.length,
+    t,
+    (pi) => p[pi] === '*',
+    (pi, ch) => p[pi] === ch,
+  );
+}
+
+/**
+ * The classic wildcard walk that remembers the last star: no recursion, O(pattern × text) at worst.
+ * `isStar(i)` says whether pattern item i is a star; `matches(i, ch)` whether it matches one character.
+ */
+function starWalk(length: number, text: string, isStar: (i: number) => boolean, matches: (i: number, ch: string) => boolean): boolean {
   let pi = 0;
   let ti = 0;
   let starP = -1;
   let starT = 0;
-  while (ti < t.length) {
-    if (pi < p.length && p[pi] === '*') {
+  while (ti < text.length) {
+    if (pi < length && isStar(pi)) {
       starP = pi++;
       starT = ti;
-    } else if (pi < p.length && p[pi] === t[ti]) {
+    } else if (pi < length && matches(pi, text[ti])) {
       pi++;
       ti++;
     } else if (starP >= 0) {
@@ -112,8 +125,8 @@ export function wildcardMatch(text: string, pattern: string, nocase = false): bo
       return false;
     }
   }
-  while (pi < p.length && p[pi] === '*') pi++;
-  return pi === p.length;
+  while (pi < length && isStar(pi)) pi++;
+  return pi === length;
 }
 
 // Path segments against pattern segments: a set of reachable positions per pattern segment, `**` spanning any number.
@@ -149,32 +162,17 @@ function matchSegments(segments: Segment[], parts: string[], dot: boolean): bool
   return reach[parts.length] === 1;
 }
 
-// One segment: the classic wildcard walk that remembers the last `*` (no recursion, O(tokens × text)).
+// One segment: the star walk over its tokens.
 function matchPart(segment: Extract<Segment, { kind: 'part' }>, text: string, dot: boolean): boolean {
   if (segment.onlyStars && text.length === 0) return false;
   if (!dot && !segment.literalStart && text.startsWith('.')) return false;
   const tokens = segment.tokens;
-  let pi = 0;
-  let ti = 0;
-  let starP = -1;
-  let starT = 0;
-  while (ti < text.length) {
-    const token = tokens[pi];
-    if (token?.kind === 'star') {
-      starP = pi++;
-      starT = ti;
-    } else if (token !== undefined && single(token, text[ti])) {
-      pi++;
-      ti++;
-    } else if (starP >= 0) {
-      pi = starP + 1;
-      ti = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (tokens[pi]?.kind === 'star') pi++;
-  return pi === tokens.length;
+  return starWalk(
+    tokens.length,
+    text,
+    (pi) => tokens[pi].kind === 'star',
+    (pi, ch) => single(tokens[pi], ch),
+  );
 }
 
 function single(token: Token, ch: string): boolean {
