@@ -6,6 +6,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { Loc } from '../vocabulary.js';
 import { applyEdits } from '../summarize/plan.js';
 import type { PlanEdit, RunResult } from '../summarize/result.js';
+import { offsetIn } from '../util/lines.js';
 import { compareText } from '../util/order.js';
 import { git, insideWorkTree } from './git.js';
 import { UsageError } from './usage.js';
@@ -33,16 +34,6 @@ export interface FixPlan {
   patches: FilePatch[];
   /** Edits left for a person, with the reason (`file: why`). */
   skipped: string[];
-}
-
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  return offset + column - 1;
 }
 
 function within(inner: Loc, outer: Loc): boolean {
@@ -85,7 +76,7 @@ function deploymentRenames(result: RunResult, codeEdits: readonly PlanEdit[], re
       if (
         text === undefined ||
         site.loc.line !== site.loc.endLine ||
-        text.slice(offsetOf(text, site.loc.line, site.loc.column), offsetOf(text, site.loc.endLine, site.loc.endColumn)) !== row.name
+        text.slice(offsetIn(text, site.file, site.loc.line, site.loc.column), offsetIn(text, site.file, site.loc.endLine, site.loc.endColumn)) !== row.name
       ) {
         skipped.push(`${label}: the entry is not a plain key to rename`);
         continue;
@@ -128,7 +119,9 @@ export function planFixes(root: string, result: RunResult, sources: Map<string, 
       skipped.push(`${file}: cannot be read`);
       continue;
     }
-    const spans = list.map((e) => [offsetOf(before, e.loc.line, e.loc.column), offsetOf(before, e.loc.endLine, e.loc.endColumn)]).sort((a, b) => a[0] - b[0]);
+    const spans = list
+      .map((e) => [offsetIn(before, file, e.loc.line, e.loc.column), offsetIn(before, file, e.loc.endLine, e.loc.endColumn)])
+      .sort((a, b) => a[0] - b[0]);
     if (spans.some((span, i) => i > 0 && span[0] < spans[i - 1][1])) {
       skipped.push(`${file}: edits overlap; apply the plan's steps by hand`);
       continue;

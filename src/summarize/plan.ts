@@ -3,6 +3,7 @@ import type { Finding, Loc } from '../vocabulary.js';
 import type { FamilyPlan, MigrationPlan, PlanEdit, PlanPhase, PlanRisk, PlanStep, PlanStepKind, ProvisionMatrixRow } from './result.js';
 import { groupReads } from '../model/query.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFamily } from '../model/types.js';
+import { offsetIn } from '../util/lines.js';
 import { compareText } from '../util/order.js';
 
 export interface PlanInput {
@@ -33,17 +34,6 @@ function readPhase(reads: readonly ModelEnvRead[]): PlanPhase {
 }
 
 type StepInput = Omit<PlanStep, 'edit' | 'phase' | 'risk' | 'change'> & { phase: PlanPhase | null; change: string };
-
-/** Offset of a 1-based line/column (UTF-16) in `text`. */
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  return offset + column - 1;
-}
 
 function quoteOf(text: string): string | null {
   const match = /^[rbfuRBFU]{0,2}(["'`])/.exec(text);
@@ -78,8 +68,8 @@ function rebuild(expr: ReadExpression, name: string, quote: string): string {
   return `${expr.callee}${expr.open}${quote}${name}${quote}${close}`;
 }
 
-function sliceLoc(text: string, loc: Loc): string {
-  return text.slice(offsetOf(text, loc.line, loc.column), offsetOf(text, loc.endLine, loc.endColumn));
+function sliceLoc(text: string, file: string, loc: Loc): string {
+  return text.slice(offsetIn(text, file, loc.line, loc.column), offsetIn(text, file, loc.endLine, loc.endColumn));
 }
 
 class PlanBuilder {
@@ -121,9 +111,9 @@ function planChain(b: PlanBuilder, group: ModelFallbackGroup, reads: ModelEnvRea
     b.step(group.service, { kind: 'manual', ...base }, null);
     return;
   }
-  const start = offsetOf(text, target.loc.line, target.loc.column);
+  const start = offsetIn(text, target.file, target.loc.line, target.loc.column);
   const expr = readExpression(text, start);
-  const quote = quoteOf(sliceLoc(text, target.loc)) ?? '"';
+  const quote = quoteOf(sliceLoc(text, target.file, target.loc)) ?? '"';
   const safe = expr && !/["'`]/.test(expr.callee) && group.form !== 'loop';
   if (!expr || !safe) {
     b.step(group.service, { kind: 'manual', ...base }, null);
@@ -142,14 +132,14 @@ function planRead(b: PlanBuilder, read: ModelEnvRead, canonical: string, family:
   const action = dynamic ? `Replace the run-time name ${label} by the literal ${canonical}` : `Read ${canonical} instead of ${label}`;
   const kind: PlanStepKind = dynamic ? 'dynamic' : 'read';
   const text = b.text(read.file);
-  const original = text ? sliceLoc(text, read.loc) : '';
+  const original = text ? sliceLoc(text, read.file, read.loc) : '';
   const quote = quoteOf(original);
   let replacement: string | null = null;
   if (text && quote) {
     replacement = `${quote}${canonical}${quote}`;
   } else if (text && !dynamic && /^[A-Za-z_$][\w$]*$/.test(original) && /^[A-Za-z_$][\w$]*$/.test(canonical)) {
-    const before = text.slice(0, offsetOf(text, read.loc.line, read.loc.column)).trimEnd();
-    const after = text.slice(offsetOf(text, read.loc.endLine, read.loc.endColumn)).trimStart();
+    const before = text.slice(0, offsetIn(text, read.file, read.loc.line, read.loc.column)).trimEnd();
+    const after = text.slice(offsetIn(text, read.file, read.loc.endLine, read.loc.endColumn)).trimStart();
     if (before.endsWith('.')) replacement = canonical;
     else if (read.accessor === 'process.env' && after.startsWith(':')) replacement = canonical;
     else if (read.accessor === 'process.env' && /^[,}=]/.test(after)) replacement = `${canonical}: ${original}`;
@@ -306,7 +296,11 @@ export function buildPlan(input: PlanInput): MigrationPlan {
 export function applyEdits(text: string, file: string, edits: readonly PlanEdit[]): string {
   const mine = edits
     .filter((e) => e.file === file)
-    .map((e) => ({ start: offsetOf(text, e.loc.line, e.loc.column), end: offsetOf(text, e.loc.endLine, e.loc.endColumn), replacement: e.replacement }))
+    .map((e) => ({
+      start: offsetIn(text, file, e.loc.line, e.loc.column),
+      end: offsetIn(text, file, e.loc.endLine, e.loc.endColumn),
+      replacement: e.replacement,
+    }))
     .sort((a, b) => b.start - a.start);
   let out = text;
   for (const e of mine) out = out.slice(0, e.start) + e.replacement + out.slice(e.end);

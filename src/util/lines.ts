@@ -77,3 +77,21 @@ export class LineIndex {
     return { start, end };
   }
 }
+
+const recent = new Map<string, LineIndex>();
+
+/**
+ * Offset of a 1-based line and column (UTF-16) in a file's text, counting line breaks as its
+ * extractor did (U+2028/U+2029 too in JavaScript/TypeScript). The last few files' indexes are kept.
+ */
+export function offsetIn(text: string, path: string, line: number, column: number): number {
+  const unicode = /\.[cm]?[jt]sx?$/i.test(path);
+  const key = `${unicode ? 1 : 0}${text}`;
+  let index = recent.get(key);
+  if (!index) {
+    index = new LineIndex(text, unicode);
+    if (recent.size >= 8) recent.delete(recent.keys().next().value as string);
+    recent.set(key, index);
+  }
+  return index.offset(line, column);
+}
