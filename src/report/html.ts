@@ -10,6 +10,7 @@ import {
   familyTitle,
   findingGroups,
   heatmap,
+  TOLD_BY_STORIES,
   noOpenFindings,
   notAnalysedLabel,
   notAnalysedWarning,
@@ -231,16 +232,7 @@ function breakageRow(b: Breakage, kind: 'token' | 'service'): string {
 
 function everywhere(result: RunResult, titles: Record<string, string>): string {
   const map = heatmap(result);
-  const covered = new Set([
-    'signer-verifier-mismatch',
-    'secret-read-not-provided',
-    'ws-secret-mismatch',
-    'secret-name-sprawl',
-    'secret-fallback-chain',
-    'dynamic-secret-name',
-    'secret-provided-not-read',
-  ]);
-  const rows = map.rules.filter((r) => r.severity === 'error' && !covered.has(r.id)).slice(0, 6);
+  const rows = map.rules.filter((r) => r.severity === 'error' && !TOLD_BY_STORIES.has(r.id)).slice(0, 6);
   if (rows.length === 0) return '';
   const items = rows.map((r) => {
     const services = map.services.filter((s) => map.cells.get(s)?.has(r.id));

@@ -12,6 +12,7 @@ import {
   familyTitle,
   findingGroups,
   heatmap,
+  TOLD_BY_STORIES,
   noOpenFindings,
   notAnalysedLabel,
   notAnalysedWarning,
@@ -160,20 +161,10 @@ function breakageRow(b: Breakage, kind: 'token' | 'service'): string {
   return `| ${cell(b.environment ?? 'all')} | ${cell(who)} | ${outcome} | ${code(uses)} | ${b.signer ? code(signer) : '—'} | ${b.provided.map(code).join(', ') || '—'} |`;
 }
 
-const COVERED = new Set([
-  'signer-verifier-mismatch',
-  'secret-read-not-provided',
-  'ws-secret-mismatch',
-  'secret-name-sprawl',
-  'secret-fallback-chain',
-  'dynamic-secret-name',
-  'secret-provided-not-read',
-]);
-
 function everywhereLines(result: RunResult, titles: Record<string, string>, max: number): string[] {
   const map = heatmap(result);
   return map.rules
-    .filter((r) => r.severity === 'error' && !COVERED.has(r.id))
+    .filter((r) => r.severity === 'error' && !TOLD_BY_STORIES.has(r.id))
     .slice(0, max)
     .map((r) => {
       const services = map.services.filter((s) => map.cells.get(s)?.has(r.id));

@@ -475,6 +475,17 @@ export function openFindings(result: RunResult): Finding[] {
   return result.findings.filter((f) => !f.suppression);
 }
 
+/** Rules the "what breaks" stories already tell (secret and deployment mismatches); other error rules are listed as broken everywhere. */
+export const TOLD_BY_STORIES: ReadonlySet<string> = new Set([
+  'signer-verifier-mismatch',
+  'secret-read-not-provided',
+  'ws-secret-mismatch',
+  'secret-name-sprawl',
+  'secret-fallback-chain',
+  'dynamic-secret-name',
+  'secret-provided-not-read',
+]);
+
 /** Counts of open findings per service and rule, with the worst severity of each cell. */
 export function heatmap(result: RunResult): Heatmap {
   const open = openFindings(result);
