@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineRule, type RuleContext } from '../src/rule-api.js';
 import type { RelatedLocation } from '../src/vocabulary.js';
-import type { Model } from '../src/model/types.js';
+import type { Model, ModelEnvRead } from '../src/model/types.js';
 
 /** Names of the URL a service reaches the auth service at: `AUTH_SERVICE_URL`, `AUTH_URL`, `ACCOUNTS_URL`, `IDENTITY_API_URL`. */
 const AUTH_URL = /^(?:[A-Z0-9]+_)*(?:AUTH|ACCOUNTS?|IDENTITY|IAM|SSO)(?:_SERVICE)?(?:_API)?_(?:URL|URI|HOST|ENDPOINT|BASE_URL|ADDR|ADDRESS)$/;
@@ -15,13 +15,16 @@ const CLIENT_BUNDLE = /^(NEXT_PUBLIC|NUXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|GATS
  * deployment gives it other settings but not this one, calls the auth service at its default or nowhere.
  */
 function checkAuthUrls(model: Model, ctx: RuleContext<unknown, 'authUrl'>): void {
+  // Browser-bundle settings (`NEXT_PUBLIC_…`) are baked in at build time, often with per-environment defaults in code: not checked.
+  const firstByService = new Map<string, Map<string, ModelEnvRead>>();
+  for (const r of model.envReads) {
+    if (r.service === null || r.tooling || r.name === null || !AUTH_URL.test(r.name) || CLIENT_BUNDLE.test(r.name) || r.presenceOnly === true) continue;
+    const byName = firstByService.get(r.service) ?? new Map<string, ModelEnvRead>();
+    if (!byName.has(r.name)) byName.set(r.name, r);
+    firstByService.set(r.service, byName);
+  }
   for (const svc of model.deployment.services) {
-    // Browser-bundle settings (`NEXT_PUBLIC_…`) are baked in at build time, often with per-environment defaults in code: not checked.
-    const reads = model.envReads.filter(
-      (r) => r.service === svc.service && !r.tooling && r.name !== null && AUTH_URL.test(r.name) && !CLIENT_BUNDLE.test(r.name) && r.presenceOnly !== true,
-    );
-    const firstByName = new Map<string, (typeof reads)[number]>();
-    for (const r of reads) if (!firstByName.has(r.name as string)) firstByName.set(r.name as string, r);
+    const firstByName = firstByService.get(svc.service) ?? new Map<string, ModelEnvRead>();
     for (const [name, read] of firstByName) {
       for (const target of svc.targets) {
         if (target.dotenvOnly || target.opaqueFiles || target.names.includes(name)) continue;

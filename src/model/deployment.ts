@@ -103,6 +103,7 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
     if (family) familyOfName[p.name] = family;
   }
 
+  const byName = new Map(input.services.map((s) => [s.name, s]));
   const services: ServiceDeployment[] = [];
   for (const service of [...input.services].sort((a, b) => compareText(a.name, b.name))) {
     if (service.kind !== 'service') continue;
@@ -123,7 +124,7 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
       if (r.family) addUnit(unitOf(r, null));
     }
     // Libraries the service's manifests declare run in its process: a name they read is read by the service.
-    const libraries = dependencyClosure(service, input.services);
+    const libraries = dependencyClosure(service, byName);
     for (const r of input.envReads) {
       if (r.service === null || !libraries.has(r.service)) continue;
       if (r.name) readNames.add(r.name);
@@ -183,8 +184,7 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
 }
 
 /** The components a service depends on through its manifests, transitively (not the service itself). */
-function dependencyClosure(service: Service, all: Service[]): Set<string> {
-  const byName = new Map(all.map((s) => [s.name, s]));
+function dependencyClosure(service: Service, byName: ReadonlyMap<string, Service>): Set<string> {
   const out = new Set<string>();
   const queue = [...(service.dependsOn ?? [])];
   for (let name = queue.shift(); name !== undefined; name = queue.shift()) {

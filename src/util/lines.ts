@@ -85,13 +85,12 @@ const recent = new Map<string, LineIndex>();
  * extractor did (U+2028/U+2029 too in JavaScript/TypeScript). The last few files' indexes are kept.
  */
 export function offsetIn(text: string, path: string, line: number, column: number): number {
-  const unicode = /\.[cm]?[jt]sx?$/i.test(path);
-  const key = `${unicode ? 1 : 0}${text}`;
-  let index = recent.get(key);
-  if (!index) {
-    index = new LineIndex(text, unicode);
+  let index = recent.get(path);
+  if (index?.text !== text) {
+    index = new LineIndex(text, /\.[cm]?[jt]sx?$/i.test(path));
+    recent.delete(path);
     if (recent.size >= 8) recent.delete(recent.keys().next().value as string);
-    recent.set(key, index);
+    recent.set(path, index);
   }
   return index.offset(line, column);
 }

@@ -85,6 +85,14 @@ export function slotKey(call: ts.CallExpression, verb: 'get' | 'set'): string | 
   return ts.isIdentifier(e) && path.length >= 2 ? `${name.slice(3)}:${path.join('.')}` : null;
 }
 
+/** `===`, `!==`, `==`, `!=`. */
+export const EQUALITY = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
+
 /** `ts.SyntaxKind`, read once: the bundled `ts` namespace exposes it through a getter. */
 export const SK = ts.SyntaxKind;
 

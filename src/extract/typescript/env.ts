@@ -1,7 +1,7 @@
 // Env reads in TS/JS: process.env forms, configured accessors, schema-declared env, dynamic names, defaults and fallback groups.
 import { ts } from 'ts-morph';
 import type { EnvRead } from '../facts.js';
-import { type Ctx, SK, exprHasType, lookup, nodeLoc, outerParent, propName, scopeName, stringValue, unwrap } from './context.js';
+import { type Ctx, EQUALITY, SK, exprHasType, lookup, nodeLoc, outerParent, propName, scopeName, stringValue, unwrap } from './context.js';
 
 const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD/i;
 const PARSE_METHODS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync']);
@@ -78,8 +78,6 @@ function resolveName(ctx: Ctx, expr: ts.Expression): { name: string | null; patt
     .replace(/\*+/g, '*');
   return /^\**$/.test(pattern) ? null : { name: null, pattern };
 }
-
-const EQUALITY = new Set<ts.SyntaxKind>([SK.EqualsEqualsEqualsToken, SK.ExclamationEqualsEqualsToken, SK.EqualsEqualsToken, SK.ExclamationEqualsToken]);
 
 /** Whether an access is only tested for presence: compared with `undefined`/`null`, negated, or a `typeof` operand. */
 function presenceTest(key: ts.Node): boolean {

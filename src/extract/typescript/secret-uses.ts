@@ -1,7 +1,7 @@
 // Service secrets in TS/JS: HMAC keys, values compared with a request's header or field, values sent in request headers; values stored in registry slots.
 import { ts } from 'ts-morph';
 import type { SecretUse } from '../facts.js';
-import { type Ctx, SK, lookup, nodeLoc, propName, scopeName, slotKey, stringValue, unwrap } from './context.js';
+import { type Ctx, EQUALITY, SK, lookup, nodeLoc, propName, scopeName, slotKey, stringValue, unwrap } from './context.js';
 import { traceValue } from './trace.js';
 
 interface Site {
@@ -16,7 +16,6 @@ interface Site {
 const CREDENTIAL_HEADER = /secret|token|api[-_]?key|auth|signature|password/i;
 /** Words that mark the incoming side of a comparison: the request, its headers or a body field. */
 const INCOMING = /\b(req|request|headers?|ctx\.get|incoming|provided|received|payload|body|handshake)\b/;
-const EQUALITY = new Set<ts.SyntaxKind>([SK.EqualsEqualsEqualsToken, SK.ExclamationEqualsEqualsToken, SK.EqualsEqualsToken, SK.ExclamationEqualsToken]);
 
 const sitesOf = new WeakMap<Ctx, Site[]>();
 
