@@ -22,11 +22,17 @@ function names(f: FileFacts): (string | null)[] {
 /** Sources with locations dropped, env reads replaced by their names. */
 function sources(f: FileFacts, op: JwtOp | undefined): unknown[] {
   return (op?.key?.trace.sources ?? []).map((s: ValueSource) => {
-    if (s.kind === 'env') return `env:${f.envReads[s.read].name ?? f.envReads[s.read].pattern}`;
+    if (s.kind === 'env') {
+      const read = f.envReads[s.read];
+      // A member of an imported binding is an env read only if the model finds an env object behind the import.
+      if (read.viaImport) return `import:${read.viaImport.module}#${read.viaImport.name}.${read.name ?? ''}`;
+      return `env:${read.name ?? read.pattern}`;
+    }
     if (s.kind === 'literal') return `literal:${s.length}`;
     if (s.kind === 'constant-derived') return `derived:${s.description}`;
     if (s.kind === 'import') return `import:${s.module}#${s.name}${s.path.map((p) => `.${p}`).join('')}${s.call ? '()' : ''}`;
     if (s.kind === 'slot') return `slot:${s.key}`;
+    if (s.kind === 'env-object') return `env-object:${s.accessor}`;
     return `unknown:${s.text}`;
   });
 }

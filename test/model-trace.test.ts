@@ -47,6 +47,35 @@ describe('model tracing across files', () => {
     ).toEqual(['svc/auth.py sign JWT_SECRET_KEY', 'svc/auth.py verify JWT_SIGNING_SECRET']);
   });
 
+  it('a member of an imported env object is a read of that variable; a member of an imported settings object is not', async () => {
+    const files = {
+      'server/environment.ts':
+        'function withFiles(env: Record<string, string | undefined>) {\n  return new Proxy(env, { get: (t, p) => (typeof p === "string" ? t[p] : undefined) });\n}\nexport default withFiles(process.env);\n',
+      'server/env.ts':
+        "import environment from './environment';\nclass Env {\n  public SIGNING_KEY = environment.SIGNING_KEY ?? '';\n  public MAX_UPLOAD = environment.MAX_UPLOAD;\n}\nexport default new Env();\n",
+      'server/files.ts':
+        "import jwt from 'jsonwebtoken';\nimport env from './env';\nexport const sign = (k: string) => jwt.sign({ k }, env.SIGNING_KEY);\nexport const limit = () => env.MAX_UPLOAD;\n",
+      'package.json': '{"name":"srv","scripts":{"start":"node server/files.js"},"dependencies":{"koa":"2"}}\n',
+    };
+    expect(await ops(files)).toEqual(['server/files.ts sign SIGNING_KEY > «literal»']);
+    const { model } = await scan({ root: repo(files), config: parseConfig({}, 'test'), jobs: 1 });
+    // The reads are where the env object is read (server/env.ts), not where the settings object is.
+    expect(model.envReads.map((r) => `${r.file}:${r.loc.line} ${r.name ?? ''} ${r.accessor}`)).toEqual([
+      'server/env.ts:3 SIGNING_KEY process.env via ./environment',
+      'server/env.ts:4 MAX_UPLOAD process.env via ./environment',
+    ]);
+    expect(model.fallbackGroups.map((g) => `${g.file}:${g.loc.line} ${g.reads.length}`)).toEqual(['server/env.ts:3 1']);
+  });
+
+  it('a member of what a same-file function returns, with its arguments bound', async () => {
+    expect(
+      await ops({
+        'api/apple.ts':
+          "import { sign } from 'jsonwebtoken';\nconst getConfig = () => {\n  const { APPLE_KEY } = process.env;\n  return { privateKey: APPLE_KEY!.replace(/\\\\n/g, '\\n') };\n};\nfunction pick(env: NodeJS.ProcessEnv) {\n  return env.OTHER_KEY;\n}\nexport const a = () => sign({}, getConfig().privateKey, { algorithm: 'ES256' });\nexport const b = () => sign({}, pick(process.env)!, { algorithm: 'HS256' });\n",
+      }),
+    ).toEqual(['api/apple.ts sign APPLE_KEY', 'api/apple.ts sign OTHER_KEY']);
+  });
+
   it('an import that leaves the repository stays unknown instead of guessed', async () => {
     expect(
       await ops({

@@ -111,6 +111,23 @@ describe('buildProvisions', () => {
     ]);
   });
 
+  it('what a compose file gives a ready-made image is not the service the file lies in', () => {
+    const root: Service[] = [{ name: 'wiki', kind: 'service', roots: [''], detectedBy: 'test' }];
+    const compose = {
+      ...facts('docker-compose.yml', 'yaml', [
+        provision('POSTGRES_PASSWORD', { serviceHint: 'postgres', loc: at(5) }),
+        provision('SIGNING_KEY', { serviceHint: 'web', loc: at(9) }),
+      ]),
+      deployUnits: [{ kind: 'compose' as const, name: 'web', context: '', dockerfile: null, loc: at(7) }],
+    };
+    const out = buildProvisions([compose], [{ path: 'docker-compose.yml', language: 'yaml', service: 'wiki', isTest: false }], root);
+    // `postgres` runs an image; `web` builds the repository, which is the wiki service.
+    expect(out.map((p) => [p.name, p.service])).toEqual([
+      ['POSTGRES_PASSWORD', null],
+      ['SIGNING_KEY', 'wiki'],
+    ]);
+  });
+
   it('an env file linked without an environment keeps its own', () => {
     const linkOnly = [
       facts('compose.yaml', 'yaml', [provision('*', { serviceHint: 'auth_service', envFile: 'auth_service/.env.production' })]),

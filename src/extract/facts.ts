@@ -38,6 +38,12 @@ export interface EnvRead {
   presenceOnly?: boolean;
   /** The code refuses to run when the value equals some literal (`if KEY == "change-me": raise`): a deployed placeholder stops it rather than signing with it. */
   refusesLiteral?: boolean;
+  /**
+   * The read is a member of an imported binding (`import env from './env'; env.JWT_SECRET`): it reads
+   * the environment only if that module exports an env object (`export default withFileSecrets(process.env)`),
+   * which the model decides across files; otherwise it is the imported value's attribute.
+   */
+  viaImport?: { module: string; name: string };
 }
 
 /** Reads tried in turn: `a or b`, `a ?? b`, nested defaults, loops over literal name lists. */
@@ -75,6 +81,8 @@ export type ValueSource =
    * accessor's suffix and the slot path without its root binding: `Metadata:metadata.Secret`.
    */
   | { kind: 'slot'; key: string; loc: Loc }
+  /** The environment object itself (`process.env`, or a wrapper returning it): a member read of it names a variable. */
+  | { kind: 'env-object'; accessor: string; loc: Loc }
   /** Anything else (parameters, calls into unknown code); `text` is a short, non-secret description. */
   | { kind: 'unknown'; text: string; loc: Loc };
 

@@ -1,7 +1,7 @@
 // Builds the cross-file model: follows secret traces through imports and assigns reads to secret families.
 import { compareText } from '../util/order.js';
 import type { ResolvedFamily } from '../config/schema.js';
-import type { ExportedValue, FileFacts, Loc, SlotWrite, ValueSource, ValueTrace } from '../extract/facts.js';
+import type { EnvRead, ExportedValue, FallbackGroup, FileFacts, Loc, SlotWrite, ValueSource, ValueTrace } from '../extract/facts.js';
 import type { Service } from '../vocabulary.js';
 import { buildDeployment } from './deployment.js';
 import { buildImportEdges } from './imports.js';
@@ -80,6 +80,40 @@ class TraceResolver {
     return this.resolver.resolve(owner.path, owner.djangoSettings, 'python');
   }
 
+  private readonly envObjects = new Map<string, string | null>();
+
+  /**
+   * The accessor of the env object (`process.env`) a module exports under `via.name`, following
+   * re-exports, or null: `export default withFileSecrets(process.env)` makes `env.JWT_SECRET` of an
+   * importer a read of `JWT_SECRET`.
+   */
+  envObject(file: string, via: { module: string; name: string }, depth = 0): string | null {
+    const facts = this.factsByPath.get(file);
+    const target = this.resolver.resolve(file, via.module, facts?.language === 'js' ? 'js' : 'ts');
+    if (!target || depth >= MAX_DEPTH) return null;
+    const key = `${target}#${via.name}`;
+    const known = this.envObjects.get(key);
+    if (known !== undefined) return known;
+    this.envObjects.set(key, null);
+    const exported = this.exportsByPath.get(target)?.get(via.name);
+    const sources = exported ? exported.value.sources : (this.starsByPath.get(target) ?? []).flatMap((star) => star.value.sources);
+    let found: string | null = null;
+    for (const source of sources) {
+      if (source.kind === 'env-object') found = source.accessor;
+      else if (source.kind === 'import' && source.path.length === 0 && !source.call) {
+        found = this.envObject(target, { module: source.module, name: exported ? source.name : via.name }, depth + 1);
+      }
+      if (found !== null) break;
+    }
+    this.envObjects.set(key, found);
+    return found;
+  }
+
+  /** Whether a read is one: a member of an imported binding only when the import is an env object. */
+  isRead(file: string, read: EnvRead): boolean {
+    return !read.viaImport || this.envObject(file, read.viaImport) !== null;
+  }
+
   resolve(file: string, trace: ValueTrace): ResolvedSecret {
     const out = emptySecret();
     this.into(out, file, trace, 0, new Set());
@@ -97,6 +131,12 @@ class TraceResolver {
         case 'env': {
           const read = facts?.envReads[source.read];
           if (!read) break;
+          if (!this.isRead(file, read) && read.viaImport) {
+            // `config.JWT_SECRET` of an imported config object: its attribute, traced in the module.
+            const { module, name } = read.viaImport;
+            this.followImport(out, file, { kind: 'import', module, name, path: [read.name ?? '', ...rest], call: false, loc: read.loc }, depth, seen);
+            break;
+          }
           if (read.name) {
             pushUnique(out.names, read.name);
             pushUnique(out.chain, read.name);
@@ -119,6 +159,15 @@ class TraceResolver {
           break;
         case 'unknown':
           pushUnique(out.unknown, source.text);
+          break;
+        case 'env-object':
+          // Reached through an import with the member still to apply (`env.JWT_SECRET`): that name.
+          if (rest.length > 0) {
+            pushUnique(out.names, rest[0]);
+            pushUnique(out.chain, rest[0]);
+          } else {
+            pushUnique(out.unknown, `the whole ${source.accessor}`);
+          }
           break;
         case 'slot':
           pushUnique((out.slots ??= []), source.key);
@@ -178,6 +227,33 @@ class TraceResolver {
     }
     pushUnique(out.unknown, label);
   }
+}
+
+/**
+ * A file's reads and fallback groups without the members of imported bindings that are not env
+ * objects; a group left with fewer than two reads (or one read and a final literal) is no group.
+ */
+function confirmedReads(f: FileFacts, tracer: TraceResolver): { reads: EnvRead[]; groups: FallbackGroup[] } {
+  if (!f.envReads.some((r) => r.viaImport)) return { reads: f.envReads, groups: f.fallbackGroups };
+  const kept = new Map<number, EnvRead>();
+  for (const read of f.envReads) {
+    if (!read.viaImport) kept.set(read.id, read);
+    else {
+      const accessor = tracer.envObject(f.path, read.viaImport);
+      if (accessor !== null) kept.set(read.id, { ...read, accessor: `${accessor} via ${read.viaImport.module}` });
+    }
+  }
+  const groups: FallbackGroup[] = [];
+  for (const group of f.fallbackGroups) {
+    const reads = group.reads.filter((id) => kept.has(id));
+    const stands = reads.length >= 2 || (reads.length === 1 && group.literalFallback !== null && group.form !== 'nested-default');
+    if (stands) groups.push(reads.length === group.reads.length ? group : { ...group, reads });
+    for (const id of reads) {
+      const read = kept.get(id);
+      if (!stands && read) kept.set(id, { ...read, group: null });
+    }
+  }
+  return { reads: [...kept.values()], groups };
 }
 
 function mergeSecret(into: ResolvedSecret, from: ResolvedSecret): void {
@@ -292,11 +368,12 @@ export function buildModel(input: ModelInput): Model {
   for (const f of facts) {
     const service = fileInfo.get(f.path)?.service ?? null;
     const tooling = isTooling(f.path);
-    for (const read of f.envReads) {
+    const { reads, groups } = confirmedReads(f, tracer);
+    for (const read of reads) {
       const readRoles = roles.get(siteKey(f.path, read.loc));
       envReads.push({ ...read, file: f.path, service, family: null, familyBy: null, roles: readRoles ? [...readRoles].sort() : [], tooling });
     }
-    for (const group of f.fallbackGroups) fallbackGroups.push({ ...group, file: f.path, service });
+    for (const group of groups) fallbackGroups.push({ ...group, file: f.path, service });
   }
 
   const provisions = buildProvisions(facts, input.files, input.services);

@@ -105,6 +105,12 @@ export function buildProvisions(facts: FileFacts[], files: ModelFile[], services
   const linked = new Set<string>();
   for (const f of facts) for (const p of f.provisions) if (p.name === '*' && p.envFile !== undefined) linked.add(p.envFile);
 
+  // Compose services that build something from the repository; the others run a ready-made image.
+  const built = new Set<string>();
+  for (const f of facts) {
+    for (const unit of f.deployUnits ?? []) if (unit.kind === 'compose' && unit.context !== null && unit.name !== null) built.add(`${f.path}#${unit.name}`);
+  }
+
   const out: ModelProvision[] = [];
   // An override compose file with an environment of its own runs with everything its base file provides.
   const sources: { f: FileFacts; p: Provision; environment?: string | null }[] = [];
@@ -119,7 +125,10 @@ export function buildProvisions(facts: FileFacts[], files: ModelFile[], services
   for (const { f, p, environment } of sources) {
     const ownService = serviceOf.get(f.path) ?? null;
     const fileService = ownService !== null && kindOf.get(ownService) === 'service' ? ownService : null;
-    const service = serviceForHint(p.serviceHint, services) ?? fileService;
+    const hinted = serviceForHint(p.serviceHint, services);
+    // What a compose file gives a ready-made image no service is named after (`postgres`, `redis`) is that image's.
+    const foreign = hinted === null && p.source === 'compose' && p.serviceHint !== null && !built.has(`${f.path}#${p.serviceHint}`);
+    const service = hinted ?? (foreign ? null : fileService);
     if (linked.has(f.path) && service === null && p.name !== '*') continue;
     const provision: ModelProvision = { ...p, environment: environment ?? environmentOf(f.path, p), file: f.path, service };
     out.push(provision);

@@ -1,4 +1,5 @@
 // Service secrets in Python: HMAC keys, values compared with a request's header or field, values sent in request headers.
+import { COMPARE_HELPER } from '../compare-helpers.js';
 import type { SecretUse } from '../facts.js';
 import { qualifiedCallee } from './entries.js';
 import { argument } from './env.js';
@@ -33,7 +34,7 @@ export function secretUseSites(state: FileState, node: PyNode, scope: Scope): Se
       const key = argument(args, 0, ['key'], state);
       return key ? [{ kind: 'hmac', keyNode: key, scope }] : [];
     }
-    if (callee !== null && COMPARE_CALLS.has(callee)) {
+    if (callee !== null && (COMPARE_CALLS.has(callee) || COMPARE_HELPER.test(callee.slice(callee.lastIndexOf('.') + 1)))) {
       const kids = namedKids(args).filter((k) => k.type !== 'keyword_argument');
       return comparedSites(state, kids[0] ?? null, kids[1] ?? null, scope);
     }

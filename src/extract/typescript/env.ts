@@ -6,7 +6,8 @@ import { type Ctx, EQUALITY, SK, exprHasType, lookup, nodeLoc, outerParent, prop
 const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD/i;
 const PARSE_METHODS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync']);
 
-function envObjectAccessor(expr: ts.Expression): string | null {
+/** `process.env`, `Bun.env`, `import.meta.env` (and `globalThis.process.env`): the accessor it stands for. */
+export function envObjectAccessor(expr: ts.Expression): string | null {
   const e = unwrap(expr);
   if (!ts.isPropertyAccessExpression(e) || e.name.text !== 'env') return null;
   const base = e.expression;
@@ -22,13 +23,56 @@ function envObjectAccessor(expr: ts.Expression): string | null {
   return null;
 }
 
+/** Names shaped like an environment variable: a member read of an imported binding is one only with such a name. */
+const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+
+/**
+ * The module and export an identifier is bound to by a (value) import: `import env from './env'` gives
+ * `{ module: './env', name: 'default' }`, `import { env as e } from './cfg'` `{ module: './cfg', name: 'env' }`.
+ * Namespace imports are left out: their members are the module's exports, not an object's members.
+ */
+function importedBinding(ctx: Ctx, id: ts.Identifier): { module: string; name: string } | null {
+  const decl = lookup(ctx, id);
+  if (!decl) return null;
+  if (ts.isImportClause(decl) && decl.phaseModifier !== SK.TypeKeyword) {
+    const module = stringValue(decl.parent.moduleSpecifier);
+    return module === null ? null : { module, name: 'default' };
+  }
+  if (ts.isImportSpecifier(decl) && !decl.isTypeOnly && decl.parent.parent.phaseModifier !== SK.TypeKeyword) {
+    const module = stringValue(decl.parent.parent.parent.moduleSpecifier);
+    return module === null ? null : { module, name: (decl.propertyName ?? decl.name).text };
+  }
+  return null;
+}
+
+/** Registers `imported.NAME` as a read the model confirms when the import is an env object. */
+function addImportedRead(ctx: Ctx, node: ts.Node, base: ts.Expression, key: ts.Node, name: string, def: ts.Expression | undefined, nested = false): void {
+  const e = unwrap(base);
+  if (!ENV_NAME.test(name) || !ts.isIdentifier(e)) return;
+  const via = importedBinding(ctx, e);
+  if (!via) return;
+  addRead(ctx, node, key, { name, pattern: null }, `${e.text} (imported)`, def, nested);
+  const id = ctx.readByNode.get(node);
+  if (id !== undefined) ctx.facts.envReads[id].viaImport = via;
+}
+
 function aliasAccessor(ctx: Ctx, expr: ts.Expression): string | null {
   const direct = envObjectAccessor(expr);
   if (direct) return direct;
   const e = unwrap(expr);
   if (!ts.isIdentifier(e) || !ctx.envAliases.has(e.text)) return null;
   const decl = lookup(ctx, e);
-  return decl && ts.isVariableDeclaration(decl) && decl.initializer ? envObjectAccessor(decl.initializer) : null;
+  return decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl)) && decl.initializer ? envObjectAccessor(decl.initializer) : null;
+}
+
+/**
+ * A read found while tracing a value, not by the walk: `env.JWT_SECRET` inside `function pick(env)`
+ * traced from a call `pick(process.env)`. It gets no default or group (those need the walk).
+ */
+export function tracedRead(ctx: Ctx, member: ts.PropertyAccessExpression | ts.ElementAccessExpression, name: string, accessor: string): number {
+  const key = ts.isPropertyAccessExpression(member) ? member.name : member.argumentExpression;
+  addRead(ctx, member, key, { name, pattern: null }, accessor, undefined);
+  return ctx.readByNode.get(member) ?? -1;
 }
 
 function nameParts(ctx: Ctx, expr: ts.Expression, depth: number): (string | null)[] {
@@ -427,9 +471,15 @@ export function visitEnv(ctx: Ctx, node: ts.Node): void {
   if (ts.isPropertyAccessExpression(node)) {
     if (node.name.text === 'env' || (!ts.isPropertyAccessExpression(node.expression) && !ts.isIdentifier(node.expression))) return;
     const accessor = aliasAccessor(ctx, node.expression);
-    if (accessor && !isWriteTarget(node)) addRead(ctx, node, node.name, { name: node.name.text, pattern: null }, accessor, undefined);
+    if (isWriteTarget(node)) return;
+    if (accessor) addRead(ctx, node, node.name, { name: node.name.text, pattern: null }, accessor, undefined);
+    else addImportedRead(ctx, node, node.expression, node.name, node.name.text, undefined);
   } else if (ts.isElementAccessExpression(node)) {
     const accessor = aliasAccessor(ctx, node.expression);
+    if (!accessor && !isWriteTarget(node) && !ctx.wrapperReads.has(node)) {
+      const key = stringValue(unwrap(node.argumentExpression));
+      if (key !== null) addImportedRead(ctx, node, node.expression, node.argumentExpression, key, undefined);
+    }
     if (!accessor || isWriteTarget(node) || ctx.wrapperReads.has(node)) return;
     const resolved = resolveName(ctx, node.argumentExpression);
     if (resolved) {
@@ -440,6 +490,9 @@ export function visitEnv(ctx: Ctx, node: ts.Node): void {
     if (loop) addLoopReads(ctx, node, loop, accessor);
   } else if (ts.isVariableDeclaration(node)) {
     visitDeclaration(ctx, node);
+  } else if (ts.isParameter(node) && node.initializer && ts.isIdentifier(node.name) && envObjectAccessor(node.initializer)) {
+    // `function load(env = process.env)`: `env.X` in its body reads X.
+    ctx.envAliases.add(node.name.text);
   } else if (ts.isCallExpression(node)) {
     visitCall(ctx, node);
   } else if (ts.isBinaryExpression(node) && isChainOp(node)) {
@@ -451,7 +504,15 @@ export function visitEnv(ctx: Ctx, node: ts.Node): void {
 function visitDeclaration(ctx: Ctx, vd: ts.VariableDeclaration): void {
   if (!vd.initializer) return;
   const accessor = envObjectAccessor(vd.initializer);
-  if (!accessor) return;
+  if (!accessor) {
+    if (!ts.isObjectBindingPattern(vd.name)) return;
+    for (const el of vd.name.elements) {
+      if (el.dotDotDotToken) continue;
+      const name = el.propertyName ? propName(el.propertyName) : ts.isIdentifier(el.name) ? el.name.text : null;
+      if (name !== null) addImportedRead(ctx, el, vd.initializer, el.propertyName ?? el.name, name, el.initializer, true);
+    }
+    return;
+  }
   if (ts.isIdentifier(vd.name)) {
     ctx.envAliases.add(vd.name.text);
     return;

@@ -1,4 +1,5 @@
 // Service secrets in TS/JS: HMAC keys, values compared with a request's header or field, values sent in request headers; values stored in registry slots.
+import { COMPARE_HELPER } from '../compare-helpers.js';
 import { ts } from 'ts-morph';
 import type { SecretUse } from '../facts.js';
 import { type Ctx, EQUALITY, SK, lookup, nodeLoc, propName, scopeName, slotKey, stringValue, unwrap } from './context.js';
@@ -117,7 +118,9 @@ export function visitSecretUse(ctx: Ctx, node: ts.Node): void {
     const slot = slotKey(node, 'set');
     if (slot !== null) sites(ctx).push({ kind: 'slot', expr: node.arguments[1], slot: { key: slot, call: node } });
     else if (method === 'createHmac' && node.arguments[1]) sites(ctx).push({ kind: 'hmac', expr: node.arguments[1] });
-    else if (method === 'timingSafeEqual' && node.arguments[0] && node.arguments[1]) compared(ctx, unbuffer(node.arguments[0]), unbuffer(node.arguments[1]));
+    else if (method !== null && (method === 'timingSafeEqual' || COMPARE_HELPER.test(method)) && node.arguments.length === 2) {
+      compared(ctx, unbuffer(node.arguments[0]), unbuffer(node.arguments[1]));
+    }
   } else if (ts.isBinaryExpression(node) && EQUALITY.has(node.operatorToken.kind)) {
     const refused = refusedValue(node);
     if (refused) sites(ctx).push({ kind: 'refuse', expr: refused });

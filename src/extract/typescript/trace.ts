@@ -16,7 +16,7 @@ import {
   stringValue,
   unwrap,
 } from './context.js';
-import { markSecretLiteral } from './env.js';
+import { envObjectAccessor, markSecretLiteral, tracedRead } from './env.js';
 import { isJwtModule } from './jwt.js';
 
 const MAX_DEPTH = 8;
@@ -31,6 +31,8 @@ interface Walk {
   seen: Set<ts.Node>;
   /** Whether literals reached are secret material (a key argument, a secret-named export). */
   mark: boolean;
+  /** Arguments of the same-file calls being traced through: a parameter stands for what the caller passed. */
+  args?: Map<ts.Node, { expr: ts.Expression; w: Walk }>;
 }
 
 function unknown(ctx: Ctx, text: string, node: ts.Node): ValueSource {
@@ -61,7 +63,18 @@ function enter(w: Walk, node: ts.Node): Walk | null {
   if (w.depth >= MAX_DEPTH || w.seen.has(node)) return null;
   const seen = new Set(w.seen);
   seen.add(node);
-  return { depth: w.depth + 1, seen, mark: w.mark };
+  return { depth: w.depth + 1, seen, mark: w.mark, args: w.args };
+}
+
+/** The walk with a same-file function's parameters bound to a call's arguments (positional, no spreads). */
+function bindArgs(fn: ts.FunctionLikeDeclaration, call: ts.Node, w: Walk, caller: Walk): Walk {
+  if (!ts.isCallExpression(call) || call.arguments.length === 0) return w;
+  const args = new Map(w.args);
+  fn.parameters.forEach((p, i) => {
+    const a = call.arguments[i] as ts.Expression | undefined;
+    if (a && !p.dotDotDotToken && !ts.isSpreadElement(a)) args.set(p, { expr: a, w: caller });
+  });
+  return { ...w, args };
 }
 
 function trace(ctx: Ctx, expr: ts.Expression, w: Walk): ValueSource[] {
@@ -70,6 +83,8 @@ function trace(ctx: Ctx, expr: ts.Expression, w: Walk): ValueSource[] {
   if (read !== undefined) return [{ kind: 'env', read }];
   const loop = ctx.loopReads.get(e);
   if (loop) return loop.map((id): ValueSource => ({ kind: 'env', read: id }));
+  const envObject = envObjectAccessor(e);
+  if (envObject !== null) return [{ kind: 'env-object', accessor: envObject, loc: nodeLoc(ctx.sf, e) }];
   const literal = stringValue(e);
   if (literal !== null) {
     if (w.mark) markSecretLiteral(ctx, e);
@@ -95,8 +110,17 @@ function trace(ctx: Ctx, expr: ts.Expression, w: Walk): ValueSource[] {
   if (ts.isCallExpression(e)) return traceCall(ctx, e, w);
   if (ts.isObjectLiteralExpression(e)) return [unknown(ctx, 'object literal', e)];
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return [unknown(ctx, 'function', e)];
-  if (ts.isNewExpression(e)) return [unknown(ctx, `new ${calleeText(e.expression)}()`, e)];
+  if (ts.isNewExpression(e)) {
+    const target = proxyTarget(e);
+    return target ? trace(ctx, target, w) : [unknown(ctx, `new ${calleeText(e.expression)}()`, e)];
+  }
   return [unknown(ctx, ts.SyntaxKind[e.kind] ?? 'expression', e)];
+}
+
+/** `new Proxy(target, handler)`: reads through it are reads of the target (the handler only adds fallbacks). */
+function proxyTarget(e: ts.NewExpression): ts.Expression | null {
+  const target = e.arguments?.[0];
+  return ts.isIdentifier(e.expression) && e.expression.text === 'Proxy' && e.arguments?.length === 2 && target ? target : null;
 }
 
 function combine(ctx: Ctx, whole: ts.Expression, parts: ts.Expression[], description: string, w: Walk): ValueSource[] {
@@ -179,12 +203,14 @@ function traceDeclaration(ctx: Ctx, decl: ts.Node, at: ts.Node, path: string[], 
     return sources;
   }
   if (ts.isParameter(decl)) {
+    const bound = w0.args?.get(decl);
+    if (bound) return tracePath(ctx, bound.expr, path, call, at, bound.w);
     if (decl.initializer && path.length === 0 && !call) return trace(ctx, decl.initializer, w);
     return [unknown(ctx, `parameter ${bindingLabel(decl.name)}`, at)];
   }
   if (isFunctionLike(decl)) {
     if (!call || path.length > 0) return [unknown(ctx, 'function', at)];
-    return traceReturns(ctx, decl, at, w);
+    return traceReturns(ctx, decl, at, bindArgs(decl, at, w, w0));
   }
   if (ts.isClassDeclaration(decl) && path.length > 0) {
     return traceClassMember(ctx, decl, path, call, at, w, true);
@@ -195,9 +221,10 @@ function traceDeclaration(ctx: Ctx, decl: ts.Node, at: ts.Node, path: string[], 
   return [unknown(ctx, 'declaration', at)];
 }
 
-function traceReturns(ctx: Ctx, fn: ts.FunctionLikeDeclaration, at: ts.Node, w: Walk): ValueSource[] {
+/** What a function returns, or with `path` the member of it (`getConfig().privateKey`). */
+function traceReturns(ctx: Ctx, fn: ts.FunctionLikeDeclaration, at: ts.Node, w: Walk, path: string[] = []): ValueSource[] {
   const out: ValueSource[] = [];
-  for (const r of returnExprs(ctx, fn)) out.push(...trace(ctx, r, w));
+  for (const r of returnExprs(ctx, fn)) out.push(...(path.length > 0 ? tracePath(ctx, r, path, false, at, w) : trace(ctx, r, w)));
   return out.length > 0 ? out : [unknown(ctx, 'function without a traceable return', at)];
 }
 
@@ -277,7 +304,7 @@ function tracePath(ctx: Ctx, rootExpr: ts.Expression, path: string[], call: bool
   const root = unwrap(rootExpr);
   if (path.length === 0 && !call) return trace(ctx, root, w);
   if (path.length === 0 && call) {
-    if (ts.isArrowFunction(root) || ts.isFunctionExpression(root)) return traceReturns(ctx, root, at, w);
+    if (ts.isArrowFunction(root) || ts.isFunctionExpression(root)) return traceReturns(ctx, root, at, bindArgs(root, at, w, w));
     const sources = trace(ctx, root, w);
     return sources.map((s) => (s.kind === 'import' && !s.call ? { ...s, call: true } : s));
   }
@@ -286,6 +313,19 @@ function tracePath(ctx: Ctx, rootExpr: ts.Expression, path: string[], call: bool
     const [key, ...rest] = path[0] === 'data' && path.length > 1 ? path.slice(1) : path;
     const read = schema.get(key);
     if (read !== undefined && rest.length === 0 && !call) return [{ kind: 'env', read }];
+  }
+  const envObject = envObjectAccessor(root);
+  const member = ts.isPropertyAccessExpression(at) ? at.name.text : ts.isElementAccessExpression(at) ? stringValue(unwrap(at.argumentExpression)) : null;
+  if (envObject !== null && path.length === 1 && !call && member === path[0] && (ts.isPropertyAccessExpression(at) || ts.isElementAccessExpression(at))) {
+    // `env.X` where `env` is a parameter a same-file caller passed `process.env` to.
+    const read = tracedRead(ctx, at, path[0], envObject);
+    if (read >= 0) return [{ kind: 'env', read }];
+  }
+  if (ts.isCallExpression(root) && !call) {
+    // `getConfig().privateKey`: the member of what a same-file function returns.
+    const fn = calledFunction(ctx, root);
+    const inner = fn ? enter(w, fn) : null;
+    if (fn && inner) return traceReturns(ctx, fn, at, bindArgs(fn, root, inner, w), path);
   }
   const spec = requireSpecifier(root);
   if (spec !== null) return [{ kind: 'import', module: spec, name: path[0], path: path.slice(1), call, loc: nodeLoc(ctx.sf, at) }];
@@ -319,6 +359,15 @@ function tracePath(ctx: Ctx, rootExpr: ts.Expression, path: string[], call: bool
     if (chain) return tracePath(ctx, chain.root, [...chain.path, ...path], call, at, w);
   }
   return [unknown(ctx, `${calleeText(root)}.${path.join('.')}${call ? '()' : ''}`, at)];
+}
+
+/** The same-file function a call invokes by name (`function f() {}` or `const f = () => …`). */
+function calledFunction(ctx: Ctx, call: ts.CallExpression): ts.FunctionLikeDeclaration | null {
+  const callee = unwrap(call.expression);
+  if (!ts.isIdentifier(callee)) return null;
+  const decl = lookup(ctx, callee);
+  const fn = decl && ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : decl;
+  return fn && isFunctionLike(fn) ? fn : null;
 }
 
 function derive(ctx: Ctx, whole: ts.Expression, args: ts.Expression[], description: string, w: Walk): ValueSource[] {
