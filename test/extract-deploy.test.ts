@@ -436,6 +436,26 @@ jobs:
     expect(facts.provisions.find((p) => p.name === '*')?.envFile).toBe('ws.env');
     expect(facts.secretLiterals.map((l) => cover(text, l))).toEqual(['gcr.io', CANARY, CANARY]);
   });
+
+  it('a job that calls a reusable workflow provides nothing here: its inputs and secrets go to that workflow', () => {
+    const caller = `name: Triage
+on: issues
+jobs:
+  triage:
+    uses: example-org/bots/.github/workflows/triage.yml@main
+    with:
+      model: \${{ vars.MODEL }}
+    secrets:
+      BOT_API_KEY: \${{ secrets.BOT_API_KEY }}
+  notify:
+    runs-on: ubuntu-latest
+    steps:
+      - run: ./notify.sh
+        env:
+          HOOK_TOKEN: \${{ secrets.HOOK_TOKEN }}
+`;
+    expect(rows(extractDeployment('.github/workflows/triage.yml', caller, 'yaml'))).toEqual([['HOOK_TOKEN', 'github-actions', null, null, 'reference']]);
+  });
 });
 
 describe('shell scripts and Makefiles', () => {

@@ -76,6 +76,20 @@ describe('model tracing across files', () => {
     ).toEqual(['api/apple.ts sign APPLE_KEY', 'api/apple.ts sign OTHER_KEY']);
   });
 
+  it('a key passed to a wrapper is the key of the wrapper operation at the call; a token only signed for a third party is not `jwt`', async () => {
+    const files = {
+      'app/__init__.py': '',
+      'app/tokens.py':
+        'import jwt\n\ndef sign_token(payload, signing_key, algorithm="HS256"):\n    return jwt.encode(payload, signing_key, algorithm=algorithm)\n',
+      'app/github.py':
+        'import os\nfrom app.tokens import sign_token\n\nAPP_PRIVATE_KEY = os.getenv("GITHUB_APP_PRIVATE_KEY", "")\n\ndef app_jwt():\n    return sign_token({"iss": "1"}, APP_PRIVATE_KEY, algorithm="RS256")\n',
+      'app/session.py': 'import os\n\nJWT_SECRET = os.getenv("JWT_SECRET")\n',
+    };
+    expect(await ops(files)).toEqual(['app/tokens.py sign  ?parameter signing_key', 'app/github.py sign GITHUB_APP_PRIVATE_KEY']);
+    const { model } = await scan({ root: repo(files), config: parseConfig({}, 'test'), jobs: 1 });
+    expect(model.families.map((f) => `${f.id} ${f.canonical ?? ''}`)).toEqual(['jwt JWT_SECRET', 'github-app-private-key GITHUB_APP_PRIVATE_KEY']);
+  });
+
   it('an import that leaves the repository stays unknown instead of guessed', async () => {
     expect(
       await ops({

@@ -126,6 +126,30 @@ export interface JwtOp {
    */
   decodeContext?: 'browser' | 'id-token' | 'provider-response' | 'outbound-url';
   scope: string | null;
+  /**
+   * The key is a parameter of the enclosing function (`def sign_token(payload, secret): return
+   * jwt.encode(payload, secret)`): its callers choose it. `position` counts the definition's
+   * parameters from 0 (`self` included).
+   */
+  keyParam?: { name: string; position: number };
+}
+
+/**
+ * A call that passes a secret-looking value (`sign_token(payload, GITHUB_APP_KEY)`) to a function of
+ * this file or an imported one: where that function's JWT operation takes its key from a parameter,
+ * the model makes the call an operation with this argument as key.
+ */
+export interface KeyCall {
+  /** The called function: `module` null for one of this file (`name` its qualified name), else the import's module and name. */
+  module: string | null;
+  name: string;
+  /** The receiver is passed implicitly (`self.sign_token(…)`): positional arguments start at parameter 1. */
+  bound: boolean;
+  /** Span of the called name. */
+  loc: Loc;
+  scope: string | null;
+  /** The secret-looking arguments, traced. */
+  args: { position: number | null; keyword: string | null; value: { loc: Loc; trace: ValueTrace } }[];
 }
 
 export type ImportKind = 'static' | 're-export' | 'require' | 'dynamic' | 'import-equals' | 'py-import' | 'py-from' | 'py-importlib';
@@ -411,6 +435,8 @@ export interface FileFacts {
   secretUses?: SecretUse[];
   /** Registry slots filled in this file (TS/JS). */
   slotWrites?: SlotWrite[];
+  /** Calls that pass a secret-looking value to a function (candidates for key-parameter wrappers). */
+  keyCalls?: KeyCall[];
   imports: ImportFact[];
   exports: ExportedValue[];
   wsEndpoints: WsEndpoint[];

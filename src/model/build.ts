@@ -314,6 +314,49 @@ function slotOps(ops: ModelJwtOp[], facts: FileFacts[], fileInfo: Map<string, Mo
   return out;
 }
 
+/**
+ * Operations whose key is their function's parameter act, at each call that passes a traced value for
+ * it (in the same file or through an import), with that value: one operation per call, at the call,
+ * with the wrapper's operation as `wrapper`.
+ */
+function wrapperOps(ops: ModelJwtOp[], facts: FileFacts[], fileInfo: Map<string, ModelFile>, tracer: TraceResolver, resolver: ModuleResolver): ModelJwtOp[] {
+  const wrappers = new Map<string, ModelJwtOp[]>();
+  for (const op of ops) {
+    if (!op.keyParam || op.scope === null || op.op === 'decode-unverified') continue;
+    const id = `${op.file}#${op.scope}`;
+    wrappers.set(id, [...(wrappers.get(id) ?? []), op]);
+  }
+  if (wrappers.size === 0) return [];
+  const out: ModelJwtOp[] = [];
+  for (const f of facts) {
+    const language = f.language === 'python' ? 'python' : f.language === 'js' ? 'js' : 'ts';
+    for (const call of f.keyCalls ?? []) {
+      const target = call.module === null ? f.path : resolver.resolve(f.path, call.module, language);
+      for (const op of (target === null ? undefined : wrappers.get(`${target}#${call.name}`)) ?? []) {
+        const param = op.keyParam;
+        if (!param) continue;
+        const arg = call.args.find((a) => a.keyword === param.name || (a.position !== null && a.position + (call.bound ? 1 : 0) === param.position));
+        if (!arg) continue;
+        op.wrapped = true;
+        const secret = tracer.resolve(f.path, arg.value.trace);
+        out.push({
+          op: op.op,
+          library: op.library,
+          loc: call.loc,
+          key: arg.value,
+          scope: call.scope,
+          file: f.path,
+          service: fileInfo.get(f.path)?.service ?? null,
+          secret,
+          tooling: fileInfo.get(f.path)?.tooling === true,
+          wrapper: { file: op.file, loc: op.loc, param: param.name },
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /** Builds the model from per-file facts. Pure: no disk access beyond the resolver it is given. */
 export function buildModel(input: ModelInput): Model {
   const fileInfo = new Map(input.files.map((f) => [f.path, f]));
@@ -342,6 +385,7 @@ export function buildModel(input: ModelInput): Model {
   }
   const direct = [...jwtOps];
   for (const op of slotOps(direct, facts, fileInfo, tracer)) addOp(op);
+  for (const op of wrapperOps(direct, facts, fileInfo, tracer, input.resolver)) addOp(op);
 
   // Service secrets: names that look like a credential and come from the environment or a constant.
   const secretUses: ModelSecretUse[] = [];

@@ -111,7 +111,9 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     .map(([id, f]) => ({ id, family: f, match: compileGlob(f.namePatterns, { nocase: true }) }));
   const claimedBy = (name: string): string | null => claimers.find((c) => c.match(name.replace(/\*/g, '')))?.id ?? null;
 
-  const ops = input.jwtOps.filter((op) => op.op !== 'decode-unverified' && op.key !== null && !input.isTooling(op.file) && op.slotted !== true);
+  const ops = input.jwtOps.filter(
+    (op) => op.op !== 'decode-unverified' && op.key !== null && !input.isTooling(op.file) && op.slotted !== true && op.wrapped !== true,
+  );
   // A registration (`JwtModule.register({secret})`) signs only where its service also signs tokens; else it only verifies.
   const servicesThatSign = new Set(input.jwtOps.filter((op) => op.op === 'sign' && !input.isTooling(op.file)).map((op) => op.service));
   const signs = (op: ModelJwtOp): boolean => op.op === 'sign' || (op.op === 'configure' && servicesThatSign.has(op.service));
@@ -221,14 +223,23 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
   const dataflowFamily = new Map<string, string>();
   const draft: { id: string; component: Component; configured?: ResolvedFamily }[] = [];
   const used = new Set<string>([jwtId, ...input.configured.map(([id]) => id)]);
+  // A token signed for a third party (never verified here, no JWT-like name) is not `jwt` when JWT-like names are read elsewhere.
+  const top = ordered[0] as Component | undefined;
+  const jwtNamesElsewhere = input.envReads.some((r) => {
+    const label = r.name ?? r.pattern;
+    return label !== null && !allNames.has(label) && !input.isTooling(r.file) && jwtPattern(label.replace(/\*/g, ''));
+  });
+  const topIsJwt =
+    top !== undefined && (rank(top)[0] === 1 || top.verifiers.length > 0 || [...top.names].some((n) => jwtPattern(n.replace(/\*/g, ''))) || !jwtNamesElsewhere);
   ordered.forEach((component, i) => {
-    let id = i === 0 ? jwtId : slug(canonicalGuess(component));
-    if (i > 0) {
+    const isJwt = i === 0 && topIsJwt;
+    let id = isJwt ? jwtId : slug(canonicalGuess(component));
+    if (!isJwt) {
       const base = id;
       for (let k = 2; used.has(id); k++) id = `${base}-${k}`;
       used.add(id);
     }
-    draft.push({ id, component, configured: i === 0 ? jwtFamily : undefined });
+    draft.push({ id, component, configured: isJwt ? jwtFamily : undefined });
     for (const n of component.names) dataflowFamily.set(n, id);
   });
   // Service secrets: the most-used one is `service` (unless configured otherwise), the rest named after their first name.

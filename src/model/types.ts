@@ -76,6 +76,13 @@ export interface ModelJwtOp extends JwtOp {
   via?: { slot: string; file: string; loc: Loc };
   /** The key comes from a registry slot services fill: the operations at the slot writes (`via`) stand for this one in families. */
   slotted?: boolean;
+  /**
+   * Set when the operation is a wrapper's (`sign_token(payload, secret)`), acting with the key this call
+   * passes: the wrapper's operation site and the key parameter. Located at the call.
+   */
+  wrapper?: { file: string; loc: Loc; param: string };
+  /** The key is a parameter its callers fill: the operations at the calls (`wrapper`) stand for this one in families and the matrix. */
+  wrapped?: boolean;
 }
 
 /** A service secret use resolved across files (`src/model/build.ts`). */

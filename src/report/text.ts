@@ -95,7 +95,9 @@ export function renderText(input: RunResult, options: TextOptions): string {
         family.canonicalReason === 'configured'
           ? 'configured'
           : family.canonicalReason === 'signer'
-            ? 'used by the signer'
+            ? family.kind === 'service'
+              ? 'used by the sender'
+              : 'used by the signer'
             : family.canonicalReason === 'deployments'
               ? 'most provided'
               : 'most read';

@@ -63,6 +63,8 @@ export function extractWorkflow(ctx: DeployContext, view: YamlView, root: Node, 
   const jobs = view.entries(view.get(root, 'jobs'));
   envMap(workflowEnvNode, workflowEnvironment, null, !jobs.some((job) => deploys(view, job.value)));
   for (const job of jobs) {
+    // A call of a reusable workflow (`jobs.<id>.uses`): its `with:` and `secrets:` go to that workflow, which is scanned on its own or lives elsewhere.
+    if (view.get(job.value, 'uses') !== null) continue;
     const ciJob = !deploys(view, job.value);
     const envNode = view.get(job.value, 'environment');
     const jobEnvironment =

@@ -8,6 +8,7 @@ import { djangoSettingsAt, importsServerModule, serverEntryAt } from './entries.
 import { collectExports } from './exports.js';
 import { assignmentSites, buildJwtOps, jwtCallSite, otherSites, type JwtSite } from './jwt.js';
 import { parsePython } from './parser.js';
+import { buildKeyCalls, isKeyCallSite, type KeyCallSite } from './key-calls.js';
 import { buildSecretUses, secretUseSites, type SecretUseSite } from './secret-uses.js';
 import { collectScopes, moduleScope, textOf, type FileState, type Scope } from './scopes.js';
 import { LineMap, type PyNode } from './tree.js';
@@ -21,7 +22,7 @@ interface Frame {
 }
 
 /** Pass 2: env reads, fallback groups, pydantic fields and JWT sites, in source order (pre-order, explicit stack). */
-function walk(state: FileState, sites: JwtSite[], uses: SecretUseSite[]): void {
+function walk(state: FileState, sites: JwtSite[], uses: SecretUseSite[], keyCalls: KeyCallSite[]): void {
   const servers = importsServerModule(state);
   const django = state.text.includes('DJANGO_SETTINGS_MODULE');
   const stack: Frame[] = [{ node: state.module.node, scope: state.module, loops: [] }];
@@ -65,6 +66,7 @@ function walk(state: FileState, sites: JwtSite[], uses: SecretUseSite[]): void {
           const site = jwtCallSite(state, node, scope);
           if (site) sites.push(site);
           else sites.push(...otherSites(state, node, scope));
+          if (!site && isKeyCallSite(state, node)) keyCalls.push({ call: node, scope });
         }
         break;
       }
@@ -123,8 +125,10 @@ export async function extractPython(path: string, text: string, options: Extract
   collectScopes(state);
   const sites: JwtSite[] = [];
   const uses: SecretUseSite[] = [];
-  walk(state, sites, uses);
+  const keyCalls: KeyCallSite[] = [];
+  walk(state, sites, uses, keyCalls);
   buildJwtOps(state, sites);
+  buildKeyCalls(state, keyCalls);
   buildSecretUses(state, uses);
   collectExports(state);
   collectWebSockets(state);

@@ -3,6 +3,7 @@ import type { JwtOp, JwtOpKind } from '../facts.js';
 import { analyseDecode } from './decode.js';
 import { argument } from './env.js';
 import { isPlainString } from './names.js';
+import { keyParameter } from './key-calls.js';
 import { lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from './scopes.js';
 import { traceClassMember, traceValue } from './trace.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';
@@ -303,6 +304,8 @@ export function buildJwtOps(state: FileState, sites: JwtSite[]): void {
       key,
       scope: site.scope.qual,
     };
+    const keyParam = site.keyNode && !site.settingsField ? keyParameter(state, site.keyNode, site.scope) : undefined;
+    if (keyParam) op.keyParam = keyParam;
     if (site.op === 'decode-unverified') Object.assign(op, analyseDecode(state, site, sites));
     state.facts.jwtOps.push(op);
   }

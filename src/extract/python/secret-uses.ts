@@ -116,7 +116,7 @@ function comparedSites(state: FileState, a: PyNode | null, b: PyNode | null, sco
     return isPlainString(u) || u.type === 'none' || u.type === 'integer' || u.type === 'true' || u.type === 'false';
   };
   if (literal(a) || literal(b)) return [];
-  const incoming = (n: PyNode): boolean => INCOMING.test(textOf(state, n));
+  const incoming = (n: PyNode): boolean => INCOMING.test(textOf(state, n)) || requestParameter(state, n, scope) !== null;
   const site = (request: PyNode, key: PyNode): SecretUseSite[] => {
     const header = headerRead(state, request, scope);
     return [{ kind: 'compare', keyNode: key, scope, ...(header !== null ? { header } : {}) }];
@@ -126,10 +126,50 @@ function comparedSites(state: FileState, a: PyNode | null, b: PyNode | null, sco
   return [];
 }
 
+/** FastAPI parameter defaults that take the value from the request. */
+const REQUEST_DEFAULTS = new Set(['Header', 'Cookie', 'Query', 'Security']);
+/** FastAPI security schemes whose instance, given to `Depends`, reads a credential from the request. */
+const API_KEY_SCHEMES = new Set(['APIKeyHeader', 'APIKeyQuery', 'APIKeyCookie', 'HTTPBearer', 'HTTPBasic', 'OAuth2PasswordBearer']);
+
+function calleeName(state: FileState, call: PyNode): string | null {
+  const fn = call.type === 'call' ? field(call, 'function') : null;
+  if (!fn) return null;
+  const text = textOf(state, fn);
+  return text.slice(text.lastIndexOf('.') + 1);
+}
+
+/**
+ * The call that makes a parameter a request value: `x: str = Header()`, `key = Security(scheme)`,
+ * `key = Depends(APIKeyHeader(name="X-Api-Key"))` or `Depends(scheme)` with `scheme = APIKeyHeader(…)`
+ * (the scheme's call, which names the header). Null for anything else.
+ */
+function requestParameter(state: FileState, node: PyNode, scope: Scope): PyNode | null {
+  const n = unparen(node);
+  if (n.type !== 'identifier') return null;
+  const found = lookupName(state, textOf(state, n), scope, n.start);
+  const value = found?.kind === 'param' && found.value ? unparen(found.value) : null;
+  const name = value ? calleeName(state, value) : null;
+  if (!value || name === null) return null;
+  if (REQUEST_DEFAULTS.has(name)) return value;
+  if (name !== 'Depends') return null;
+  const args = field(value, 'arguments');
+  const dependency = args ? namedKids(args)[0] : undefined;
+  if (!dependency) return null;
+  let scheme: PyNode | null = unparen(dependency);
+  if (scheme.type === 'identifier') {
+    const assigned = lookupName(state, textOf(state, scheme), scope, n.start);
+    scheme = assigned?.kind === 'assign' ? unparen(assigned.assign.value) : null;
+  }
+  const schemeName = scheme ? calleeName(state, scheme) : null;
+  return scheme && schemeName !== null && API_KEY_SCHEMES.has(schemeName) ? scheme : null;
+}
+
 /** The header a request value comes from: `request.headers.get("X-Service-Secret")`, or a FastAPI `x_service_secret` parameter. */
 function headerRead(state: FileState, node: PyNode, scope: Scope, depth = 0): string | null {
   const n = unparen(node);
   if (n.type === 'identifier' && /^x_[a-z0-9_]+$/.test(textOf(state, n))) return textOf(state, n).replace(/_/g, '-');
+  const parameter = depth === 0 ? requestParameter(state, n, scope) : null;
+  if (parameter) return headerRead(state, parameter, scope, depth + 1);
   if (n.type === 'identifier' && depth < 3) {
     const found = lookupName(state, textOf(state, n), scope, n.start);
     if (found?.kind === 'assign') return headerRead(state, found.assign.value, found.assign.scope, depth + 1);

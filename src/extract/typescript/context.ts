@@ -59,6 +59,8 @@ export interface Ctx {
   wrapperReads: Set<ts.Node>;
   chains: ts.BinaryExpression[];
   ops: PendingOp[];
+  /** Calls passing a secret-looking value to a function (traced after the walk). */
+  keyCalls: ts.CallExpression[];
   secretLiteralStarts: Set<number>;
   declIndex: Map<ts.Node, Map<string, ts.Node>>;
   returnsCache: Map<ts.Node, ts.Expression[]>;

@@ -12,6 +12,7 @@ import { analyseDecode, isBrowserFile } from './decode.js';
 import { usesJwtLibrary, visitJwt } from './jwt.js';
 import { traceValue } from './trace.js';
 import { startsServers, visitServerEntry } from './entries.js';
+import { buildKeyCalls, isKeyCall, keyParameter } from './key-calls.js';
 import { resolveSecretUses, visitSecretUse } from './secret-uses.js';
 import { collectWebSockets } from './ws/index.js';
 import { comparePositions, compareText } from '../../util/order.js';
@@ -57,6 +58,7 @@ function walk(ctx: Ctx): void {
       visitImportCall(ctx, node);
       if (servers) visitServerEntry(ctx, node);
       if (jwt) visitJwt(ctx, node);
+      if (isKeyCall(ctx, node)) ctx.keyCalls.push(node);
     } else if (kind === NEW && ts.isNewExpression(node)) {
       if (servers) visitServerEntry(ctx, node);
       if (jwt) visitJwt(ctx, node);
@@ -82,6 +84,8 @@ function resolveOps(ctx: Ctx): void {
         if (def && ctx.facts.envReads[s.read].defaultKind === 'literal') markSecretLiteral(ctx, unwrap(def.expr));
       }
       op.key = { loc: nodeLoc(ctx.sf, pending.keyExpr), trace: { sources } };
+      const keyParam = keyParameter(ctx, pending.keyExpr, pending.call);
+      if (keyParam) op.keyParam = keyParam;
     }
     if (pending.op === 'decode-unverified') Object.assign(op, analyseDecode(ctx, pending, isBrowser));
     ctx.facts.jwtOps.push(op);
@@ -160,6 +164,7 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
     secretLiteralStarts: new Set(),
     declIndex: new Map(),
     returnsCache: new Map(),
+    keyCalls: [],
     classCache: new Map(),
   };
   parseError(ctx, path);
@@ -169,6 +174,7 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
   finishEnv(ctx);
   resolveOps(ctx);
   resolveSecretUses(ctx);
+  buildKeyCalls(ctx, ctx.keyCalls);
   collectExports(ctx);
   collectWebSockets(ctx);
   if (text.includes('jwtfrag-ignore')) collectSuppressions(ctx);

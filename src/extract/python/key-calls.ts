@@ -1,0 +1,94 @@
+// Key-parameter wrappers in Python: a JWT operation whose key is its function's parameter, and the calls that pass a secret-looking value to a function.
+import type { JwtOp, KeyCall } from '../facts.js';
+import { isPlainString } from './names.js';
+import { lookupName, textOf, type FileState, type Scope } from './scopes.js';
+import { traceValue } from './trace.js';
+import { field, namedKids, unparen, type PyNode } from './tree.js';
+
+/** Argument text that can carry a key: the name of a secret, key, token or password (or a getter of one). */
+const SECRETISH = /secret|key|token|password|credential/i;
+
+/** The parameter of `scope` a key expression is, unless the function rebinds it. */
+export function keyParameter(state: FileState, keyNode: PyNode, scope: Scope): JwtOp['keyParam'] {
+  const key = unparen(keyNode);
+  if (key.type !== 'identifier' || scope.kind !== 'function') return undefined;
+  const name = textOf(state, key);
+  const found = lookupName(state, name, scope, key.start);
+  if (found?.kind !== 'param' || found.scope !== scope || scope.assigns.has(name)) return undefined;
+  const position = [...scope.params.keys()].indexOf(name);
+  return position < 0 ? undefined : { name, position };
+}
+
+export interface KeyCallSite {
+  call: PyNode;
+  scope: Scope;
+}
+
+/** Whether a call passes a secret-looking, non-literal argument (checked during the walk; traced later). */
+export function isKeyCallSite(state: FileState, call: PyNode): boolean {
+  const args = field(call, 'arguments');
+  if (!args || args.type !== 'argument_list') return false;
+  for (const kid of namedKids(args)) {
+    const value = kid.type === 'keyword_argument' ? field(kid, 'value') : kid;
+    if (value && !isPlainString(unparen(value)) && SECRETISH.test(textOf(state, kid))) return true;
+  }
+  return false;
+}
+
+/** The function a call names: one of this file (by qualified name) or an imported one. */
+function callee(state: FileState, fn: PyNode, scope: Scope): { module: string | null; name: string; bound: boolean } | null {
+  if (fn.type === 'identifier') {
+    const found = lookupName(state, textOf(state, fn), scope, fn.start);
+    if (found?.kind === 'function') return found.scope.qual === null ? null : { module: null, name: found.scope.qual, bound: false };
+    if (found?.kind === 'import' && found.binding.imported !== null) return { module: found.binding.module, name: found.binding.imported, bound: false };
+    return null;
+  }
+  if (fn.type === 'attribute') {
+    const object = field(fn, 'object');
+    const attr = field(fn, 'attribute');
+    if (!object || !attr || object.type !== 'identifier') return null;
+    const receiver = textOf(state, object);
+    // `self.sign(…)` in a method: a method of the same class.
+    let s: Scope | null = scope;
+    while (s && s.kind !== 'function') s = s.parent;
+    const cls = s?.parent?.kind === 'class' ? s.parent : null;
+    if ((receiver === 'self' || receiver === 'cls') && cls?.qual) return { module: null, name: `${cls.qual}.${textOf(state, attr)}`, bound: true };
+    // `tokens.sign_token(…)` with `from app import tokens` or `import app.tokens as tokens`: a function of that module.
+    const found = lookupName(state, receiver, scope, object.start);
+    if (found?.kind === 'import') {
+      const module =
+        found.binding.imported === null
+          ? found.binding.module
+          : `${found.binding.module}${found.binding.module.endsWith('.') ? '' : '.'}${found.binding.imported}`;
+      return { module, name: textOf(state, attr), bound: false };
+    }
+  }
+  return null;
+}
+
+/** Turns the walk's key-call sites into `KeyCall`s with their secret-looking arguments traced. */
+export function buildKeyCalls(state: FileState, sites: KeyCallSite[]): void {
+  for (const { call, scope } of sites) {
+    const fn = field(call, 'function');
+    const args = field(call, 'arguments');
+    const target = fn ? callee(state, fn, scope) : null;
+    if (!fn || !args || !target) continue;
+    const out: KeyCall['args'] = [];
+    let position = 0;
+    for (const kid of namedKids(args)) {
+      if (kid.type === 'list_splat' || kid.type === 'dictionary_splat') break;
+      const keyword = kid.type === 'keyword_argument' ? field(kid, 'name') : null;
+      const value = kid.type === 'keyword_argument' ? field(kid, 'value') : kid;
+      const at = keyword ? null : position++;
+      if (!value || isPlainString(unparen(value)) || !SECRETISH.test(textOf(state, kid))) continue;
+      out.push({
+        position: at,
+        keyword: keyword ? textOf(state, keyword) : null,
+        value: { loc: state.lines.loc(value.start, value.end), trace: { sources: traceValue(state, value, scope, false) } },
+      });
+    }
+    if (out.length === 0) continue;
+    const name = fn.type === 'attribute' ? (field(fn, 'attribute') ?? fn) : fn;
+    (state.facts.keyCalls ??= []).push({ ...target, loc: state.lines.loc(name.start, name.end), scope: scope.qual, args: out });
+  }
+}
