@@ -13,7 +13,7 @@ export function keyParameter(ctx: Ctx, keyExpr: ts.Expression, call: ts.Node): J
   if (!ts.isIdentifier(key)) return undefined;
   const decl = lookup(ctx, key);
   if (!decl || !ts.isParameter(decl) || !ts.isIdentifier(decl.name) || decl.dotDotDotToken || enclosingFunction(call) !== decl.parent) return undefined;
-  const fn = decl.parent as ts.SignatureDeclaration;
+  const fn = decl.parent;
   return { name: decl.name.text, position: fn.parameters.indexOf(decl) };
 }
 
