@@ -55,7 +55,8 @@ export default defineRule({
         }
         continue;
       }
-      if (verifiers.filter((op) => !signers.includes(op)).length === 0) {
+      // A registration (`SIMPLE_JWT`, `JwtModule.register`) sets the key its library verifies with too: tokens are verified there.
+      if (verifiers.filter((op) => !signers.includes(op)).length === 0 && !signers.some((op) => op.op === 'configure')) {
         const op = signers[0];
         if (op.key) {
           ctx.report({

@@ -44,6 +44,8 @@ export interface EnvRead {
    * which the model decides across files; otherwise it is the imported value's attribute.
    */
   viaImport?: { module: string; name: string };
+  /** The name is looked up in a secret store (`Vault`, `AWS Secrets Manager`, …) through a wrapper, not in the environment: deployments do not provide it. */
+  store?: string;
 }
 
 /** Reads tried in turn: `a or b`, `a ?? b`, nested defaults, loops over literal name lists. */
@@ -132,6 +134,11 @@ export interface JwtOp {
    * parameters from 0 (`self` included).
    */
   keyParam?: { name: string; position: number };
+  /**
+   * A settings-only configuration (`SIMPLE_JWT` without a simplejwt backend in the same settings):
+   * it configures nothing unless the service imports this module somewhere.
+   */
+  liveIfImported?: string;
 }
 
 /**

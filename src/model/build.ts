@@ -383,6 +383,16 @@ export function buildModel(input: ModelInput): Model {
       addOp({ ...op, file: f.path, service, secret, tooling: fileInfo.get(f.path)?.tooling === true });
     }
   }
+  // Settings for a library no file of the service imports configure nothing (`SIMPLE_JWT` left in a service that dropped simplejwt).
+  const importedBy = new Map<string | null, string[]>();
+  for (const f of facts) {
+    const service = fileInfo.get(f.path)?.service ?? null;
+    importedBy.set(service, [...(importedBy.get(service) ?? []), ...f.imports.map((i) => i.specifier)]);
+  }
+  for (const op of jwtOps) {
+    const module = op.liveIfImported;
+    if (module !== undefined && !(importedBy.get(op.service) ?? []).some((s) => s === module || s.startsWith(`${module}.`))) op.inert = true;
+  }
   const direct = [...jwtOps];
   for (const op of slotOps(direct, facts, fileInfo, tracer)) addOp(op);
   for (const op of wrapperOps(direct, facts, fileInfo, tracer, input.resolver)) addOp(op);

@@ -53,6 +53,8 @@ function familyMatcher(families: ModelFamily[], configured: [string, ResolvedFam
 function readUnit(reads: ModelEnvRead[], group: ModelFallbackGroup | null, via: { file: string; loc: Loc } | null): SecretReadUnit | null {
   const familyRead = reads.find((r) => r.family !== null);
   if (!familyRead?.family) return null;
+  // A secret store, not a deployment, supplies names a wrapper looks up there.
+  if (reads.every((r) => r.store !== undefined)) return null;
   const names: string[] = [];
   const patterns: string[] = [];
   for (const r of reads) {

@@ -112,7 +112,7 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
   const claimedBy = (name: string): string | null => claimers.find((c) => c.match(name.replace(/\*/g, '')))?.id ?? null;
 
   const ops = input.jwtOps.filter(
-    (op) => op.op !== 'decode-unverified' && op.key !== null && !input.isTooling(op.file) && op.slotted !== true && op.wrapped !== true,
+    (op) => op.op !== 'decode-unverified' && op.key !== null && !input.isTooling(op.file) && op.slotted !== true && op.wrapped !== true && op.inert !== true,
   );
   // A registration (`JwtModule.register({secret})`) signs only where its service also signs tokens; else it only verifies.
   const servicesThatSign = new Set(input.jwtOps.filter((op) => op.op === 'sign' && !input.isTooling(op.file)).map((op) => op.service));

@@ -83,6 +83,8 @@ export interface ModelJwtOp extends JwtOp {
   wrapper?: { file: string; loc: Loc; param: string };
   /** The key is a parameter its callers fill: the operations at the calls (`wrapper`) stand for this one in families and the matrix. */
   wrapped?: boolean;
+  /** A settings-only configuration of a library the service never imports: dead configuration, outside families and the matrix. */
+  inert?: boolean;
 }
 
 /** A service secret use resolved across files (`src/model/build.ts`). */

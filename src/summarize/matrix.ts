@@ -120,7 +120,7 @@ export function buildMatrix(model: Model): CrossValidationMatrix {
   const verifierOps: ModelJwtOp[] = [];
   for (const op of model.jwtOps) {
     // Tooling is not a party to the token; a library op that reads a registry slot is shown through the services that fill it.
-    if (op.op === 'decode-unverified' || op.tooling || op.slotted || op.wrapped) continue;
+    if (op.op === 'decode-unverified' || op.tooling || op.slotted || op.wrapped || op.inert) continue;
     if ((op.op === 'sign' || op.op === 'configure') && op.key) {
       const service = op.service ?? '(no service)';
       addOp(signers, service, op.service, 'http', op);

@@ -16,6 +16,54 @@ interface EnvCall {
   accessor: string;
   nameNode: PyNode;
   defaultNode: PyNode | null;
+  /** The wrapper looks the name up in a secret store, not the environment. */
+  store?: string;
+}
+
+/** Calls that fetch a secret bundle from a store (Vault KV through hvac, AWS Secrets Manager, Google Secret Manager). */
+const STORE_CALLS: [RegExp, string][] = [
+  [/\.kv\.(?:v[12]\.)?read(?:_secret(?:_version)?)?$|(?:^|\.)read_secret_version$/, 'Vault'],
+  [/(?:^|\.)get_secret_value$/, 'AWS Secrets Manager'],
+  [/(?:^|\.)access_secret_version$/, 'Google Secret Manager'],
+];
+
+/** The secret store a value comes from: a member or item of what a store call returned (through locals). */
+function storeOf(state: FileState, node: PyNode, scope: Scope, depth = 0): string | null {
+  let n = unparen(node);
+  for (;;) {
+    const inner = n.type === 'subscript' ? field(n, 'value') : n.type === 'attribute' ? field(n, 'object') : null;
+    if (!inner) break;
+    n = unparen(inner);
+  }
+  if (n.type === 'call') {
+    const fn = field(n, 'function');
+    const text = fn ? textOf(state, fn) : '';
+    return STORE_CALLS.find(([re]) => re.test(text))?.[1] ?? null;
+  }
+  if (n.type === 'identifier' && depth < 3) {
+    const found = lookupName(state, textOf(state, n), scope, n.start);
+    if (found?.kind === 'assign') return storeOf(state, found.assign.value, found.assign.scope, depth + 1);
+  }
+  return null;
+}
+
+/** `bundle.get(name)` / `bundle[name]` on what a secret-store call returned: the store, and the name node. */
+function storeLookup(state: FileState, node: PyNode, scope: Scope): { store: string; nameNode: PyNode } | null {
+  if (node.type === 'subscript') {
+    const value = field(node, 'value');
+    const index = field(node, 'subscript');
+    const store = value ? storeOf(state, value, scope) : null;
+    return store && index ? { store, nameNode: index } : null;
+  }
+  const fn = node.type === 'call' ? field(node, 'function') : null;
+  const args = node.type === 'call' ? field(node, 'arguments') : null;
+  if (!fn || !args || fn.type !== 'attribute') return null;
+  const attr = field(fn, 'attribute');
+  const object = field(fn, 'object');
+  const name = argument(args, 0, ['key'], state);
+  if (!attr || !object || !name || textOf(state, attr) !== 'get') return null;
+  const store = storeOf(state, object, scope);
+  return store ? { store, nameNode: name } : null;
 }
 
 const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD/i;
@@ -42,6 +90,8 @@ interface EnvWrapper {
   params: string[];
   nameParam: number;
   defaultParam: number | null;
+  /** It reads a secret store (`kv_get(name)` over Vault KV), not the environment. */
+  store?: string;
 }
 
 const wrappersOf = new WeakMap<FileState, Map<Scope, EnvWrapper | null>>();
@@ -65,7 +115,10 @@ function envWrapper(state: FileState, fn: Scope): EnvWrapper | null {
   const visit = (node: PyNode): void => {
     if (found) return;
     if ((node.type === 'call' || node.type === 'subscript') && node !== fn.node) {
-      const call = envCallOf(state, node, fn, false);
+      const lookup = storeLookup(state, node, fn);
+      const call: EnvCall | null = lookup
+        ? { accessor: '', nameNode: lookup.nameNode, defaultNode: null, store: lookup.store }
+        : envCallOf(state, node, fn, false);
       const nameExpr = call ? unparen(call.nameNode) : null;
       if (call && nameExpr?.type === 'identifier' && params.includes(textOf(state, nameExpr))) {
         const defaultExpr = call.defaultNode ? unparen(call.defaultNode) : null;
@@ -74,6 +127,7 @@ function envWrapper(state: FileState, fn: Scope): EnvWrapper | null {
           params,
           nameParam: params.indexOf(textOf(state, nameExpr)),
           defaultParam: defaultName !== null && params.includes(defaultName) ? params.indexOf(defaultName) : null,
+          ...(call.store !== undefined ? { store: call.store } : {}),
         };
         return;
       }
@@ -124,7 +178,7 @@ function envCallOf(state: FileState, node: PyNode, scope: Scope, wrappers = true
       const nameNode = argument(args, wrapper.nameParam, [wrapper.params[wrapper.nameParam] ?? ''], state);
       if (!nameNode) return null;
       const defaultNode = wrapper.defaultParam === null ? null : argument(args, wrapper.defaultParam, [wrapper.params[wrapper.defaultParam] ?? ''], state);
-      return { accessor: `${textOf(state, f)}()`, nameNode, defaultNode };
+      return { accessor: `${textOf(state, f)}()`, nameNode, defaultNode, ...(wrapper.store !== undefined ? { store: wrapper.store } : {}) };
     }
   }
   if (accessor === null) return null;
@@ -251,6 +305,7 @@ export function envReadsAt(state: FileState, node: PyNode, scope: Scope, loops: 
     group: null,
     loc: state.lines.loc(call.nameNode.start, call.nameNode.end),
     scope: label,
+    ...(call.store !== undefined ? { store: call.store } : {}),
   });
   const ids = [id];
   state.readsAt.set(node, ids);

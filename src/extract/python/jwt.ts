@@ -18,6 +18,8 @@ export interface JwtSite {
   /** Pydantic settings field backing a configure op (`authjwt_secret_key: str`). */
   settingsField: { cls: ClassInfo; name: string } | null;
   scope: Scope;
+  /** See `JwtOp.liveIfImported`. */
+  liveIfImported?: string;
 }
 
 type Library = 'pyjwt' | 'python-jose' | 'authlib';
@@ -195,6 +197,19 @@ function importsModule(state: FileState, prefix: string): boolean {
   return false;
 }
 
+/** Whether the module's `REST_FRAMEWORK` settings name a simplejwt class (its authentication backend). */
+function drfUsesSimpleJwt(state: FileState): boolean {
+  for (const assign of state.module.assigns.get('REST_FRAMEWORK') ?? []) {
+    const stack: PyNode[] = [assign.value];
+    while (stack.length > 0) {
+      const n = stack.pop() as PyNode;
+      if (isPlainString(n) && stringContent(state, n).startsWith('rest_framework_simplejwt')) return true;
+      stack.push(...n.children);
+    }
+  }
+  return false;
+}
+
 /**
  * Configure sites on an assignment: flask `app.config["JWT_SECRET_KEY"] = …`, Django
  * `SIMPLE_JWT = {"SIGNING_KEY": …}`, and class attributes `authjwt_secret_key = …` /
@@ -229,7 +244,8 @@ export function assignmentSites(state: FileState, assignment: PyNode, scope: Sco
     for (const pair of namedKids(dict)) {
       const key = pair.type === 'pair' ? field(pair, 'key') : null;
       if (key && isPlainString(unparen(key)) && stringContent(state, unparen(key)) === 'SIGNING_KEY') {
-        return [configure('django-simplejwt', unparen(key), field(pair, 'value'))];
+        const site = configure('django-simplejwt', unparen(key), field(pair, 'value'));
+        return [drfUsesSimpleJwt(state) ? site : { ...site, liveIfImported: 'rest_framework_simplejwt' }];
       }
     }
     return [];
@@ -306,6 +322,7 @@ export function buildJwtOps(state: FileState, sites: JwtSite[]): void {
     };
     const keyParam = site.keyNode && !site.settingsField ? keyParameter(state, site.keyNode, site.scope) : undefined;
     if (keyParam) op.keyParam = keyParam;
+    if (site.liveIfImported !== undefined) op.liveIfImported = site.liveIfImported;
     if (site.op === 'decode-unverified') Object.assign(op, analyseDecode(state, site, sites));
     state.facts.jwtOps.push(op);
   }
