@@ -133,9 +133,15 @@ function checkModel(labels: Labels, result: ScanResult): ModelCheck {
     .filter(([, folder]) => !services.some((s) => s.roots.some((r) => under(r, folderOf(folder)))))
     .map(([name, folder]) => `${name} (${folder})`);
   const canonical = Object.entries(labels.model?.families ?? {}).map(([family, f]) => {
-    // Family ids are the tool's own words: the family holding the labelled canonical name is the one judged.
-    const match =
-      (f.canonical === null ? undefined : result.families.find((r) => r.names.includes(f.canonical as string))) ?? result.families.find((r) => r.id === family);
+    // Family ids are the tool's own words: the judged family is the one holding the labelled canonical name that shares
+    // the most labelled names (a name may belong to two tokens, as a secret and as the material of a per-object key);
+    // on a tie, the one that chose the labelled canonical.
+    const labelled = new Set([...(f.names ?? []), ...(f.canonical === null ? [] : [f.canonical])]);
+    const overlap = (r: (typeof result.families)[number]): number => r.names.filter((n) => labelled.has(n)).length;
+    const holders = f.canonical === null ? [] : result.families.filter((r) => r.names.includes(f.canonical as string));
+    const best = [...holders].sort((a, b) => overlap(b) - overlap(a) || Number(b.canonical === f.canonical) - Number(a.canonical === f.canonical))[0] as
+      (typeof result.families)[number] | undefined;
+    const match = best ?? result.families.find((r) => r.id === family);
     const actual = match?.canonical ?? null;
     return { family, expected: f.canonical, actual, ok: actual === f.canonical };
   });

@@ -90,6 +90,31 @@ describe('model tracing across files', () => {
     expect(model.families.map((f) => `${f.id} ${f.canonical ?? ''}`)).toEqual(['jwt JWT_SECRET', 'github-app-private-key GITHUB_APP_PRIVATE_KEY']);
   });
 
+  it('a key made per object from a secret is a token of its own, named after the secret; Django settings are found without DJANGO_SETTINGS_MODULE', async () => {
+    const families = async (files: Record<string, string>) =>
+      (await scan({ root: repo(files), config: parseConfig({}, 'test'), jobs: 1 })).model.families.map(
+        (f) => `${f.id} ${f.canonical ?? ''} [${f.names.join(' ')}] ${f.signers.length}/${f.verifiers.length}`,
+      );
+    expect(
+      await families({
+        'webapp/config/settings.py':
+          'import os\n\nSECRET_KEY = os.environ["SITE_SECRET_KEY"]\nSIMPLE_JWT = {"SIGNING_KEY": os.getenv("SITE_JWT_KEY") or SECRET_KEY}\n',
+        'webapp/shares/links.py':
+          'import jwt\nfrom django.conf import settings\n\ndef key(doc):\n    return f"{doc.slug}-{settings.SECRET_KEY}"\n\ndef issue(doc):\n    return jwt.encode({"doc": doc.slug}, key(doc), algorithm="HS256")\n\ndef check(doc, token):\n    return jwt.decode(token, key(doc), algorithms=["HS256"])\n',
+        'webapp/accounts/views.py':
+          'from rest_framework_simplejwt.tokens import RefreshToken\n\ndef login(user):\n    return str(RefreshToken.for_user(user))\n',
+      }),
+    ).toEqual(['jwt SITE_JWT_KEY [SITE_JWT_KEY SITE_SECRET_KEY] 1/1', 'site-secret-key SITE_SECRET_KEY [SITE_SECRET_KEY] 1/1']);
+    expect(
+      await families({
+        'api/src/links.ts':
+          "import jwt from 'jsonwebtoken';\nconst key = (doc: { slug: string }) => `${doc.slug}-${process.env.LINK_SECRET}`;\nexport const issue = (doc: { slug: string }) => jwt.sign({ doc: doc.slug }, key(doc));\nexport const check = (doc: { slug: string }, t: string) => jwt.verify(t, key(doc));\n",
+        'api/src/auth.ts':
+          "import jwt from 'jsonwebtoken';\nexport const login = (id: string) => jwt.sign({ sub: id }, process.env.LINK_SECRET as string);\nexport const me = (t: string) => jwt.verify(t, process.env.LINK_SECRET as string);\n",
+      }),
+    ).toEqual(['jwt LINK_SECRET [LINK_SECRET] 1/1', 'link-secret LINK_SECRET [LINK_SECRET] 1/1']);
+  });
+
   it('an import that leaves the repository stays unknown instead of guessed', async () => {
     expect(
       await ops({

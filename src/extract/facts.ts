@@ -83,6 +83,12 @@ export type ValueSource =
    * accessor's suffix and the slot path without its root binding: `Metadata:metadata.Secret`.
    */
   | { kind: 'slot'; key: string; loc: Loc }
+  /**
+   * A value that is neither constant nor secret (`view.slug`, a user's password hash) mixed into the key
+   * with a secret (`f"{view.slug}-{settings.SECRET_KEY}"`): every object gets a key of its own, derived
+   * from the secret. `text` describes the mixed-in parts.
+   */
+  | { kind: 'mixed'; text: string; loc: Loc }
   /** The environment object itself (`process.env`, or a wrapper returning it): a member read of it names a variable. */
   | { kind: 'env-object'; accessor: string; loc: Loc }
   /** Anything else (parameters, calls into unknown code); `text` is a short, non-secret description. */

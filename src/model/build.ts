@@ -114,6 +114,23 @@ class TraceResolver {
     return !read.viaImport || this.envObject(file, read.viaImport) !== null;
   }
 
+  /**
+   * Without a `DJANGO_SETTINGS_MODULE` default in the code (it comes from the deployment), the settings
+   * module that defines `name` itself: `settings.py` or a module of a `settings/` package, nearest to
+   * the file first.
+   */
+  private djangoSettingsDefining(file: string, name: string): string | null {
+    const shared = (a: string, b: string): number => {
+      let i = 0;
+      while (i < a.length && i < b.length && a[i] === b[i]) i++;
+      return i;
+    };
+    const candidates = [...this.factsByPath.keys()]
+      .filter((p) => /(^|\/)settings(\.py|\/[^/]+\.py)$/.test(p) && this.exportsByPath.get(p)?.has(name) === true)
+      .sort((a, b) => shared(b, file) - shared(a, file) || compareText(a, b));
+    return candidates[0] ?? null;
+  }
+
   resolve(file: string, trace: ValueTrace): ResolvedSecret {
     const out = emptySecret();
     this.into(out, file, trace, 0, new Set());
@@ -160,6 +177,9 @@ class TraceResolver {
         case 'unknown':
           pushUnique(out.unknown, source.text);
           break;
+        case 'mixed':
+          out.mixed ??= source.text;
+          break;
         case 'env-object':
           // Reached through an import with the member still to apply (`env.JWT_SECRET`): that name.
           if (rest.length > 0) {
@@ -189,7 +209,8 @@ class TraceResolver {
     }
     const candidates: { target: string; names: string[] }[] = [];
     const dotted = [source.name, ...source.path];
-    const django = language === 'python' && source.module === 'django.conf' && source.name === 'settings' ? this.djangoSettings(file) : null;
+    const isDjango = language === 'python' && source.module === 'django.conf' && source.name === 'settings';
+    const django = isDjango ? (this.djangoSettings(file) ?? (source.path[0] ? this.djangoSettingsDefining(file, source.path[0]) : null)) : null;
     const target = django ?? this.resolver.resolve(file, source.module, language);
     if (target) candidates.push({ target, names: django ? source.path : dotted });
     if (language === 'python') {
@@ -262,6 +283,7 @@ function mergeSecret(into: ResolvedSecret, from: ResolvedSecret): void {
   for (const p of from.patterns) pushUnique(into.patterns, p);
   for (const u of from.unknown) pushUnique(into.unknown, u);
   into.literal ??= from.literal;
+  if (from.mixed !== undefined) into.mixed ??= from.mixed;
   into.constantDerived ??= from.constantDerived;
   into.readSites.push(...from.readSites);
   if (from.literals) (into.literals ??= []).push(...from.literals);

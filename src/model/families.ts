@@ -56,6 +56,8 @@ interface Component {
   signers: ModelJwtOp[];
   verifiers: ModelJwtOp[];
   uses: ModelSecretUse[];
+  /** Operations whose key mixes per-object data with the secret: a token of its own, named after the secret. */
+  perObject?: boolean;
 }
 
 /** A component with a JWT operation is a token; one only secret uses reach is a service secret. */
@@ -114,13 +116,16 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
   const ops = input.jwtOps.filter(
     (op) => op.op !== 'decode-unverified' && op.key !== null && !input.isTooling(op.file) && op.slotted !== true && op.wrapped !== true && op.inert !== true,
   );
+  // A key made per object from the secret (`f"{view.slug}-{SECRET_KEY}"`) is another token: it neither joins nor splits the secret's family.
+  const perObjectOps = ops.filter((op) => op.secret?.mixed !== undefined);
+  const sharedOps = ops.filter((op) => op.secret?.mixed === undefined);
   // A registration (`JwtModule.register({secret})`) signs only where its service also signs tokens; else it only verifies.
   const servicesThatSign = new Set(input.jwtOps.filter((op) => op.op === 'sign' && !input.isTooling(op.file)).map((op) => op.service));
   const signs = (op: ModelJwtOp): boolean => op.op === 'sign' || (op.op === 'configure' && servicesThatSign.has(op.service));
   const uf = new UnionFind();
   const allNames = new Set<string>();
   const uses = input.secretUses.filter((u) => !input.isTooling(u.file));
-  for (const op of [...ops, ...uses]) {
+  for (const op of [...sharedOps, ...uses]) {
     const names = namesOf(op).filter((n) => claimedBy(n) === null);
     for (const n of names) allNames.add(n);
     for (let i = 1; i < names.length; i++) uf.union(names[0], names[i]);
@@ -165,7 +170,7 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
   };
   const nameless: ModelJwtOp[] = [];
   for (const n of allNames) componentOf(n).names.add(n);
-  for (const op of ops) {
+  for (const op of sharedOps) {
     const first = namesOf(op).find((n) => claimedBy(n) === null);
     if (first === undefined) {
       if (namesOf(op).length === 0 && op.secret && (op.secret.literal || op.secret.constantDerived)) nameless.push(op);
@@ -198,6 +203,19 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     if (!target) continue;
     if (verifies(op)) target.verifiers.push(op);
   }
+  const perObject = new Map<string, Component>();
+  for (const op of perObjectOps) {
+    const first = namesOf(op).find((n) => claimedBy(n) === null);
+    if (first === undefined) continue;
+    let c = perObject.get(first);
+    if (!c) {
+      c = { names: new Set([first]), signers: [], verifiers: [], uses: [], perObject: true };
+      perObject.set(first, c);
+      all.push(c);
+    }
+    if (signs(op)) c.signers.push(op);
+    if (verifies(op)) c.verifiers.push(op);
+  }
   const tokens = all.filter((c) => c.names.size > 0 && isToken(c));
   // A service secret is one this repository also checks (a comparison or an HMAC); credentials only sent out are a third party's.
   const services = all
@@ -213,6 +231,7 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
     c.signers.length + c.verifiers.length,
   ];
   const ordered = [...tokens].sort((a, b) => {
+    if ((a.perObject === true) !== (b.perObject === true)) return a.perObject === true ? 1 : -1;
     const ra = rank(a);
     const rb = rank(b);
     for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return rb[i] - ra[i];
@@ -240,6 +259,7 @@ export function buildFamilies(input: FamilyInput): FamilyResult {
       used.add(id);
     }
     draft.push({ id, component, configured: isJwt ? jwtFamily : undefined });
+    if (component.perObject === true) return;
     for (const n of component.names) dataflowFamily.set(n, id);
   });
   // Service secrets: the most-used one is `service` (unless configured otherwise), the rest named after their first name.

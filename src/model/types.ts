@@ -43,6 +43,8 @@ export interface ResolvedSecret {
   derivations?: { description: string; site: Site }[];
   /** Registry slots the value is read from (`Metadata:metadata.Secret`); the model adds an operation per slot write. */
   slots?: string[];
+  /** Per-object data mixed into the key with the secret (see the `mixed` value source): a key per object, a token of its own. */
+  mixed?: string;
 }
 
 export interface ModelEnvRead extends EnvRead {

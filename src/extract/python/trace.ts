@@ -453,6 +453,22 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
     case 'binary_operator': {
       const constant = constantInfo(state, n, scope, depth);
       if (constant?.literal) return [{ kind: 'constant-derived', loc: state.lines.loc(n.start, n.end), description: describe(state, n) }];
+      const left = field(n, 'left');
+      const right = field(n, 'right');
+      const operator = field(n, 'operator');
+      if (left && right && operator && textOf(state, operator) === '+') {
+        const mixed = mixedKey(tracer, n, [left, right], scope, depth, seen);
+        if (mixed) return mixed;
+      }
+      break;
+    }
+    case 'string': {
+      const parts = namedKids(n)
+        .filter((k) => k.type === 'interpolation')
+        .map((k) => namedKids(k)[0])
+        .filter((k): k is PyNode => k !== undefined);
+      const mixed = parts.length > 0 ? mixedKey(tracer, n, parts, scope, depth, seen) : null;
+      if (mixed) return mixed;
       break;
     }
     case 'subscript': {
@@ -486,6 +502,24 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
       break;
   }
   return [unknown(state, n, describe(state, n))];
+}
+
+/**
+ * A key put together from parts (`f"{view.slug}-{settings.SECRET_KEY}"`, `salt + secret`): the secret
+ * parts' sources, plus a `mixed` source when other parts vary per object. Null when no part is a secret.
+ */
+function mixedKey(tracer: Tracer, whole: PyNode, parts: PyNode[], scope: Scope, depth: number, seen: Set<PyNode>): ValueSource[] | null {
+  const { state } = tracer;
+  const secret: ValueSource[] = [];
+  const other: string[] = [];
+  for (const part of parts) {
+    if (constantInfo(state, part, scope, depth + 1)) continue;
+    const sources = trace(tracer, part, scope, depth + 1, seen);
+    if (sources.some((s) => s.kind === 'env' || s.kind === 'import')) secret.push(...sources.filter((s) => s.kind !== 'unknown'));
+    else other.push(describe(state, part));
+  }
+  if (secret.length === 0) return null;
+  return other.length > 0 ? [...secret, { kind: 'mixed', text: other.join(', '), loc: state.lines.loc(whole.start, whole.end) }] : secret;
 }
 
 /** The `if` statement (inside `within`) that holds `node`, if any. */

@@ -128,6 +128,12 @@ function combine(ctx: Ctx, whole: ts.Expression, parts: ts.Expression[], descrip
   if (traced.every(isConstant)) return [{ kind: 'constant-derived', loc: nodeLoc(ctx.sf, whole), description }];
   const out: ValueSource[] = [];
   for (const t of traced) if (!isConstant(t)) out.push(...t);
+  // `${view.slug}-${SECRET}`: a secret with per-object data mixed in is a key per object.
+  const secret = (t: ValueSource[]): boolean => t.some((s) => s.kind === 'env' || s.kind === 'import');
+  const other = parts.filter((_, i) => !isConstant(traced[i]) && !secret(traced[i]));
+  if (traced.some(secret) && other.length > 0) {
+    return [...out.filter((s) => s.kind !== 'unknown'), { kind: 'mixed', text: other.map((p) => calleeText(p)).join(', '), loc: nodeLoc(ctx.sf, whole) }];
+  }
   return out;
 }
 
