@@ -105,8 +105,12 @@ export interface LaneData {
   port: MessagePort;
 }
 
-/** What a worker lane posts: each file's outcome as it is done, then `done`. */
-export type LaneMessage = { index: number; outcome: FileOutcome } | { done: true };
+/** What a worker lane posts: the outcomes of the files it has done, by index, a few at a time; then `done`. */
+export type LaneMessage = { outcomes: [number, FileOutcome][] } | { done: true };
+
+/** A lane posts its outcomes once it holds this many, or this much JSON (each message costs the main thread a wake-up). */
+const POST_FILES = 32;
+const POST_CHARS = 512 * 1024;
 
 /** Claims the next file of `queue`, or returns null when none is left (or, for a queue the lane helps with, too few). */
 function claim(data: LaneData, next: Int32Array, queue: number, owned: boolean): number | null {
@@ -120,16 +124,28 @@ function claim(data: LaneData, next: Int32Array, queue: number, owned: boolean):
 export async function runLane(data: LaneData): Promise<void> {
   const next = new Int32Array(data.next);
   const order = [...data.own, ...data.queues.map((_, q) => q).filter((q) => !data.own.includes(q))];
+  // The last try posts every file at once: a thread that dies must not take finished files with it.
+  const postFiles = data.settings.lastTry ? 1 : POST_FILES;
+  let held: [number, FileOutcome][] = [];
+  let chars = 0;
+  const post = (): void => {
+    if (held.length > 0) data.port.postMessage({ outcomes: held } satisfies LaneMessage);
+    held = [];
+    chars = 0;
+  };
   try {
     for (const queue of order) {
       // Once the lane has taken one file of a queue, it has paid for that queue's front end.
       let owned = data.own.includes(queue);
       for (let index = claim(data, next, queue, owned); index !== null; index = claim(data, next, queue, owned)) {
         owned = true;
-        const message: LaneMessage = { index, outcome: await processFile(data.items[index], data.settings) };
-        data.port.postMessage(message);
+        const outcome = await processFile(data.items[index], data.settings);
+        held.push([index, outcome]);
+        chars += outcome.kind === 'facts' ? outcome.json.length : 0;
+        if (held.length >= postFiles || chars >= POST_CHARS) post();
       }
     }
+    post();
     data.port.postMessage({ done: true } satisfies LaneMessage);
   } finally {
     data.port.close();

@@ -21,6 +21,8 @@ import { droppedFile, type ExtractOptions } from './index.js';
 const POOL_THRESHOLD = 400;
 /** …unless the main thread has already met this many bytes of source to extract. */
 const POOL_BYTES = 8 * 1024 * 1024;
+/** With a cache, the main thread looks up this many files before it decides that a large scan is cold (a quarter of them missing). */
+const PROBE_FILES = 32;
 /**
  * Worker threads: Node's default stack, and an old generation capped well above what the largest
  * file (2 MiB of source) needs, so a worker collects its garbage instead of growing (V8 sizes its
@@ -78,7 +80,7 @@ function runWorkerLane(pool: Piscina, data: Omit<LaneData, 'port'>, onOutcome: (
       if ('done' in message) {
         finished = true;
         if (ended !== null) end(ended);
-      } else onOutcome(message.index, message.outcome);
+      } else for (const [index, outcome] of message.outcomes) onOutcome(index, outcome);
     });
     (pool.run({ ...data, port: port2 }, { transferList: [port2] }) as Promise<void>).then(
       () => end({ done: true }),
@@ -110,6 +112,9 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     lastTry: false,
   };
   const results = new Array<BatchResult | undefined>(items.length);
+  const lanes: Promise<LaneEnd>[] = [];
+  // Facts stay JSON text until the workers are gone: text is a fraction of the objects' size, so the threads' peaks do not add up.
+  const texts = new Array<string | undefined>(items.length);
   const deep = new Set<number>();
   let done = 0;
   let missBytes = 0;
@@ -126,7 +131,8 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
       results[index] = { path: item.path, ok: false, reason: outcome.reason, notification };
     } else {
       if (!outcome.hit) missBytes += outcome.bytes;
-      results[index] = { path: item.path, ok: true, facts: JSON.parse(outcome.json) as FileFacts };
+      if (lanes.length > 0) texts[index] = outcome.json;
+      else results[index] = { path: item.path, ok: true, facts: JSON.parse(outcome.json) as FileFacts };
     }
     done++;
     options.onProgress?.(done, items.length);
@@ -137,7 +143,6 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   const shared = new SharedArrayBuffer(4 * QUEUES);
   const next = new Int32Array(shared);
   const all = queues.map((_, q) => q);
-  const lanes: Promise<LaneEnd>[] = [];
   let pool: Piscina | null = null;
   const startWorkers = (): void => {
     pool = newPool(jobs, WORKER_LIMITS);
@@ -146,14 +151,23 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
       lanes.push(runWorkerLane(pool, { items, queues, next: shared, own, settings }, accept));
     }
   };
-  if (items.length >= threshold) startWorkers();
+  // A scan large enough for workers starts them at once, unless the cache may hold most of it: then
+  // the main thread looks up the first files itself and starts workers only if many of them miss.
+  const large = items.length >= threshold;
+  if (large && cache === null) startWorkers();
   else {
     // In-process, on the same queues: workers started on the way take what is left.
+    let looked = 0;
+    let misses = 0;
     queue: for (let q = 0; q < QUEUES; q++) {
       for (let k = Atomics.add(next, q, 1); k < queues[q].length; k = Atomics.add(next, q, 1)) {
         const index = queues[q][k];
-        accept(index, await processFile(items[index], settings));
-        if (missBytes >= byteThreshold) {
+        const outcome = await processFile(items[index], settings);
+        accept(index, outcome);
+        looked++;
+        if (outcome.kind !== 'skipped' && !(outcome.kind === 'facts' && outcome.hit)) misses++;
+        const cold = large && looked >= PROBE_FILES && misses * 4 > looked;
+        if (cold || misses >= threshold || missBytes >= byteThreshold) {
           startWorkers();
           break queue;
         }
@@ -170,9 +184,13 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   if (failure !== null) throw failure.error;
 
   // A worker that ran out of memory lost the file it was on: that file goes to the last try with the deep ones.
-  for (let index = 0; index < items.length; index++) if (results[index] === undefined) deep.add(index);
+  for (let index = 0; index < items.length; index++) if (results[index] === undefined && texts[index] === undefined) deep.add(index);
   if (deep.size > 0) await lastTry([...deep], items, { ...settings, lastTry: true }, accept);
-  return results as BatchResult[];
+  return items.map((item, index) => {
+    const json = texts[index];
+    texts[index] = undefined;
+    return json === undefined ? (results[index] as BatchResult) : { path: item.path, ok: true, facts: JSON.parse(json) as FileFacts };
+  });
 }
 
 /**
