@@ -160,11 +160,23 @@ export function readEntry(dir: string, key: string): string | null {
   return payload;
 }
 
+/** What a thread needs to look facts up and store them: the folder and the salt of this scan's keys. */
+export interface CacheLookup {
+  dir: string;
+  salt: string;
+}
+
+/** The key of one file's facts: its path, language and content under the code and settings `salt` stands for. */
+export function entryKey(salt: string, path: string, language: string, text: string): string {
+  return createHash('sha256').update(salt).update(`${language}\0${path}\0`).update(text).digest('hex');
+}
+
 /** One scan's view of the cache: keys for its settings, hit/miss counts, pruning at the end. */
 export class FactCache {
   readonly dir: string;
   readonly maxBytes: number;
-  private readonly salt: string;
+  /** Hashes the code and the settings into every key. */
+  readonly salt: string;
   private readonly used = new Set<string>();
   hits = 0;
   misses = 0;
@@ -179,15 +191,25 @@ export class FactCache {
 
   /** The key of one file's facts: its path, language and content under this code and these settings. */
   key(path: string, language: string, text: string): string {
-    return createHash('sha256').update(this.salt).update(`${language}\0${path}\0`).update(text).digest('hex');
+    return entryKey(this.salt, path, language, text);
+  }
+
+  /** Where threads look entries up and write them. */
+  get lookup(): CacheLookup {
+    return { dir: this.dir, salt: this.salt };
   }
 
   get(key: string): string | null {
-    this.used.add(key);
     const payload = readEntry(this.dir, key);
-    if (payload === null) this.misses++;
-    else this.hits++;
+    this.note(key, payload !== null);
     return payload;
+  }
+
+  /** Counts a lookup made on any thread (the entry is kept from pruning). */
+  note(key: string, hit: boolean): void {
+    this.used.add(key);
+    if (hit) this.hits++;
+    else this.misses++;
   }
 
   /**

@@ -1,5 +1,8 @@
-// Extracts a batch of files already read by the pool: the unit of work for worker threads and the in-process path.
-import { writeEntry } from '../cache/index.js';
+// One lane of extraction: claims files by index from a list shared by all lanes (the main thread and each worker thread), reads, looks up and extracts each.
+import type { MessagePort } from 'node:worker_threads';
+import { entryKey, readEntry, writeEntry, type CacheLookup } from '../cache/index.js';
+import { looksMinified } from '../discover/languages.js';
+import { readSource, type ReadOutcome } from '../discover/read.js';
 import type { FileFacts, Language, Notification } from './facts.js';
 import { extractFile, isStackOverflow, type ExtractOptions } from './index.js';
 
@@ -9,28 +12,30 @@ export interface BatchItem {
   language: Language;
 }
 
-/** One file of a batch: its text and the cache key its facts are stored under (null: no cache). */
-export interface TaskFile {
-  path: string;
-  language: Language;
-  text: string;
-  key: string | null;
+/** What every lane of one scan shares. */
+export interface LaneSettings {
+  maxBytes: number;
+  /** JavaScript mostly on lines longer than this is skipped as minified (0: never). */
+  maxLineLength: number;
+  extract: ExtractOptions;
+  /** Where facts are looked up and stored, or null. */
+  cache: CacheLookup | null;
+  /** The last attempt: a file too deep even for this thread's stack becomes an `extract-failed` notification. */
+  lastTry: boolean;
 }
 
-export interface BatchTask {
-  files: TaskFile[];
-  options: ExtractOptions;
-  /** The cache folder entries are written to, or null. */
-  cacheDir: string | null;
-  /** The last attempt: a file too deep even for this thread's stack becomes an `extract-failed` notification. */
-  lastTry?: boolean;
-}
+type SkipReason = Extract<ReadOutcome, { ok: false }>['reason'] | 'skipped-minified';
 
 /**
- * Per file: the facts as JSON (what the cache stores and the pool parses, so cached and fresh facts
- * are the same bytes), or null when the file nests deeper than this thread's stack allows.
+ * What a lane made of one file: a skip reason, the facts as JSON (what the cache stores and the main
+ * thread parses, so cached and fresh facts are the same bytes), or `deep` when the file nests deeper
+ * than this thread's stack allows (it goes to the last try). `key` is its cache key (null: no cache),
+ * `bytes` the length of its text.
  */
-export type BatchOutput = (string | null)[];
+export type FileOutcome =
+  | { kind: 'skipped'; reason: SkipReason; message: string }
+  | { kind: 'facts'; json: string; key: string | null; hit: boolean; bytes: number }
+  | { kind: 'deep'; key: string | null; bytes: number };
 
 export type BatchResult = { path: string; ok: true; facts: FileFacts } | { path: string; ok: false; reason: string; notification: Notification };
 
@@ -39,21 +44,110 @@ function cacheable(facts: FileFacts): boolean {
   return !facts.notifications.some((n) => n.id === 'extract-failed');
 }
 
-/** Extracts every file of a batch. */
-export async function runBatch(task: BatchTask): Promise<BatchOutput> {
-  const out: BatchOutput = [];
-  for (const file of task.files) {
-    let facts: FileFacts;
-    try {
-      facts = await extractFile(file.path, file.text, file.language, task.options, task.lastTry ? 'notify' : 'throw');
-    } catch (error) {
-      if (!isStackOverflow(error)) throw error;
-      out.push(null);
-      continue;
-    }
-    const json = JSON.stringify(facts);
-    if (task.cacheDir !== null && file.key !== null && cacheable(facts)) writeEntry(task.cacheDir, file.key, json);
-    out.push(json);
+/** Reads one file, reuses its cached facts or extracts them (and stores them). Never throws on bad input. */
+export async function processFile(item: BatchItem, settings: LaneSettings): Promise<FileOutcome> {
+  const read = readSource(item.absPath, settings.maxBytes);
+  if (!read.ok) return { kind: 'skipped', reason: read.reason, message: `skipped: ${read.message}` };
+  const text = read.text;
+  const maxLine = settings.maxLineLength;
+  if (item.language === 'js' && looksMinified(text, maxLine)) {
+    const message = `skipped: minified or generated code (most of it on lines longer than ${maxLine} characters; raise maxLineLength to analyse it)`;
+    return { kind: 'skipped', reason: 'skipped-minified', message };
   }
-  return out;
+  const cache = settings.cache;
+  const key = cache ? entryKey(cache.salt, item.path, item.language, text) : null;
+  if (cache && key !== null) {
+    const hit = readEntry(cache.dir, key);
+    if (hit !== null) return { kind: 'facts', json: hit, key, hit: true, bytes: text.length };
+  }
+  let facts: FileFacts;
+  try {
+    facts = await extractFile(item.path, text, item.language, settings.extract, settings.lastTry ? 'notify' : 'throw');
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    return { kind: 'deep', key, bytes: text.length };
+  }
+  const json = JSON.stringify(facts);
+  if (cache && key !== null && cacheable(facts)) writeEntry(cache.dir, key, json);
+  return { kind: 'facts', json, key, hit: false, bytes: text.length };
+}
+
+/**
+ * The files of a scan in two queues, so that each lane mostly needs one front end: TypeScript and
+ * JavaScript (the TypeScript compiler is the largest thing a thread loads), and the rest (Python
+ * through tree-sitter, deployment files).
+ */
+export const QUEUES = 2;
+
+/** The queue a file goes in. */
+export function queueOf(language: Language): number {
+  return language === 'ts' || language === 'js' ? 0 : 1;
+}
+
+/**
+ * A lane helps with a queue it does not own only while at least this many of its files are
+ * unclaimed: loading the TypeScript compiler costs as much as extracting some hundred files (and
+ * 70 MB), tree-sitter far less.
+ */
+const STEAL_MIN = [200, 8];
+
+/** What the main thread hands a worker lane. */
+export interface LaneData {
+  items: BatchItem[];
+  /** Per queue, the indices of its files in `items`. */
+  queues: number[][];
+  /** Per queue, one Int32: the position of the next file to claim (every lane adds one atomically). */
+  next: SharedArrayBuffer;
+  /** The queues this lane empties, in order; then it helps with the others. */
+  own: number[];
+  settings: LaneSettings;
+  /** Where the lane posts each file's outcome as it is done. */
+  port: MessagePort;
+}
+
+/** What a worker lane posts: the outcomes of the files it has done, by index, a few at a time; then `done`. */
+export type LaneMessage = { outcomes: [number, FileOutcome][] } | { done: true };
+
+/** A lane posts its outcomes once it holds this many, or this much JSON (each message costs the main thread a wake-up). */
+const POST_FILES = 32;
+const POST_CHARS = 512 * 1024;
+
+/** Claims the next file of `queue`, or returns null when none is left (or, for a queue the lane helps with, too few). */
+function claim(data: LaneData, next: Int32Array, queue: number, owned: boolean): number | null {
+  const files = data.queues[queue];
+  if (!owned && files.length - Atomics.load(next, queue) < STEAL_MIN[queue]) return null;
+  const k = Atomics.add(next, queue, 1);
+  return k < files.length ? files[k] : null;
+}
+
+/** A worker thread's lane: claims the next unclaimed file of its own queues until none is left, then helps with the others. */
+export async function runLane(data: LaneData): Promise<void> {
+  const next = new Int32Array(data.next);
+  const order = [...data.own, ...data.queues.map((_, q) => q).filter((q) => !data.own.includes(q))];
+  // The last try posts every file at once: a thread that dies must not take finished files with it.
+  const postFiles = data.settings.lastTry ? 1 : POST_FILES;
+  let held: [number, FileOutcome][] = [];
+  let chars = 0;
+  const post = (): void => {
+    if (held.length > 0) data.port.postMessage({ outcomes: held } satisfies LaneMessage);
+    held = [];
+    chars = 0;
+  };
+  try {
+    for (const queue of order) {
+      // Once the lane has taken one file of a queue, it has paid for that queue's front end.
+      let owned = data.own.includes(queue);
+      for (let index = claim(data, next, queue, owned); index !== null; index = claim(data, next, queue, owned)) {
+        owned = true;
+        const outcome = await processFile(data.items[index], data.settings);
+        held.push([index, outcome]);
+        chars += outcome.kind === 'facts' ? outcome.json.length : 0;
+        if (held.length >= postFiles || chars >= POST_CHARS) post();
+      }
+    }
+    post();
+    data.port.postMessage({ done: true } satisfies LaneMessage);
+  } finally {
+    data.port.close();
+  }
 }

@@ -1,20 +1,28 @@
-// Runs extraction over many files: reads each once, reuses cached facts, extracts the rest in worker threads (in-process for small scans).
+// Runs extraction over many files: the main thread and `jobs - 1` worker threads each claim the next file, read it, reuse its cached facts or extract it.
 import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { FactCache } from '../cache/index.js';
-import { looksMinified } from '../discover/languages.js';
-import { readSource } from '../discover/read.js';
 import { emptyFacts, type FileFacts } from './facts.js';
-import { type BatchItem, type BatchOutput, type BatchResult, type BatchTask, type TaskFile, runBatch } from './batch.js';
+import {
+  type BatchItem,
+  type BatchResult,
+  type FileOutcome,
+  type LaneData,
+  type LaneMessage,
+  type LaneSettings,
+  processFile,
+  QUEUES,
+  queueOf,
+} from './batch.js';
 import { droppedFile, type ExtractOptions } from './index.js';
 
-/** Below this many files to extract a pool's start-up costs more than it saves. */
+/** Below this many files a worker's start-up costs more than it saves. */
 const POOL_THRESHOLD = 400;
-/** …or this many bytes of source to extract. */
+/** …unless the main thread has already met this many bytes of source to extract. */
 const POOL_BYTES = 8 * 1024 * 1024;
-/** A batch closes at this much source (one larger file is a batch of its own) or this many files. */
-const BATCH_BYTES = 256 * 1024;
-const BATCH_FILES = 64;
+/** With a cache, the main thread looks up this many files before it decides that a large scan is cold (a quarter of them missing). */
+const PROBE_FILES = 32;
 /**
  * Worker threads: Node's default stack, and an old generation capped well above what the largest
  * file (2 MiB of source) needs, so a worker collects its garbage instead of growing (V8 sizes its
@@ -23,8 +31,6 @@ const BATCH_FILES = 64;
 const WORKER_LIMITS = { stackSizeMb: 4, maxOldGenerationSizeMb: 128 };
 /** The last try: 16 times a worker's stack depth (64 times the main thread's: the TypeScript parser then takes some 50,000 nested parentheses), no heap cap; stack pages are committed only when used. */
 const LAST_TRY_LIMITS = { stackSizeMb: 64 };
-/** The main thread reads and hashes between dispatches; it yields this often so workers get their next batch. */
-const YIELD_MS = 8;
 
 export interface PoolOptions {
   jobs?: number;
@@ -32,7 +38,7 @@ export interface PoolOptions {
   /** JavaScript whose text is mostly on lines longer than this is skipped as minified (0 or absent: never); TypeScript is source, never minified output. */
   maxLineLength?: number;
   extract: ExtractOptions;
-  /** Smallest number of files to extract that uses worker threads (default: 400 files or 8 MiB of source, whichever comes first). */
+  /** Smallest number of files that uses worker threads (default: 400 files, or 8 MiB of source met by the main thread). */
   poolThreshold?: number;
   /** Called as files finish: how many are done out of how many. */
   onProgress?: (done: number, total: number) => void;
@@ -40,15 +46,12 @@ export interface PoolOptions {
   cache?: FactCache | null;
 }
 
-function workerUrl(): { filename: string; execArgv: string[] } {
+type ResourceLimits = { stackSizeMb?: number; maxOldGenerationSizeMb?: number };
+
+function newPool(threads: number, resourceLimits: ResourceLimits): Piscina {
   const self = import.meta.url;
   // Running from TypeScript sources (tests): load the worker through tsx.
-  if (self.endsWith('.ts')) return { filename: new URL('./worker-dev.ts', self).href, execArgv: ['--import', 'tsx'] };
-  return { filename: new URL('./worker.js', self).href, execArgv: [] };
-}
-
-function newPool(threads: number, resourceLimits: { stackSizeMb?: number; maxOldGenerationSizeMb?: number }): Piscina {
-  const { filename, execArgv } = workerUrl();
+  const [filename, execArgv] = self.endsWith('.ts') ? [new URL('./worker-dev.ts', self).href, ['--import', 'tsx']] : [new URL('./worker.js', self).href, []];
   return new Piscina({ filename, execArgv, minThreads: threads, maxThreads: threads, idleTimeout: 100, resourceLimits });
 }
 
@@ -56,195 +59,174 @@ function outOfMemory(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** How a worker lane ended: it found nothing more to claim (`done`), or its thread died with `error`. */
+type LaneEnd = { done: true } | { done: false; error: unknown };
 
-interface Pending {
-  index: number;
-  file: TaskFile;
-}
-
-/** Extracts on the calling thread, or on worker threads with a bounded number of batches in flight. */
-class Lanes {
-  private pool: Piscina | null = null;
-  private readonly inFlight = new Set<Promise<void>>();
-  private failure: unknown = null;
-
-  constructor(
-    private readonly threads: number,
-    private readonly accept: (batch: Pending[], output: BatchOutput) => void,
-    /** A batch whose worker ran out of memory: its files go to the last try. */
-    private readonly retry: (batch: Pending[]) => void,
-  ) {}
-
-  get parallel(): boolean {
-    return this.pool !== null;
-  }
-
-  startWorkers(): void {
-    this.pool ??= newPool(this.threads, WORKER_LIMITS);
-  }
-
-  async run(batch: Pending[], task: BatchTask): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows a worker's failure exactly as it was thrown
-    if (this.failure !== null) throw this.failure;
-    const pool = this.pool;
-    if (pool === null) {
-      this.accept(batch, await runBatch(task));
-      return;
-    }
-    const job: Promise<void> = (pool.run(task) as Promise<BatchOutput>).then(
-      (output) => this.accept(batch, output),
-      (error: unknown) => {
-        if (outOfMemory(error)) this.retry(batch);
-        else this.failure ??= error;
-      },
+/** Runs one lane on a thread of `pool`; each outcome goes to `onOutcome` as it arrives. */
+function runWorkerLane(pool: Piscina, data: Omit<LaneData, 'port'>, onOutcome: (index: number, outcome: FileOutcome) => void): Promise<LaneEnd> {
+  const { port1, port2 } = new MessageChannel();
+  return new Promise((resolve) => {
+    let finished = false;
+    let ended: LaneEnd | null = null;
+    const end = (how: LaneEnd): void => {
+      ended ??= how;
+      // A lane that ran to its end posted `done` last: by then every outcome has arrived.
+      if (finished || !ended.done) {
+        port1.close();
+        resolve(ended);
+      }
+    };
+    port1.on('message', (message: LaneMessage) => {
+      if ('done' in message) {
+        finished = true;
+        if (ended !== null) end(ended);
+      } else for (const [index, outcome] of message.outcomes) onOutcome(index, outcome);
+    });
+    (pool.run({ ...data, port: port2 }, { transferList: [port2] }) as Promise<void>).then(
+      () => end({ done: true }),
+      (error: unknown) => end({ done: false, error }),
     );
-    const tracked = job.finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
-    while (this.inFlight.size >= this.threads * 2) await Promise.race(this.inFlight);
-  }
-
-  async finish(): Promise<void> {
-    try {
-      await Promise.all(this.inFlight);
-      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows a worker's failure exactly as it was thrown
-      if (this.failure !== null) throw this.failure;
-    } finally {
-      await this.pool?.destroy();
-      this.pool = null;
-    }
-  }
+  });
 }
 
 /**
- * Extracts all items; the result order follows the input order. Each file is read once on the main
- * thread; cached facts are reused, the rest go in batches sized by bytes to `jobs` worker threads
- * (the main thread only reads, hashes and collects). Small scans stay in-process. A file nested
- * deeper than its thread's stack allows, or too big for a worker's heap, is extracted again on a
- * last-try thread with a larger stack and no heap cap.
+ * Extracts all items; the result order follows the input order. Scans of `poolThreshold` files or
+ * more run on `jobs` worker threads (the main thread only takes the results in); smaller ones on the
+ * main thread, which hands over to workers if the source it meets reaches 8 MiB. Files wait in two
+ * queues (TypeScript and JavaScript; Python and the rest): each lane empties the queue it owns, so
+ * a thread mostly loads one front end, then helps with the other. Each lane reads the file it
+ * claims, reuses its cached facts or extracts it. A file nested deeper than its thread's stack
+ * allows, or too big for a worker's heap, is extracted again on a last-try thread with a larger
+ * stack and no heap cap.
  */
 export async function extractAll(items: BatchItem[], options: PoolOptions): Promise<BatchResult[]> {
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   const threshold = options.poolThreshold ?? POOL_THRESHOLD;
   const byteThreshold = options.poolThreshold === undefined ? POOL_BYTES : Infinity;
   const cache = options.cache ?? null;
-  const results = new Array<BatchResult>(items.length);
-  const deep: Pending[] = [];
+  const settings: LaneSettings = {
+    maxBytes: options.maxBytes,
+    maxLineLength: options.maxLineLength ?? 0,
+    extract: options.extract,
+    cache: cache?.lookup ?? null,
+    lastTry: false,
+  };
+  const results = new Array<BatchResult | undefined>(items.length);
+  const lanes: Promise<LaneEnd>[] = [];
+  // Facts stay JSON text until the workers are gone: text is a fraction of the objects' size, so the threads' peaks do not add up.
+  const texts = new Array<string | undefined>(items.length);
+  const deep = new Set<number>();
   let done = 0;
-  const finished = (count: number): void => {
-    if (count === 0) return;
-    done += count;
+  let missBytes = 0;
+  const accept = (index: number, outcome: FileOutcome): void => {
+    const item = items[index];
+    if (outcome.kind !== 'skipped' && outcome.key !== null) cache?.note(outcome.key, outcome.kind === 'facts' && outcome.hit);
+    if (outcome.kind === 'deep') {
+      deep.add(index);
+      return;
+    }
+    if (outcome.kind === 'skipped') {
+      const level = outcome.reason === 'unreadable' ? 'warning' : 'note';
+      const notification = { level, id: outcome.reason, message: outcome.message, file: item.path } as const;
+      results[index] = { path: item.path, ok: false, reason: outcome.reason, notification };
+    } else {
+      if (!outcome.hit) missBytes += outcome.bytes;
+      if (lanes.length > 0) texts[index] = outcome.json;
+      else results[index] = { path: item.path, ok: true, facts: JSON.parse(outcome.json) as FileFacts };
+    }
+    done++;
     options.onProgress?.(done, items.length);
   };
-  const accept = (batch: Pending[], output: BatchOutput): void => {
-    let count = 0;
-    batch.forEach((entry, k) => {
-      const json = output[k];
-      if (json === null) deep.push(entry);
-      else {
-        results[entry.index] = { path: entry.file.path, ok: true, facts: JSON.parse(json) as FileFacts };
-        count++;
-      }
-    });
-    finished(count);
-  };
-  const lanes = new Lanes(jobs, accept, (batch) => deep.push(...batch));
-  const task = (files: TaskFile[], lastTry = false): BatchTask => ({ files, options: options.extract, cacheDir: cache?.dir ?? null, lastTry });
 
-  let pending: Pending[] = [];
-  let pendingBytes = 0;
-  let missCount = 0;
-  let missBytes = 0;
-  const dispatch = async (all: boolean): Promise<void> => {
-    while (pending.length > 0 && (all || pendingBytes >= BATCH_BYTES || pending.length >= BATCH_FILES)) {
-      let bytes = 0;
-      let size = 0;
-      while (size < pending.length && size < BATCH_FILES && (size === 0 || bytes + pending[size].file.text.length <= BATCH_BYTES)) {
-        bytes += pending[size].file.text.length;
-        size++;
-      }
-      const batch = pending.slice(0, size);
-      pending = pending.slice(size);
-      pendingBytes -= bytes;
-      await lanes.run(batch, task(batch.map((p) => p.file)));
+  const queues: number[][] = Array.from({ length: QUEUES }, () => []);
+  items.forEach((item, index) => queues[queueOf(item.language)].push(index));
+  const shared = new SharedArrayBuffer(4 * QUEUES);
+  const next = new Int32Array(shared);
+  const all = queues.map((_, q) => q);
+  let pool: Piscina | null = null;
+  const startWorkers = (): void => {
+    pool = newPool(jobs, WORKER_LIMITS);
+    for (let lane = 0; lane < jobs; lane++) {
+      const own = jobs === 1 ? all : [lane % QUEUES];
+      lanes.push(runWorkerLane(pool, { items, queues, next: shared, own, settings }, accept));
     }
   };
-
-  let lastYield = performance.now();
-  for (let index = 0; index < items.length; index++) {
-    const item = items[index];
-    const read = readSource(item.absPath, options.maxBytes);
-    if (!read.ok) {
-      const level = read.reason === 'unreadable' ? 'warning' : 'note';
-      results[index] = {
-        path: item.path,
-        ok: false,
-        reason: read.reason,
-        notification: { level, id: read.reason, message: `skipped: ${read.message}`, file: item.path },
-      };
-      finished(1);
-      continue;
-    }
-    const maxLine = options.maxLineLength ?? 0;
-    if (item.language === 'js' && looksMinified(read.text, maxLine)) {
-      const message = `skipped: minified or generated code (most of it on lines longer than ${maxLine} characters; raise maxLineLength to analyse it)`;
-      results[index] = {
-        path: item.path,
-        ok: false,
-        reason: 'skipped-minified',
-        notification: { level: 'note', id: 'skipped-minified', message, file: item.path },
-      };
-      finished(1);
-      continue;
-    }
-    const key = cache ? cache.key(item.path, item.language, read.text) : null;
-    const hit = key !== null && cache ? cache.get(key) : null;
-    if (hit !== null) {
-      results[index] = { path: item.path, ok: true, facts: JSON.parse(hit) as FileFacts };
-      finished(1);
-    } else {
-      pending.push({ index, file: { path: item.path, language: item.language, text: read.text, key } });
-      pendingBytes += read.text.length;
-      missCount++;
-      missBytes += read.text.length;
-      if (!lanes.parallel && (missCount >= threshold || missBytes >= byteThreshold)) lanes.startWorkers();
-      if (lanes.parallel) await dispatch(false);
-    }
-    if (lanes.parallel && performance.now() - lastYield > YIELD_MS) {
-      await yieldToEventLoop();
-      lastYield = performance.now();
+  // A scan large enough for workers starts them at once, unless the cache may hold most of it: then
+  // the main thread looks up the first files itself and starts workers only if many of them miss.
+  const large = items.length >= threshold;
+  if (large && cache === null) startWorkers();
+  else {
+    // In-process, on the same queues: workers started on the way take what is left.
+    let looked = 0;
+    let misses = 0;
+    queue: for (let q = 0; q < QUEUES; q++) {
+      for (let k = Atomics.add(next, q, 1); k < queues[q].length; k = Atomics.add(next, q, 1)) {
+        const index = queues[q][k];
+        const outcome = await processFile(items[index], settings);
+        accept(index, outcome);
+        looked++;
+        if (outcome.kind !== 'skipped' && !(outcome.kind === 'facts' && outcome.hit)) misses++;
+        const cold = large && looked >= PROBE_FILES && misses * 4 > looked;
+        if (cold || misses >= threshold || missBytes >= byteThreshold) {
+          startWorkers();
+          break queue;
+        }
+      }
     }
   }
-  await dispatch(true);
-  await lanes.finish();
 
-  if (deep.length > 0) await lastTry(deep.splice(0), (file) => task([file], true), accept);
-  return results;
+  let failure: { error: unknown } | null = null;
+  try {
+    for (const end of await Promise.all(lanes)) if (!end.done && !outOfMemory(end.error)) failure ??= { error: end.error };
+  } finally {
+    await (pool as Piscina | null)?.destroy();
+  }
+  if (failure !== null) throw failure.error;
+
+  // A worker that ran out of memory lost the file it was on: that file goes to the last try with the deep ones.
+  for (let index = 0; index < items.length; index++) if (results[index] === undefined && texts[index] === undefined) deep.add(index);
+  if (deep.size > 0) await lastTry([...deep], items, { ...settings, lastTry: true }, accept);
+  return items.map((item, index) => {
+    const json = texts[index];
+    texts[index] = undefined;
+    return json === undefined ? (results[index] as BatchResult) : { path: item.path, ok: true, facts: JSON.parse(json) as FileFacts };
+  });
 }
 
-/** Extracts each file on its own on a thread with a large stack and no heap cap; a file that still does not fit becomes a notification. */
-async function lastTry(entries: Pending[], task: (file: TaskFile) => BatchTask, accept: (batch: Pending[], output: BatchOutput) => void): Promise<void> {
-  let pool: Piscina | null = null;
-  try {
-    for (const entry of entries) {
-      pool ??= newPool(1, LAST_TRY_LIMITS);
-      try {
-        accept([entry], (await pool.run(task(entry.file))) as BatchOutput);
-      } catch (error) {
-        // A worker that dies (out of memory, say) loses this file, not the scan: it is reported as not analysed.
-        const facts = emptyFacts(entry.file.path, entry.file.language);
-        facts.notifications.push(
-          outOfMemory(error)
-            ? { level: 'error', id: 'extract-failed', message: 'not analysed: out of memory; findings in this file may be missing', file: entry.file.path }
-            : droppedFile(entry.file.path, error),
-        );
-        accept([entry], [JSON.stringify(facts)]);
-        // The worker is gone; the next file gets a fresh one.
-        await pool.destroy();
-        pool = null;
-      }
+/**
+ * Extracts each file again on one thread with a large stack and no heap cap, in order; a file whose
+ * thread dies (out of memory, say) becomes an `extract-failed` notification and a fresh thread takes
+ * the files after it.
+ */
+async function lastTry(indices: number[], items: BatchItem[], settings: LaneSettings, accept: (index: number, outcome: FileOutcome) => void): Promise<void> {
+  let rest = indices;
+  while (rest.length > 0) {
+    const got = new Set<number>();
+    const batch = rest;
+    const pool = newPool(1, LAST_TRY_LIMITS);
+    let end: LaneEnd;
+    try {
+      const lane = { items: batch.map((i) => items[i]), queues: [batch.map((_, k) => k)], next: new SharedArrayBuffer(4), own: [0], settings };
+      end = await runWorkerLane(pool, lane, (k, outcome) => {
+        got.add(k);
+        // The file's cache lookup was counted when it first failed.
+        accept(batch[k], outcome.kind === 'skipped' ? outcome : { ...outcome, key: null });
+      });
+    } finally {
+      await pool.destroy();
     }
-  } finally {
-    await pool?.destroy();
+    const missing = batch.map((_, k) => k).filter((k) => !got.has(k));
+    if (end.done || missing.length === 0) return;
+    // The lone lane takes the files in order: the first one without an outcome is the one its thread died on.
+    const failed = batch[missing[0]];
+    const item = items[failed];
+    const facts = emptyFacts(item.path, item.language);
+    facts.notifications.push(
+      outOfMemory(end.error)
+        ? { level: 'error', id: 'extract-failed', message: 'not analysed: out of memory; findings in this file may be missing', file: item.path }
+        : droppedFile(item.path, end.error),
+    );
+    accept(failed, { kind: 'facts', json: JSON.stringify(facts), key: null, hit: false, bytes: 0 });
+    rest = missing.slice(1).map((k) => batch[k]);
   }
 }

@@ -1,8 +1,9 @@
 // Source snippets of findings: every line is cut into the language's tokens, and every string, value and comment token not proven harmless is masked.
 import { CST, Lexer } from 'yaml';
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
 import type { Language, Loc } from './facts.js';
 import { LineIndex, usesUnicodeLineBreaks } from '../util/lines.js';
+import { typescriptLib } from './typescript-lib.js';
 import { harmless, looksLikeEnvName, redacted, type TokenContext } from '../util/redact.js';
 
 /** A classified source range: code is shown, comments are masked, the rest is masked unless `harmless`. */
@@ -232,6 +233,7 @@ function lineEnd(text: string, from: number, unicode = false): number {
 // TypeScript/JavaScript: literal spans from the parser (strings, templates, regular expressions, JSX
 // text; module specifiers apart), comments from a scan of the text between them.
 function typescriptRanges(path: string, text: string, language: 'ts' | 'js'): Range[] {
+  const ts = typescriptLib();
   const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
   const kind = ext === 'tsx' ? ts.ScriptKind.TSX : ext === 'jsx' ? ts.ScriptKind.JSX : language === 'ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS;
   const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
@@ -290,11 +292,13 @@ function typescriptRanges(path: string, text: string, language: 'ts' | 'js'): Ra
 }
 
 function isPropertyName(node: ts.Node): boolean {
+  const ts = typescriptLib();
   const parent = node.parent;
   return !!parent && (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertySignature(parent)) && parent.name === node;
 }
 
 function isModuleSpecifier(node: ts.Node): boolean {
+  const ts = typescriptLib();
   const parent = node.parent;
   if (!parent) return false;
   if (ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isExternalModuleReference(parent)) return true;

@@ -1,4 +1,4 @@
-// Worker entry when running from TypeScript sources (tests): loads the front ends eagerly, then serves batches.
+// Worker entry when running from TypeScript sources (tests): loads the front ends eagerly, then serves lanes.
 import * as deploy from './deploy/index.js';
 import { provideExtractors } from './index.js';
 import * as python from './python/index.js';

@@ -1,7 +1,7 @@
-// Worker-thread entry for the extraction pool: runs one batch per task (front ends load on first use).
-import { runBatch, type BatchOutput, type BatchTask } from './batch.js';
+// Worker-thread entry of the extraction lanes: one task is one lane, claiming and extracting files until none is left (front ends load on first use).
+import { runLane, type LaneData } from './batch.js';
 
 /** Piscina calls the default export once per task. */
-export default function work(task: BatchTask): Promise<BatchOutput> {
-  return runBatch(task);
+export default function work(data: LaneData): Promise<void> {
+  return runLane(data);
 }

@@ -1,6 +1,6 @@
 // Parser boundary for tsconfig/package.json text and the small glob and subpath matchers the TS resolver needs.
 import { compileGlobLenient } from '../util/glob.js';
-import { ts } from 'ts-morph';
+import { typescriptLib } from '../extract/typescript-lib.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -17,7 +17,7 @@ export function parseJsonObject(fileName: string, text: string): JsonObject | nu
   } catch {
     // fall through to the lenient TypeScript parser (comments, trailing commas)
   }
-  const result = ts.parseConfigFileTextToJson(fileName, text) as { config?: unknown; error?: unknown };
+  const result = typescriptLib().parseConfigFileTextToJson(fileName, text) as { config?: unknown; error?: unknown };
   return isObject(result.config) ? result.config : null;
 }
 
