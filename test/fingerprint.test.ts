@@ -54,6 +54,70 @@ describe('lineHashes', () => {
 
 describe('primaryLocationLineHash', () => {
   const text = ' a\nb\n  \t\tc\n d';
+  it('agrees with a straightforward BigInt rolling hash on generated texts', () => {
+    // The reference: the same algorithm with 64-bit BigInt arithmetic, hashes only (occurrence counts are shared code).
+    const reference = (text: string): string[] => {
+      const first = (() => {
+        let v = 1n;
+        for (let i = 0; i < 100; i++) v = BigInt.asUintN(64, v * 37n);
+        return v;
+      })();
+      const window = new Array<number>(100).fill(0);
+      const lineAt = new Array<number>(100).fill(-1);
+      const out: string[] = [];
+      let hash = 0n;
+      let index = 0;
+      let line = 0;
+      let start = true;
+      let prevCR = false;
+      const emit = (): void => {
+        out[lineAt[index] - 1] = hash.toString(16);
+        lineAt[index] = -1;
+      };
+      const update = (unit: number): void => {
+        const leaving = window[index];
+        window[index] = unit;
+        hash = BigInt.asUintN(64, 37n * hash + BigInt(unit) - first * BigInt(leaving));
+        index = (index + 1) % 100;
+      };
+      const step = (code: number): void => {
+        let unit = code;
+        if (unit === 0x20 || unit === 0x09 || (prevCR && unit === 0x0a)) {
+          prevCR = false;
+          return;
+        }
+        prevCR = unit === 0x0d;
+        if (unit === 0x0d) unit = 0x0a;
+        if (lineAt[index] !== -1) emit();
+        if (start) {
+          start = false;
+          lineAt[index] = ++line;
+        }
+        if (unit === 0x0a) start = true;
+        update(unit);
+      };
+      for (let i = 0; i < text.length; i++) step(text.charCodeAt(i));
+      step(65535);
+      for (let i = 0; i < 100; i++) {
+        if (lineAt[index] !== -1) emit();
+        update(0);
+      }
+      return out;
+    };
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const alphabet = ['a', 'Z', '0', ' ', '\t', '\n', '\r\n', '\r', 'é', '\uffff', '😀', '{', '"'];
+    for (let round = 0; round < 40; round++) {
+      let text = '';
+      const length = next(3000);
+      for (let i = 0; i < length; i++) text += alphabet[next(alphabet.length)];
+      expect(lineHashes(text).map((h) => h.split(':')[0])).toEqual(reference(text));
+    }
+  });
+
   it('returns the hash of the given 1-based line', () => {
     expect(primaryLocationLineHash(text, 1)).toBe('271789c17abda88f:1');
     expect(primaryLocationLineHash(text, 4)).toBe('a23a3dc5e078b07b:1');
