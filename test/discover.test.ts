@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { discover } from '../src/discover/index.js';
+import { GitignoreSet, parseGitignore } from '../src/discover/gitignore.js';
 import { isTestPath, languageOf } from '../src/discover/languages.js';
 import { scan } from '../src/run.js';
 
@@ -54,6 +55,18 @@ describe('languages and tests', () => {
 });
 
 describe('discover', () => {
+  it(".gitignore patterns without a slash match the last segment at any depth, with git's order and negation", () => {
+    const rules = parseGitignore('*.pyc\n.env*\n!.env.example\nbuild\ncache/\n[Tt]emp?\n\\#notes\n', '', '.gitignore', []);
+    const set = new GitignoreSet([rules, parseGitignore('!keep.pyc\n', 'svc', 'svc/.gitignore', [])]);
+    const decided = (path: string, isDir = false): boolean => set.ignores(path, isDir);
+    expect(['a.pyc', 'deep/x/.pyc', 'svc/keep.pyc', 'svc/other.pyc'].map((p) => decided(p))).toEqual([true, true, false, true]);
+    expect(['.env', 'api/.env.production', 'api/.env.example'].map((p) => decided(p))).toEqual([true, true, false]);
+    expect([decided('build'), decided('src/build', true), decided('src/build/out.js'), decided('src/builder.js')]).toEqual([true, true, true, false]);
+    // `cache/` names folders only: a file called cache is kept, a file inside the folder is not.
+    expect([decided('lib/cache'), decided('lib/cache', true), decided('lib/cache/entry.json')]).toEqual([false, true, true]);
+    expect([decided('x/Temp1'), decided('x/temp22'), decided('#notes'), decided('docs/#notes')]).toEqual([true, false, true, true]);
+  });
+
   it('honours .gitignore and built-in excludes, counts skips', async () => {
     const dir = repo({
       '.gitignore': 'generated/\n',

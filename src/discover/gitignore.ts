@@ -44,15 +44,33 @@ export function parseGitignore(text: string, dir: string, file: string, notifica
     const dirOnly = pattern.endsWith('/');
     if (dirOnly) pattern = pattern.replace(/\/+$/, '');
     if (pattern === '') continue;
-    // A pattern with a slash before its end is anchored to the .gitignore's folder; otherwise it matches at any depth.
+    // A pattern with a slash before its end is anchored to the .gitignore's folder; otherwise it matches at any depth,
+    // which for one path is its last segment (folders are decided one by one, top-down).
     const anchored = pattern.includes('/');
-    if (anchored) pattern = pattern.replace(/^\/+/, '');
-    else pattern = `**/${pattern}`;
+    if (!anchored) {
+      rules.push({ negate, dirOnly, match: lastSegmentMatcher(pattern) });
+      continue;
+    }
+    pattern = pattern.replace(/^\/+/, '');
     // `dir/**` is everything inside the folder, not the folder itself (so `!dir/keep` can re-include).
     if (pattern.endsWith('/**')) pattern += '/*';
     rules.push({ negate, dirOnly, match: compileGlob(pattern, { braces: false }) });
   }
   return { dir, rules };
+}
+
+/**
+ * A matcher of a path's last segment for a pattern without a slash: a plain name is compared, `*.ext`
+ * is a suffix test, anything else goes through the glob matcher on the last segment only.
+ */
+function lastSegmentMatcher(pattern: string): (path: string) => boolean {
+  if (!/[*?[\\]/.test(pattern)) return (path) => path === pattern || path.endsWith(`/${pattern}`);
+  if (/^\*[^*?[\\]+$/.test(pattern)) {
+    const suffix = pattern.slice(1);
+    return (path) => path.endsWith(suffix);
+  }
+  const match = compileGlob(pattern, { braces: false });
+  return (path) => match(path.slice(path.lastIndexOf('/') + 1));
 }
 
 // Trailing spaces are dropped unless escaped with a backslash.
