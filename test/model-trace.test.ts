@@ -90,6 +90,24 @@ describe('model tracing across files', () => {
     expect(model.families.map((f) => `${f.id} ${f.canonical ?? ''}`)).toEqual(['jwt JWT_SECRET', 'github-app-private-key GITHUB_APP_PRIVATE_KEY']);
   });
 
+  it('a wrapper reached through a barrel, whose key falls back to its own name, keeps its operation for callers that pass nothing', async () => {
+    const files = {
+      'libs/tokens/src/sign.ts':
+        "import jwt from 'jsonwebtoken';\nexport function signToken(claims: object, secret?: string): string {\n  return jwt.sign(claims, secret ?? (process.env.DEFAULT_TOKEN_KEY as string));\n}\n",
+      'libs/tokens/src/index.ts': "export * from './sign';\n",
+      'apps/api/src/main.ts':
+        "import { signToken } from '../../../libs/tokens/src';\nconst appTokenKey = process.env.APP_TOKEN_KEY as string;\nexport const a = () => signToken({ sub: 'a' }, appTokenKey);\nexport const b = () => signToken({ sub: 'b' });\n",
+    };
+    expect(await ops(files)).toEqual(['libs/tokens/src/sign.ts sign DEFAULT_TOKEN_KEY ?parameter secret', 'apps/api/src/main.ts sign APP_TOKEN_KEY']);
+    const { model } = await scan({ root: repo(files), config: parseConfig({}, 'test'), jobs: 1 });
+    expect(
+      model.jwtOps.map(
+        (op) =>
+          `${op.file}:${op.loc.line} ${op.wrapped === true ? 'wrapped' : ''}${op.wrapper ? `via ${op.wrapper.file}:${op.wrapper.loc.line} ${op.wrapper.param}` : ''}`,
+      ),
+    ).toEqual(['libs/tokens/src/sign.ts:3 ', 'apps/api/src/main.ts:3 via libs/tokens/src/sign.ts:3 secret']);
+  });
+
   it('a key made per object from a secret is a token of its own, named after the secret; Django settings are found without DJANGO_SETTINGS_MODULE', async () => {
     const families = async (files: Record<string, string>) =>
       (await scan({ root: repo(files), config: parseConfig({}, 'test'), jobs: 1 })).model.families.map(

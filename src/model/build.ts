@@ -131,6 +131,26 @@ class TraceResolver {
     return candidates[0] ?? null;
   }
 
+  /**
+   * The file and name an imported function is defined under, following re-exports and `export *`
+   * barrels from the module a file imports it from: where `has(file, name)` holds.
+   */
+  definedIn(file: string, module: string, name: string, has: (file: string, name: string) => boolean, depth = 0): { file: string; name: string } | null {
+    const facts = this.factsByPath.get(file);
+    const language = facts?.language === 'python' ? 'python' : facts?.language === 'js' ? 'js' : 'ts';
+    const target = this.resolver.resolve(file, module, language);
+    if (target === null || depth >= MAX_DEPTH) return null;
+    if (has(target, name)) return { file: target, name };
+    const exported = this.exportsByPath.get(target)?.get(name);
+    const sources = exported ? exported.value.sources : (this.starsByPath.get(target) ?? []).flatMap((star) => star.value.sources);
+    for (const source of sources) {
+      if (source.kind !== 'import' || source.path.length > 0) continue;
+      const found = this.definedIn(target, source.module, exported ? source.name : name, has, depth + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+
   resolve(file: string, trace: ValueTrace): ResolvedSecret {
     const out = emptySecret();
     this.into(out, file, trace, 0, new Set());
@@ -341,7 +361,7 @@ function slotOps(ops: ModelJwtOp[], facts: FileFacts[], fileInfo: Map<string, Mo
  * it (in the same file or through an import), with that value: one operation per call, at the call,
  * with the wrapper's operation as `wrapper`.
  */
-function wrapperOps(ops: ModelJwtOp[], facts: FileFacts[], fileInfo: Map<string, ModelFile>, tracer: TraceResolver, resolver: ModuleResolver): ModelJwtOp[] {
+function wrapperOps(ops: ModelJwtOp[], facts: FileFacts[], fileInfo: Map<string, ModelFile>, tracer: TraceResolver): ModelJwtOp[] {
   const wrappers = new Map<string, ModelJwtOp[]>();
   for (const op of ops) {
     if (!op.keyParam || op.scope === null || op.op === 'decode-unverified') continue;
@@ -351,15 +371,18 @@ function wrapperOps(ops: ModelJwtOp[], facts: FileFacts[], fileInfo: Map<string,
   if (wrappers.size === 0) return [];
   const out: ModelJwtOp[] = [];
   for (const f of facts) {
-    const language = f.language === 'python' ? 'python' : f.language === 'js' ? 'js' : 'ts';
     for (const call of f.keyCalls ?? []) {
-      const target = call.module === null ? f.path : resolver.resolve(f.path, call.module, language);
-      for (const op of (target === null ? undefined : wrappers.get(`${target}#${call.name}`)) ?? []) {
+      const has = (file: string, name: string): boolean => wrappers.has(`${file}#${name}`);
+      const target = call.module === null ? { file: f.path, name: call.name } : tracer.definedIn(f.path, call.module, call.name, has);
+      for (const op of (target === null ? undefined : wrappers.get(`${target.file}#${target.name}`)) ?? []) {
         const param = op.keyParam;
         if (!param) continue;
         const arg = call.args.find((a) => a.keyword === param.name || (a.position !== null && a.position + (call.bound ? 1 : 0) === param.position));
         if (!arg) continue;
-        op.wrapped = true;
+        // The wrapper's own operation stays when its key falls back to something of its own (`secret ?? getSecret()`): callers that pass nothing use that.
+        const own = op.secret;
+        if (!own || (own.names.length === 0 && own.patterns.length === 0 && !own.slots?.length && own.literal === null && own.constantDerived === null))
+          op.wrapped = true;
         const secret = tracer.resolve(f.path, arg.value.trace);
         out.push({
           op: op.op,
@@ -417,7 +440,7 @@ export function buildModel(input: ModelInput): Model {
   }
   const direct = [...jwtOps];
   for (const op of slotOps(direct, facts, fileInfo, tracer)) addOp(op);
-  for (const op of wrapperOps(direct, facts, fileInfo, tracer, input.resolver)) addOp(op);
+  for (const op of wrapperOps(direct, facts, fileInfo, tracer)) addOp(op);
 
   // Service secrets: names that look like a credential and come from the environment or a constant.
   const secretUses: ModelSecretUse[] = [];

@@ -8,9 +8,14 @@ import { field, namedKids, unparen, type PyNode } from './tree.js';
 /** Argument text that can carry a key: the name of a secret, key, token or password (or a getter of one). */
 const SECRETISH = /secret|key|token|password|credential/i;
 
-/** The parameter of `scope` a key expression is, unless the function rebinds it. */
+/** The parameter of `scope` a key expression is, or tries first (`secret or get_secret()`), unless the function rebinds it. */
 export function keyParameter(state: FileState, keyNode: PyNode, scope: Scope): JwtOp['keyParam'] {
-  const key = unparen(keyNode);
+  let key = unparen(keyNode);
+  while (key.type === 'boolean_operator' && field(key, 'operator') !== null && textOf(state, field(key, 'operator') as PyNode) === 'or') {
+    const left = field(key, 'left');
+    if (!left) break;
+    key = unparen(left);
+  }
   if (key.type !== 'identifier' || scope.kind !== 'function') return undefined;
   const name = textOf(state, key);
   const found = lookupName(state, name, scope, key.start);

@@ -7,9 +7,15 @@ import { traceValue } from './trace.js';
 /** Argument text that can carry a key: the name of a secret, key, token or password (or a getter of one). */
 const SECRETISH = /secret|key|token|password|credential/i;
 
-/** The parameter of the function enclosing `call` that a key expression is. */
+/** The parameter of the function enclosing `call` that a key expression is, or tries first (`secret ?? getSecret()`). */
 export function keyParameter(ctx: Ctx, keyExpr: ts.Expression, call: ts.Node): JwtOp['keyParam'] {
-  const key = unwrap(keyExpr);
+  let key = unwrap(keyExpr);
+  while (
+    ts.isBinaryExpression(key) &&
+    (key.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || key.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+  ) {
+    key = unwrap(key.left);
+  }
   if (!ts.isIdentifier(key)) return undefined;
   const decl = lookup(ctx, key);
   if (!decl || !ts.isParameter(decl) || !ts.isIdentifier(decl.name) || decl.dotDotDotToken || enclosingFunction(call) !== decl.parent) return undefined;
