@@ -108,6 +108,31 @@ describe('model tracing across files', () => {
     ).toEqual(['libs/tokens/src/sign.ts:3 ', 'apps/api/src/main.ts:3 via libs/tokens/src/sign.ts:3 secret']);
   });
 
+  it('a call of an env helper imported from another module is a read of the name it passes; a call of anything else is not', async () => {
+    const files = {
+      'app/__init__.py': '',
+      'app/env.py': 'import os\n\ndef env_str(name, default=None):\n    return os.environ.get(name, default)\n',
+      'app/vault.py':
+        'import hvac\n\ndef kv_get(key):\n    bundle = hvac.Client().secrets.kv.v2.read_secret_version(path="app")\n    return bundle["data"]["data"][key]\n',
+      'app/tokens.py':
+        'import jwt\nimport logging\nfrom app.env import env_str\nfrom app import vault\n\nlog = logging.getLogger("TOKENS")\n\ndef issue(sub):\n    return jwt.encode({"sub": sub}, env_str("APP_JWT_SECRET"), algorithm="HS256")\n\ndef partner(sub):\n    return jwt.encode({"sub": sub}, vault.kv_get("PARTNER_JWT_KEY"), algorithm="HS256")\n',
+      'web/src/env.ts':
+        'export function required(name: string): string {\n  const value = process.env[name];\n  if (!value) throw new Error(name);\n  return value;\n}\n',
+      'web/src/token.ts':
+        "import jwt from 'jsonwebtoken';\nimport { required } from './env';\nimport { t } from './i18n';\nexport const title = t('PAGE_TITLE');\nexport const sign = (sub: string) => jwt.sign({ sub }, required('WEB_JWT_SECRET'));\n",
+      'web/src/i18n.ts': 'export const t = (key: string): string => key.toLowerCase();\n',
+    };
+    const { model } = await scan({ root: repo(files), config: parseConfig({}, 'test'), jobs: 1 });
+    expect(
+      model.envReads.filter((r) => r.viaImport).map((r) => `${r.file}:${r.loc.line} ${r.name ?? ''} ${r.accessor}${r.store ? ` (${r.store})` : ''}`),
+    ).toEqual([
+      'app/tokens.py:9 APP_JWT_SECRET env_str() via app.env',
+      'app/tokens.py:12 PARTNER_JWT_KEY vault.kv_get() via app.vault (Vault)',
+      'web/src/token.ts:5 WEB_JWT_SECRET required() via ./env',
+    ]);
+    expect(await ops(files)).toEqual(['app/tokens.py sign APP_JWT_SECRET', 'app/tokens.py sign PARTNER_JWT_KEY', 'web/src/token.ts sign WEB_JWT_SECRET']);
+  });
+
   it('a key made per object from a secret is a token of its own, named after the secret; Django settings are found without DJANGO_SETTINGS_MODULE', async () => {
     const families = async (files: Record<string, string>) =>
       (await scan({ root: repo(files), config: parseConfig({}, 'test'), jobs: 1 })).model.families.map(

@@ -41,9 +41,12 @@ export interface EnvRead {
   /**
    * The read is a member of an imported binding (`import env from './env'; env.JWT_SECRET`): it reads
    * the environment only if that module exports an env object (`export default withFileSecrets(process.env)`),
-   * which the model decides across files; otherwise it is the imported value's attribute.
+   * which the model decides across files; otherwise it is the imported value's attribute. With `call`,
+   * the read is a call of an imported function with the name as its first argument
+   * (`from app.env import env_str; env_str("JWT_SECRET")`): a read only if that function is an env
+   * helper (`FileFacts.envHelpers`) whose first parameter is the name.
    */
-  viaImport?: { module: string; name: string };
+  viaImport?: { module: string; name: string; call?: boolean };
   /** The name is looked up in a secret store (`Vault`, `AWS Secrets Manager`, …) through a wrapper, not in the environment: deployments do not provide it. */
   store?: string;
 }
@@ -450,6 +453,11 @@ export interface FileFacts {
   slotWrites?: SlotWrite[];
   /** Calls that pass a secret-looking value to a function (candidates for key-parameter wrappers). */
   keyCalls?: KeyCall[];
+  /**
+   * Module-level functions whose parameter names the env variable (or secret-store entry) they read:
+   * other files' calls of them with a literal name are reads (see `EnvRead.viaImport`).
+   */
+  envHelpers?: { name: string; nameParam: number; store?: string }[];
   imports: ImportFact[];
   exports: ExportedValue[];
   wsEndpoints: WsEndpoint[];

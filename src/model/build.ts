@@ -109,9 +109,38 @@ class TraceResolver {
     return found;
   }
 
-  /** Whether a read is one: a member of an imported binding only when the import is an env object. */
+  private readonly helpers = new Map<string, { store?: string } | null>();
+
+  /** The env helper an imported function is (`export function required(name)`, `def env_str(name)`), with the name as its first parameter. */
+  envHelper(file: string, via: { module: string; name: string }): { store?: string } | null {
+    const key = `${file}\0${via.module}\0${via.name}`;
+    const known = this.helpers.get(key);
+    if (known !== undefined) return known;
+    const has = (path: string, name: string): boolean => this.factsByPath.get(path)?.envHelpers?.some((h) => h.name === name && h.nameParam === 0) === true;
+    const found = this.definedIn(file, via.module, via.name, has);
+    const helper = found ? (this.factsByPath.get(found.file)?.envHelpers?.find((h) => h.name === found.name) ?? null) : null;
+    this.helpers.set(key, helper);
+    return helper;
+  }
+
+  /**
+   * What an imported read really is: for a member of an imported binding, the env object's accessor;
+   * for a call of an imported function, the helper; null when the import is neither.
+   */
+  confirm(file: string, read: EnvRead): { accessor: string; store?: string } | null {
+    const via = read.viaImport;
+    if (!via) return { accessor: read.accessor };
+    if (via.call === true) {
+      const helper = this.envHelper(file, via);
+      return helper ? { accessor: `${read.accessor} via ${via.module}`, ...(helper.store !== undefined ? { store: helper.store } : {}) } : null;
+    }
+    const accessor = this.envObject(file, via);
+    return accessor === null ? null : { accessor: `${accessor} via ${via.module}` };
+  }
+
+  /** Whether a read is one: a member of an imported binding only when the import is an env object, a call only when it calls an env helper. */
   isRead(file: string, read: EnvRead): boolean {
-    return !read.viaImport || this.envObject(file, read.viaImport) !== null;
+    return this.confirm(file, read) !== null;
   }
 
   /**
@@ -169,9 +198,10 @@ class TraceResolver {
           const read = facts?.envReads[source.read];
           if (!read) break;
           if (!this.isRead(file, read) && read.viaImport) {
-            // `config.JWT_SECRET` of an imported config object: its attribute, traced in the module.
-            const { module, name } = read.viaImport;
-            this.followImport(out, file, { kind: 'import', module, name, path: [read.name ?? '', ...rest], call: false, loc: read.loc }, depth, seen);
+            // `config.JWT_SECRET` of an imported config object: its attribute, traced in the module; `fetch_key("X")`: the call's result.
+            const { module, name, call } = read.viaImport;
+            const path = call === true ? rest : [read.name ?? '', ...rest];
+            this.followImport(out, file, { kind: 'import', module, name, path, call: call === true, loc: read.loc }, depth, seen);
             break;
           }
           if (read.name) {
@@ -280,8 +310,8 @@ function confirmedReads(f: FileFacts, tracer: TraceResolver): { reads: EnvRead[]
   for (const read of f.envReads) {
     if (!read.viaImport) kept.set(read.id, read);
     else {
-      const accessor = tracer.envObject(f.path, read.viaImport);
-      if (accessor !== null) kept.set(read.id, { ...read, accessor: `${accessor} via ${read.viaImport.module}` });
+      const confirmed = tracer.confirm(f.path, read);
+      if (confirmed) kept.set(read.id, { ...read, ...confirmed });
     }
   }
   const groups: FallbackGroup[] = [];

@@ -1,5 +1,5 @@
 // Env reads in Python: os/environ forms, configured wrapper accessors, pydantic settings, and fallback groups.
-import type { DefaultKind, EnvRead } from '../facts.js';
+import type { DefaultKind, EnvRead, FileFacts } from '../facts.js';
 import { isPlainString, literalLength, matchesAccessor, normaliseCallee, osCallee, resolveEnvName, type StaticName } from './names.js';
 import { lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from './scopes.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';
@@ -18,6 +18,45 @@ interface EnvCall {
   defaultNode: PyNode | null;
   /** The wrapper looks the name up in a secret store, not the environment. */
   store?: string;
+  /** A call of an imported function with a literal name: a read if that function is an env helper (decided by the model). */
+  viaImport?: { module: string; name: string; call: true };
+}
+
+/** Names shaped like an environment variable (a call of an imported function with one may be an env read). */
+const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+
+/** `env_str("JWT_SECRET")` with `env_str` imported: the module and name of the function called. */
+function importedHelperCall(state: FileState, fn: PyNode, args: PyNode, scope: Scope): EnvCall | null {
+  const first = namedKids(args)[0] as PyNode | undefined;
+  const nameNode = first && first.type !== 'keyword_argument' ? unparen(first) : null;
+  if (!nameNode || !isPlainString(nameNode) || !ENV_NAME.test(stringContent(state, nameNode))) return null;
+  const f = unparen(fn);
+  let target: { module: string; name: string } | null = null;
+  if (f.type === 'identifier') {
+    const found = lookupName(state, textOf(state, f), scope, f.start);
+    if (found?.kind === 'import' && found.binding.imported !== null) target = { module: found.binding.module, name: found.binding.imported };
+  } else if (f.type === 'attribute') {
+    const object = field(f, 'object');
+    const attr = field(f, 'attribute');
+    const found = object?.type === 'identifier' ? lookupName(state, textOf(state, object), scope, object.start) : null;
+    if (found?.kind === 'import' && attr) {
+      const { module, imported } = found.binding;
+      target = { module: imported === null ? module : `${module}${module.endsWith('.') ? '' : '.'}${imported}`, name: textOf(state, attr) };
+    }
+  }
+  // pydantic's `AliasChoices("A", "B")` and `Field(…)` name settings fields' variables; the settings reader handles them.
+  if (!target || /^pydantic(_settings)?(\.|$)/.test(target.module)) return null;
+  return { accessor: `${textOf(state, f)}()`, nameNode, defaultNode: null, viaImport: { ...target, call: true } };
+}
+
+/** Module-level functions of this file whose parameter names what they read: other files' calls of them are reads. */
+export function collectEnvHelpers(state: FileState): void {
+  const helpers: NonNullable<FileFacts['envHelpers']> = [];
+  for (const [name, fn] of state.module.functions) {
+    const wrapper = envWrapper(state, fn);
+    if (wrapper) helpers.push({ name, nameParam: wrapper.nameParam, ...(wrapper.store !== undefined ? { store: wrapper.store } : {}) });
+  }
+  if (helpers.length > 0) state.facts.envHelpers = helpers;
 }
 
 /** Calls that fetch a secret bundle from a store (Vault KV through hvac, AWS Secrets Manager, Google Secret Manager). */
@@ -180,6 +219,10 @@ function envCallOf(state: FileState, node: PyNode, scope: Scope, wrappers = true
       const defaultNode = wrapper.defaultParam === null ? null : argument(args, wrapper.defaultParam, [wrapper.params[wrapper.defaultParam] ?? ''], state);
       return { accessor: `${textOf(state, f)}()`, nameNode, defaultNode, ...(wrapper.store !== undefined ? { store: wrapper.store } : {}) };
     }
+    if (!found || found.kind === 'import' || f.type === 'attribute') {
+      const helper = importedHelperCall(state, fn, args, scope);
+      if (helper) return helper;
+    }
   }
   if (accessor === null) return null;
   const nameNode = argument(args, 0, ['key', 'name', 'var', 'variable'], state);
@@ -306,6 +349,7 @@ export function envReadsAt(state: FileState, node: PyNode, scope: Scope, loops: 
     loc: state.lines.loc(call.nameNode.start, call.nameNode.end),
     scope: label,
     ...(call.store !== undefined ? { store: call.store } : {}),
+    ...(call.viaImport !== undefined ? { viaImport: call.viaImport } : {}),
   });
   const ids = [id];
   state.readsAt.set(node, ids);

@@ -3,7 +3,7 @@ import { DEFAULT_ENV_ACCESSORS } from '../../config/schema.js';
 import { emptyFacts, type FileFacts } from '../facts.js';
 import { parseSuppressionComment } from '../../util/suppression.js';
 import type { ExtractOptions } from '../facts.js';
-import { collectSettingsFields, envReadsAt, groupAt, isSettingsClass, loopFrameOf, type LoopFrame } from './env.js';
+import { collectEnvHelpers, collectSettingsFields, envReadsAt, groupAt, isSettingsClass, loopFrameOf, type LoopFrame } from './env.js';
 import { djangoSettingsAt, importsServerModule, serverEntryAt } from './entries.js';
 import { collectExports } from './exports.js';
 import { assignmentSites, buildJwtOps, jwtCallSite, otherSites, type JwtSite } from './jwt.js';
@@ -129,6 +129,7 @@ export async function extractPython(path: string, text: string, options: Extract
   walk(state, sites, uses, keyCalls);
   buildJwtOps(state, sites);
   buildKeyCalls(state, keyCalls);
+  collectEnvHelpers(state);
   buildSecretUses(state, uses);
   collectExports(state);
   collectWebSockets(state);

@@ -417,6 +417,12 @@ function paramIndex(fn: ts.SignatureDeclaration, expr: ts.Expression): number {
  * with the matching argument as its default.
  */
 export function collectEnvWrappers(ctx: Ctx): void {
+  collectWrappers(ctx);
+  const helpers = [...ctx.envWrappers].map(([name, w]) => ({ name, nameParam: w.nameParam }));
+  if (helpers.length > 0) ctx.facts.envHelpers = helpers;
+}
+
+function collectWrappers(ctx: Ctx): void {
   const consider = (name: string, fn: ts.SignatureDeclaration & { body?: ts.Node }): void => {
     if (!fn.body || fn.parameters.length === 0) return;
     let found: { access: ts.Node; nameParam: number; defaultParam: number | null } | null = null;
@@ -450,12 +456,28 @@ export function collectEnvWrappers(ctx: Ctx): void {
   }
 }
 
+/**
+ * `required('JWT_SECRET')` with `required` imported: a read the model keeps when the imported function
+ * is an env helper whose first parameter is the name (`EnvRead.viaImport` with `call`).
+ */
+function visitImportedHelperCall(ctx: Ctx, call: ts.CallExpression, callee: ts.Identifier): boolean {
+  const first = call.arguments[0] as ts.Expression | undefined;
+  const name = first ? stringValue(unwrap(first)) : null;
+  if (!first || name === null || !ENV_NAME.test(name)) return false;
+  const via = importedBinding(ctx, callee);
+  if (!via) return false;
+  addRead(ctx, call, first, { name, pattern: null }, `${callee.text}()`, undefined);
+  const id = ctx.readByNode.get(call);
+  if (id !== undefined) ctx.facts.envReads[id].viaImport = { ...via, call: true };
+  return id !== undefined;
+}
+
 /** Registers a call of an env wrapper (`required('JWT_SECRET', 'dev')`) as a read of the name it passes. */
 function visitWrapperCall(ctx: Ctx, call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
   if (!ts.isIdentifier(callee)) return false;
   const wrapper = ctx.envWrappers.get(callee.text);
-  if (!wrapper) return false;
+  if (!wrapper) return visitImportedHelperCall(ctx, call, callee);
   const decl = lookup(ctx, callee);
   if (decl !== wrapper.decl && !(decl && ts.isVariableDeclaration(decl) && decl.initializer && unwrap(decl.initializer) === wrapper.decl)) return false;
   const arg = call.arguments[wrapper.nameParam];
