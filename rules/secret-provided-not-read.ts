@@ -41,7 +41,8 @@ export default defineRule({
         const environment = target.environment;
         for (const p of target.provisions) {
           const site = `${p.file}:${p.loc.line}:${p.loc.column}`;
-          if (p.read || seen.has(site)) continue;
+          // An env file the code loads is often shared by every service: a name another service reads is not surplus here.
+          if (p.read || p.loaded === true || seen.has(site)) continue;
           if (p.family && !isPublicHalf(p.name)) {
             seen.add(site);
             const family = p.family;

@@ -458,6 +458,11 @@ export interface FileFacts {
    * other files' calls of them with a literal name are reads (see `EnvRead.viaImport`).
    */
   envHelpers?: { name: string; nameParam: number; store?: string }[];
+  /**
+   * Env files the code loads at start-up (`ConfigModule.forRoot({ envFilePath: `.env.${NODE_ENV}` })`),
+   * as patterns relative to the working directory with `*` for the parts chosen at run time.
+   */
+  envFiles?: { patterns: string[]; loc: Loc }[];
   imports: ImportFact[];
   exports: ExportedValue[];
   wsEndpoints: WsEndpoint[];

@@ -6,7 +6,7 @@ import type { Service } from '../vocabulary.js';
 import { buildDeployment } from './deployment.js';
 import { buildImportEdges } from './imports.js';
 import { buildFamilies } from './families.js';
-import { buildProvisions } from './provision.js';
+import { buildProvisions, loadedEnvFileProvisions } from './provision.js';
 import type { ModuleResolver } from './resolve.js';
 import { buildWsEndpoints } from './websocket.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFile, ModelJwtOp, ModelSecretUse, ResolvedSecret } from './types.js';
@@ -505,7 +505,9 @@ export function buildModel(input: ModelInput): Model {
     for (const group of groups) fallbackGroups.push({ ...group, file: f.path, service });
   }
 
-  const provisions = buildProvisions(facts, input.files, input.services);
+  const imports = buildImportEdges(facts, fileInfo, input.resolver, input.services, input.boundaries, input.tooling);
+  const deployed = buildProvisions(facts, input.files, input.services);
+  const provisions = [...deployed, ...loadedEnvFileProvisions(facts, input.files, input.services, imports, deployed)];
   const { families, familyOf, outside } = buildFamilies({ configured: input.families, envReads, jwtOps, secretUses, provisions, isTooling });
   for (const read of envReads) {
     if (outside(read)) continue;
@@ -525,7 +527,7 @@ export function buildModel(input: ModelInput): Model {
     jwtOps,
     secretUses,
     families,
-    imports: buildImportEdges(facts, fileInfo, input.resolver, input.services, input.boundaries, input.tooling),
+    imports,
     boundaries: input.boundaries ?? { allow: [], forbid: [] },
     provisions,
     wsEndpoints: buildWsEndpoints({ facts, files: fileInfo, resolver: input.resolver, jwtOps: direct }),

@@ -16,6 +16,8 @@ export interface TargetProvision {
   read: boolean;
   /** Whether a value is set (not empty, a placeholder or a reference). */
   valueState: ProvisionValueState;
+  /** From an env file the service's code loads (often shared by several services). */
+  loaded?: boolean;
 }
 
 /** A service in one environment with at least one provision source. */

@@ -164,12 +164,14 @@ export function buildDeployment(input: DeploymentInput): DeploymentIndex {
         family: familyOfName[p.name] ?? null,
         read: readNames.has(p.name) || patterns.some((pattern) => matchesNamePattern(p.name, pattern)),
         valueState: p.valueState,
+        ...(p.loaded === true ? { loaded: true } : {}),
       }));
       // An env file the deployment links but the repository does not hold (kept out of git on purpose) may provide anything.
       const opaque = list.filter((p) => p.name === '*' && p.envFile !== undefined && !input.analysed.has(p.envFile)).map((p) => p.envFile as string);
       const uncovered: number[] = [];
       if (opaque.length === 0) for (const [index, unit] of secretReads.entries()) if (!covered(unit, names)) uncovered.push(index);
-      const dotenvOnly = list.every((p) => p.source === 'dotenv');
+      // An env file the code loads itself is where its values come from, not a set of local defaults.
+      const dotenvOnly = list.every((p) => p.source === 'dotenv' && p.loaded !== true);
       targets.push({
         environment,
         files: [...new Set(list.map((p) => p.file))].sort(),

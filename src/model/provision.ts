@@ -4,6 +4,7 @@ import type { FileFacts, Provision } from '../extract/facts.js';
 import type { ModelFile, ModelProvision } from './types.js';
 import type { Service } from '../vocabulary.js';
 import { compareText } from '../util/order.js';
+import { compileGlob } from '../util/glob.js';
 
 /** Dotenv templates (`.env.example`, `.env.sample`, …): documentation, not a deployment. */
 const TEMPLATE_FILE = /(^|\/)\.env\.(example|sample|template|dist|defaults)$|(^|\/)[^/]*\.env\.(example|sample|template)$/i;
@@ -144,6 +145,59 @@ export function buildProvisions(facts: FileFacts[], files: ModelFile[], services
         file: target.path,
         service,
       });
+    }
+  }
+  return out;
+}
+
+/**
+ * Env files a service's process loads at start-up (`ConfigModule.forRoot({ envFilePath: `.env.${NODE_ENV}` })`),
+ * in the service's own code or in a library it imports: the dotenv files matching the pattern, relative to
+ * the repository root or the service's folder (the working directory it may run from), provide to that
+ * service too, each in its own environment.
+ */
+export function loadedEnvFileProvisions(
+  facts: FileFacts[],
+  files: ModelFile[],
+  services: Service[],
+  imports: { fromService: string | null; toService: string | null }[],
+  existing: ModelProvision[],
+): ModelProvision[] {
+  const serviceOf = new Map(files.map((f) => [f.path, f.service]));
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const importers = new Map<string, Set<string>>();
+  for (const e of imports) {
+    if (e.fromService === null || e.toService === null || e.fromService === e.toService || byName.get(e.fromService)?.kind !== 'service') continue;
+    const set = importers.get(e.toService) ?? new Set<string>();
+    set.add(e.fromService);
+    importers.set(e.toService, set);
+  }
+  const dotenv = facts.filter((f) => f.language === 'dotenv');
+  const given = new Set(existing.map((p) => `${p.service ?? ''}\u0000${p.file}`));
+  const out: ModelProvision[] = [];
+  for (const f of [...facts].sort((a, b) => compareText(a.path, b.path))) {
+    for (const load of f.envFiles ?? []) {
+      const owner = serviceOf.get(f.path) ?? null;
+      if (owner === null) continue;
+      const loaders = byName.get(owner)?.kind === 'service' ? [owner] : [...(importers.get(owner) ?? [])].sort(compareText);
+      const matchers = load.patterns.map((p) => compileGlob(p, { braces: false }));
+      for (const service of loaders) {
+        const bases = ['', ...(byName.get(service)?.roots ?? []).filter((r) => r !== '' && !r.includes('*'))];
+        for (const d of dotenv) {
+          const key = `${service}\u0000${d.path}`;
+          if (given.has(key)) continue;
+          const loaded = bases.some((base) => {
+            const relative = base === '' ? d.path : d.path.startsWith(`${base}/`) ? d.path.slice(base.length + 1) : null;
+            return relative !== null && matchers.some((m) => m(relative));
+          });
+          if (!loaded) continue;
+          given.add(key);
+          for (const p of d.provisions) {
+            if (p.name === '*') continue;
+            out.push({ ...p, environment: environmentOf(d.path, p), file: d.path, service, loaded: true });
+          }
+        }
+      }
     }
   }
   return out;

@@ -165,6 +165,8 @@ export interface ModelProvision extends Provision {
   file: string;
   /** The service that receives it (from the hint, the file's folder, or config); null when unknown. */
   service: string | null;
+  /** The service's code loads this env file itself (`ConfigModule.forRoot({ envFilePath })`); often one file shared by several services. */
+  loaded?: boolean;
 }
 
 /** How a WebSocket endpoint's credential is checked: a verify reached on its path, an auth service, only an unverified decode, nothing, or a call that could not be followed. */

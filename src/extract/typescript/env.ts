@@ -1,7 +1,7 @@
 // Env reads in TS/JS: process.env forms, configured accessors, schema-declared env, dynamic names, defaults and fallback groups.
 import { ts } from 'ts-morph';
 import type { EnvRead } from '../facts.js';
-import { type Ctx, EQUALITY, SK, exprHasType, lookup, nodeLoc, outerParent, propName, scopeName, stringValue, unwrap } from './context.js';
+import { type Ctx, EQUALITY, SK, calleeText, exprHasType, lookup, nodeLoc, outerParent, propName, scopeName, stringValue, unwrap } from './context.js';
 
 const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD/i;
 const PARSE_METHODS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync']);
@@ -363,8 +363,44 @@ function zodObjectShape(ctx: Ctx, expr: ts.Expression, depth: number): ts.Object
   return null;
 }
 
+/** The file names an expression can evaluate to, with `*` for what is chosen at run time (`.env.${NODE_ENV}` → `.env.*`). */
+function filePatterns(ctx: Ctx, expr: ts.Expression, depth = 0): string[] {
+  const e = unwrap(expr);
+  const literal = stringValue(e);
+  if (literal !== null) return [literal];
+  if (depth > 4) return ['*'];
+  if (ts.isConditionalExpression(e)) return [...filePatterns(ctx, e.whenTrue, depth + 1), ...filePatterns(ctx, e.whenFalse, depth + 1)];
+  if (ts.isBinaryExpression(e) && isChainOp(e)) return [...filePatterns(ctx, e.left, depth + 1), ...filePatterns(ctx, e.right, depth + 1)];
+  if (ts.isArrayLiteralExpression(e)) return e.elements.flatMap((el) => filePatterns(ctx, el, depth + 1));
+  if (ts.isTemplateExpression(e)) {
+    let out = [e.head.text];
+    for (const span of e.templateSpans) {
+      const parts = filePatterns(ctx, span.expression, depth + 1);
+      out = out.flatMap((prefix) => parts.map((p) => `${prefix}${p}${span.literal.text}`));
+      if (out.length > 16) return ['*'];
+    }
+    return out;
+  }
+  return ['*'];
+}
+
+/** `ConfigModule.forRoot({ envFilePath })` (NestJS): the env files the process loads at start-up. */
+function visitConfigModule(ctx: Ctx, call: ts.CallExpression): void {
+  const callee = unwrap(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'forRoot' || calleeText(callee.expression) !== 'ConfigModule') return;
+  const options = call.arguments[0] ? objectLiteral(ctx, call.arguments[0]) : null;
+  for (const p of options?.properties ?? []) {
+    if (!ts.isPropertyAssignment(p) || propName(p.name) !== 'envFilePath') continue;
+    const patterns = [...new Set(filePatterns(ctx, p.initializer).map((s) => s.replace(/^\.\//, '').replace(/\*+/g, '*')))].filter(
+      (s) => s !== '*' && s !== '',
+    );
+    if (patterns.length > 0) (ctx.facts.envFiles ??= []).push({ patterns, loc: nodeLoc(ctx.sf, p.initializer) });
+  }
+}
+
 function visitCall(ctx: Ctx, call: ts.CallExpression): void {
   if (visitWrapperCall(ctx, call)) return;
+  visitConfigModule(ctx, call);
   const callee = unwrap(call.expression);
   const name = calleeName(callee);
   const arg0 = call.arguments[0];
