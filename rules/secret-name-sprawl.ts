@@ -1,5 +1,6 @@
 // secret-name-sprawl — one secret family read under several names; flags each non-canonical read.
 import { defineRule } from '../src/rule-api.js';
+import { canonicalReasonLabel } from '../src/vocabulary.js';
 import { keyIdentity } from '../src/model/query.js';
 import type { Model, ModelEnvRead } from '../src/model/types.js';
 
@@ -69,16 +70,7 @@ export default defineRule({
             count: identities.size,
             family: family.id,
             canonical,
-            reason:
-              family.canonicalReason === 'configured'
-                ? 'configured'
-                : family.canonicalReason === 'signer'
-                  ? family.kind === 'service'
-                    ? 'used by the sender'
-                    : 'used by the signer'
-                  : family.canonicalReason === 'deployments'
-                    ? 'most provided by deployments'
-                    : 'most read',
+            reason: canonicalReasonLabel(family, 'most provided by deployments'),
           },
           file: read.file,
           loc: read.loc,

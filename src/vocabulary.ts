@@ -85,3 +85,20 @@ export const FindingSchema = z.object({
   fingerprints: z.object({ primaryLocationLineHash: z.string() }).optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
+
+/**
+ * Why a family's canonical name was chosen, in a few words (the text report's family line, sprawl
+ * findings); `mostProvided` words the deployments case.
+ */
+export function canonicalReasonLabel(family: { canonicalReason: string | null; kind?: string }, mostProvided = 'most provided'): string {
+  switch (family.canonicalReason) {
+    case 'configured':
+      return 'configured';
+    case 'signer':
+      return family.kind === 'service' ? 'used by the sender' : 'used by the signer';
+    case 'deployments':
+      return mostProvided;
+    default:
+      return 'most read';
+  }
+}

@@ -87,26 +87,18 @@ class TraceResolver {
    * re-exports, or null: `export default withFileSecrets(process.env)` makes `env.JWT_SECRET` of an
    * importer a read of `JWT_SECRET`.
    */
-  envObject(file: string, via: { module: string; name: string }, depth = 0): string | null {
-    const facts = this.factsByPath.get(file);
-    const target = this.resolver.resolve(file, via.module, facts?.language === 'js' ? 'js' : 'ts');
-    if (!target || depth >= MAX_DEPTH) return null;
-    const key = `${target}#${via.name}`;
+  envObject(file: string, via: { module: string; name: string }): string | null {
+    const key = `${file}\0${via.module}\0${via.name}`;
     const known = this.envObjects.get(key);
     if (known !== undefined) return known;
-    this.envObjects.set(key, null);
-    const exported = this.exportsByPath.get(target)?.get(via.name);
-    const sources = exported ? exported.value.sources : (this.starsByPath.get(target) ?? []).flatMap((star) => star.value.sources);
-    let found: string | null = null;
-    for (const source of sources) {
-      if (source.kind === 'env-object') found = source.accessor;
-      else if (source.kind === 'import' && source.path.length === 0 && !source.call) {
-        found = this.envObject(target, { module: source.module, name: exported ? source.name : via.name }, depth + 1);
-      }
-      if (found !== null) break;
-    }
-    this.envObjects.set(key, found);
-    return found;
+    const accessorOf = (path: string, name: string): string | undefined => {
+      for (const source of this.exportsByPath.get(path)?.get(name)?.value.sources ?? []) if (source.kind === 'env-object') return source.accessor;
+      return undefined;
+    };
+    const found = this.definedIn(file, via.module, via.name, (path, name) => accessorOf(path, name) !== undefined);
+    const accessor = found ? (accessorOf(found.file, found.name) ?? null) : null;
+    this.envObjects.set(key, accessor);
+    return accessor;
   }
 
   private readonly helpers = new Map<string, { store?: string } | null>();
@@ -148,20 +140,24 @@ class TraceResolver {
    * module that defines `name` itself: `settings.py` or a module of a `settings/` package, nearest to
    * the file first.
    */
+  /** Python files named like Django settings modules (`settings.py`, `settings/*.py`), listed once. */
+  private settingsModules: string[] | null = null;
+
   private djangoSettingsDefining(file: string, name: string): string | null {
     const shared = (a: string, b: string): number => {
       let i = 0;
       while (i < a.length && i < b.length && a[i] === b[i]) i++;
       return i;
     };
-    const candidates = [...this.factsByPath.keys()]
-      .filter((p) => /(^|\/)settings(\.py|\/[^/]+\.py)$/.test(p) && this.exportsByPath.get(p)?.has(name) === true)
+    this.settingsModules ??= [...this.factsByPath.keys()].filter((p) => /(^|\/)settings(\.py|\/[^/]+\.py)$/.test(p));
+    const candidates = this.settingsModules
+      .filter((p) => this.exportsByPath.get(p)?.has(name) === true)
       .sort((a, b) => shared(b, file) - shared(a, file) || compareText(a, b));
     return candidates[0] ?? null;
   }
 
   /**
-   * The file and name an imported function is defined under, following re-exports and `export *`
+   * The file and name an imported value is defined under, following re-exports and `export *`
    * barrels from the module a file imports it from: where `has(file, name)` holds.
    */
   definedIn(file: string, module: string, name: string, has: (file: string, name: string) => boolean, depth = 0): { file: string; name: string } | null {
@@ -173,7 +169,7 @@ class TraceResolver {
     const exported = this.exportsByPath.get(target)?.get(name);
     const sources = exported ? exported.value.sources : (this.starsByPath.get(target) ?? []).flatMap((star) => star.value.sources);
     for (const source of sources) {
-      if (source.kind !== 'import' || source.path.length > 0) continue;
+      if (source.kind !== 'import' || source.path.length > 0 || source.call) continue;
       const found = this.definedIn(target, source.module, exported ? source.name : name, has, depth + 1);
       if (found) return found;
     }

@@ -1,6 +1,6 @@
 // Terminal report: inventory, findings grouped by file with a caret under the span, notifications, summary.
 import { styleText } from 'node:util';
-import type { Finding, Severity } from '../vocabulary.js';
+import { canonicalReasonLabel, type Finding, type Severity } from '../vocabulary.js';
 import type { RunResult } from '../summarize/result.js';
 import { deltaTextLines } from './compare.js';
 import { notAnalysedLabel } from './story.js';
@@ -91,16 +91,7 @@ export function renderText(input: RunResult, options: TextOptions): string {
     for (const family of result.families) {
       const entries = result.inventory.filter((e) => e.family === family.id);
       if (entries.length === 0) continue;
-      const why =
-        family.canonicalReason === 'configured'
-          ? 'configured'
-          : family.canonicalReason === 'signer'
-            ? family.kind === 'service'
-              ? 'used by the sender'
-              : 'used by the signer'
-            : family.canonicalReason === 'deployments'
-              ? 'most provided'
-              : 'most read';
+      const why = canonicalReasonLabel(family);
       out.push('');
       out.push(
         paint('bold', `Secret family ${family.id}`) +

@@ -1,7 +1,8 @@
 // Env reads in Python: os/environ forms, configured wrapper accessors, pydantic settings, and fallback groups.
 import type { DefaultKind, EnvRead, FileFacts } from '../facts.js';
+import { ENV_NAME } from '../shared-patterns.js';
 import { isPlainString, literalLength, matchesAccessor, normaliseCallee, osCallee, resolveEnvName, type StaticName } from './names.js';
-import { lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from './scopes.js';
+import { importedCallee, lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from './scopes.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';
 
 /** An active `for name in ["A", "B"]:` loop over literal names. */
@@ -22,28 +23,13 @@ interface EnvCall {
   viaImport?: { module: string; name: string; call: true };
 }
 
-/** Names shaped like an environment variable (a call of an imported function with one may be an env read). */
-const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
-
 /** `env_str("JWT_SECRET")` with `env_str` imported: the module and name of the function called. */
 function importedHelperCall(state: FileState, fn: PyNode, args: PyNode, scope: Scope): EnvCall | null {
   const first = namedKids(args)[0] as PyNode | undefined;
   const nameNode = first && first.type !== 'keyword_argument' ? unparen(first) : null;
   if (!nameNode || !isPlainString(nameNode) || !ENV_NAME.test(stringContent(state, nameNode))) return null;
   const f = unparen(fn);
-  let target: { module: string; name: string } | null = null;
-  if (f.type === 'identifier') {
-    const found = lookupName(state, textOf(state, f), scope, f.start);
-    if (found?.kind === 'import' && found.binding.imported !== null) target = { module: found.binding.module, name: found.binding.imported };
-  } else if (f.type === 'attribute') {
-    const object = field(f, 'object');
-    const attr = field(f, 'attribute');
-    const found = object?.type === 'identifier' ? lookupName(state, textOf(state, object), scope, object.start) : null;
-    if (found?.kind === 'import' && attr) {
-      const { module, imported } = found.binding;
-      target = { module: imported === null ? module : `${module}${module.endsWith('.') ? '' : '.'}${imported}`, name: textOf(state, attr) };
-    }
-  }
+  const target = importedCallee(state, f, scope);
   // pydantic's `AliasChoices("A", "B")` and `Field(…)` name settings fields' variables; the settings reader handles them.
   if (!target || /^pydantic(_settings)?(\.|$)/.test(target.module)) return null;
   return { accessor: `${textOf(state, f)}()`, nameNode, defaultNode: null, viaImport: { ...target, call: true } };

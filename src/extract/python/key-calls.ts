@@ -1,12 +1,10 @@
 // Key-parameter wrappers in Python: a JWT operation whose key is its function's parameter, and the calls that pass a secret-looking value to a function.
 import type { JwtOp, KeyCall } from '../facts.js';
+import { KEY_ARGUMENT } from '../shared-patterns.js';
 import { isPlainString } from './names.js';
-import { lookupName, textOf, type FileState, type Scope } from './scopes.js';
+import { importedCallee, lookupName, textOf, type FileState, type Scope } from './scopes.js';
 import { traceValue } from './trace.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';
-
-/** Argument text that can carry a key: the name of a secret, key, token or password (or a getter of one). */
-const SECRETISH = /secret|key|token|password|credential/i;
 
 /** The parameter of `scope` a key expression is, or tries first (`secret or get_secret()`), unless the function rebinds it. */
 export function keyParameter(state: FileState, keyNode: PyNode, scope: Scope): JwtOp['keyParam'] {
@@ -35,7 +33,7 @@ export function isKeyCallSite(state: FileState, call: PyNode): boolean {
   if (!args || args.type !== 'argument_list') return false;
   for (const kid of namedKids(args)) {
     const value = kid.type === 'keyword_argument' ? field(kid, 'value') : kid;
-    if (value && !isPlainString(unparen(value)) && SECRETISH.test(textOf(state, kid))) return true;
+    if (value && !isPlainString(unparen(value)) && KEY_ARGUMENT.test(textOf(state, kid))) return true;
   }
   return false;
 }
@@ -45,10 +43,7 @@ function callee(state: FileState, fn: PyNode, scope: Scope): { module: string | 
   if (fn.type === 'identifier') {
     const found = lookupName(state, textOf(state, fn), scope, fn.start);
     if (found?.kind === 'function') return found.scope.qual === null ? null : { module: null, name: found.scope.qual, bound: false };
-    if (found?.kind === 'import' && found.binding.imported !== null) return { module: found.binding.module, name: found.binding.imported, bound: false };
-    return null;
-  }
-  if (fn.type === 'attribute') {
+  } else if (fn.type === 'attribute') {
     const object = field(fn, 'object');
     const attr = field(fn, 'attribute');
     if (!object || !attr || object.type !== 'identifier') return null;
@@ -58,17 +53,10 @@ function callee(state: FileState, fn: PyNode, scope: Scope): { module: string | 
     while (s && s.kind !== 'function') s = s.parent;
     const cls = s?.parent?.kind === 'class' ? s.parent : null;
     if ((receiver === 'self' || receiver === 'cls') && cls?.qual) return { module: null, name: `${cls.qual}.${textOf(state, attr)}`, bound: true };
-    // `tokens.sign_token(…)` with `from app import tokens` or `import app.tokens as tokens`: a function of that module.
-    const found = lookupName(state, receiver, scope, object.start);
-    if (found?.kind === 'import') {
-      const module =
-        found.binding.imported === null
-          ? found.binding.module
-          : `${found.binding.module}${found.binding.module.endsWith('.') ? '' : '.'}${found.binding.imported}`;
-      return { module, name: textOf(state, attr), bound: false };
-    }
   }
-  return null;
+  // `sign_token(…)` after `from app.tokens import sign_token`, `tokens.sign_token(…)` after `from app import tokens`.
+  const imported = importedCallee(state, fn, scope);
+  return imported ? { ...imported, bound: false } : null;
 }
 
 /** Turns the walk's key-call sites into `KeyCall`s with their secret-looking arguments traced. */
@@ -85,7 +73,7 @@ export function buildKeyCalls(state: FileState, sites: KeyCallSite[]): void {
       const keyword = kid.type === 'keyword_argument' ? field(kid, 'name') : null;
       const value = kid.type === 'keyword_argument' ? field(kid, 'value') : kid;
       const at = keyword ? null : position++;
-      if (!value || isPlainString(unparen(value)) || !SECRETISH.test(textOf(state, kid))) continue;
+      if (!value || isPlainString(unparen(value)) || !KEY_ARGUMENT.test(textOf(state, kid))) continue;
       out.push({
         position: at,
         keyword: keyword ? textOf(state, keyword) : null,

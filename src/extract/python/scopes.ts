@@ -403,3 +403,21 @@ export function lookupName(state: FileState, name: string, scope: Scope, positio
   const binding = state.bindings.get(name);
   return binding ? { kind: 'import', binding } : null;
 }
+
+/**
+ * The imported function a callee names: `f` after `from m import f` gives `{ module: 'm', name: 'f' }`;
+ * `mod.f` after `import mod` or `from pkg import mod` gives the module's dotted name and `f`.
+ */
+export function importedCallee(state: FileState, fn: PyNode, scope: Scope): { module: string; name: string } | null {
+  if (fn.type === 'identifier') {
+    const found = lookupName(state, textOf(state, fn), scope, fn.start);
+    return found?.kind === 'import' && found.binding.imported !== null ? { module: found.binding.module, name: found.binding.imported } : null;
+  }
+  if (fn.type !== 'attribute') return null;
+  const object = field(fn, 'object');
+  const attr = field(fn, 'attribute');
+  const found = object?.type === 'identifier' ? lookupName(state, textOf(state, object), scope, object.start) : null;
+  if (found?.kind !== 'import' || !attr) return null;
+  const { module, imported } = found.binding;
+  return { module: imported === null ? module : `${module}${module.endsWith('.') ? '' : '.'}${imported}`, name: textOf(state, attr) };
+}

@@ -1,5 +1,5 @@
 // Service secrets in Python: HMAC keys, values compared with a request's header or field, values sent in request headers.
-import { COMPARE_HELPER } from '../compare-helpers.js';
+import { COMPARE_HELPER } from '../shared-patterns.js';
 import type { SecretUse } from '../facts.js';
 import { qualifiedCallee } from './entries.js';
 import { argument } from './env.js';

@@ -300,6 +300,32 @@ export function lookup(ctx: Ctx, id: ts.Identifier): ts.Node | undefined {
   return undefined;
 }
 
+/**
+ * The module and export an identifier is bound to by a (value) import: `import env from './env'` gives
+ * `{ module: './env', name: 'default' }`, `import { env as e } from './cfg'` `{ module: './cfg', name: 'env' }`.
+ * Namespace imports are left out: their members are the module's exports, not an object's members.
+ */
+export function importedBinding(ctx: Ctx, id: ts.Identifier): { module: string; name: string } | null {
+  const decl = lookup(ctx, id);
+  if (!decl) return null;
+  if (ts.isImportClause(decl) && decl.phaseModifier !== SK.TypeKeyword) {
+    const module = stringValue(decl.parent.moduleSpecifier);
+    return module === null ? null : { module, name: 'default' };
+  }
+  if (ts.isImportSpecifier(decl) && !decl.isTypeOnly && decl.parent.parent.phaseModifier !== SK.TypeKeyword) {
+    const module = stringValue(decl.parent.parent.parent.moduleSpecifier);
+    return module === null ? null : { module, name: (decl.propertyName ?? decl.name).text };
+  }
+  return null;
+}
+
+/** The same-file function a name is bound to: `function f() {}` or `const f = () => …` / `function () {}`. */
+export function localFunction(ctx: Ctx, id: ts.Identifier): ts.FunctionLikeDeclaration | null {
+  const decl = lookup(ctx, id);
+  const fn = decl && ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : decl;
+  return fn && isFunctionLike(fn) ? fn : null;
+}
+
 /** The nearest enclosing class of a node (the class `this` refers to, approximately). */
 export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
   for (let n = node.parent; n; n = n.parent) {

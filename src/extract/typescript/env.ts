@@ -1,7 +1,22 @@
 // Env reads in TS/JS: process.env forms, configured accessors, schema-declared env, dynamic names, defaults and fallback groups.
 import { ts } from 'ts-morph';
 import type { EnvRead } from '../facts.js';
-import { type Ctx, EQUALITY, SK, calleeText, exprHasType, lookup, nodeLoc, outerParent, propName, scopeName, stringValue, unwrap } from './context.js';
+import { ENV_NAME } from '../shared-patterns.js';
+import {
+  type Ctx,
+  EQUALITY,
+  SK,
+  calleeText,
+  exprHasType,
+  importedBinding,
+  lookup,
+  nodeLoc,
+  outerParent,
+  propName,
+  scopeName,
+  stringValue,
+  unwrap,
+} from './context.js';
 
 const SECRETISH = /SECRET|KEY|TOKEN|PASSWORD/i;
 const PARSE_METHODS = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync']);
@@ -19,28 +34,6 @@ export function envObjectAccessor(expr: ts.Expression): string | null {
   if (ts.isMetaProperty(base) && base.keywordToken === SK.ImportKeyword && base.name.text === 'meta') return 'import.meta.env';
   if (ts.isPropertyAccessExpression(base) && base.name.text === 'process' && ts.isIdentifier(base.expression) && base.expression.text === 'globalThis') {
     return 'process.env';
-  }
-  return null;
-}
-
-/** Names shaped like an environment variable: a member read of an imported binding is one only with such a name. */
-const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
-
-/**
- * The module and export an identifier is bound to by a (value) import: `import env from './env'` gives
- * `{ module: './env', name: 'default' }`, `import { env as e } from './cfg'` `{ module: './cfg', name: 'env' }`.
- * Namespace imports are left out: their members are the module's exports, not an object's members.
- */
-function importedBinding(ctx: Ctx, id: ts.Identifier): { module: string; name: string } | null {
-  const decl = lookup(ctx, id);
-  if (!decl) return null;
-  if (ts.isImportClause(decl) && decl.phaseModifier !== SK.TypeKeyword) {
-    const module = stringValue(decl.parent.moduleSpecifier);
-    return module === null ? null : { module, name: 'default' };
-  }
-  if (ts.isImportSpecifier(decl) && !decl.isTypeOnly && decl.parent.parent.phaseModifier !== SK.TypeKeyword) {
-    const module = stringValue(decl.parent.parent.parent.moduleSpecifier);
-    return module === null ? null : { module, name: (decl.propertyName ?? decl.name).text };
   }
   return null;
 }

@@ -1,7 +1,7 @@
 // Module exports in TS/JS (ESM and CommonJS) as traced values, for cross-file tracing in the model.
 import { ts } from 'ts-morph';
 import type { ExportedValue, ValueSource } from '../facts.js';
-import { type Ctx, SK, classMember, lookup, nodeLoc, propName, returnExprs, stringValue, unwrap } from './context.js';
+import { type Ctx, SK, classMember, localFunction, lookup, nodeLoc, propName, returnExprs, stringValue, unwrap } from './context.js';
 import { traceValue } from './trace.js';
 
 const MAX_OBJECT_DEPTH = 4;
@@ -97,10 +97,10 @@ function schemaOf(ctx: Ctx, expr: ts.Expression, depth: number): Map<string, num
     const decl = lookup(ctx, e);
     return decl && ts.isVariableDeclaration(decl) && decl.initializer ? schemaOf(ctx, decl.initializer, depth + 1) : null;
   }
-  if (ts.isCallExpression(e) && e.arguments.length === 0 && ts.isIdentifier(unwrap(e.expression))) {
-    const decl = lookup(ctx, unwrap(e.expression) as ts.Identifier);
-    const fn = decl && ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : decl;
-    if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return null;
+  const callee = ts.isCallExpression(e) && e.arguments.length === 0 ? unwrap(e.expression) : null;
+  if (callee && ts.isIdentifier(callee)) {
+    const fn = localFunction(ctx, callee);
+    if (!fn) return null;
     let found: Map<string, number> | null = null;
     for (const r of returnExprs(ctx, fn)) {
       const inner = schemaOf(ctx, r, depth + 1);

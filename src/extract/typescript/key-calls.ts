@@ -1,11 +1,22 @@
 // Key-parameter wrappers in TS/JS: a JWT operation whose key is its function's parameter, and the calls that pass a secret-looking value to a function.
 import { ts } from 'ts-morph';
 import type { JwtOp, KeyCall } from '../facts.js';
-import { type Ctx, enclosingClass, enclosingFunction, isFunctionLike, lookup, nodeLoc, propName, scopeName, stringValue, unwrap } from './context.js';
+import { KEY_ARGUMENT } from '../shared-patterns.js';
+import {
+  type Ctx,
+  enclosingClass,
+  enclosingFunction,
+  importedBinding,
+  isFunctionLike,
+  localFunction,
+  lookup,
+  nodeLoc,
+  propName,
+  scopeName,
+  stringValue,
+  unwrap,
+} from './context.js';
 import { traceValue } from './trace.js';
-
-/** Argument text that can carry a key: the name of a secret, key, token or password (or a getter of one). */
-const SECRETISH = /secret|key|token|password|credential/i;
 
 /** The parameter of the function enclosing `call` that a key expression is, or tries first (`secret ?? getSecret()`). */
 export function keyParameter(ctx: Ctx, keyExpr: ts.Expression, call: ts.Node): JwtOp['keyParam'] {
@@ -25,7 +36,7 @@ export function keyParameter(ctx: Ctx, keyExpr: ts.Expression, call: ts.Node): J
 
 /** Whether a call passes a secret-looking, non-literal argument (checked during the walk; traced later). */
 export function isKeyCall(ctx: Ctx, call: ts.CallExpression): boolean {
-  return call.arguments.some((a) => stringValue(a) === null && !ts.isSpreadElement(a) && SECRETISH.test(a.getText(ctx.sf)));
+  return call.arguments.some((a) => stringValue(a) === null && !ts.isSpreadElement(a) && KEY_ARGUMENT.test(a.getText(ctx.sf)));
 }
 
 /** The qualified name a function's operations carry as their scope. */
@@ -38,18 +49,10 @@ function functionName(fn: ts.Node): string | null {
 function callee(ctx: Ctx, call: ts.CallExpression): { module: string | null; name: string } | null {
   const target = unwrap(call.expression);
   if (ts.isIdentifier(target)) {
-    const decl = lookup(ctx, target);
-    if (!decl) return null;
-    if (ts.isImportSpecifier(decl)) {
-      const module = stringValue(decl.parent.parent.parent.moduleSpecifier);
-      return module === null ? null : { module, name: (decl.propertyName ?? decl.name).text };
-    }
-    if (ts.isImportClause(decl)) {
-      const module = stringValue(decl.parent.moduleSpecifier);
-      return module === null ? null : { module, name: 'default' };
-    }
-    const fn = ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : decl;
-    const name = functionName(fn);
+    const imported = importedBinding(ctx, target);
+    if (imported) return imported;
+    const fn = localFunction(ctx, target);
+    const name = fn ? functionName(fn) : null;
     return name === null ? null : { module: null, name };
   }
   if (ts.isPropertyAccessExpression(target) && target.expression.kind === ts.SyntaxKind.ThisKeyword) {
@@ -69,7 +72,7 @@ export function buildKeyCalls(ctx: Ctx, calls: ts.CallExpression[]): void {
     if (!target) continue;
     const args: KeyCall['args'] = [];
     call.arguments.forEach((a, position) => {
-      if (stringValue(a) !== null || ts.isSpreadElement(a) || !SECRETISH.test(a.getText(ctx.sf))) return;
+      if (stringValue(a) !== null || ts.isSpreadElement(a) || !KEY_ARGUMENT.test(a.getText(ctx.sf))) return;
       args.push({ position, keyword: null, value: { loc: nodeLoc(ctx.sf, a), trace: { sources: traceValue(ctx, a, false) } } });
     });
     if (args.length === 0) continue;

@@ -8,6 +8,7 @@ import {
   classMember,
   enclosingClass,
   isFunctionLike,
+  localFunction,
   lookup,
   nodeLoc,
   propName,
@@ -329,7 +330,8 @@ function tracePath(ctx: Ctx, rootExpr: ts.Expression, path: string[], call: bool
   }
   if (ts.isCallExpression(root) && !call) {
     // `getConfig().privateKey`: the member of what a same-file function returns.
-    const fn = calledFunction(ctx, root);
+    const callee = unwrap(root.expression);
+    const fn = ts.isIdentifier(callee) ? localFunction(ctx, callee) : null;
     const inner = fn ? enter(w, fn) : null;
     if (fn && inner) return traceReturns(ctx, fn, at, bindArgs(fn, root, inner, w), path);
   }
@@ -365,15 +367,6 @@ function tracePath(ctx: Ctx, rootExpr: ts.Expression, path: string[], call: bool
     if (chain) return tracePath(ctx, chain.root, [...chain.path, ...path], call, at, w);
   }
   return [unknown(ctx, `${calleeText(root)}.${path.join('.')}${call ? '()' : ''}`, at)];
-}
-
-/** The same-file function a call invokes by name (`function f() {}` or `const f = () => …`). */
-function calledFunction(ctx: Ctx, call: ts.CallExpression): ts.FunctionLikeDeclaration | null {
-  const callee = unwrap(call.expression);
-  if (!ts.isIdentifier(callee)) return null;
-  const decl = lookup(ctx, callee);
-  const fn = decl && ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : decl;
-  return fn && isFunctionLike(fn) ? fn : null;
 }
 
 function derive(ctx: Ctx, whole: ts.Expression, args: ts.Expression[], description: string, w: Walk): ValueSource[] {
