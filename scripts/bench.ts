@@ -212,25 +212,16 @@ interface Measures {
   summary: ScanSummary | null;
 }
 
+/** `node` arguments for one measured scan: the RSS probe, the CLI, JSON written to `output`, never failing on findings. */
+function scanArgs(t: Tools, dir: string, output: string, extra: string[]): string[] {
+  return ['--import', pathToFileURL(t.probe).href, t.cli, 'scan', dir, '--format', 'json', '-o', output, '--no-progress', '--fail-on', 'none', ...extra];
+}
+
 async function measure(target: Target, options: BenchOptions, t: Tools): Promise<Measures> {
   const work = mkdtempSync(join(tmpdir(), 'jwtfrag-bench-work-'));
   const output = join(work, 'result.json');
   const cacheDir = join(work, 'cache');
-  const scan = (extra: string[]): string[] => [
-    '--import',
-    pathToFileURL(t.probe).href,
-    t.cli,
-    'scan',
-    target.dir,
-    '--format',
-    'json',
-    '-o',
-    output,
-    '--no-progress',
-    '--fail-on',
-    'none',
-    ...extra,
-  ];
+  const scan = (extra: string[]): string[] => scanArgs(t, target.dir, output, extra);
   const edited = join(target.dir, target.edited);
   const original = readFileSync(edited, 'utf8');
   const comment = target.edited.endsWith('.py') ? '#' : '//';
@@ -327,23 +318,7 @@ async function curve(options: BenchOptions, t: Tools): Promise<string[]> {
     const runs: ChildReport[] = [];
     try {
       for (let i = 0; i < options.runs; i++) {
-        const args = [
-          '--import',
-          pathToFileURL(t.probe).href,
-          t.cli,
-          'scan',
-          corpus.dir,
-          '--format',
-          'json',
-          '-o',
-          output,
-          '--no-progress',
-          '--fail-on',
-          'none',
-          '--no-cache',
-          '--jobs',
-          String(options.jobs),
-        ];
+        const args = scanArgs(t, corpus.dir, output, ['--no-cache', '--jobs', String(options.jobs)]);
         runs.push((await runChild(`curve ${files}`, args, [0])).report);
         process.stderr.write(` ${runs[runs.length - 1].ms} ms`);
       }
