@@ -65,7 +65,10 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   progress({ phase: 'model' });
   const readFile = (path: string): string | undefined => readText(root, path, config.maxFileSize);
   const files = discovery.files.filter((f) => !extraction.skippedPaths.has(f.path));
-  const { model, detection } = modelRepository({ allPaths: discovery.allPaths, files, facts: extraction.facts, readFile, config });
+  // Only WebSocket endpoints follow calls into helpers, so only then are function facts needed.
+  const followsCalls = extraction.facts.some((f) => f.wsEndpoints.length > 0 || (f.wsServers?.length ?? 0) > 0);
+  const functionsOf = followsCalls ? await extraction.functionFacts() : undefined;
+  const { model, detection } = modelRepository({ allPaths: discovery.allPaths, files, facts: extraction.facts, readFile, config, functionsOf });
 
   progress({ phase: 'rules' });
   const findings = runRules(model, options.rules ?? RULES, config, extraction.facts);

@@ -4,7 +4,7 @@ import { extractPython } from '../src/extract/python/index.js';
 import { extractTypeScript } from '../src/extract/typescript/index.js';
 import type { FileFacts, WsEndpoint } from '../src/extract/facts.js';
 
-const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] } };
+const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] }, functionFacts: true };
 
 function py(code: string, path = 'svc/app/routes/live.py'): Promise<FileFacts> {
   return extractPython(path, code, OPTIONS);

@@ -8,6 +8,11 @@ export type { Language, Loc, Notification, TokenSource };
 export interface ExtractOptions {
   /** Env accessor call shapes (defaults plus configured ones), per language family. */
   envAccessors: { python: string[]; typescript: string[] };
+  /**
+   * Also compute `functions` (off in a scan's extraction pass: the model asks for them file by file,
+   * only when a WebSocket auth path is followed into helpers; see `extract/functions.ts`).
+   */
+  functionFacts?: boolean;
 }
 
 /** How a default value for an env read was given. Never the value itself. */

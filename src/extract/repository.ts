@@ -6,6 +6,7 @@ import type { Discovery } from '../discover/index.js';
 import type { Notification } from '../vocabulary.js';
 import { boundNames } from './bounds.js';
 import type { ExtractOptions, FileFacts } from './facts.js';
+import { functionFactsProvider, type FunctionFactsOf, type FunctionSource } from './functions.js';
 import { extractAll } from './pool.js';
 
 export interface ExtractSettings {
@@ -26,6 +27,11 @@ export interface Extraction {
   skipped: Record<string, number>;
   /** Files extraction dropped (they are not analysed). */
   skippedPaths: Set<string>;
+  /**
+   * Function facts on demand, for the analysed files: loads the front ends the files need, then
+   * answers synchronously (the model calls it while following WebSocket auth paths into helpers).
+   */
+  functionFacts: () => Promise<FunctionFactsOf>;
 }
 
 /** Extracts the facts of every discovered file. */
@@ -69,5 +75,10 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
       notifications.push(item.notification);
     }
   }
-  return { facts, notifications, skipped, skippedPaths };
+  const functionFacts = (): Promise<FunctionFactsOf> => {
+    const files = new Map<string, FunctionSource>();
+    for (const f of discovery.files) if (!skippedPaths.has(f.path)) files.set(f.path, { absPath: f.absPath, language: f.language });
+    return functionFactsProvider({ files, extract, maxBytes: config.maxFileSize, cache });
+  };
+  return { facts, notifications, skipped, skippedPaths, functionFacts };
 }

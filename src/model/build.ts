@@ -8,7 +8,7 @@ import { buildImportEdges } from './imports.js';
 import { buildFamilies } from './families.js';
 import { buildProvisions, loadedEnvFileProvisions } from './provision.js';
 import type { ModuleResolver } from './resolve.js';
-import { buildWsEndpoints } from './websocket.js';
+import { buildWsEndpoints, type WsModelInput } from './websocket.js';
 import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFile, ModelJwtOp, ModelSecretUse, ResolvedSecret } from './types.js';
 
 export interface ModelInput {
@@ -21,6 +21,8 @@ export interface ModelInput {
   boundaries?: Model['boundaries'];
   /** Tooling folders: code there belongs to no service (see `detectServices`). */
   tooling?: string[];
+  /** Function facts on demand, for files whose facts were extracted without them. */
+  functionsOf?: WsModelInput['functionsOf'];
 }
 
 const MAX_DEPTH = 12;
@@ -526,7 +528,7 @@ export function buildModel(input: ModelInput): Model {
     imports,
     boundaries: input.boundaries ?? { allow: [], forbid: [] },
     provisions,
-    wsEndpoints: buildWsEndpoints({ facts, files: fileInfo, resolver: input.resolver, jwtOps: direct }),
+    wsEndpoints: buildWsEndpoints({ facts, files: fileInfo, resolver: input.resolver, jwtOps: direct, functionsOf: input.functionsOf }),
     deployment: buildDeployment({
       provisions,
       analysed: new Set(facts.map((f) => f.path)),

@@ -2,7 +2,7 @@
 import { familiesOf, type ParsedConfig } from '../config/schema.js';
 import type { DiscoveredFile } from '../discover/index.js';
 import type { FileFacts } from '../extract/facts.js';
-import { buildModel } from './build.js';
+import { buildModel, type ModelInput } from './build.js';
 import { createResolver } from './resolve.js';
 import { serviceLocator } from './service-roots.js';
 import { detectServices, toolingMatcher, type ServiceDetection } from './services.js';
@@ -17,6 +17,8 @@ export interface RepositoryInput {
   /** Reads a repo-relative file (manifests, tsconfig); undefined when unreadable. */
   readFile: (path: string) => string | undefined;
   config: ParsedConfig;
+  /** Function facts on demand (see `extract/functions.ts`). */
+  functionsOf?: ModelInput['functionsOf'];
 }
 
 /** Detects the services and builds the model of the repository. */
@@ -39,6 +41,7 @@ export function modelRepository(input: RepositoryInput): { model: Model; detecti
     families: familiesOf(config),
     boundaries: config.boundaries,
     tooling: detection.tooling,
+    functionsOf: input.functionsOf,
   });
   return { model, detection };
 }

@@ -25,6 +25,8 @@ export interface WsModelInput {
   files: Map<string, ModelFile>;
   resolver: ModuleResolver;
   jwtOps: ModelJwtOp[];
+  /** Function facts of a file the scan extracted without them (asked for only as auth paths are followed). */
+  functionsOf?: (path: string) => FunctionFact[] | null;
 }
 
 function within(inner: Loc, outer: Loc): boolean {
@@ -54,7 +56,7 @@ class PathFollower {
     const out: { file: string; fn: FunctionFact }[] = [];
     const factory = /^[\w.]+\(\)\.(\w+)$/.exec(call.name);
     for (const cand of this.candidates(file, call)) {
-      const functions = this.byPath.get(cand.file)?.functions ?? [];
+      const functions = this.functionsOf(cand.file);
       if (factory) {
         const methods = functions.filter((fn) => fn.name.split('.').length === 2 && fn.name.endsWith(`.${factory[1]}`));
         if (methods.length === 1) out.push({ file: cand.file, fn: methods[0] });
@@ -65,6 +67,12 @@ class PathFollower {
       if (out.length > 0) break;
     }
     return out;
+  }
+
+  private functionsOf(file: string): FunctionFact[] {
+    const facts = this.byPath.get(file);
+    if (!facts) return [];
+    return facts.functions ?? this.input.functionsOf?.(file) ?? [];
   }
 
   /** Where a module-level name lives: `file#name` (the first candidate file that resolves). */

@@ -86,7 +86,7 @@ async function createParser(): Promise<Parser> {
 }
 
 /** The process-wide Python parser (initialised on first use). */
-function pythonParser(): Promise<Parser> {
+export function pythonParser(): Promise<Parser> {
   parserPromise ??= createParser();
   return parserPromise;
 }
@@ -154,7 +154,11 @@ function publicSteps(tree: Tree): Steps {
 
 /** Parses Python text into a plain tree; the tree-sitter tree is freed before returning. */
 export async function parsePython(text: string): Promise<ParsedPython> {
-  const parser = await pythonParser();
+  return parseWith(await pythonParser(), text);
+}
+
+/** `parsePython` with the parser already initialised (synchronous). */
+export function parseWith(parser: Parser, text: string): ParsedPython {
   const tree = parser.parse(withLineFeeds(text));
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {

@@ -176,7 +176,7 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
   resolveSecretUses(ctx);
   buildKeyCalls(ctx, ctx.keyCalls);
   collectExports(ctx);
-  collectWebSockets(ctx);
+  collectWebSockets(ctx, options.functionFacts === true);
   if (text.includes('jwtfrag-ignore')) collectSuppressions(ctx);
   facts.imports.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
   facts.secretLiterals.sort(comparePositions);

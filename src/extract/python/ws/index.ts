@@ -38,13 +38,13 @@ function analyse(state: FileState, reg: Registration): WsEndpoint {
   return endpointFrom(reg.head, c);
 }
 
-/** Adds WebSocket endpoints, function facts, router mounts, socket servers and Channels routing to a Python file's facts. */
-export function collectWebSockets(state: FileState): void {
+/** Adds WebSocket endpoints, router mounts, socket servers and Channels routing to a Python file's facts; function facts only when asked (they are computed on demand, see `extract/functions.ts`). */
+export function collectWebSockets(state: FileState, withFunctions: boolean): void {
   const found = discoverEndpoints(state);
   for (const reg of found.registrations) state.facts.wsEndpoints.push(analyse(state, reg));
   if (found.mounts.length > 0) state.facts.routerMounts = found.mounts;
   if (found.servers.length > 0) state.facts.wsServers = found.servers;
   if (found.routes.length > 0) state.facts.wsRoutes = found.routes;
   if (found.stacks.length > 0) state.facts.wsRouterStacks = found.stacks;
-  if (state.facts.functions === undefined && [...state.scopeOf.values()].some((s) => s.kind === 'function')) state.facts.functions = functionFacts(state);
+  if (withFunctions && [...state.scopeOf.values()].some((s) => s.kind === 'function')) state.facts.functions = functionFacts(state);
 }

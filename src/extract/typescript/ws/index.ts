@@ -45,11 +45,11 @@ function middlewareFact(ctx: Ctx, site: MiddlewareSite): WsMiddlewareFact {
   };
 }
 
-/** Adds WebSocket endpoints, socket servers, connection middleware and function facts to a TS/JS file's facts. */
-export function collectWebSockets(ctx: Ctx): void {
+/** Adds WebSocket endpoints, socket servers and connection middleware to a TS/JS file's facts; function facts only when asked (computed on demand, see `extract/functions.ts`). */
+export function collectWebSockets(ctx: Ctx, withFunctions: boolean): void {
   const found = discoverEndpoints(ctx);
   for (const reg of found.registrations) ctx.facts.wsEndpoints.push(analyse(ctx, reg));
   if (found.servers.length > 0) ctx.facts.wsServers = found.servers;
   if (found.middleware.length > 0) ctx.facts.wsMiddleware = found.middleware.map((m) => middlewareFact(ctx, m));
-  if (/\bclass\b|function|=>/.test(ctx.sf.text)) ctx.facts.functions = functionFacts(ctx);
+  if (withFunctions && /\bclass\b|function|=>/.test(ctx.sf.text)) ctx.facts.functions = functionFacts(ctx);
 }

@@ -1,0 +1,129 @@
+// Function facts on demand: a scan's extraction leaves them out; the provider computes them per file, the same as extraction asked for them, once per scan, through the cache.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FactCache } from '../src/cache/index.js';
+import { parseConfig } from '../src/config/load.js';
+import { extractFile } from '../src/extract/index.js';
+import { functionFactsProvider, type FunctionSource } from '../src/extract/functions.js';
+import { scan } from '../src/run.js';
+
+const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] } };
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+function temp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `jwtfrag-${prefix}-`));
+  temps.push(dir);
+  return dir;
+}
+
+function entryCount(dir: string): number {
+  let n = 0;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else n++;
+    }
+  };
+  walk(dir);
+  return n;
+}
+
+const PY_HELPER = [
+  'import jwt',
+  'from app.settings import SECRET',
+  '',
+  'def check_socket(ws):',
+  '    token = ws.query_params.get("token")',
+  '    return jwt.decode(token, SECRET, algorithms=["HS256"])',
+  '',
+].join('\n');
+const TS_HELPER = [
+  "import jwt from 'jsonwebtoken';",
+  "import { loadUser } from './users';",
+  'export function authenticate(token: string) {',
+  '  const claims = jwt.verify(token, process.env.JWT_SECRET as string);',
+  '  return loadUser(claims);',
+  '}',
+  'export const noop = () => 1;',
+  '',
+].join('\n');
+
+describe('function facts on demand', () => {
+  it('are left out of a scan extraction and equal to extraction that asks for them', async () => {
+    const root = temp('fn');
+    writeFileSync(join(root, 'auth.py'), PY_HELPER);
+    writeFileSync(join(root, 'auth.ts'), TS_HELPER);
+    const files = new Map<string, FunctionSource>([
+      ['auth.py', { absPath: join(root, 'auth.py'), language: 'python' }],
+      ['auth.ts', { absPath: join(root, 'auth.ts'), language: 'ts' }],
+    ]);
+    const plainPy = await extractFile('auth.py', PY_HELPER, 'python', OPTIONS);
+    const plainTs = await extractFile('auth.ts', TS_HELPER, 'ts', OPTIONS);
+    expect(plainPy.functions).toBeUndefined();
+    expect(plainTs.functions).toBeUndefined();
+    const fullPy = await extractFile('auth.py', PY_HELPER, 'python', { ...OPTIONS, functionFacts: true });
+    const fullTs = await extractFile('auth.ts', TS_HELPER, 'ts', { ...OPTIONS, functionFacts: true });
+    expect(fullPy.functions?.map((f) => f.name)).toEqual(['check_socket']);
+    expect(fullTs.functions?.map((f) => [f.name, f.calls.map((c) => `${c.name}@${c.module ?? ''}`)])).toEqual([
+      ['authenticate', ['verify@jsonwebtoken', 'loadUser@./users']],
+    ]);
+    // Apart from the function facts, asking for them changes nothing.
+    expect({ ...fullPy, functions: undefined }).toEqual({ ...plainPy, functions: undefined });
+    expect({ ...fullTs, functions: undefined }).toEqual({ ...plainTs, functions: undefined });
+
+    const functionsOf = await functionFactsProvider({ files, extract: OPTIONS, maxBytes: 1 << 20, cache: null });
+    expect(functionsOf('auth.py')).toEqual(fullPy.functions);
+    expect(functionsOf('auth.ts')).toEqual(fullTs.functions);
+    expect(functionsOf('not-analysed.py')).toBeNull();
+  });
+
+  it('are kept in the cache under a key of their own, and a damaged entry is computed again', async () => {
+    const root = temp('fn-cache');
+    const cacheDir = temp('fn-cache-dir');
+    writeFileSync(join(root, 'auth.ts'), TS_HELPER);
+    const files = new Map<string, FunctionSource>([['auth.ts', { absPath: join(root, 'auth.ts'), language: 'ts' }]]);
+    const settings = () => ({ files, extract: OPTIONS, maxBytes: 1 << 20, cache: new FactCache({ dir: cacheDir }, OPTIONS) });
+    const first = (await functionFactsProvider(settings()))('auth.ts');
+    expect(first?.map((f) => f.name)).toEqual(['authenticate']);
+    expect(entryCount(cacheDir)).toBe(1);
+    const again = (await functionFactsProvider(settings()))('auth.ts');
+    expect(again).toEqual(first);
+    expect(entryCount(cacheDir)).toBe(1);
+    // A file edited since is a new entry.
+    writeFileSync(join(root, 'auth.ts'), TS_HELPER.replace('JWT_SECRET', 'WS_SECRET'));
+    expect((await functionFactsProvider(settings()))('auth.ts')?.map((f) => f.name)).toEqual(['authenticate']);
+    expect(entryCount(cacheDir)).toBe(2);
+  });
+
+  it('let a WebSocket endpoint be verified in a helper of another file, in a scan', async () => {
+    const root = temp('fn-scan');
+    writeFileSync(join(root, 'requirements.txt'), 'fastapi\npyjwt\n');
+    writeFileSync(
+      join(root, 'main.py'),
+      [
+        'from fastapi import FastAPI, WebSocket',
+        'from auth import check_socket',
+        '',
+        'app = FastAPI()',
+        '',
+        '@app.websocket("/ws")',
+        'async def ws(websocket: WebSocket):',
+        '    check_socket(websocket)',
+        '    await websocket.accept()',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(root, 'auth.py'), PY_HELPER.replace('from app.settings import SECRET', 'import os\nSECRET = os.environ["JWT_SECRET"]'));
+    {
+      const { model } = await scan({ root, config: parseConfig({}, 'x') });
+      expect(model.wsEndpoints.map((e) => [e.file, e.fullPath, e.verification, e.verifyOps.map((op) => op.file)])).toEqual([
+        ['main.py', '/ws', 'verified', ['auth.py']],
+      ]);
+    }
+  });
+});
