@@ -89,7 +89,7 @@ export function queueOf(language: Language): number {
  * unclaimed: loading the TypeScript compiler costs as much as extracting some hundred files (and
  * 70 MB), tree-sitter far less.
  */
-const STEAL_MIN = [200, 8];
+export const STEAL_MIN = [200, 8];
 
 /** What the main thread hands a worker lane. */
 export interface LaneData {
@@ -98,8 +98,9 @@ export interface LaneData {
   queues: number[][];
   /** Per queue, one Int32: the position of the next file to claim (every lane adds one atomically). */
   next: SharedArrayBuffer;
-  /** The queues this lane empties, in order; then it helps with the others. */
+  /** The queues this lane empties, in order; then it helps with the others, unless `help` is false. */
   own: number[];
+  help?: boolean;
   settings: LaneSettings;
   /** Where the lane posts each file's outcome as it is done. */
   port: MessagePort;
@@ -123,7 +124,7 @@ function claim(data: LaneData, next: Int32Array, queue: number, owned: boolean):
 /** A worker thread's lane: claims the next unclaimed file of its own queues until none is left, then helps with the others. */
 export async function runLane(data: LaneData): Promise<void> {
   const next = new Int32Array(data.next);
-  const order = [...data.own, ...data.queues.map((_, q) => q).filter((q) => !data.own.includes(q))];
+  const order = [...data.own, ...(data.help === false ? [] : data.queues.map((_, q) => q).filter((q) => !data.own.includes(q)))];
   // The last try posts every file at once: a thread that dies must not take finished files with it.
   const postFiles = data.settings.lastTry ? 1 : POST_FILES;
   let held: [number, FileOutcome][] = [];
