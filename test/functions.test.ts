@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FactCache } from '../src/cache/index.js';
 import { parseConfig } from '../src/config/load.js';
 import { extractFile } from '../src/extract/index.js';
-import { functionFactsProvider, type FunctionSource } from '../src/extract/functions.js';
+import { FunctionFactsMissing, functionFactsProvider, type FunctionSource } from '../src/extract/functions.js';
 import { scan } from '../src/run.js';
 
 const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] } };
@@ -94,8 +94,12 @@ describe('function facts on demand', () => {
     const again = (await functionFactsProvider(settings()))('auth.ts');
     expect(again).toEqual(first);
     expect(entryCount(cacheDir)).toBe(1);
+    // Cache-only: what the cache holds, and an error for the rest (no parser is loaded).
+    expect((await functionFactsProvider(settings(), 'cache-only'))('auth.ts')).toEqual(first);
     // A file edited since is a new entry.
     writeFileSync(join(root, 'auth.ts'), TS_HELPER.replace('JWT_SECRET', 'WS_SECRET'));
+    const cacheOnly = await functionFactsProvider(settings(), 'cache-only');
+    expect(() => cacheOnly('auth.ts')).toThrow(FunctionFactsMissing);
     expect((await functionFactsProvider(settings()))('auth.ts')?.map((f) => f.name)).toEqual(['authenticate']);
     expect(entryCount(cacheDir)).toBe(2);
   });
@@ -124,6 +128,34 @@ describe('function facts on demand', () => {
       expect(model.wsEndpoints.map((e) => [e.file, e.fullPath, e.verification, e.verifyOps.map((op) => op.file)])).toEqual([
         ['main.py', '/ws', 'verified', ['auth.py']],
       ]);
+    }
+  });
+
+  it('are extracted when a scan with a warm cache follows an endpoint into a helper the cache has no function facts of', async () => {
+    const root = temp('fn-warm');
+    const cacheDir = temp('fn-warm-cache');
+    writeFileSync(join(root, 'requirements.txt'), 'fastapi\npyjwt\n');
+    writeFileSync(join(root, 'auth.py'), PY_HELPER.replace('from app.settings import SECRET', 'import os\nSECRET = os.environ["JWT_SECRET"]'));
+    // No endpoint yet: the scan caches the helper's facts but never asks for its function facts.
+    const before = await scan({ root, config: parseConfig({}, 'x'), cache: { dir: cacheDir } });
+    expect(before.model.wsEndpoints).toEqual([]);
+    writeFileSync(
+      join(root, 'main.py'),
+      [
+        'from fastapi import FastAPI, WebSocket',
+        'from auth import check_socket',
+        '',
+        'app = FastAPI()',
+        '',
+        '@app.websocket("/ws")',
+        'async def ws(websocket: WebSocket):',
+        '    check_socket(websocket)',
+        '',
+      ].join('\n'),
+    );
+    for (const round of ['cache misses the helper', 'cache holds everything']) {
+      const { model } = await scan({ root, config: parseConfig({}, 'x'), cache: { dir: cacheDir } });
+      expect([round, model.wsEndpoints.map((e) => e.verification)]).toEqual([round, ['verified']]);
     }
   });
 });

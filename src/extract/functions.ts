@@ -23,15 +23,24 @@ export type FunctionFactsOf = (path: string) => FunctionFact[] | null;
 
 const KEY_MARK = 'functions\0';
 
+/** Thrown by a cache-only provider for a file whose function facts are not in the cache. */
+export class FunctionFactsMissing extends Error {
+  constructor(path: string) {
+    super(`function facts of ${path} are not cached`);
+  }
+}
+
 /**
  * Function facts are most of the facts' size and a tenth of extraction's CPU, yet only a repository
  * with WebSocket endpoints uses them, and then only for the files its auth paths lead into. The scan
  * extracts without them; the model calls the function returned here for each file it follows a call
  * into. The front ends needed are loaded before it returns, so the calls are synchronous; each file is
- * extracted once per scan, and the result is kept in the facts cache under a key of its own.
+ * extracted once per scan, and the result is kept in the facts cache under a key of its own. A
+ * `cache-only` provider loads no front end and throws `FunctionFactsMissing` for a file the cache
+ * does not hold (a warm scan then pays for no parser).
  */
-export async function functionFactsProvider(settings: FunctionFactSettings): Promise<FunctionFactsOf> {
-  const languages = new Set([...settings.files.values()].map((f) => f.language));
+export async function functionFactsProvider(settings: FunctionFactSettings, mode: 'extract' | 'cache-only' = 'extract'): Promise<FunctionFactsOf> {
+  const languages = mode === 'extract' ? new Set([...settings.files.values()].map((f) => f.language)) : new Set<Language>();
   const options: ExtractOptions = { ...settings.extract, functionFacts: true };
   const ts = languages.has('ts') || languages.has('js') ? await import('./typescript/index.js') : null;
   const py = languages.has('python') ? await import('./python/index.js') : null;
@@ -54,6 +63,7 @@ export async function functionFactsProvider(settings: FunctionFactSettings): Pro
       const key = cache ? entryKey(cache.salt + KEY_MARK, path, source.language, read.text) : null;
       const stored = cache && key ? readEntry(cache.dir, key) : null;
       if (stored !== null) out = JSON.parse(stored) as FunctionFact[] | null;
+      else if (mode === 'cache-only') throw new FunctionFactsMissing(path);
       else {
         try {
           const facts = extract(path, read.text, source.language);

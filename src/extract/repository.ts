@@ -30,9 +30,15 @@ export interface Extraction {
   /**
    * Function facts on demand, for the analysed files: loads the front ends the files need, then
    * answers synchronously (the model calls it while following WebSocket auth paths into helpers).
+   * `cache-only` loads nothing and throws `FunctionFactsMissing` for a file the cache does not hold.
    */
-  functionFacts: () => Promise<FunctionFactsOf>;
+  functionFacts: (mode: 'extract' | 'cache-only') => Promise<FunctionFactsOf>;
+  /** The scan has a cache and extracted few files again: function facts are likely all cached too. */
+  mostlyCached: boolean;
 }
+
+/** Up to this many files extracted again, a scan first tries the model with cached function facts only. */
+const FEW_MISSES = 32;
 
 /** Extracts the facts of every discovered file. */
 export async function extractRepository(discovery: Discovery, settings: ExtractSettings): Promise<Extraction> {
@@ -75,10 +81,11 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
       notifications.push(item.notification);
     }
   }
-  const functionFacts = (): Promise<FunctionFactsOf> => {
+  const functionFacts = (mode: 'extract' | 'cache-only'): Promise<FunctionFactsOf> => {
     const files = new Map<string, FunctionSource>();
     for (const f of discovery.files) if (!skippedPaths.has(f.path)) files.set(f.path, { absPath: f.absPath, language: f.language });
-    return functionFactsProvider({ files, extract, maxBytes: config.maxFileSize, cache });
+    return functionFactsProvider({ files, extract, maxBytes: config.maxFileSize, cache }, mode);
   };
-  return { facts, notifications, skipped, skippedPaths, functionFacts };
+  const mostlyCached = cache !== null && cache.misses <= FEW_MISSES;
+  return { facts, notifications, skipped, skippedPaths, functionFacts, mostlyCached };
 }
