@@ -7,9 +7,9 @@ import type { ParsedConfig } from './config/schema.js';
 import { discover } from './discover/index.js';
 import { readTextFile } from './discover/read.js';
 import { runRules } from './engine.js';
-import { FunctionFactsMissing, type FunctionFactsOf } from './extract/functions.js';
 import { extractRepository } from './extract/repository.js';
-import { modelRepository } from './model/repository.js';
+import { buildModel } from './model/build.js';
+import { prepareRepository, wantedFunctionFiles } from './model/repository.js';
 import type { Model } from './model/types.js';
 import type { Rule } from './rule-api.js';
 import { summarize } from './summarize/index.js';
@@ -66,22 +66,12 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   progress({ phase: 'model' });
   const readFile = (path: string): string | undefined => readText(root, path, config.maxFileSize);
   const files = discovery.files.filter((f) => !extraction.skippedPaths.has(f.path));
-  // Only WebSocket endpoints follow calls into helpers, so only then are function facts needed; a
-  // scan that found (nearly) everything in the cache first tries without loading any parser.
+  // Only WebSocket endpoints follow calls into helpers, so only then are function facts needed.
   const followsCalls = extraction.facts.some((f) => f.wsEndpoints.length > 0 || (f.wsServers?.length ?? 0) > 0);
-  const build = (functionsOf?: FunctionFactsOf): ReturnType<typeof modelRepository> =>
-    modelRepository({ allPaths: discovery.allPaths, files, facts: extraction.facts, readFile, config, functionsOf });
-  let built: ReturnType<typeof modelRepository> | null = null;
-  if (!followsCalls) built = build();
-  else if (extraction.mostlyCached) {
-    try {
-      built = build(await extraction.functionFacts('cache-only'));
-    } catch (error) {
-      if (!(error instanceof FunctionFactsMissing)) throw error;
-    }
-  }
-  built ??= build(await extraction.functionFacts('extract'));
-  const { model, detection } = built;
+  const prepared = prepareRepository({ allPaths: discovery.allPaths, files, facts: extraction.facts, readFile, config });
+  if (followsCalls) prepared.input.functionsOf = await extraction.functionFacts((known) => wantedFunctionFiles(prepared, known));
+  const { detection } = prepared;
+  const model = buildModel(prepared.input);
 
   progress({ phase: 'rules' });
   const findings = runRules(model, options.rules ?? RULES, config, extraction.facts);

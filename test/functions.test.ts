@@ -3,10 +3,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FactCache } from '../src/cache/index.js';
 import { parseConfig } from '../src/config/load.js';
 import { extractFile } from '../src/extract/index.js';
-import { FunctionFactsMissing, functionFactsProvider, type FunctionSource } from '../src/extract/functions.js';
+import { gatherFunctionFacts, type FunctionSource } from '../src/extract/functions.js';
 import { scan } from '../src/run.js';
 
 const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] } };
@@ -76,31 +75,46 @@ describe('function facts on demand', () => {
     expect({ ...fullPy, functions: undefined }).toEqual({ ...plainPy, functions: undefined });
     expect({ ...fullTs, functions: undefined }).toEqual({ ...plainTs, functions: undefined });
 
-    const functionsOf = await functionFactsProvider({ files, extract: OPTIONS, maxBytes: 1 << 20, cache: null });
+    // Round by round: `auth.py` is wanted first, `auth.ts` once `auth.py` is known, then nothing.
+    const rounds: string[][] = [];
+    const functionsOf = await gatherFunctionFacts({ files, extract: OPTIONS, maxBytes: 1 << 20, maxLineLength: 0, jobs: 2, cache: null }, (known) => {
+      const state = ['auth.py', 'auth.ts', 'not-analysed.py'].map((p) => (known(p) === undefined ? '?' : 'known'));
+      rounds.push(state);
+      return state[0] === '?' ? ['auth.py'] : ['auth.ts', 'not-analysed.py'];
+    });
+    expect(rounds).toEqual([
+      ['?', '?', '?'],
+      ['known', '?', '?'],
+      ['known', 'known', 'known'],
+    ]);
     expect(functionsOf('auth.py')).toEqual(fullPy.functions);
     expect(functionsOf('auth.ts')).toEqual(fullTs.functions);
     expect(functionsOf('not-analysed.py')).toBeNull();
+    // The same from worker lanes (what larger rounds use).
+    const all = ['auth.py', 'auth.ts'];
+    const viaLanes = await gatherFunctionFacts({ files, extract: OPTIONS, maxBytes: 1 << 20, maxLineLength: 0, jobs: 2, cache: null, lanes: true }, (known) =>
+      all.filter((p) => known(p) === undefined),
+    );
+    expect(all.map(viaLanes)).toEqual([fullPy.functions, fullTs.functions]);
   });
 
-  it('are kept in the cache under a key of their own, and a damaged entry is computed again', async () => {
+  it('are kept in the cache under keys of their own', async () => {
     const root = temp('fn-cache');
     const cacheDir = temp('fn-cache-dir');
     writeFileSync(join(root, 'auth.ts'), TS_HELPER);
     const files = new Map<string, FunctionSource>([['auth.ts', { absPath: join(root, 'auth.ts'), language: 'ts' }]]);
-    const settings = () => ({ files, extract: OPTIONS, maxBytes: 1 << 20, cache: new FactCache({ dir: cacheDir }, OPTIONS) });
-    const first = (await functionFactsProvider(settings()))('auth.ts');
+    const gather = () =>
+      gatherFunctionFacts({ files, extract: OPTIONS, maxBytes: 1 << 20, maxLineLength: 0, jobs: 1, cache: { dir: cacheDir } }, (known) =>
+        known('auth.ts') === undefined ? ['auth.ts'] : [],
+      );
+    const first = (await gather())('auth.ts');
     expect(first?.map((f) => f.name)).toEqual(['authenticate']);
     expect(entryCount(cacheDir)).toBe(1);
-    const again = (await functionFactsProvider(settings()))('auth.ts');
-    expect(again).toEqual(first);
+    expect((await gather())('auth.ts')).toEqual(first);
     expect(entryCount(cacheDir)).toBe(1);
-    // Cache-only: what the cache holds, and an error for the rest (no parser is loaded).
-    expect((await functionFactsProvider(settings(), 'cache-only'))('auth.ts')).toEqual(first);
     // A file edited since is a new entry.
     writeFileSync(join(root, 'auth.ts'), TS_HELPER.replace('JWT_SECRET', 'WS_SECRET'));
-    const cacheOnly = await functionFactsProvider(settings(), 'cache-only');
-    expect(() => cacheOnly('auth.ts')).toThrow(FunctionFactsMissing);
-    expect((await functionFactsProvider(settings()))('auth.ts')?.map((f) => f.name)).toEqual(['authenticate']);
+    expect((await gather())('auth.ts')?.map((f) => f.name)).toEqual(['authenticate']);
     expect(entryCount(cacheDir)).toBe(2);
   });
 

@@ -1,8 +1,9 @@
-// Function facts on demand: what each named function of a file calls, reads as a token and delegates, computed only for the files a WebSocket auth path is followed into.
-import { entryKey, readEntry, writeEntry, type FactCache } from '../cache/index.js';
+// Function facts on demand: what each named function of a file calls, reads as a token and delegates, extracted only for the files a WebSocket auth path is followed into.
+import { FactCache, readEntry, type CacheSettings } from '../cache/index.js';
 import { readSource } from '../discover/read.js';
+import { processFile, type BatchItem, type LaneSettings } from './batch.js';
 import type { ExtractOptions, FileFacts, FunctionFact, Language } from './facts.js';
-import { pruneFunctionFacts } from './prune.js';
+import { LanePool } from './pool.js';
 
 /** A file whose function facts may be asked for: where to read it and in which language. */
 export interface FunctionSource {
@@ -15,67 +16,85 @@ export interface FunctionFactSettings {
   files: Map<string, FunctionSource>;
   extract: ExtractOptions;
   maxBytes: number;
-  cache: FactCache | null;
+  maxLineLength: number;
+  /** Worker threads for the files the cache does not hold. */
+  jobs: number;
+  cache: CacheSettings | null;
+  /** Extract in worker lanes (default: when the scan has 400 files or more), else on the main thread. */
+  lanes?: boolean;
 }
 
-/** Reads a file's function facts (the same for every caller); null when there are none to give. */
+/** A file's function facts, for the files gathered (null: none, or not a file that has any). */
 export type FunctionFactsOf = (path: string) => FunctionFact[] | null;
 
-const KEY_MARK = 'functions\0';
+/** What is known of a file so far: its function facts, null for none, undefined when not gathered yet. */
+export type KnownFunctions = (path: string) => FunctionFact[] | null | undefined;
 
-/** Thrown by a cache-only provider for a file whose function facts are not in the cache. */
-export class FunctionFactsMissing extends Error {
-  constructor(path: string) {
-    super(`function facts of ${path} are not cached`);
-  }
+/**
+ * From this many analysed files on, function facts are extracted in worker lanes: the auth paths of a
+ * large repository lead into tens of large files, which would grow the main thread's heap (and run
+ * there on a cold JIT); a small repository's few files are extracted faster than a worker starts.
+ */
+const LANE_FILES = 400;
+
+function hasFunctions(language: Language): boolean {
+  return language === 'python' || language === 'ts' || language === 'js';
 }
 
 /**
  * Function facts are most of the facts' size and a tenth of extraction's CPU, yet only a repository
  * with WebSocket endpoints uses them, and then only for the files its auth paths lead into. The scan
- * extracts without them; the model calls the function returned here for each file it follows a call
- * into. The front ends needed are loaded before it returns, so the calls are synchronous; each file is
- * extracted once per scan, and the result is kept in the facts cache under a key of its own. A
- * `cache-only` provider loads no front end and throws `FunctionFactsMissing` for a file the cache
- * does not hold (a warm scan then pays for no parser).
+ * extracts without them. `wanted` tells which files a follow needs, given what is known so far (each
+ * round reaches one more hop); their function facts come from the cache, else from worker lanes kept
+ * for all rounds (in a small repository, on the main thread), and are cached under keys of their own
+ * (the extraction settings differ). Rounds repeat until nothing new is wanted.
  */
-export async function functionFactsProvider(settings: FunctionFactSettings, mode: 'extract' | 'cache-only' = 'extract'): Promise<FunctionFactsOf> {
-  const languages = mode === 'extract' ? new Set([...settings.files.values()].map((f) => f.language)) : new Set<Language>();
-  const options: ExtractOptions = { ...settings.extract, functionFacts: true };
-  const ts = languages.has('ts') || languages.has('js') ? await import('./typescript/index.js') : null;
-  const py = languages.has('python') ? await import('./python/index.js') : null;
-  const parser = py ? await (await import('./python/parser.js')).pythonParser() : null;
-  const extract = (path: string, text: string, language: Language): FileFacts | null => {
-    if ((language === 'ts' || language === 'js') && ts) return ts.extractTypeScript(path, text, language, options);
-    if (language === 'python' && py && parser) return py.extractPythonWith(parser, path, text, options);
-    return null;
-  };
-  const cache = settings.cache;
+export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted: (known: KnownFunctions) => Iterable<string>): Promise<FunctionFactsOf> {
+  const extract: ExtractOptions = { ...settings.extract, functionFacts: true };
+  const cache = settings.cache ? new FactCache(settings.cache, extract) : null;
   const memo = new Map<string, FunctionFact[] | null>();
-  return (path) => {
-    const known = memo.get(path);
-    if (known !== undefined) return known;
-    let out: FunctionFact[] | null = null;
-    const source = settings.files.get(path);
-    const read =
-      source && (source.language === 'python' || source.language === 'ts' || source.language === 'js') ? readSource(source.absPath, settings.maxBytes) : null;
-    if (source && read?.ok) {
-      const key = cache ? entryKey(cache.salt + KEY_MARK, path, source.language, read.text) : null;
-      const stored = cache && key ? readEntry(cache.dir, key) : null;
-      if (stored !== null) out = JSON.parse(stored) as FunctionFact[] | null;
-      else if (mode === 'cache-only') throw new FunctionFactsMissing(path);
-      else {
-        try {
-          const facts = extract(path, read.text, source.language);
-          out = facts ? (pruneFunctionFacts(facts).functions ?? null) : null;
-        } catch {
-          // Input the main pass could extract may still be too deep for this thread's stack: no helpers from it.
-          out = null;
+  const laneSettings: LaneSettings = {
+    maxBytes: settings.maxBytes,
+    maxLineLength: settings.maxLineLength,
+    extract,
+    cache: cache?.lookup ?? null,
+    lastTry: false,
+  };
+  const lanes = new LanePool(settings.jobs, laneSettings);
+  const useLanes = settings.lanes ?? settings.files.size >= LANE_FILES;
+  try {
+    for (;;) {
+      const round = [...new Set(wanted((path) => memo.get(path)))].filter((path) => !memo.has(path)).sort();
+      if (round.length === 0) break;
+      const misses: BatchItem[] = [];
+      for (const path of round) {
+        memo.set(path, null);
+        const source = settings.files.get(path);
+        if (!source || !hasFunctions(source.language)) continue;
+        const stored = cache ? cached(cache, path, source, settings.maxBytes) : null;
+        if (stored) memo.set(path, stored.functions ?? null);
+        else misses.push({ path, absPath: source.absPath, language: source.language });
+      }
+      if (useLanes) {
+        const extracted = await lanes.extract(misses);
+        misses.forEach((item, k) => memo.set(item.path, extracted[k]?.functions ?? null));
+      } else {
+        for (const item of misses) {
+          const outcome = await processFile(item, laneSettings);
+          memo.set(item.path, outcome.kind === 'facts' ? ((JSON.parse(outcome.json) as FileFacts).functions ?? null) : null);
         }
-        if (cache && key) writeEntry(cache.dir, key, JSON.stringify(out));
       }
     }
-    memo.set(path, out);
-    return out;
-  };
+  } finally {
+    await lanes.close();
+  }
+  return (path) => memo.get(path) ?? null;
+}
+
+/** The cached facts (with function facts) of one file, or null. */
+function cached(cache: FactCache, path: string, source: FunctionSource, maxBytes: number): FileFacts | null {
+  const read = readSource(source.absPath, maxBytes);
+  if (!read.ok) return null;
+  const payload = readEntry(cache.dir, cache.key(path, source.language, read.text));
+  return payload === null ? null : (JSON.parse(payload) as FileFacts);
 }

@@ -6,7 +6,7 @@ import type { Discovery } from '../discover/index.js';
 import type { Notification } from '../vocabulary.js';
 import { boundNames } from './bounds.js';
 import type { ExtractOptions, FileFacts } from './facts.js';
-import { functionFactsProvider, type FunctionFactsOf, type FunctionSource } from './functions.js';
+import { gatherFunctionFacts, type FunctionFactsOf, type FunctionSource, type KnownFunctions } from './functions.js';
 import { extractAll } from './pool.js';
 
 export interface ExtractSettings {
@@ -28,17 +28,11 @@ export interface Extraction {
   /** Files extraction dropped (they are not analysed). */
   skippedPaths: Set<string>;
   /**
-   * Function facts on demand, for the analysed files: loads the front ends the files need, then
-   * answers synchronously (the model calls it while following WebSocket auth paths into helpers).
-   * `cache-only` loads nothing and throws `FunctionFactsMissing` for a file the cache does not hold.
+   * Function facts on demand, for the analysed files: gathered round by round while `wanted` (a
+   * follow of the WebSocket auth paths over what is known so far) asks for more (see `gatherFunctionFacts`).
    */
-  functionFacts: (mode: 'extract' | 'cache-only') => Promise<FunctionFactsOf>;
-  /** The scan has a cache and extracted few files again: function facts are likely all cached too. */
-  mostlyCached: boolean;
+  functionFacts: (wanted: (known: KnownFunctions) => Iterable<string>) => Promise<FunctionFactsOf>;
 }
-
-/** Up to this many files extracted again, a scan first tries the model with cached function facts only. */
-const FEW_MISSES = 32;
 
 /** Extracts the facts of every discovered file. */
 export async function extractRepository(discovery: Discovery, settings: ExtractSettings): Promise<Extraction> {
@@ -81,11 +75,14 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
       notifications.push(item.notification);
     }
   }
-  const functionFacts = (mode: 'extract' | 'cache-only'): Promise<FunctionFactsOf> => {
+  const functionFacts = (wanted: (known: KnownFunctions) => Iterable<string>): Promise<FunctionFactsOf> => {
     const files = new Map<string, FunctionSource>();
     for (const f of discovery.files) if (!skippedPaths.has(f.path)) files.set(f.path, { absPath: f.absPath, language: f.language });
-    return functionFactsProvider({ files, extract, maxBytes: config.maxFileSize, cache }, mode);
+    const jobs = Math.max(1, Math.min(settings.jobs ?? availableParallelism(), availableParallelism()));
+    return gatherFunctionFacts(
+      { files, extract, maxBytes: config.maxFileSize, maxLineLength: config.maxLineLength, jobs, cache: settings.cache ?? null },
+      wanted,
+    );
   };
-  const mostlyCached = cache !== null && cache.misses <= FEW_MISSES;
-  return { facts, notifications, skipped, skippedPaths, functionFacts, mostlyCached };
+  return { facts, notifications, skipped, skippedPaths, functionFacts };
 }

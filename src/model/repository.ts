@@ -1,12 +1,13 @@
-// The model stage as the pipeline calls it: services detected, modules resolved, the facts of every file joined into one model.
+// The model stage as the pipeline calls it: services detected, modules resolved (the model input), and the files a WebSocket auth path asks function facts of.
 import { familiesOf, type ParsedConfig } from '../config/schema.js';
 import type { DiscoveredFile } from '../discover/index.js';
 import type { FileFacts } from '../extract/facts.js';
-import { buildModel, type ModelInput } from './build.js';
+import type { ModelInput } from './build.js';
+import { buildWsEndpoints } from './websocket.js';
+import type { KnownFunctions } from '../extract/functions.js';
 import { createResolver } from './resolve.js';
 import { serviceLocator } from './service-roots.js';
 import { detectServices, toolingMatcher, type ServiceDetection } from './services.js';
-import type { Model } from './types.js';
 
 export interface RepositoryInput {
   /** Every file seen, analysed or not (manifests, tsconfig.json…). */
@@ -21,8 +22,14 @@ export interface RepositoryInput {
   functionsOf?: ModelInput['functionsOf'];
 }
 
-/** Detects the services and builds the model of the repository. */
-export function modelRepository(input: RepositoryInput): { model: Model; detection: ServiceDetection } {
+/** Everything the model is built from: the services detected, the files with their services, the resolver. */
+export interface PreparedRepository {
+  detection: ServiceDetection;
+  input: ModelInput;
+}
+
+/** Detects the services and resolves modules: the model's input, without building it. */
+export function prepareRepository(input: RepositoryInput): PreparedRepository {
   const { config, facts, readFile } = input;
   const detection = detectServices({ paths: input.allPaths, facts, readFile, config });
   const serviceOf = serviceLocator(detection.services, detection.tooling);
@@ -33,15 +40,38 @@ export function modelRepository(input: RepositoryInput): { model: Model; detecti
     pythonRoots: config.pythonRoots,
     serviceRoots: detection.services.filter((s) => s.kind === 'service').flatMap((s) => s.roots.filter((r) => !/[*?[\]{}]/.test(r))),
   });
-  const model = buildModel({
-    services: detection.services,
-    files: input.files.map((f) => ({ path: f.path, language: f.language, service: serviceOf(f.path), isTest: f.isTest, tooling: inTooling(f.path) })),
+  return {
+    detection,
+    input: {
+      services: detection.services,
+      files: input.files.map((f) => ({ path: f.path, language: f.language, service: serviceOf(f.path), isTest: f.isTest, tooling: inTooling(f.path) })),
+      facts,
+      resolver,
+      families: familiesOf(config),
+      boundaries: config.boundaries,
+      tooling: detection.tooling,
+      functionsOf: input.functionsOf,
+    },
+  };
+}
+
+/**
+ * The files whose function facts following the WebSocket auth paths asks for, given those known so
+ * far: a file not known yet is wanted and followed no further (the next round, with it known, goes on).
+ */
+export function wantedFunctionFiles(prepared: PreparedRepository, known: KnownFunctions): Set<string> {
+  const wanted = new Set<string>();
+  const { facts, files, resolver } = prepared.input;
+  buildWsEndpoints({
     facts,
+    files: new Map(files.map((f) => [f.path, f])),
     resolver,
-    families: familiesOf(config),
-    boundaries: config.boundaries,
-    tooling: detection.tooling,
-    functionsOf: input.functionsOf,
+    jwtOps: [],
+    functionsOf: (path) => {
+      const functions = known(path);
+      if (functions === undefined) wanted.add(path);
+      return functions ?? null;
+    },
   });
-  return { model, detection };
+  return wanted;
 }

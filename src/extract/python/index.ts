@@ -7,8 +7,7 @@ import { collectEnvHelpers, collectSettingsFields, envReadsAt, groupAt, isSettin
 import { djangoSettingsAt, importsServerModule, serverEntryAt } from './entries.js';
 import { collectExports } from './exports.js';
 import { assignmentSites, buildJwtOps, jwtCallSite, otherSites, type JwtSite } from './jwt.js';
-import { parseWith, pythonParser } from './parser.js';
-import type { Parser } from 'web-tree-sitter';
+import { parsePython } from './parser.js';
 import { buildKeyCalls, isKeyCallSite, type KeyCallSite } from './key-calls.js';
 import { buildSecretUses, secretUseSites, type SecretUseSite } from './secret-uses.js';
 import { collectScopes, moduleScope, textOf, type FileState, type Scope } from './scopes.js';
@@ -97,13 +96,8 @@ function collectSuppressions(state: FileState, comments: PyNode[]): void {
 
 /** Extracts facts from a Python file (EXTRACTION.md); syntax errors become a `parse-error` notification. */
 export async function extractPython(path: string, text: string, options: ExtractOptions): Promise<FileFacts> {
-  return extractPythonWith(await pythonParser(), path, text, options);
-}
-
-/** `extractPython` with the parser already initialised (synchronous). */
-export function extractPythonWith(parser: Parser, path: string, text: string, options: ExtractOptions): FileFacts {
   const facts = emptyFacts(path, 'python');
-  const parsed = parseWith(parser, text);
+  const parsed = await parsePython(text);
   const accessors = [...new Set([...options.envAccessors.python, ...DEFAULT_ENV_ACCESSORS.python])];
   const state: FileState = {
     text,

@@ -86,7 +86,7 @@ async function createParser(): Promise<Parser> {
 }
 
 /** The process-wide Python parser (initialised on first use). */
-export function pythonParser(): Promise<Parser> {
+function pythonParser(): Promise<Parser> {
   parserPromise ??= createParser();
   return parserPromise;
 }
@@ -154,11 +154,7 @@ function publicSteps(tree: Tree): Steps {
 
 /** Parses Python text into a plain tree; the tree-sitter tree is freed before returning. */
 export async function parsePython(text: string): Promise<ParsedPython> {
-  return parseWith(await pythonParser(), text);
-}
-
-/** `parsePython` with the parser already initialised (synchronous). */
-export function parseWith(parser: Parser, text: string): ParsedPython {
+  const parser = await pythonParser();
   const tree = parser.parse(withLineFeeds(text));
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
