@@ -46,6 +46,17 @@ describe('lineHashes', () => {
     expect(after[3]).toBe(before[1]);
   });
 
+  it('gives only the lines asked for the same text as the whole computation', () => {
+    const text = ['x = 1', 'y = 2', 'x = 1', '', '\tx = 1', 'z', 'x = 1 ', 'a\r\nb\rc', ...Array.from({ length: 150 }, () => 'x = 1')].join('\n');
+    const all = lineHashes(text);
+    const lines = new Set([1, 3, 5, 7, 9, 100, all.length]);
+    const some = lineHashes(text, lines);
+    expect(some).toHaveLength(all.length);
+    all.forEach((value, i) => expect([i + 1, some[i]]).toEqual([i + 1, lines.has(i + 1) ? value : undefined]));
+    // Occurrences are counted over the lines not asked for too: line 100 repeats the lines of the run before it.
+    expect(Number(some[99].split(':')[1])).toBeGreaterThan(50);
+  });
+
   it('hashes UTF-16 code units (astral characters are two units)', () => {
     expect(lineHashes('😀')).not.toEqual(lineHashes('\ud83d'));
     expect(lineHashes('😀')).toHaveLength(1);

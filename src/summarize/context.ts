@@ -26,7 +26,7 @@ export function attachSourceContext(root: string, findings: Finding[], facts: Fi
       list.map((f) => f.loc),
       fileFacts?.secretLiterals ?? [],
     );
-    const hashes = lineHashes(read.text);
+    const hashes = lineHashes(read.text, new Set(list.map((f) => f.loc.line)));
     list.forEach((finding, i) => {
       const snippet = snippets[i];
       if (!snippet) return;

@@ -24,11 +24,13 @@ const [FIRST_HI, FIRST_LO] = (() => {
  * remaining UTF-16 code units, suffixed with `:<occurrence>` of that hash so far. A trailing newline
  * gives one more line (the end-of-file sentinel). The 64-bit hash is kept as two 32-bit halves in
  * plain numbers (every intermediate product stays below 2^53), which is many times faster than BigInt.
+ * With `only` (1-based line numbers), only those lines get their text; the others stay empty slots.
  */
-export function lineHashes(text: string): string[] {
+export function lineHashes(text: string, only?: ReadonlySet<number>): string[] {
   const window = new Array<number>(BLOCK_SIZE).fill(0);
   const lineAt = new Array<number>(BLOCK_SIZE).fill(-1);
-  const counts = new Map<string, number>();
+  // Occurrences so far of each hash, by its high half, then its low half (no string per line).
+  const counts = new Map<number, Map<number, number>>();
   const hashes: string[] = [];
   let hi = 0;
   let lo = 0;
@@ -38,10 +40,18 @@ export function lineHashes(text: string): string[] {
   let prevCR = false;
 
   const output = (): void => {
-    const hex = hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
-    const count = (counts.get(hex) ?? 0) + 1;
-    counts.set(hex, count);
-    hashes[lineAt[index] - 1] = `${hex}:${count}`;
+    let byLo = counts.get(hi);
+    if (byLo === undefined) {
+      byLo = new Map();
+      counts.set(hi, byLo);
+    }
+    const count = (byLo.get(lo) ?? 0) + 1;
+    byLo.set(lo, count);
+    const line = lineAt[index];
+    if (only === undefined || only.has(line)) {
+      const hex = hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
+      hashes[line - 1] = `${hex}:${count}`;
+    } else if (hashes.length < line) hashes.length = line;
     lineAt[index] = -1;
   };
 
@@ -65,14 +75,15 @@ export function lineHashes(text: string): string[] {
     while (newHi < 0) newHi += TWO32;
     hi = newHi;
     lo = newLo;
-    index = (index + 1) % BLOCK_SIZE;
+    index = index === BLOCK_SIZE - 1 ? 0 : index + 1;
   };
 
-  const process = (code: number): void => {
-    let unit = code;
+  const length = text.length;
+  for (let i = 0; i <= length; i++) {
+    let unit = i === length ? EOF : text.charCodeAt(i);
     if (unit === SPACE || unit === TAB || (prevCR && unit === LF)) {
       prevCR = false;
-      return;
+      continue;
     }
     if (unit === CR) {
       unit = LF;
@@ -88,10 +99,7 @@ export function lineHashes(text: string): string[] {
     }
     if (unit === LF) lineStart = true;
     update(unit);
-  };
-
-  for (let i = 0; i < text.length; i++) process(text.charCodeAt(i));
-  process(EOF);
+  }
   for (let i = 0; i < BLOCK_SIZE; i++) {
     if (lineAt[index] !== -1) output();
     update(0);
