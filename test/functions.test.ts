@@ -77,7 +77,7 @@ describe('function facts on demand', () => {
 
     // Round by round: `auth.py` is wanted first, `auth.ts` once `auth.py` is known, then nothing.
     const rounds: string[][] = [];
-    const functionsOf = await gatherFunctionFacts({ files, extract: OPTIONS, maxBytes: 1 << 20, maxLineLength: 0, jobs: 2, cache: null }, (known) => {
+    const functionsOf = await gatherFunctionFacts({ files, extract: OPTIONS, maxBytes: 1 << 20, maxLineLength: 0, cache: null }, (known) => {
       const state = ['auth.py', 'auth.ts', 'not-analysed.py'].map((p) => (known(p) === undefined ? '?' : 'known'));
       rounds.push(state);
       return state[0] === '?' ? ['auth.py'] : ['auth.ts', 'not-analysed.py'];
@@ -92,7 +92,7 @@ describe('function facts on demand', () => {
     expect(functionsOf('not-analysed.py')).toBeNull();
     // The same from worker lanes (what larger rounds use).
     const all = ['auth.py', 'auth.ts'];
-    const viaLanes = await gatherFunctionFacts({ files, extract: OPTIONS, maxBytes: 1 << 20, maxLineLength: 0, jobs: 2, cache: null, lanes: true }, (known) =>
+    const viaLanes = await gatherFunctionFacts({ files, extract: OPTIONS, maxBytes: 1 << 20, maxLineLength: 0, cache: null, lanes: true }, (known) =>
       all.filter((p) => known(p) === undefined),
     );
     expect(all.map(viaLanes)).toEqual([fullPy.functions, fullTs.functions]);
@@ -104,7 +104,7 @@ describe('function facts on demand', () => {
     writeFileSync(join(root, 'auth.ts'), TS_HELPER);
     const files = new Map<string, FunctionSource>([['auth.ts', { absPath: join(root, 'auth.ts'), language: 'ts' }]]);
     const gather = () =>
-      gatherFunctionFacts({ files, extract: OPTIONS, maxBytes: 1 << 20, maxLineLength: 0, jobs: 1, cache: { dir: cacheDir } }, (known) =>
+      gatherFunctionFacts({ files, extract: OPTIONS, maxBytes: 1 << 20, maxLineLength: 0, cache: { dir: cacheDir } }, (known) =>
         known('auth.ts') === undefined ? ['auth.ts'] : [],
       );
     const first = (await gather())('auth.ts');

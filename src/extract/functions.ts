@@ -17,8 +17,6 @@ export interface FunctionFactSettings {
   extract: ExtractOptions;
   maxBytes: number;
   maxLineLength: number;
-  /** Worker threads for the files the cache does not hold. */
-  jobs: number;
   cache: CacheSettings | null;
   /** Extract in worker lanes (default: when the scan has 400 files or more), else on the main thread. */
   lanes?: boolean;
@@ -45,7 +43,7 @@ function hasFunctions(language: Language): boolean {
  * Function facts are most of the facts' size and a tenth of extraction's CPU, yet only a repository
  * with WebSocket endpoints uses them, and then only for the files its auth paths lead into. The scan
  * extracts without them. `wanted` tells which files a follow needs, given what is known so far (each
- * round reaches one more hop); their function facts come from the cache, else from worker lanes kept
+ * round reaches one more hop); their function facts come from the cache, else from a worker lane kept
  * for all rounds (in a small repository, on the main thread), and are cached under keys of their own
  * (the extraction settings differ). Rounds repeat until nothing new is wanted.
  */
@@ -60,7 +58,8 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
     cache: cache?.lookup ?? null,
     lastTry: false,
   };
-  const lanes = new LanePool(settings.jobs, laneSettings);
+  // One worker lane: a round is tens of files, and a second thread's heap would be the scan's peak.
+  const lanes = new LanePool(1, laneSettings);
   const useLanes = settings.lanes ?? settings.files.size >= LANE_FILES;
   try {
     for (;;) {

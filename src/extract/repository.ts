@@ -78,11 +78,7 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
   const functionFacts = (wanted: (known: KnownFunctions) => Iterable<string>): Promise<FunctionFactsOf> => {
     const files = new Map<string, FunctionSource>();
     for (const f of discovery.files) if (!skippedPaths.has(f.path)) files.set(f.path, { absPath: f.absPath, language: f.language });
-    const jobs = Math.max(1, Math.min(settings.jobs ?? availableParallelism(), availableParallelism()));
-    return gatherFunctionFacts(
-      { files, extract, maxBytes: config.maxFileSize, maxLineLength: config.maxLineLength, jobs, cache: settings.cache ?? null },
-      wanted,
-    );
+    return gatherFunctionFacts({ files, extract, maxBytes: config.maxFileSize, maxLineLength: config.maxLineLength, cache: settings.cache ?? null }, wanted);
   };
   return { facts, notifications, skipped, skippedPaths, functionFacts };
 }
