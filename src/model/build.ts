@@ -457,14 +457,19 @@ export function buildModel(input: ModelInput): Model {
     }
   }
   // Settings for a library no file of the service imports configure nothing (`SIMPLE_JWT` left in a service that dropped simplejwt).
-  const importedBy = new Map<string | null, string[]>();
+  const importedBy = new Map<string | null, Set<string>>();
   for (const f of facts) {
     const service = fileInfo.get(f.path)?.service ?? null;
-    importedBy.set(service, [...(importedBy.get(service) ?? []), ...f.imports.map((i) => i.specifier)]);
+    let specifiers = importedBy.get(service);
+    if (!specifiers) {
+      specifiers = new Set();
+      importedBy.set(service, specifiers);
+    }
+    for (const i of f.imports) specifiers.add(i.specifier);
   }
   for (const op of jwtOps) {
     const module = op.liveIfImported;
-    if (module !== undefined && !(importedBy.get(op.service) ?? []).some((s) => s === module || s.startsWith(`${module}.`))) op.inert = true;
+    if (module !== undefined && ![...(importedBy.get(op.service) ?? [])].some((s) => s === module || s.startsWith(`${module}.`))) op.inert = true;
   }
   const direct = [...jwtOps];
   for (const op of slotOps(direct, facts, fileInfo, tracer)) addOp(op);
