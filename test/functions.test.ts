@@ -1,24 +1,15 @@
 // Function facts on demand: a scan's extraction leaves them out; the provider computes them per file, the same as extraction asked for them, once per scan, through the cache.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { extractFile } from '../src/extract/index.js';
 import { gatherFunctionFacts, type FunctionSource } from '../src/extract/functions.js';
 import { scan } from '../src/run.js';
+import { tempRepo } from './helpers/cli.js';
 
 const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] } };
-const temps: string[] = [];
-afterAll(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `jwtfrag-${prefix}-`));
-  temps.push(dir);
-  return dir;
-}
+const temp = (prefix: string): string => tempRepo({}, `jwtfrag-${prefix}-`);
 
 function entryCount(dir: string): number {
   let n = 0;
@@ -39,6 +30,19 @@ const PY_HELPER = [
   'def check_socket(ws):',
   '    token = ws.query_params.get("token")',
   '    return jwt.decode(token, SECRET, algorithms=["HS256"])',
+  '',
+].join('\n');
+const PY_AUTH = PY_HELPER.replace('from app.settings import SECRET', 'import os\nSECRET = os.environ["JWT_SECRET"]');
+const PY_ENDPOINT = [
+  'from fastapi import FastAPI, WebSocket',
+  'from auth import check_socket',
+  '',
+  'app = FastAPI()',
+  '',
+  '@app.websocket("/ws")',
+  'async def ws(websocket: WebSocket):',
+  '    check_socket(websocket)',
+  '    await websocket.accept()',
   '',
 ].join('\n');
 const TS_HELPER = [
@@ -121,22 +125,8 @@ describe('function facts on demand', () => {
   it('let a WebSocket endpoint be verified in a helper of another file, in a scan', async () => {
     const root = temp('fn-scan');
     writeFileSync(join(root, 'requirements.txt'), 'fastapi\npyjwt\n');
-    writeFileSync(
-      join(root, 'main.py'),
-      [
-        'from fastapi import FastAPI, WebSocket',
-        'from auth import check_socket',
-        '',
-        'app = FastAPI()',
-        '',
-        '@app.websocket("/ws")',
-        'async def ws(websocket: WebSocket):',
-        '    check_socket(websocket)',
-        '    await websocket.accept()',
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(join(root, 'auth.py'), PY_HELPER.replace('from app.settings import SECRET', 'import os\nSECRET = os.environ["JWT_SECRET"]'));
+    writeFileSync(join(root, 'main.py'), PY_ENDPOINT);
+    writeFileSync(join(root, 'auth.py'), PY_AUTH);
     {
       const { model } = await scan({ root, config: parseConfig({}, 'x') });
       expect(model.wsEndpoints.map((e) => [e.file, e.fullPath, e.verification, e.verifyOps.map((op) => op.file)])).toEqual([
@@ -149,24 +139,11 @@ describe('function facts on demand', () => {
     const root = temp('fn-warm');
     const cacheDir = temp('fn-warm-cache');
     writeFileSync(join(root, 'requirements.txt'), 'fastapi\npyjwt\n');
-    writeFileSync(join(root, 'auth.py'), PY_HELPER.replace('from app.settings import SECRET', 'import os\nSECRET = os.environ["JWT_SECRET"]'));
+    writeFileSync(join(root, 'auth.py'), PY_AUTH);
     // No endpoint yet: the scan caches the helper's facts but never asks for its function facts.
     const before = await scan({ root, config: parseConfig({}, 'x'), cache: { dir: cacheDir } });
     expect(before.model.wsEndpoints).toEqual([]);
-    writeFileSync(
-      join(root, 'main.py'),
-      [
-        'from fastapi import FastAPI, WebSocket',
-        'from auth import check_socket',
-        '',
-        'app = FastAPI()',
-        '',
-        '@app.websocket("/ws")',
-        'async def ws(websocket: WebSocket):',
-        '    check_socket(websocket)',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(join(root, 'main.py'), PY_ENDPOINT);
     for (const round of ['cache misses the helper', 'cache holds everything']) {
       const { model } = await scan({ root, config: parseConfig({}, 'x'), cache: { dir: cacheDir } });
       expect([round, model.wsEndpoints.map((e) => e.verification)]).toEqual([round, ['verified']]);
