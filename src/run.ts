@@ -86,6 +86,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const result = summarize({
     root,
     maxFileSize: config.maxFileSize,
+    cache: options.cache,
     files,
     testFiles: discovery.testFiles,
     skipped: extraction.skipped,

@@ -102,6 +102,52 @@ describe('buildSnippets', () => {
   });
 });
 
+describe('buildSnippets with stored token ranges', () => {
+  const text = `import jwt from 'jsonwebtoken';\nconst key = process.env.JWT_SECRET ?? '${SECRET}'; // was ${SECRET}\n`;
+  const locs = [at(1, 17, 31), at(2, 25, 35)];
+  const plain = buildSnippets('a.ts', text, 'ts', locs);
+
+  it('stores the TypeScript ranges once and gives the same snippets from them', () => {
+    let stored: string | null = null;
+    let saves = 0;
+    const store = { load: () => stored, save: (payload: string) => ((stored = payload), saves++) };
+    expect(buildSnippets('a.ts', text, 'ts', locs, [], store)).toEqual(plain);
+    expect(saves).toBe(1);
+    expect(stored).not.toContain(SECRET);
+    expect(buildSnippets('a.ts', text, 'ts', locs, [], store)).toEqual(plain);
+    expect(saves).toBe(1);
+  });
+
+  it('computes the ranges again when the stored ones are not well formed (they could unmask a value)', () => {
+    const good = (() => {
+      let payload = '';
+      buildSnippets('a.ts', text, 'ts', locs, [], { load: () => null, save: (p) => (payload = p) });
+      return JSON.parse(payload) as { start: number; end: number; kind: string }[];
+    })();
+    const bad = [
+      'not json',
+      '{}',
+      JSON.stringify(good.map((r) => ({ ...r, kind: 'code' }))),
+      JSON.stringify(good.map((r) => ({ ...r, end: text.length + 5 }))),
+      JSON.stringify(good.map((r) => ({ ...r, start: -1 }))),
+      JSON.stringify([...good, null]),
+    ];
+    for (const payload of bad) {
+      let saved = 0;
+      expect([
+        payload,
+        buildSnippets('a.ts', text, 'ts', locs, [], {
+          load: () => payload,
+          save: () => {
+            saved++;
+          },
+        }),
+      ]).toEqual([payload, plain]);
+      expect([payload, saved]).toEqual([payload, 1]);
+    }
+  });
+});
+
 describe('harmless', () => {
   it('accepts names and plain values, never secrets', () => {
     expect(harmless('JWT_SECRET_KEY', 'string')).toBe(true);

@@ -38,11 +38,18 @@ const CONTEXT_WIDTH = 60;
  * use the same line breaks as the extractors (`src/util/lines.ts`). Never throws: a file that cannot
  * be tokenised is masked whole.
  */
-export function buildSnippets(path: string, text: string, language: Language | null, locs: Loc[], secretSpans: Loc[] = []): (Snippet | null)[] {
+export function buildSnippets(
+  path: string,
+  text: string,
+  language: Language | null,
+  locs: Loc[],
+  secretSpans: Loc[] = [],
+  store?: RangeStore,
+): (Snippet | null)[] {
   const index = new LineIndex(text, language !== null && usesUnicodeLineBreaks(language));
   let tokens: Tokens;
   try {
-    tokens = language === null ? { ranges: [], rest: 'value' } : tokenize(path, text, language);
+    tokens = language === null ? { ranges: [], rest: 'value' } : tokenize(path, text, language, store);
   } catch {
     tokens = { ranges: [], rest: 'value' };
   }
@@ -184,11 +191,53 @@ function window(pieces: Piece[], spanStart: number, spanEnd: number): Snippet {
   return { text: head + full.slice(from, to) + tail, column: caretFrom + 1, endColumn: Math.max(caretTo, caretFrom) + 1 };
 }
 
-function tokenize(path: string, text: string, language: Language): Tokens {
+/**
+ * Keeps one file's TypeScript token ranges between scans (they cost a parse, and loading the
+ * compiler): `load` gives what `save` stored for the same file content and code, or null.
+ */
+export interface RangeStore {
+  load(): string | null;
+  save(payload: string): void;
+}
+
+/** The kinds `typescriptRanges` gives (never `code`: a stored range can only mask). */
+const RANGE_KINDS = new Set<string>(['comment', 'string', 'fragment', 'key', 'module']);
+
+/** Stored ranges, only when every one is well formed (anything else is computed again: a wrong range could unmask a value). */
+function storedRanges(payload: string | null, length: number): Range[] | null {
+  if (payload === null) return null;
+  try {
+    const value: unknown = JSON.parse(payload);
+    if (!Array.isArray(value)) return null;
+    const ok = value.every((r: unknown) => {
+      const range = r as Partial<Range> | null;
+      return (
+        typeof range === 'object' &&
+        range !== null &&
+        Number.isInteger(range.start) &&
+        Number.isInteger(range.end) &&
+        (range.start as number) >= 0 &&
+        (range.end as number) <= length &&
+        typeof range.kind === 'string' &&
+        RANGE_KINDS.has(range.kind)
+      );
+    });
+    return ok ? (value as Range[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function tokenize(path: string, text: string, language: Language, store?: RangeStore): Tokens {
   switch (language) {
     case 'ts':
-    case 'js':
-      return { ranges: typescriptRanges(path, text, language), rest: 'code' };
+    case 'js': {
+      const stored = store ? storedRanges(store.load(), text.length) : null;
+      if (stored) return { ranges: stored, rest: 'code' };
+      const ranges = typescriptRanges(path, text, language);
+      store?.save(JSON.stringify(ranges));
+      return { ranges, rest: 'code' };
+    }
     case 'python':
       return { ranges: pythonRanges(text), rest: 'code' };
     case 'yaml':

@@ -5,9 +5,15 @@ import type { Finding } from '../vocabulary.js';
 import { buildSnippets } from '../extract/snippet.js';
 import { lineHashes } from '../util/fingerprint.js';
 import { readSource } from '../discover/read.js';
+import { FactCache, readEntry, writeEntry, type CacheSettings } from '../cache/index.js';
 
-/** Reads each file that has findings once; sets `snippet`, `snippetSpan` and `fingerprints` on its findings. */
-export function attachSourceContext(root: string, findings: Finding[], facts: FileFacts[], maxBytes: number): void {
+/**
+ * Reads each file that has findings once; sets `snippet`, `snippetSpan` and `fingerprints` on its
+ * findings. With a cache, the TypeScript token ranges of a file are kept there (a warm scan then
+ * neither loads the compiler nor parses).
+ */
+export function attachSourceContext(root: string, findings: Finding[], facts: FileFacts[], maxBytes: number, cache?: CacheSettings): void {
+  const rangeCache = cache ? new FactCache(cache, { snippetRanges: 1 }) : null;
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
     const list = byFile.get(f.file) ?? [];
@@ -19,12 +25,19 @@ export function attachSourceContext(root: string, findings: Finding[], facts: Fi
     const read = readSource(join(root, file), maxBytes);
     if (!read.ok) continue;
     const fileFacts = factsByPath.get(file);
+    const language = fileFacts?.language ?? null;
+    const key = rangeCache && language ? rangeCache.key(file, language, read.text) : null;
+    const store =
+      rangeCache && key !== null
+        ? { load: () => readEntry(rangeCache.dir, key), save: (payload: string) => void writeEntry(rangeCache.dir, key, payload) }
+        : undefined;
     const snippets = buildSnippets(
       file,
       read.text,
-      fileFacts?.language ?? null,
+      language,
       list.map((f) => f.loc),
       fileFacts?.secretLiterals ?? [],
+      store,
     );
     const hashes = lineHashes(read.text, new Set(list.map((f) => f.loc.line)));
     list.forEach((finding, i) => {

@@ -8,6 +8,7 @@ import { compareText } from '../util/order.js';
 import type { Finding, Notification } from '../vocabulary.js';
 import { VERSION } from '../version.js';
 import { attachSourceContext } from './context.js';
+import type { CacheSettings } from '../cache/index.js';
 import { buildInventory, summariseJwtOps } from './inventory.js';
 import { buildMatrix, serviceImportEdges } from './matrix.js';
 import { buildPlan } from './plan.js';
@@ -19,6 +20,8 @@ export interface SummaryInput {
   root: string;
   /** Files larger than this are not read for source context. */
   maxFileSize: number;
+  /** The scan's cache folder: TypeScript token ranges of the snippets are kept there. */
+  cache?: CacheSettings;
   /** The files that were analysed. */
   files: DiscoveredFile[];
   /** Test files left out of the analysis. */
@@ -39,7 +42,7 @@ export interface SummaryInput {
 /** Adds source context to the findings and builds the result: inventory, matrices, plan, WebSocket table and counts. */
 export function summarize(input: SummaryInput): RunResult {
   const { model, findings, detection, baselined } = input;
-  attachSourceContext(input.root, findings, input.facts, input.maxFileSize);
+  attachSourceContext(input.root, findings, input.facts, input.maxFileSize, input.cache);
   const byLanguage: RunResult['files']['byLanguage'] = {};
   for (const f of input.files) byLanguage[f.language] = (byLanguage[f.language] ?? 0) + 1;
 
