@@ -9,6 +9,7 @@ import { discover } from '../src/discover/index.js';
 import { GitignoreSet, parseGitignore } from '../src/discover/gitignore.js';
 import { isTestPath, languageOf } from '../src/discover/languages.js';
 import { scan } from '../src/run.js';
+import { compileGlob } from '../src/util/glob.js';
 
 function repo(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'jwtfrag-disc-'));
@@ -130,5 +131,18 @@ describe('discover', () => {
       'svc/loop-b:symlink-loop',
     ]);
     expect(result.files.scanned).toBe(1);
+  });
+});
+
+describe('compileGlob', () => {
+  it('matches folder globs the same whether or not the path holds the literal folder name', () => {
+    const excluded = compileGlob(['**/node_modules/**', '**/dist/**']);
+    expect(['node_modules/a.js', 'a/node_modules/b/c.js', 'dist/x', 'a/b/dist/c/d.ts'].map(excluded)).toEqual([true, true, true, true]);
+    expect(['src/a.ts', 'node_modules_x/a.js', 'a/distro/b.ts', 'x/node_module/y'].map(excluded)).toEqual([false, false, false, false]);
+    // A negated pattern holds for every path its literal folder is missing from.
+    const outside = compileGlob(['!**/dist/**']);
+    expect(['src/a.ts', 'dist/a.ts'].map(outside)).toEqual([true, false]);
+    const nocase = compileGlob(['**/Node_Modules/**', '*JWT*SECRET*'], { nocase: true });
+    expect(['x/NODE_MODULES/y', 'app_jwt_secret', 'x/node_modules_/y'].map(nocase)).toEqual([true, true, false]);
   });
 });

@@ -25,6 +25,8 @@ type Segment = { kind: 'globstar'; atLeastOne: boolean } | { kind: 'part'; token
 interface Compiled {
   negate: boolean;
   segments: Segment[];
+  /** The segments without wildcards: each must equal one of the path's segments, or it cannot match. */
+  literals: string[];
 }
 
 const EXTGLOB = /(^|[^\\])[@!+?*]\(/;
@@ -69,12 +71,28 @@ export function compileGlob(patterns: string | readonly string[], options: GlobO
   for (const pattern of typeof patterns === 'string' ? [patterns] : patterns) {
     const negate = pattern.startsWith('!') && !pattern.startsWith('!(');
     for (const alternative of checkGlob(negate ? pattern.slice(1) : pattern, options.braces !== false)) {
-      compiled.push({ negate, segments: segmentsOf(alternative, nocase) });
+      const segments = segmentsOf(alternative, nocase);
+      const literals: string[] = [];
+      for (const segment of segments) {
+        if (segment.kind === 'part' && segment.tokens.every((t) => t.kind === 'char'))
+          literals.push(segment.tokens.map((t) => (t.kind === 'char' ? t.ch : '')).join(''));
+      }
+      compiled.push({ negate, segments, literals });
     }
   }
   return (text) => {
     const parts = (nocase ? text.toLowerCase() : text).split('/');
-    for (const c of compiled) if (matchSegments(c.segments, parts, dot) !== c.negate) return true;
+    // A quick necessary condition first (most paths of a repository lie in no `**/node_modules/**`).
+    let present: Set<string> | null = null;
+    for (const c of compiled) {
+      let possible = true;
+      if (c.literals.length > 0) {
+        present ??= new Set(parts);
+        for (const literal of c.literals) if (!present.has(literal)) possible = false;
+      }
+      const matched = possible && matchSegments(c.segments, parts, dot);
+      if (matched !== c.negate) return true;
+    }
     return false;
   };
 }
