@@ -1,4 +1,5 @@
 // Function facts on demand: what each named function of a file calls, reads as a token and delegates, extracted only for the files a WebSocket auth path is followed into.
+import { statSync } from 'node:fs';
 import { FactCache, readEntry, type CacheSettings } from '../cache/index.js';
 import { readSource } from '../discover/read.js';
 import { processFile, type BatchItem, type LaneSettings } from './batch.js';
@@ -18,7 +19,7 @@ export interface FunctionFactSettings {
   maxBytes: number;
   maxLineLength: number;
   cache: CacheSettings | null;
-  /** Extract in worker lanes (default: when the scan has 400 files or more), else on the main thread. */
+  /** Extract in a worker lane (true) or on the main thread (false); default: a lane once a large repository's rounds add up to more than a little source. */
   lanes?: boolean;
 }
 
@@ -29,11 +30,21 @@ export type FunctionFactsOf = (path: string) => FunctionFact[] | null;
 export type KnownFunctions = (path: string) => FunctionFact[] | null | undefined;
 
 /**
- * From this many analysed files on, function facts are extracted in worker lanes: the auth paths of a
- * large repository lead into tens of large files, which would grow the main thread's heap (and run
- * there on a cold JIT); a small repository's few files are extracted faster than a worker starts.
+ * From this many analysed files on, function facts are extracted in a worker lane once the rounds
+ * add up to more than `IN_PROCESS_BYTES` of source: the auth paths of a large repository can lead
+ * into tens of large files, which would grow the main thread's heap (and run there on a cold JIT);
+ * a few small files are extracted faster than a worker starts, and without its compiler's memory.
  */
 const LANE_FILES = 400;
+const IN_PROCESS_BYTES = 256 * 1024;
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
 
 function hasFunctions(language: Language): boolean {
   return language === 'python' || language === 'ts' || language === 'js';
@@ -60,7 +71,8 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
   };
   // One worker lane: a round is tens of files, and a second thread's heap would be the scan's peak.
   const lanes = new LanePool(1, laneSettings);
-  const useLanes = settings.lanes ?? settings.files.size >= LANE_FILES;
+  const largeRepository = settings.files.size >= LANE_FILES;
+  let inProcessBytes = 0;
   try {
     for (;;) {
       const round = [...new Set(wanted((path) => memo.get(path)))].filter((path) => !memo.has(path)).sort();
@@ -74,10 +86,13 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
         if (stored) memo.set(path, stored.functions ?? null);
         else misses.push({ path, absPath: source.absPath, language: source.language });
       }
-      if (useLanes) {
+      // A large repository's rounds go to the lane once they add up to more than a little source.
+      const bytes = misses.reduce((sum, item) => sum + fileSize(item.absPath), 0);
+      if (settings.lanes ?? (largeRepository && (lanes.started || inProcessBytes + bytes > IN_PROCESS_BYTES))) {
         const extracted = await lanes.extract(misses);
         misses.forEach((item, k) => memo.set(item.path, extracted[k]?.functions ?? null));
       } else {
+        inProcessBytes += bytes;
         for (const item of misses) {
           const outcome = await processFile(item, laneSettings);
           memo.set(item.path, outcome.kind === 'facts' ? ((JSON.parse(outcome.json) as FileFacts).functions ?? null) : null);

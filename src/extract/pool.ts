@@ -280,6 +280,11 @@ export class LanePool {
     return out;
   }
 
+  /** Whether its threads have started. */
+  get started(): boolean {
+    return this.pool !== null;
+  }
+
   async close(): Promise<void> {
     await this.pool?.destroy();
     this.pool = null;
