@@ -1,7 +1,6 @@
 // Function facts on demand: what each named function of a file calls, reads as a token and delegates, extracted only for the files a WebSocket auth path is followed into.
-import { statSync } from 'node:fs';
 import { FactCache, readEntry, type CacheSettings } from '../cache/index.js';
-import { readSource } from '../discover/read.js';
+import { readBytes, readSource } from '../discover/read.js';
 import { processFile, type BatchItem, type LaneSettings } from './batch.js';
 import type { ExtractOptions, FileFacts, FunctionFact, Language } from './facts.js';
 import { LanePool } from './pool.js';
@@ -38,12 +37,9 @@ export type KnownFunctions = (path: string) => FunctionFact[] | null | undefined
 const LANE_FILES = 400;
 const IN_PROCESS_BYTES = 256 * 1024;
 
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
+function fileSize(path: string, maxBytes: number): number {
+  const read = readBytes(path, maxBytes);
+  return read.ok ? read.bytes.length : 0;
 }
 
 function hasFunctions(language: Language): boolean {
@@ -87,7 +83,7 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
         else misses.push({ path, absPath: source.absPath, language: source.language });
       }
       // A large repository's rounds go to the lane once they add up to more than a little source.
-      const bytes = misses.reduce((sum, item) => sum + fileSize(item.absPath), 0);
+      const bytes = misses.reduce((sum, item) => sum + fileSize(item.absPath, settings.maxBytes), 0);
       if (settings.lanes ?? (largeRepository && (lanes.started || inProcessBytes + bytes > IN_PROCESS_BYTES))) {
         const extracted = await lanes.extract(misses);
         misses.forEach((item, k) => memo.set(item.path, extracted[k]?.functions ?? null));
