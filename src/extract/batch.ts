@@ -84,13 +84,6 @@ export function queueOf(language: Language): number {
   return language === 'ts' || language === 'js' ? 0 : 1;
 }
 
-/**
- * A lane helps with a queue it does not own only while at least this many of its files are
- * unclaimed: loading the TypeScript compiler costs as much as extracting some hundred files (and
- * 70 MB), tree-sitter far less.
- */
-export const STEAL_MIN = [200, 8];
-
 /** What the main thread hands a worker lane. */
 export interface LaneData {
   items: BatchItem[];
@@ -98,9 +91,8 @@ export interface LaneData {
   queues: number[][];
   /** Per queue, one Int32: the position of the next file to claim (every lane adds one atomically). */
   next: SharedArrayBuffer;
-  /** The queues this lane empties, in order; then it helps with the others, unless `help` is false. */
+  /** The queues this lane empties, in order (it never takes a file of another one). */
   own: number[];
-  help?: boolean;
   settings: LaneSettings;
   /** Where the lane posts each file's outcome as it is done. */
   port: MessagePort;
@@ -113,18 +105,16 @@ export type LaneMessage = { outcomes: [number, FileOutcome][] } | { done: true }
 const POST_FILES = 32;
 const POST_CHARS = 512 * 1024;
 
-/** Claims the next file of `queue`, or returns null when none is left (or, for a queue the lane helps with, too few). */
-function claim(data: LaneData, next: Int32Array, queue: number, owned: boolean): number | null {
+/** Claims the next file of `queue`, or returns null when none is left. */
+function claim(data: LaneData, next: Int32Array, queue: number): number | null {
   const files = data.queues[queue];
-  if (!owned && files.length - Atomics.load(next, queue) < STEAL_MIN[queue]) return null;
   const k = Atomics.add(next, queue, 1);
   return k < files.length ? files[k] : null;
 }
 
-/** A worker thread's lane: claims the next unclaimed file of its own queues until none is left, then helps with the others. */
+/** A worker thread's lane: claims the next unclaimed file of its own queues until none is left. */
 export async function runLane(data: LaneData): Promise<void> {
   const next = new Int32Array(data.next);
-  const order = [...data.own, ...(data.help === false ? [] : data.queues.map((_, q) => q).filter((q) => !data.own.includes(q)))];
   // The last try posts every file at once: a thread that dies must not take finished files with it.
   const postFiles = data.settings.lastTry ? 1 : POST_FILES;
   let held: [number, FileOutcome][] = [];
@@ -135,11 +125,8 @@ export async function runLane(data: LaneData): Promise<void> {
     chars = 0;
   };
   try {
-    for (const queue of order) {
-      // Once the lane has taken one file of a queue, it has paid for that queue's front end.
-      let owned = data.own.includes(queue);
-      for (let index = claim(data, next, queue, owned); index !== null; index = claim(data, next, queue, owned)) {
-        owned = true;
+    for (const queue of data.own) {
+      for (let index = claim(data, next, queue); index !== null; index = claim(data, next, queue)) {
         const outcome = await processFile(data.items[index], data.settings);
         held.push([index, outcome]);
         chars += outcome.kind === 'facts' ? outcome.json.length : 0;

@@ -1,6 +1,6 @@
 // Function facts on demand: what each named function of a file calls, reads as a token and delegates, extracted only for the files a WebSocket auth path is followed into.
 import { FactCache, readEntry, type CacheSettings } from '../cache/index.js';
-import { readBytes, readSource } from '../discover/read.js';
+import { readSource } from '../discover/read.js';
 import { processFile, type BatchItem, type LaneSettings } from './batch.js';
 import type { ExtractOptions, FileFacts, FunctionFact, Language } from './facts.js';
 import { LanePool } from './pool.js';
@@ -37,11 +37,6 @@ export type KnownFunctions = (path: string) => FunctionFact[] | null | undefined
 const LANE_FILES = 400;
 const IN_PROCESS_BYTES = 256 * 1024;
 
-function fileSize(path: string, maxBytes: number): number {
-  const read = readBytes(path, maxBytes);
-  return read.ok ? read.bytes.length : 0;
-}
-
 function hasFunctions(language: Language): boolean {
   return language === 'python' || language === 'ts' || language === 'js';
 }
@@ -74,16 +69,22 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
       const round = [...new Set(wanted((path) => memo.get(path)))].filter((path) => !memo.has(path)).sort();
       if (round.length === 0) break;
       const misses: BatchItem[] = [];
+      let bytes = 0;
       for (const path of round) {
         memo.set(path, null);
         const source = settings.files.get(path);
         if (!source || !hasFunctions(source.language)) continue;
-        const stored = cache ? cached(cache, path, source, settings.maxBytes) : null;
-        if (stored) memo.set(path, stored.functions ?? null);
-        else misses.push({ path, absPath: source.absPath, language: source.language });
+        // One read per file: its cache key, and its size for choosing where to extract it.
+        const read = readSource(source.absPath, settings.maxBytes);
+        if (!read.ok) continue;
+        const stored = cache ? readEntry(cache.dir, cache.key(path, source.language, read.text)) : null;
+        if (stored !== null) memo.set(path, (JSON.parse(stored) as FileFacts).functions ?? null);
+        else {
+          misses.push({ path, absPath: source.absPath, language: source.language });
+          bytes += Buffer.byteLength(read.text);
+        }
       }
       // A large repository's rounds go to the lane once they add up to more than a little source.
-      const bytes = misses.reduce((sum, item) => sum + fileSize(item.absPath, settings.maxBytes), 0);
       if (settings.lanes ?? (largeRepository && (lanes.started || inProcessBytes + bytes > IN_PROCESS_BYTES))) {
         const extracted = await lanes.extract(misses);
         misses.forEach((item, k) => memo.set(item.path, extracted[k]?.functions ?? null));
@@ -99,12 +100,4 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
     await lanes.close();
   }
   return (path) => memo.get(path) ?? null;
-}
-
-/** The cached facts (with function facts) of one file, or null. */
-function cached(cache: FactCache, path: string, source: FunctionSource, maxBytes: number): FileFacts | null {
-  const read = readSource(source.absPath, maxBytes);
-  if (!read.ok) return null;
-  const payload = readEntry(cache.dir, cache.key(path, source.language, read.text));
-  return payload === null ? null : (JSON.parse(payload) as FileFacts);
 }

@@ -14,7 +14,6 @@ import {
   processFile,
   QUEUES,
   queueOf,
-  STEAL_MIN,
 } from './batch.js';
 import { droppedFile, type ExtractOptions } from './index.js';
 
@@ -32,6 +31,8 @@ const PROBE_FILES = 32;
  * lower for about 3 % more time (see docs/performance.md).
  */
 const WORKER_LIMITS = { stackSizeMb: 4, maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 24 };
+/** A fresh thread takes the Python and deployment queue only while at least this many of its files are unclaimed. */
+const FRESH_LANE_MIN = 8;
 /** The last try: 16 times a worker's stack depth (64 times the main thread's: the TypeScript parser then takes some 50,000 nested parentheses), no heap cap; stack pages are committed only when used. */
 const LAST_TRY_LIMITS = { stackSizeMb: 64 };
 
@@ -98,8 +99,8 @@ function runWorkerLane(pool: Piscina, data: Omit<LaneData, 'port'>, onOutcome: (
  * Extracts all items; the result order follows the input order. Scans of `poolThreshold` files or
  * more run on `jobs` worker threads (the main thread only takes the results in); smaller ones on the
  * main thread, which hands over to workers if the source it meets reaches 8 MiB. Files wait in two
- * queues (TypeScript and JavaScript; Python and the rest): each lane empties the queue it owns, so
- * a thread mostly loads one front end, then helps with the other. Each lane reads the file it
+ * queues (TypeScript and JavaScript; Python and the rest): with one job, the one lane empties both;
+ * with more, each lane empties the queue it owns, so a thread loads one front end. Each lane reads the file it
  * claims, reuses its cached facts or extracts it. A file nested deeper than its thread's stack
  * allows, or too big for a worker's heap, is extracted again on a last-try thread with a larger
  * stack and no heap cap.
@@ -153,21 +154,21 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   // help with another one on the same thread (it would then hold both front ends, the TypeScript
   // compiler's 70 MB with tree-sitter's): its thread ends, and a fresh one takes the Python and
   // deployment queue if files are left there.
-  const startLane = (own: number[], help: boolean): Promise<LaneEnd> => {
+  const startLane = (own: number[]): Promise<LaneEnd> => {
     const pool = newPool(1, WORKER_LIMITS);
     pools.push(pool);
     options.onLane?.(own);
-    return runWorkerLane(pool, { items, queues, next: shared, own, settings, help }, accept).then(async (end) => {
-      if (!end.done || help) return end;
+    return runWorkerLane(pool, { items, queues, next: shared, own, settings }, accept).then(async (end) => {
+      if (!end.done || own.length === QUEUES) return end;
       await pool.destroy();
       // Never the TypeScript queue: a second compiler and a cold JIT did not pay for themselves in what
       // was left of a scan (two TypeScript monorepos: 1–6 % slower and 25–30 MB larger than one lane).
-      const left = all.find((q) => q !== queueOf('ts') && !own.includes(q) && queues[q].length - Atomics.load(next, q) >= STEAL_MIN[q]);
-      return left === undefined ? end : startLane([left], false);
+      const left = all.find((q) => q !== queueOf('ts') && !own.includes(q) && queues[q].length - Atomics.load(next, q) >= FRESH_LANE_MIN);
+      return left === undefined ? end : startLane([left]);
     });
   };
   const startWorkers = (): void => {
-    for (let lane = 0; lane < jobs; lane++) lanes.push(jobs === 1 ? startLane(all, true) : startLane([lane % QUEUES], false));
+    for (let lane = 0; lane < jobs; lane++) lanes.push(startLane(jobs === 1 ? all : [lane % QUEUES]));
   };
   // A scan large enough for workers starts them at once, unless the cache may hold most of it: then
   // the main thread looks up the first files itself and starts workers only if many of them miss.

@@ -18,8 +18,6 @@ export interface RepositoryInput {
   /** Reads a repo-relative file (manifests, tsconfig); undefined when unreadable. */
   readFile: (path: string) => string | undefined;
   config: ParsedConfig;
-  /** Function facts on demand (see `extract/functions.ts`). */
-  functionsOf?: ModelInput['functionsOf'];
 }
 
 /** Everything the model is built from: the services detected, the files with their services, the resolver. */
@@ -50,7 +48,6 @@ export function prepareRepository(input: RepositoryInput): PreparedRepository {
       families: familiesOf(config),
       boundaries: config.boundaries,
       tooling: detection.tooling,
-      functionsOf: input.functionsOf,
     },
   };
 }
