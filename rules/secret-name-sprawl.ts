@@ -2,30 +2,6 @@
 import { defineRule } from '../src/rule-api.js';
 import { canonicalReasonLabel } from '../src/vocabulary.js';
 import { keyIdentity } from '../src/model/query.js';
-import type { Model, ModelEnvRead } from '../src/model/types.js';
-
-const djangoProjects = new WeakMap<Model, boolean>();
-
-/** Whether the repository is a Django project: a settings module is named, or Python code imports Django. */
-function usesDjango(model: Model): boolean {
-  let known = djangoProjects.get(model);
-  if (known === undefined) {
-    known = model.facts.some(
-      (f) =>
-        f.djangoSettings !== undefined || (f.language === 'python' && f.imports.some((i) => i.specifier === 'django' || i.specifier.startsWith('django.'))),
-    );
-    djangoProjects.set(model, known);
-  }
-  return known;
-}
-
-/** A read of `SECRET_KEY` that sets the module-level `SECRET_KEY` of a Python module in a Django project: the framework's own key. */
-function isDjangoSecretKey(model: Model, read: ModelEnvRead): boolean {
-  if (read.name !== 'SECRET_KEY' || !usesDjango(model)) return false;
-  const facts = model.facts.find((f) => f.path === read.file);
-  if (facts?.language !== 'python') return false;
-  return facts.exports.some((e) => e.name === 'SECRET_KEY' && e.value.sources.some((s) => s.kind === 'env' && s.read === read.id));
-}
 
 export default defineRule({
   meta: {
@@ -51,7 +27,7 @@ export default defineRule({
       const canonicalSite = model.envReads.find((r) => r.family === family.id && r.name === canonical && !r.tooling);
       for (const read of model.envReads) {
         if (read.family !== family.id || !read.name || read.tooling || keyIdentity(read.name) === keyIdentity(canonical)) continue;
-        if (isDjangoSecretKey(model, read)) {
+        if (read.djangoSecretKey) {
           ctx.report({
             messageId: 'frameworkKey',
             data: { name: read.name, family: family.id, canonical },

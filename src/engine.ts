@@ -123,7 +123,12 @@ function runPhase(model: Model, rules: readonly Rule[], config: ParsedConfig, ru
  * Runs every enabled rule, applies inline suppressions, then runs the post-suppression rules.
  * Findings come back sorted by file, line, column and rule.
  */
-export function runRules(model: Model, rules: readonly Rule[], config: ParsedConfig, facts: FileFacts[] = model.facts): Finding[] {
+export function runRules(
+  model: Model,
+  rules: readonly Rule[],
+  config: ParsedConfig,
+  facts: readonly Pick<FileFacts, 'path' | 'suppressions'>[] = model.facts,
+): Finding[] {
   const ruleIds = new Set(rules.map((r) => r.meta.id));
   const problems = ruleConfigProblems(rules, config);
   if (problems.length > 0) throw new UnknownRuleError(problems.join('; '));

@@ -4,16 +4,18 @@ import { RULES } from '../rules/index.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import type { CacheSettings } from './cache/index.js';
 import type { ParsedConfig } from './config/schema.js';
-import { discover } from './discover/index.js';
+import { discover, type DiscoveredFile } from './discover/index.js';
 import { readTextFile } from './discover/read.js';
 import { runRules } from './engine.js';
 import { extractRepository } from './extract/repository.js';
 import { buildModel } from './model/build.js';
 import { prepareRepository, wantedFunctionFiles } from './model/repository.js';
+import type { ServiceDetection } from './model/services.js';
 import type { Model } from './model/types.js';
 import type { Rule } from './rule-api.js';
 import { summarize } from './summarize/index.js';
 import type { RunResult } from './summarize/result.js';
+import type { Notification } from './vocabulary.js';
 
 export interface ScanOptions {
   root: string;
@@ -33,6 +35,8 @@ export interface ScanOptions {
   cache?: CacheSettings;
   /** Told how the cache did (hits, misses) once extraction is over. */
   onCacheStats?: (stats: { dir: string; hits: number; misses: number; pruned: number }) => void;
+  /** Called where most of the heap has just become garbage: once the facts are parsed, once the model is built (the CLI collects it there). */
+  onGarbage?: () => void;
 }
 
 /** A step of the pipeline, for progress display. */
@@ -51,30 +55,12 @@ export interface ScanOutput {
 export async function scan(options: ScanOptions): Promise<ScanOutput> {
   const { root, config } = options;
   const progress = options.onProgress ?? (() => undefined);
-  progress({ phase: 'discover' });
-  const discovery = await discover(root, config, options.includeTests ?? config.includeTests);
-
-  progress({ phase: 'parse', done: 0, total: discovery.files.length });
-  const extraction = await extractRepository(discovery, {
-    config,
-    jobs: options.jobs,
-    cache: options.cache,
-    onProgress: (done, total) => progress({ phase: 'parse', done, total }),
-    onCacheStats: options.onCacheStats,
-  });
-
-  progress({ phase: 'model' });
   const readFile = (path: string): string | undefined => readText(root, path, config.maxFileSize);
-  const files = discovery.files.filter((f) => !extraction.skippedPaths.has(f.path));
-  // Only WebSocket endpoints follow calls into helpers, so only then are function facts needed.
-  const followsCalls = extraction.facts.some((f) => f.wsEndpoints.length > 0 || (f.wsServers?.length ?? 0) > 0);
-  const prepared = prepareRepository({ allPaths: discovery.allPaths, files, facts: extraction.facts, readFile, config });
-  if (followsCalls) prepared.input.functionsOf = await extraction.functionFacts((known) => wantedFunctionFiles(prepared, known));
-  const { detection } = prepared;
-  const model = buildModel(prepared.input);
+  const { files, testFiles, skipped, notifications, detection, model } = await analyse(options, progress, readFile);
+  options.onGarbage?.();
 
   progress({ phase: 'rules' });
-  const findings = runRules(model, options.rules ?? RULES, config, extraction.facts);
+  const findings = runRules(model, options.rules ?? RULES, config);
   const baselined = options.baseline ? applyBaseline(findings, options.baseline) : null;
 
   progress({ phase: 'report' });
@@ -88,18 +74,64 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     maxFileSize: config.maxFileSize,
     cache: options.cache,
     files,
-    testFiles: discovery.testFiles,
-    skipped: extraction.skipped,
-    notifications: extraction.notifications,
+    testFiles,
+    skipped,
+    notifications,
     detection,
     model,
-    facts: extraction.facts,
+    facts: model.facts,
     findings,
     baselined,
     readPlanSource,
     timestamp: options.timestamp,
   });
   return { result, model };
+}
+
+interface Analysis {
+  files: DiscoveredFile[];
+  testFiles: number;
+  skipped: Record<string, number>;
+  notifications: Notification[];
+  detection: ServiceDetection;
+  model: Model;
+}
+
+/**
+ * Discovery, extraction and the model. A function of its own so that nothing holds the files' full
+ * facts once the model is built: their imports and exports are most of their size, and the model
+ * keeps what it resolved from them (`Model.facts` has the rest).
+ */
+async function analyse(options: ScanOptions, progress: (progress: ScanProgress) => void, readFile: (path: string) => string | undefined): Promise<Analysis> {
+  const { root, config } = options;
+  progress({ phase: 'discover' });
+  const discovery = await discover(root, config, options.includeTests ?? config.includeTests);
+
+  progress({ phase: 'parse', done: 0, total: discovery.files.length });
+  const extraction = await extractRepository(discovery, {
+    config,
+    jobs: options.jobs,
+    cache: options.cache,
+    onProgress: (done, total) => progress({ phase: 'parse', done, total }),
+    onCacheStats: options.onCacheStats,
+  });
+  options.onGarbage?.();
+
+  progress({ phase: 'model' });
+  const files = discovery.files.filter((f) => !extraction.skippedPaths.has(f.path));
+  // Only WebSocket endpoints follow calls into helpers, so only then are function facts needed.
+  const followsCalls = extraction.facts.some((f) => f.wsEndpoints.length > 0 || (f.wsServers?.length ?? 0) > 0);
+  const prepared = prepareRepository({ allPaths: discovery.allPaths, files, facts: extraction.facts, readFile, config });
+  if (followsCalls) prepared.input.functionsOf = await extraction.functionFacts((known) => wantedFunctionFiles(prepared, known));
+  const model = buildModel(prepared.input);
+  return {
+    files,
+    testFiles: discovery.testFiles,
+    skipped: extraction.skipped,
+    notifications: extraction.notifications,
+    detection: prepared.detection,
+    model,
+  };
 }
 
 // Manifests, tsconfig and plan sources: regular files only (a FIFO named package.json must not block), bounded in size.

@@ -4,7 +4,7 @@ import { covers } from './model/query.js';
 import type { Finding } from './vocabulary.js';
 
 /** Marks findings covered by a suppression comment on their line or the line before. */
-export function applyInlineSuppressions(findings: Finding[], facts: FileFacts[]): Finding[] {
+export function applyInlineSuppressions(findings: Finding[], facts: readonly Pick<FileFacts, 'path' | 'suppressions'>[]): Finding[] {
   const byFile = new Map(facts.map((f) => [f.path, f.suppressions]));
   for (const finding of findings) {
     const comments = byFile.get(finding.file);

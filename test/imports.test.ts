@@ -145,13 +145,13 @@ describe('buildImportEdges', () => {
   );
   const summary = edges.map((e) => [e.file, e.loc.line, e.target, e.fromService, e.toService, e.boundary.reason]);
 
-  it('resolves every in-repo import once, with both services and the verdict; external ones are dropped', () => {
+  it('resolves every import into another component once, with both services and the verdict; external ones and those within a component are dropped', () => {
     expect(summary).toEqual([
       ['auth_service/auth_core/users.py', 1, 'netra_backend/app/models.py', 'auth', 'backend', 'default'],
       // The target is a test file that was not analysed: its service still comes from the roots.
       ['auth_service/auth_core/users.py', 2, 'netra_backend/tests/factories.py', 'auth', 'backend', 'default'],
-      // auth_service's own `app` package wins over the backend's same-named one.
-      ['auth_service/auth_core/users.py', 3, 'auth_service/app/db.py', 'auth', 'auth', 'same-service'],
+      // line 3: auth_service's own `app` package wins over the backend's same-named one, so the import
+      // stays within the auth service and makes no edge (resolved to the backend's, it would be one).
       // `from pkg import module`: the submodule is the target, also in a namespace folder without __init__.py.
       ['auth_service/auth_core/users.py', 4, 'netra_backend/app/db.py', 'auth', 'backend', 'default'],
       ['auth_service/auth_core/users.py', 5, 'netra_backend/ns/handlers.py', 'auth', 'backend', 'default'],

@@ -19,6 +19,7 @@ import { changedSince, findingFilter, keepFindings, stagedChanges, type ChangeSe
 import { useColor } from './color.js';
 import { applyPatches, checkClean, fragmentationCount, newParseErrors, planFixes, unifiedDiff, writeAtomically } from './fix.js';
 import { Progress } from './progress.js';
+import { collectGarbage } from './memory.js';
 import { loadResult } from './result-file.js';
 import { writeStdout } from './stdout.js';
 import { UsageError } from './usage.js';
@@ -254,7 +255,17 @@ export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix 
     ? (s: { dir: string; hits: number; misses: number; pruned: number }) =>
         process.stderr.write(`jwtfrag: cache ${s.dir}: ${s.hits} reused, ${s.misses} extracted, ${s.pruned} pruned\n`)
     : undefined;
-  const options: ScanOptions = { root, config, includeTests: flags.includeTests, jobs, timestamp: flags.timestamp, baseline, cache, onCacheStats };
+  const options: ScanOptions = {
+    root,
+    config,
+    includeTests: flags.includeTests,
+    jobs,
+    timestamp: flags.timestamp,
+    baseline,
+    cache,
+    onCacheStats,
+    onGarbage: collectGarbage,
+  };
   const run = async (sources?: Map<string, string>): Promise<RunResult> => {
     const progress = new Progress(process.stderr, flags.progress && !flags.quiet);
     try {
@@ -266,6 +277,8 @@ export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix 
   const sources = new Map<string, string>();
   const started = Date.now();
   let result = await run(sources);
+  // The model, and what building the result left behind, are garbage now: the reports need only the result.
+  collectGarbage();
 
   if (flags.fix || flags.fixDryRun) {
     const fixed = await fix(root, result, sources, started, flags, () => run());

@@ -9,7 +9,7 @@ import { buildFamilies } from './families.js';
 import { buildProvisions, loadedEnvFileProvisions } from './provision.js';
 import type { ModuleResolver } from './resolve.js';
 import { buildWsEndpoints, type WsModelInput } from './websocket.js';
-import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFile, ModelJwtOp, ModelSecretUse, ResolvedSecret } from './types.js';
+import type { Model, ModelEnvRead, ModelFallbackGroup, ModelFile, ModelFileFacts, ModelJwtOp, ModelSecretUse, ResolvedSecret } from './types.js';
 
 export interface ModelInput {
   services: Service[];
@@ -430,6 +430,25 @@ function wrapperOps(ops: ModelJwtOp[], facts: FileFacts[], fileInfo: Map<string,
   return out;
 }
 
+/** Whether the repository is a Django project: a settings module is named, or Python code imports Django. */
+function usesDjango(facts: FileFacts[]): boolean {
+  return facts.some(
+    (f) => f.djangoSettings !== undefined || (f.language === 'python' && f.imports.some((i) => i.specifier === 'django' || i.specifier.startsWith('django.'))),
+  );
+}
+
+/** A read of `SECRET_KEY` whose value is the module-level `SECRET_KEY` of a Python module: in a Django project, the framework's own key. */
+function setsDjangoSecretKey(f: FileFacts, read: EnvRead): boolean {
+  if (read.name !== 'SECRET_KEY' || f.language !== 'python') return false;
+  return f.exports.some((e) => e.name === 'SECRET_KEY' && e.value.sources.some((s) => s.kind === 'env' && s.read === read.id));
+}
+
+/** The facts the rules read: everything but the imports and exports the model resolved (a copy; the full facts can then be collected). */
+function ruleFacts(f: FileFacts): ModelFileFacts {
+  const { imports: _imports, exports: _exports, ...rest } = f;
+  return rest;
+}
+
 /** Builds the model from per-file facts. Pure: no disk access beyond the resolver it is given. */
 export function buildModel(input: ModelInput): Model {
   const fileInfo = new Map(input.files.map((f) => [f.path, f]));
@@ -495,6 +514,7 @@ export function buildModel(input: ModelInput): Model {
   }
 
   const isTooling = (path: string): boolean => fileInfo.get(path)?.tooling === true;
+  const django = usesDjango(facts);
   const envReads: ModelEnvRead[] = [];
   const fallbackGroups: ModelFallbackGroup[] = [];
   for (const f of facts) {
@@ -503,7 +523,9 @@ export function buildModel(input: ModelInput): Model {
     const { reads, groups } = confirmedReads(f, tracer);
     for (const read of reads) {
       const readRoles = roles.get(siteKey(f.path, read.loc));
-      envReads.push({ ...read, file: f.path, service, family: null, familyBy: null, roles: readRoles ? [...readRoles].sort() : [], tooling });
+      const modelRead: ModelEnvRead = { ...read, file: f.path, service, family: null, familyBy: null, roles: readRoles ? [...readRoles].sort() : [], tooling };
+      if (django && setsDjangoSecretKey(f, read)) modelRead.djangoSecretKey = true;
+      envReads.push(modelRead);
     }
     for (const group of groups) fallbackGroups.push({ ...group, file: f.path, service });
   }
@@ -524,7 +546,7 @@ export function buildModel(input: ModelInput): Model {
   return {
     services: input.services,
     files: [...input.files].sort((a, b) => compareText(a.path, b.path)),
-    facts,
+    facts: facts.map(ruleFacts),
     envReads,
     fallbackGroups,
     jwtOps,

@@ -9,9 +9,10 @@ import type { Service } from '../vocabulary.js';
 type Language = 'ts' | 'js' | 'python';
 
 /**
- * Resolves each file's imports; imports that leave the repository (external packages) are dropped.
- * Both ends get their service from the services' roots, so a target that was not analysed (a test
- * file, an excluded folder) still belongs to its service.
+ * Resolves each file's imports and keeps those from one component into another. Imports that leave
+ * the repository (external packages), stay within a component or have an end in no component are
+ * dropped. Both ends get their service from the services' roots, so a target that was not analysed
+ * (a test file, an excluded folder) still belongs to its service.
  */
 export function buildImportEdges(
   facts: FileFacts[],
@@ -32,6 +33,8 @@ export function buildImportEdges(
       const target = resolveImport(resolver, f.path, imp, language);
       if (target === null || target === f.path) continue;
       const toService = files.get(target)?.service ?? serviceOf(target);
+      // Within one component, or from or into code of none: nothing to judge (see `Model.imports`).
+      if (fromService === null || toService === null || fromService === toService) continue;
       edges.push({
         file: f.path,
         loc: imp.loc,

@@ -58,6 +58,8 @@ export interface ModelEnvRead extends EnvRead {
   roles: ('sign' | 'verify')[];
   /** In a tooling folder: secret rules leave it alone. */
   tooling: boolean;
+  /** The read sets Django's own `SECRET_KEY` setting: the module-level `SECRET_KEY` of a Python module, in a project that names a settings module or imports Django. */
+  djangoSecretKey?: true;
 }
 
 export interface ModelFallbackGroup extends FallbackGroup {
@@ -204,16 +206,25 @@ export interface ModelWsEndpoint extends WsEndpoint {
   middlewareAt: Site[];
 }
 
+/**
+ * A file's facts as the rules see them. Imports and exports are not kept: the model has resolved them
+ * (`Model.imports`, the secrets traced through them), and at 20,000 files they are 90 % of the facts.
+ */
+export type ModelFileFacts = Omit<FileFacts, 'imports' | 'exports'>;
+
 export interface Model {
   services: Service[];
   files: ModelFile[];
-  facts: FileFacts[];
+  facts: ModelFileFacts[];
   envReads: ModelEnvRead[];
   fallbackGroups: ModelFallbackGroup[];
   jwtOps: ModelJwtOp[];
   secretUses: ModelSecretUse[];
   families: ModelFamily[];
-  /** Imports that resolve inside the repository, in file order. */
+  /**
+   * Imports from one component into another (both known, different), in file order: the only ones
+   * the boundary rules, the service graph and loaded env files look at.
+   */
   imports: ImportEdge[];
   /** Boundary policy overrides from the config. */
   boundaries: { allow: BoundaryRule[]; forbid: BoundaryRule[] };

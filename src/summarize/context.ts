@@ -12,7 +12,13 @@ import { FactCache, readEntry, writeEntry, type CacheSettings } from '../cache/i
  * findings. With a cache, the TypeScript token ranges of a file are kept there (a warm scan then
  * neither loads the compiler nor parses).
  */
-export function attachSourceContext(root: string, findings: Finding[], facts: FileFacts[], maxBytes: number, cache?: CacheSettings): void {
+export function attachSourceContext(
+  root: string,
+  findings: Finding[],
+  facts: readonly Pick<FileFacts, 'path' | 'language' | 'secretLiterals'>[],
+  maxBytes: number,
+  cache?: CacheSettings,
+): void {
   const rangeCache = cache ? new FactCache(cache, { snippetRanges: 1 }) : null;
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {

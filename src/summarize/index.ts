@@ -30,7 +30,7 @@ export interface SummaryInput {
   notifications: Notification[];
   detection: Pick<ServiceDetection, 'services' | 'excluded'>;
   model: Model;
-  facts: FileFacts[];
+  facts: readonly Pick<FileFacts, 'path' | 'language' | 'secretLiterals'>[];
   findings: Finding[];
   baselined: BaselineOutcome | null;
   /** Reads a file the migration plan edits. */

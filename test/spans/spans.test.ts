@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
 import { loadConfig } from '../../src/config/load.js';
 import { buildSnippets, type Snippet } from '../../src/extract/snippet.js';
-import type { FileFacts } from '../../src/extract/facts.js';
+import type { ModelFileFacts } from '../../src/model/types.js';
 import type { Finding } from '../../src/vocabulary.js';
 import { scan } from '../../src/run.js';
 
@@ -66,7 +66,7 @@ function draw(f: Finding, related: (file: string, loc: Finding['loc']) => Snippe
 }
 
 /** Masked snippets of related locations, built per file like the product builds a finding's own snippet. */
-function relatedSnippets(dir: string, findings: Finding[], facts: FileFacts[]): (file: string, loc: Finding['loc']) => Snippet | null {
+function relatedSnippets(dir: string, findings: Finding[], facts: ModelFileFacts[]): (file: string, loc: Finding['loc']) => Snippet | null {
   const byFile = new Map<string, Finding['loc'][]>();
   for (const f of findings) for (const r of f.related) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r.loc]);
   const factsByPath = new Map(facts.map((f) => [f.path, f]));
@@ -83,7 +83,7 @@ function relatedSnippets(dir: string, findings: Finding[], facts: FileFacts[]): 
 }
 
 /** The text of every secret literal the extractors found in a fixture, but single words (`production`), which prose may use. */
-function secretTexts(dir: string, facts: FileFacts[]): string[] {
+function secretTexts(dir: string, facts: ModelFileFacts[]): string[] {
   const out: string[] = [];
   for (const file of facts) {
     if (file.secretLiterals.length === 0) continue;

@@ -1,0 +1,28 @@
+// Full garbage collections at the points of a scan where most of the heap has just become garbage.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+let collector: (() => void) | null | undefined;
+
+/**
+ * Runs a full garbage collection, when V8 lets us. V8 sets its next collection from the heap that was
+ * live at its last full one, so garbage made when a large heap turns dead (the facts' JSON text once
+ * parsed, the full facts once the model is built, the model once the result is built) stays resident
+ * until the heap grows that far again. Collecting at those three points cut the peak of a 20,000-file
+ * scan from about 510 to 360 MB at no measurable cost in time (docs/performance.md).
+ *
+ * The CLI's own process only: V8's `gc` is exposed to new contexts by a process-wide flag, which a
+ * library must not set in its host.
+ */
+export function collectGarbage(): void {
+  if (collector === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      const gc: unknown = runInNewContext('gc');
+      collector = typeof gc === 'function' ? (gc as () => void) : null;
+    } catch {
+      collector = null;
+    }
+  }
+  collector?.();
+}
