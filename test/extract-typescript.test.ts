@@ -630,6 +630,26 @@ describe('key tracing', () => {
     ]);
   });
 
+  it('stops at a class member assigned from itself instead of following it forever', () => {
+    // `this.current = this.current.next` made each hop a longer path of the same member: the file was dropped as nested too deeply.
+    const f = x(
+      [
+        "import jwt from 'jsonwebtoken';",
+        'class Keys {',
+        '  current: any = null;',
+        '  constructor() { this.current = { secret: process.env.ROTATING_SECRET }; }',
+        '  rotate() { this.current = this.current.next; }',
+        '  sign(p: object) { return jwt.sign(p, this.current.secret); }',
+        '}',
+        'export const first = new Keys().current.value;',
+      ].join('\n'),
+    );
+    expect(f.notifications).toEqual([]);
+    // Each value the member is given, once: the field's null, the constructor's object, and one step
+    // into the self-assignment (`next` of either), where the walk meets the assignment again and stops.
+    expect(f.jwtOps.map((o) => sources(f, o))).toEqual([['unknown:….secret', 'env:ROTATING_SECRET', 'unknown:….next.secret', 'unknown:property next']]);
+  });
+
   it('traces key objects made from key material (node:crypto, jose) to the material', () => {
     const f = x(
       [

@@ -246,17 +246,20 @@ function traceClassMember(ctx: Ctx, cls: ts.ClassLikeDeclaration, path: string[]
   const out: ValueSource[] = [];
   for (const value of classMember(ctx, cls, name)) {
     if (staticOnly && !isStaticValue(value)) continue;
+    // A member assigned from itself (`this.node = this.node.next` in a loop) would be followed forever.
+    const inner = enter(w, value);
+    if (!inner) continue;
     if (ts.isParameter(value)) {
       out.push(unknown(ctx, `constructor parameter ${name}`, at));
     } else if (ts.isGetAccessorDeclaration(value) || ts.isMethodDeclaration(value)) {
       const isGetter = ts.isGetAccessorDeclaration(value);
-      if (isGetter && rest.length === 0 && !call) out.push(...traceReturns(ctx, value, at, w));
-      else if (!isGetter && call && rest.length === 0) out.push(...traceReturns(ctx, value, at, w));
-      else if (isGetter) for (const r of returnExprs(ctx, value)) out.push(...tracePath(ctx, r, rest, call, at, w));
+      if (isGetter && rest.length === 0 && !call) out.push(...traceReturns(ctx, value, at, inner));
+      else if (!isGetter && call && rest.length === 0) out.push(...traceReturns(ctx, value, at, inner));
+      else if (isGetter) for (const r of returnExprs(ctx, value)) out.push(...tracePath(ctx, r, rest, call, at, inner));
     } else if (ts.isPropertyDeclaration(value)) {
       if (classMember(ctx, cls, name).length === 1) out.push(unknown(ctx, `field ${name}`, at));
     } else if (ts.isExpression(value)) {
-      out.push(...tracePath(ctx, value, rest, call, at, w));
+      out.push(...tracePath(ctx, value, rest, call, at, inner));
     }
   }
   return out.length > 0 ? out : [unknown(ctx, `member ${name}`, at)];
