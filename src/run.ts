@@ -93,7 +93,7 @@ interface Analysis {
   testFiles: number;
   skipped: Record<string, number>;
   notifications: Notification[];
-  detection: ServiceDetection;
+  detection: Pick<ServiceDetection, 'services' | 'excluded'>;
   model: Model;
 }
 
@@ -129,7 +129,7 @@ async function analyse(options: ScanOptions, progress: (progress: ScanProgress) 
     testFiles: discovery.testFiles,
     skipped: extraction.skipped,
     notifications: extraction.notifications,
-    detection: prepared.detection,
+    detection: { services: prepared.detection.services, excluded: prepared.detection.excluded },
     model,
   };
 }
