@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
-import { isGeneratedBundle, languageOf, looksMinified } from '../src/discover/languages.js';
+import { isGeneratedFile, languageOf, looksMinified } from '../src/discover/languages.js';
 import { scan } from '../src/run.js';
 
 const roots: string[] = [];
@@ -25,7 +25,7 @@ function repo(files: Record<string, string>): string {
 const SIGN = "const jwt = require('jsonwebtoken');\nmodule.exports = (p) => jwt.sign(p, 'literal-signing-value-one');\n";
 
 describe('generated and vendored JavaScript', () => {
-  it('is recognised by name, for script files only', () => {
+  it('is recognised by name: minified and bundled script files, and the pnpm lockfile', () => {
     for (const p of [
       '.yarn/releases/yarn-4.1.0.cjs',
       'tools/.yarn/plugins/@yarnpkg/plugin-x.cjs',
@@ -35,12 +35,22 @@ describe('generated and vendored JavaScript', () => {
       'web/a.min.mjs',
       'web/app.bundle.js',
       'web/app-bundle.js',
+      'pnpm-lock.yaml',
+      'common/config/rush/pnpm-lock.yaml',
     ]) {
-      expect(isGeneratedBundle(p), p).toBe(true);
+      expect(isGeneratedFile(p), p).toBe(true);
       expect(languageOf(p), p).toBeNull();
     }
-    for (const p of ['.yarn/releases/README.md', 'deploy/docker-compose.min.yaml', 'web/minify.js', 'web/bundle.ts', 'src/.yarnrc.js'])
-      expect(isGeneratedBundle(p), p).toBe(false);
+    for (const p of [
+      '.yarn/releases/README.md',
+      'deploy/docker-compose.min.yaml',
+      'web/minify.js',
+      'web/bundle.ts',
+      'src/.yarnrc.js',
+      'pnpm-workspace.yaml',
+      'deploy/lock.yaml',
+    ])
+      expect(isGeneratedFile(p), p).toBe(false);
     expect(languageOf('deploy/docker-compose.min.yaml')).toBe('yaml');
   });
 
@@ -69,15 +79,16 @@ describe('generated and vendored JavaScript', () => {
       '.yarn/releases/yarn-4.1.0.cjs': SIGN,
       '.yarn/plugins/@yarnpkg/plugin-workspace-tools.cjs': SIGN,
       '.pnp.cjs': SIGN,
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\nimporters:\n  api:\n    dependencies:\n      jsonwebtoken:\n        specifier: '9'\n        version: 9.0.2\n",
     });
     const { result } = await scan({ root: dir, config: parseConfig({}, 'test'), jobs: 1 });
-    expect(result.files.skipped).toEqual({ generated: 5, 'skipped-minified': 1 });
+    expect(result.files.skipped).toEqual({ generated: 6, 'skipped-minified': 1 });
     expect(result.files.scanned).toBe(3);
     expect(result.findings.filter((f) => f.ruleId === 'hardcoded-jwt-secret').map((f) => f.file)).toEqual(['api/src/sign.js']);
     expect(result.notifications.filter((n) => n.id === 'skipped-minified').map((n) => n.file)).toEqual(['api/public/app.js']);
 
     const all = await scan({ root: dir, config: parseConfig({ maxLineLength: 0 }, 'test'), jobs: 1 });
-    expect(all.result.files.skipped).toEqual({ generated: 5 });
+    expect(all.result.files.skipped).toEqual({ generated: 6 });
     expect(
       all.result.findings
         .filter((f) => f.ruleId === 'hardcoded-jwt-secret')

@@ -7,7 +7,7 @@ import { compileGlob } from '../util/glob.js';
 import { compareText } from '../util/order.js';
 import { GIT_LIST_TIMEOUT_MS, gitPath, insideWorkTree, trackedFiles, untrackedFiles } from './git-files.js';
 import { GitignoreSet, parseGitignore, unsafeForGit } from './gitignore.js';
-import { DEFAULT_EXCLUDES, isGeneratedBundle, isTestPath, languageOf } from './languages.js';
+import { DEFAULT_EXCLUDES, isGeneratedFile, isTestPath, languageOf } from './languages.js';
 import { readTextFile } from './read.js';
 
 export interface DiscoveredFile {
@@ -333,7 +333,7 @@ export async function discover(root: string, config: ParsedConfig, includeTests:
   for (const path of allPaths) {
     const language = languageOf(path);
     if (!language) {
-      if (isGeneratedBundle(path)) count('generated');
+      if (isGeneratedFile(path)) count('generated');
       continue;
     }
     const isTest = isTestPath(path);

@@ -26,7 +26,7 @@ const EXTENSIONS: Record<string, Language> = {
 export function languageOf(path: string): Language | null {
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (base.endsWith('.d.ts') || base.endsWith('.d.mts') || base.endsWith('.d.cts')) return null;
-  if (isGeneratedBundle(path)) return null;
+  if (isGeneratedFile(path)) return null;
   if (base === '.env' || base.startsWith('.env.')) return 'dotenv';
   if (base === 'Dockerfile' || base.startsWith('Dockerfile.')) return 'dockerfile';
   if (base === 'Makefile' || base === 'GNUmakefile') return 'shell';
@@ -39,12 +39,14 @@ export function languageOf(path: string): Language | null {
 const CODE_FILE = /\.[cm]?[jt]sx?$/i;
 
 /**
- * Vendored or generated JavaScript that nobody edits: Yarn's committed releases and plugins, the
- * Plug'n'Play loader, minified files (`*.min.js`) and bundles (`*.bundle.js`, `*-bundle.js`). Not
- * analysed, counted as `generated`. Only script files: a `docker-compose.min.yaml` is still read.
+ * Vendored or generated files that nobody edits: Yarn's committed releases and plugins, the
+ * Plug'n'Play loader, minified files (`*.min.js`) and bundles (`*.bundle.js`, `*-bundle.js`), and
+ * pnpm's lockfile (megabytes of YAML that provide no environment). Not analysed, counted as
+ * `generated`. Minified and bundled are script files only: a `docker-compose.min.yaml` is still read.
  */
-export function isGeneratedBundle(path: string): boolean {
+export function isGeneratedFile(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
+  if (base === 'pnpm-lock.yaml') return true;
   if (!CODE_FILE.test(base)) return false;
   if (/(^|\/)\.yarn\/(releases|plugins)\//.test(path)) return true;
   if (/^\.pnp\.(c|m|loader\.m)?js$/.test(base)) return true;
