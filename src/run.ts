@@ -4,18 +4,16 @@ import { RULES } from '../rules/index.js';
 import { applyBaseline, type Baseline } from './baseline.js';
 import type { CacheSettings } from './cache/index.js';
 import type { ParsedConfig } from './config/schema.js';
-import { discover, type DiscoveredFile } from './discover/index.js';
+import { discover } from './discover/index.js';
 import { readTextFile } from './discover/read.js';
 import { runRules } from './engine.js';
 import { extractRepository } from './extract/repository.js';
 import { buildModel } from './model/build.js';
 import { prepareRepository, wantedFunctionFiles } from './model/repository.js';
-import type { ServiceDetection } from './model/services.js';
 import type { Model } from './model/types.js';
 import type { Rule } from './rule-api.js';
-import { summarize } from './summarize/index.js';
+import { summarize, type SummaryInput } from './summarize/index.js';
 import type { RunResult } from './summarize/result.js';
-import type { Notification } from './vocabulary.js';
 
 export interface ScanOptions {
   root: string;
@@ -79,7 +77,6 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
     notifications,
     detection,
     model,
-    facts: model.facts,
     findings,
     baselined,
     readPlanSource,
@@ -88,14 +85,8 @@ export async function scan(options: ScanOptions): Promise<ScanOutput> {
   return { result, model };
 }
 
-interface Analysis {
-  files: DiscoveredFile[];
-  testFiles: number;
-  skipped: Record<string, number>;
-  notifications: Notification[];
-  detection: Pick<ServiceDetection, 'services' | 'excluded'>;
-  model: Model;
-}
+/** What the summary needs of discovery, extraction and the model. */
+type Analysis = Pick<SummaryInput, 'files' | 'testFiles' | 'skipped' | 'notifications' | 'detection' | 'model'>;
 
 /**
  * Discovery, extraction and the model. A function of its own so that nothing holds the files' full

@@ -1,7 +1,6 @@
 // The summarize stage: turns the model and the findings into the versioned result every reporter renders.
 import type { BaselineOutcome } from '../baseline.js';
 import type { DiscoveredFile } from '../discover/index.js';
-import type { FileFacts } from '../extract/facts.js';
 import type { ServiceDetection } from '../model/services.js';
 import type { Model } from '../model/types.js';
 import { compareText } from '../util/order.js';
@@ -30,7 +29,6 @@ export interface SummaryInput {
   notifications: Notification[];
   detection: Pick<ServiceDetection, 'services' | 'excluded'>;
   model: Model;
-  facts: readonly Pick<FileFacts, 'path' | 'language' | 'secretLiterals'>[];
   findings: Finding[];
   baselined: BaselineOutcome | null;
   /** Reads a file the migration plan edits. */
@@ -42,7 +40,7 @@ export interface SummaryInput {
 /** Adds source context to the findings and builds the result: inventory, matrices, plan, WebSocket table and counts. */
 export function summarize(input: SummaryInput): RunResult {
   const { model, findings, detection, baselined } = input;
-  attachSourceContext(input.root, findings, input.facts, input.maxFileSize, input.cache);
+  attachSourceContext(input.root, findings, model.facts, input.maxFileSize, input.cache);
   const byLanguage: RunResult['files']['byLanguage'] = {};
   for (const f of input.files) byLanguage[f.language] = (byLanguage[f.language] ?? 0) + 1;
 
