@@ -61,7 +61,7 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
     lastTry: false,
   };
   // One worker lane: a round is tens of files, and a second thread's heap would be the scan's peak.
-  const lanes = new LanePool(1, laneSettings);
+  const lanes = new LanePool(laneSettings);
   const largeRepository = settings.files.size >= LANE_FILES;
   let inProcessBytes = 0;
   try {

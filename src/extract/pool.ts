@@ -251,37 +251,28 @@ async function lastTry(indices: number[], items: BatchItem[], settings: LaneSett
 }
 
 /**
- * Worker threads kept across several small extractions (function facts on demand, asked for hop by
- * hop): the threads load their front ends and warm up once. Each `extract` call runs one lane per
- * thread over its files; a file no lane could extract (nested too deep, out of memory) has no result.
+ * One worker lane kept across several small extractions (function facts on demand, asked for hop by
+ * hop): its thread loads the front ends and warms up once. Each `extract` call runs the lane over its
+ * files; a file it could not extract (nested too deep, out of memory) has no result.
  */
 export class LanePool {
   private pool: Piscina | null = null;
 
-  constructor(
-    private readonly threads: number,
-    private readonly settings: LaneSettings,
-  ) {}
+  constructor(private readonly settings: LaneSettings) {}
 
   async extract(items: BatchItem[]): Promise<(FileFacts | null)[]> {
     const out = new Array<FileFacts | null>(items.length).fill(null);
     if (items.length === 0) return out;
-    this.pool ??= newPool(this.threads, WORKER_LIMITS);
-    const queues = [items.map((_, index) => index)];
-    const next = new SharedArrayBuffer(4);
-    const lanes: Promise<LaneEnd>[] = [];
-    for (let lane = 0; lane < Math.min(this.threads, items.length); lane++) {
-      lanes.push(
-        runWorkerLane(this.pool, { items, queues, next, own: [0], settings: this.settings }, (index, outcome) => {
-          if (outcome.kind === 'facts') out[index] = JSON.parse(outcome.json) as FileFacts;
-        }),
-      );
-    }
-    for (const end of await Promise.all(lanes)) if (!end.done && !outOfMemory(end.error)) throw end.error;
+    this.pool ??= newPool(1, WORKER_LIMITS);
+    const lane = { items, queues: [items.map((_, index) => index)], next: new SharedArrayBuffer(4), own: [0], settings: this.settings };
+    const end = await runWorkerLane(this.pool, lane, (index, outcome) => {
+      if (outcome.kind === 'facts') out[index] = JSON.parse(outcome.json) as FileFacts;
+    });
+    if (!end.done && !outOfMemory(end.error)) throw end.error;
     return out;
   }
 
-  /** Whether its threads have started. */
+  /** Whether its thread has started. */
   get started(): boolean {
     return this.pool !== null;
   }

@@ -6,6 +6,7 @@ import { buildSnippets } from '../extract/snippet.js';
 import { lineHashes } from '../util/fingerprint.js';
 import { readSource } from '../discover/read.js';
 import { FactCache, readEntry, writeEntry, type CacheSettings } from '../cache/index.js';
+import type { RangeStore } from '../extract/snippet.js';
 
 /**
  * Reads each file that has findings once; sets `snippet`, `snippetSpan` and `fingerprints` on its
@@ -32,11 +33,7 @@ export function attachSourceContext(
     if (!read.ok) continue;
     const fileFacts = factsByPath.get(file);
     const language = fileFacts?.language ?? null;
-    const key = rangeCache && language ? rangeCache.key(file, language, read.text) : null;
-    const store =
-      rangeCache && key !== null
-        ? { load: () => readEntry(rangeCache.dir, key), save: (payload: string) => void writeEntry(rangeCache.dir, key, payload) }
-        : undefined;
+    const store = rangeCache && language ? rangeStore(rangeCache, file, language, read.text) : undefined;
     const snippets = buildSnippets(
       file,
       read.text,
@@ -55,4 +52,11 @@ export function attachSourceContext(
       if (hash) finding.fingerprints = { primaryLocationLineHash: hash };
     });
   }
+}
+
+/** A file's token ranges in the cache. Its key hashes the whole text, so it is computed only when a snippet asks (TypeScript and JavaScript). */
+function rangeStore(cache: FactCache, file: string, language: string, text: string): RangeStore {
+  let key: string | null = null;
+  const keyOf = (): string => (key ??= cache.key(file, language, text));
+  return { load: () => readEntry(cache.dir, keyOf()), save: (payload) => void writeEntry(cache.dir, keyOf(), payload) };
 }
