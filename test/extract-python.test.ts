@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { extractPython } from '../src/extract/python/index.js';
 import type { Loc } from '../src/vocabulary.js';
 import type { FileFacts } from '../src/extract/facts.js';
+import { parsePython } from '../src/extract/python/parser.js';
+import type { PyNode } from '../src/extract/python/tree.js';
 
 const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] } };
 
@@ -581,6 +583,39 @@ describe('extractPython: exports', () => {
       value: { sources: [{ kind: 'import', module: '.config', name: 'settings', path: [], call: false, loc: at(2, 21, 29) }] },
       loc: at(2, 21, 29),
     });
+  });
+});
+
+describe('parsePython: the tree', () => {
+  const shape = (text: string, node: PyNode): string => {
+    const kids = node.children.map((kid) => shape(text, kid)).join(' ');
+    const label = `${node.field ? `${node.field}:` : ''}${node.type}«${text.slice(node.start, node.end)}»`;
+    return kids ? `(${label} ${kids})` : label;
+  };
+
+  it('leaves out punctuation, and every node still spans its whole text', async () => {
+    const text = 'f(a, b=[1])\nfrom .. import x\n';
+    const { root } = await parsePython(text);
+    expect(shape(text, root.children[0])).toBe(
+      '(expression_statement«f(a, b=[1])» (call«f(a, b=[1])» function:identifier«f» (arguments:argument_list«(a, b=[1])» identifier«a» ' +
+        '(keyword_argument«b=[1]» name:identifier«b» (value:list«[1]» integer«1»)))))',
+    );
+    // The dots of a relative import are all punctuation: the prefix keeps its span.
+    expect(shape(text, root.children[1])).toBe(
+      '(import_from_statement«from .. import x» from«from» (module_name:relative_import«..» import_prefix«..») import«import» (name:dotted_name«x» identifier«x»))',
+    );
+  });
+
+  it('keeps operators with a field and tokens the parser inserted as missing', async () => {
+    const text = 'a == b or c[1:2]\nz = f([1, 2)\n';
+    const { root, firstError } = await parsePython(text);
+    expect(shape(text, root.children[0])).toBe(
+      '(expression_statement«a == b or c[1:2]» (boolean_operator«a == b or c[1:2]» (left:comparison_operator«a == b» identifier«a» operators:==«==» identifier«b») ' +
+        'operator:or«or» (right:subscript«c[1:2]» value:identifier«c» (subscript:slice«1:2» integer«1» integer«2»))))',
+    );
+    // `[1, 2)`: tree-sitter inserts the missing `]` before `)`, and it is the first error.
+    expect(firstError && [firstError.type, firstError.start, firstError.end]).toEqual([']', 28, 28]);
+    expect(shape(text, root.children[1])).toContain('(list«[1, 2» integer«1» integer«2» ]«»)');
   });
 });
 

@@ -35,6 +35,13 @@ type RuntimeFn = (...args: number[]) => number;
 let parserPromise: Promise<Parser> | null = null;
 let direct: CursorApi | null = null;
 const namedCache: boolean[] = [];
+const dropCache: boolean[] = [];
+/**
+ * Punctuation tokens no extractor reads: they get no node (a quarter of all nodes), only their
+ * offsets, which widen their parent's span. A token with a field name, or one tree-sitter inserted
+ * as missing, keeps its node.
+ */
+const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', '=', '->', '@']);
 
 /** The runtime's cursor functions when `Parser.init` handed us its module object, else null (then the public API is used). */
 function cursorApi(runtime: Record<string, unknown>): CursorApi | null {
@@ -166,9 +173,16 @@ export async function parsePython(text: string): Promise<ParsedPython> {
     const step = direct ? directSteps(direct, tree) : publicSteps(tree);
     const comments: PyNode[] = [];
     let firstError: PyNode | null = null;
-    // Only leaves ask the cursor for offsets: an inner node spans from its first child's start to its last child's end.
-    const make = (parent: PyNode | null): PyNode => {
-      const typeId = step.typeId();
+    /** Whether the node at the cursor is a punctuation token with no field: it gets no node of its own. */
+    const dropped = (typeId: number): boolean => {
+      let drop = dropCache[typeId];
+      if (drop === undefined) {
+        drop = !language.nodeTypeIsNamed(typeId) && PUNCTUATION.has(types[typeId] ?? '');
+        dropCache[typeId] = drop;
+      }
+      return drop && step.fieldId() === 0 && !(hasError && step.isMissing());
+    };
+    const make = (parent: PyNode | null, typeId: number): PyNode => {
       let named = namedCache[typeId];
       if (named === undefined) {
         named = language.nodeTypeIsNamed(typeId);
@@ -188,34 +202,49 @@ export async function parsePython(text: string): Promise<ParsedPython> {
       if (parent) parent.children.push(node);
       return node;
     };
-    const close = (node: PyNode): void => {
-      const kids = node.children;
-      if (kids.length > 0) {
-        node.start = kids[0].start;
-        node.end = kids[kids.length - 1].end;
-      }
+    // A node spans from its first child's start to its last child's end, so only leaves ask the cursor
+    // for offsets; children finish in order, and each one that finishes (a dropped token too) extends its parent.
+    const finished = (parent: PyNode | null, start: number, end: number): void => {
+      if (parent === null) return;
+      if (parent.start < 0) parent.start = start;
+      parent.end = end;
     };
     try {
-      const root = make(null);
+      const root = make(null, step.typeId());
       let current = root;
-      for (;;) {
+      let parent: PyNode | null;
+      walk: for (;;) {
+        // The cursor is on `current`, whose children are not visited yet.
         if (step.firstChild()) {
-          current = make(current);
-          continue;
-        }
-        current.start = step.startIndex();
-        current.end = step.endIndex();
-        let done = false;
-        while (!step.nextSibling()) {
-          if (!step.parent() || current.parent === null) {
-            done = true;
-            break;
+          const typeId = step.typeId();
+          if (!dropped(typeId)) {
+            current = make(current, typeId);
+            continue;
           }
-          current = current.parent;
-          close(current);
+          finished(current, step.startIndex(), step.endIndex());
+          parent = current;
+        } else {
+          current.start = step.startIndex();
+          current.end = step.endIndex();
+          finished(current.parent, current.start, current.end);
+          parent = current.parent;
         }
-        if (done || current.parent === null) break;
-        current = make(current.parent);
+        // The cursor is on a finished child of `parent`: on to its next sibling, climbing while there is none.
+        while (parent !== null) {
+          if (step.nextSibling()) {
+            const typeId = step.typeId();
+            if (dropped(typeId)) {
+              finished(parent, step.startIndex(), step.endIndex());
+              continue;
+            }
+            current = make(parent, typeId);
+            continue walk;
+          }
+          if (!step.parent()) break;
+          finished(parent.parent, parent.start, parent.end);
+          parent = parent.parent;
+        }
+        break;
       }
       root.start = 0;
       root.end = text.length;
