@@ -1,4 +1,4 @@
-// A plain JavaScript copy of the tree-sitter syntax tree, plus span helpers; no parser types leave here.
+// A plain JavaScript copy of the tree-sitter syntax tree (punctuation left out), plus span helpers; no parser types leave here.
 import { LineIndex } from '../../util/lines.js';
 
 /** One syntax node; `start`/`end` are UTF-16 offsets into the file text. */
@@ -9,6 +9,7 @@ export interface PyNode {
   /** The field name this node has in its parent (`function`, `arguments`, `left`, …). */
   field: string | null;
   named: boolean;
+  /** In order; punctuation tokens without a field name (`(`, `,`, `:`, `.`, `=` …) are left out, but count in every span. */
   children: PyNode[];
   parent: PyNode | null;
 }
