@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractTypeScript } from '../src/extract/typescript/index.js';
 import type { FileFacts, JwtOp, ValueSource } from '../src/extract/facts.js';
+import { parseSourceFile, typescriptLib } from '../src/extract/typescript-lib.js';
 
 const OPTIONS = { envAccessors: { python: [], typescript: [] } };
 
@@ -45,6 +46,36 @@ function sourceLoc(op: JwtOp | undefined): unknown {
 function ops(f: FileFacts): [string, string, string | null][] {
   return f.jwtOps.map((o) => [o.op, o.library, o.scope]);
 }
+
+describe('parseSourceFile', () => {
+  it('sets the parent of every node, JSDoc included, exactly as the compiler does', () => {
+    const ts = typescriptLib();
+    const text = [
+      '/** The key. @param {string} name the name */',
+      'export function key(name: string): string { return process.env[name] ?? `x${name}`; }',
+      'const o = { a: [1, (2 + 3) as number], ...rest };',
+      'class C<T> { @dec() m(/** p */ p?: T) { return () => this; } }',
+    ].join('\n');
+    for (const kind of [ts.ScriptKind.TS, ts.ScriptKind.JS]) {
+      const expected = ts.createSourceFile('a.ts', text, ts.ScriptTarget.Latest, true, kind);
+      const actual = parseSourceFile('a.ts', text, kind);
+      const shape = (root: import('ts-morph').ts.Node): string[] => {
+        const out: string[] = [];
+        const visit = (node: import('ts-morph').ts.Node): void => {
+          out.push(`${ts.SyntaxKind[node.kind]} ${node.pos}-${node.end} in ${node.parent ? `${ts.SyntaxKind[node.parent.kind]} ${node.parent.pos}` : '-'}`);
+          ts.forEachChild(node, visit);
+          for (const doc of (node as { jsDoc?: import('ts-morph').ts.Node[] }).jsDoc ?? []) visit(doc);
+        };
+        visit(root);
+        return out;
+      };
+      const nodes = shape(actual);
+      expect(nodes).toEqual(shape(expected));
+      expect(nodes.filter((n) => n.startsWith('JSDoc')).length).toBeGreaterThan(1);
+      expect(nodes.slice(1).every((n) => !n.endsWith(' in -'))).toBe(true);
+    }
+  });
+});
 
 describe('env reads: process.env and friends', () => {
   it('reads process.env.X with the span of the property name', () => {

@@ -3,7 +3,7 @@ import { CST, Lexer } from 'yaml';
 import type { ts } from 'ts-morph';
 import type { Language, Loc } from './facts.js';
 import { LineIndex, usesUnicodeLineBreaks } from '../util/lines.js';
-import { typescriptLib } from './typescript-lib.js';
+import { parseSourceFile, typescriptLib } from './typescript-lib.js';
 import { harmless, looksLikeEnvName, redacted, type TokenContext } from '../util/redact.js';
 
 /** A classified source range: code is shown, comments are masked, the rest is masked unless `harmless`. */
@@ -285,7 +285,7 @@ function typescriptRanges(path: string, text: string, language: 'ts' | 'js'): Ra
   const ts = typescriptLib();
   const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
   const kind = ext === 'tsx' ? ts.ScriptKind.TSX : ext === 'jsx' ? ts.ScriptKind.JSX : language === 'ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS;
-  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
+  const sf = parseSourceFile(path, text, kind);
   const ranges: Range[] = [];
   const stack: ts.Node[] = [sf];
   while (stack.length > 0) {

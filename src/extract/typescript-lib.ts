@@ -9,3 +9,26 @@ export function typescriptLib(): typeof ts {
   lib ??= (createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph')).ts;
   return lib;
 }
+
+/**
+ * Parses a TypeScript or JavaScript file with every node's `parent` set, JSDoc included: what
+ * `createSourceFile(…, setParentNodes: true)` gives, with the parents set in one explicit-stack pass
+ * instead of the compiler's generic recursive one (which cost about a seventh of the parse).
+ */
+export function parseSourceFile(path: string, text: string, kind: ts.ScriptKind): ts.SourceFile {
+  const t = typescriptLib();
+  const sf = t.createSourceFile(path, text, t.ScriptTarget.Latest, false, kind);
+  const stack: ts.Node[] = [sf];
+  let parent: ts.Node = sf;
+  const bind = (child: ts.Node): void => {
+    (child as { parent: ts.Node }).parent = parent;
+    stack.push(child);
+  };
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    parent = node;
+    t.forEachChild(node, bind);
+    const docs = (node as { jsDoc?: ts.Node[] }).jsDoc;
+    if (docs) for (const doc of docs) bind(doc);
+  }
+  return sf;
+}

@@ -24,3 +24,12 @@ export function compareFindings(a: Finding, b: Finding): number {
 export function comparePositions(a: { line: number; column: number }, b: { line: number; column: number }): number {
   return a.line - b.line || a.column - b.column;
 }
+
+/** Reverses `items[from…]` in place: what a walk pushed for one node, so that it pops in source order. */
+export function reverseFrom(items: unknown[], from: number): void {
+  for (let i = from, j = items.length - 1; i < j; i++, j--) {
+    const item = items[i];
+    items[i] = items[j];
+    items[j] = item;
+  }
+}

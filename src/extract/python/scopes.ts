@@ -1,6 +1,7 @@
 // First pass over a Python module: scopes, assignments, class attributes, import bindings and import facts.
 import type { FileFacts, ImportFact } from '../facts.js';
 import { LineMap, field, namedKids, unparen, type PyNode } from './tree.js';
+import { reverseFrom } from '../../util/order.js';
 
 /** A name bound by an import: `import a.b as c` (module binding) or `from m import x as y`. */
 interface ImportBinding {
@@ -253,14 +254,10 @@ export function collectScopes(state: FileState): void {
   // a task is a node to visit or an action to run once the subtrees pushed above it are done.
   type Task = { node: PyNode; scope: Scope; flags: Flags } | (() => void);
   const stack: Task[] = [];
-  const later: Task[] = [];
-  // Queues work in source order; `flush` moves it onto the stack so it runs in that order.
+  // A task queues its work in source order on top of the stack; the loop then reverses what it
+  // queued, so that work runs in that order.
   const visit = (node: PyNode, scope: Scope, flags: Flags): void => {
-    later.push({ node, scope, flags });
-  };
-  const flush = (): void => {
-    for (let i = later.length - 1; i >= 0; i--) stack.push(later[i]);
-    later.length = 0;
+    stack.push({ node, scope, flags });
   };
   const step = (node: PyNode, scope: Scope, flags: Flags): void => {
     switch (node.type) {
@@ -275,7 +272,7 @@ export function collectScopes(state: FileState): void {
         for (const kid of node.children) if (kid !== definition) visit(kid, scope, flags);
         if (definition) {
           visit(definition, scope, flags);
-          later.push(() => {
+          stack.push(() => {
             const defScope = state.scopeOf.get(definition);
             if (defScope) for (const kid of node.children) if (kid.type === 'decorator') defScope.decorators.push(kid);
           });
@@ -363,9 +360,10 @@ export function collectScopes(state: FileState): void {
   };
   stack.push({ node: state.module.node, scope: state.module, flags: { inFunction: false, inTypeChecking: false, inTry: false } });
   for (let task = stack.pop(); task !== undefined; task = stack.pop()) {
+    const mark = stack.length;
     if (typeof task === 'function') task();
     else step(task.node, task.scope, task.flags);
-    flush();
+    reverseFrom(stack, mark);
   }
 }
 

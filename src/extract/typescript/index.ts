@@ -15,7 +15,8 @@ import { startsServers, visitServerEntry } from './entries.js';
 import { buildKeyCalls, isKeyCall, keyParameter } from './key-calls.js';
 import { resolveSecretUses, visitSecretUse } from './secret-uses.js';
 import { collectWebSockets } from './ws/index.js';
-import { comparePositions, compareText } from '../../util/order.js';
+import { comparePositions, compareText, reverseFrom } from '../../util/order.js';
+import { parseSourceFile } from '../typescript-lib.js';
 
 const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
   ts: ts.ScriptKind.TS,
@@ -48,8 +49,7 @@ function walk(ctx: Ctx): void {
   const jwt = usesJwtLibrary(ctx);
   const servers = startsServers(ctx);
   const stack: ts.Node[] = [ctx.sf];
-  const kids: ts.Node[] = [];
-  const collect = (child: ts.Node): void => void kids.push(child);
+  const push = (child: ts.Node): void => void stack.push(child);
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     const kind = node.kind;
     if (USE_KINDS.has(kind)) visitSecretUse(ctx, node);
@@ -65,9 +65,10 @@ function walk(ctx: Ctx): void {
     } else if (ENV_KINDS.has(kind)) {
       visitEnv(ctx, node);
     }
-    forEachChild(node, collect);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-    kids.length = 0;
+    // The children go on the stack in reverse, so they are visited in source order.
+    const mark = stack.length;
+    forEachChild(node, push);
+    reverseFrom(stack, mark);
   }
 }
 
@@ -144,7 +145,7 @@ function parseError(ctx: Ctx, path: string): void {
 /** Extracts facts from a TypeScript or JavaScript file (syntax only: no type checker, no module resolution). */
 export function extractTypeScript(path: string, text: string, language: 'ts' | 'js', options: ExtractOptions): FileFacts {
   const facts = emptyFacts(path, language);
-  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path, language));
+  const sf = parseSourceFile(path, text, scriptKind(path, language));
   const ctx: Ctx = {
     sf,
     facts,
