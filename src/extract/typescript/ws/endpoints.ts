@@ -177,11 +177,20 @@ function serverIdentifier(ctx: Ctx, receiver: ts.Expression): ts.Identifier | nu
   return rootIdentifier(r);
 }
 
+/** Whether the text holds `<name><suffix>` for an imported name (`io.use(`): one search for the suffix, not one per import. */
+function usesImportedName(ctx: Ctx, suffix: string): boolean {
+  const text = ctx.sf.text;
+  for (let at = text.indexOf(suffix); at >= 0; at = text.indexOf(suffix, at + 1)) {
+    for (const name of ctx.imports.keys()) if (at >= name.length && text.startsWith(name, at - name.length)) return true;
+  }
+  return false;
+}
+
 function socketIoAndWs(ctx: Ctx, out: Discovery): void {
   const socketIo = importsModule(ctx, 'socket.io');
   const wsLib = importsModule(ctx, 'ws');
   const uws = importsModule(ctx, 'uWebSockets.js');
-  const imported = [...ctx.imports.keys()].some((name) => ctx.sf.text.includes(`${name}.use(`));
+  const imported = usesImportedName(ctx, '.use(');
   if (!socketIo && !wsLib && !uws && !imported) return;
   const wsServers = new Map<string, Registration>();
   const ioServers = new Set<string>();
