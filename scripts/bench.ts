@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/config/load.js';
 import { discover } from '../src/discover/index.js';
+import { insideWorkTree } from '../src/discover/git-files.js';
 import { packageRoot } from '../src/util/paths.js';
 import { parseChildReport, type ChildReport } from './bench-child.js';
 import { ensureCorpus, type CorpusStats } from './bench-corpus.js';
@@ -184,15 +185,6 @@ async function pickEdited(dir: string): Promise<string> {
   return files[Math.floor(files.length / 2)].path;
 }
 
-/** Whether `dir` is inside a git work tree (false when git is missing). */
-function insideGit(dir: string): boolean {
-  try {
-    return execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'true';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A real repository is measured on a copy of the files a scan sees (so the original stays untouched
  * when one file is edited): discovery's file list, manifests and .gitignore files included. When the
@@ -213,7 +205,7 @@ async function copyRepository(source: string): Promise<{ dir: string; files: num
     }
     copyFileSync(join(source, path), target);
   }
-  const git = insideGit(source);
+  const git = await insideWorkTree(source);
   if (git) {
     const run = (args: string[]): void =>
       void execFileSync('git', ['-c', 'user.name=jwtfrag bench', '-c', 'user.email=bench@jwtfrag.invalid', '-c', 'commit.gpgsign=false', ...args], {

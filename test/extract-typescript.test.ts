@@ -56,9 +56,12 @@ describe('parseSourceFile', () => {
       'const o = { a: [1, (2 + 3) as number], ...rest };',
       'class C<T> { @dec() m(/** p */ p?: T) { return () => this; } }',
     ].join('\n');
-    for (const kind of [ts.ScriptKind.TS, ts.ScriptKind.JS]) {
-      const expected = ts.createSourceFile('a.ts', text, ts.ScriptTarget.Latest, true, kind);
-      const actual = parseSourceFile('a.ts', text, kind);
+    for (const [path, language, kind] of [
+      ['a.ts', 'ts', ts.ScriptKind.TS],
+      ['a.js', 'js', ts.ScriptKind.JS],
+    ] as const) {
+      const expected = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
+      const actual = parseSourceFile(path, text, language);
       const shape = (root: import('ts-morph').ts.Node): string[] => {
         const out: string[] = [];
         const visit = (node: import('ts-morph').ts.Node): void => {

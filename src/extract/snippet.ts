@@ -283,9 +283,7 @@ function lineEnd(text: string, from: number, unicode = false): number {
 // text; module specifiers apart), comments from a scan of the text between them.
 function typescriptRanges(path: string, text: string, language: 'ts' | 'js'): Range[] {
   const ts = typescriptLib();
-  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-  const kind = ext === 'tsx' ? ts.ScriptKind.TSX : ext === 'jsx' ? ts.ScriptKind.JSX : language === 'ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS;
-  const sf = parseSourceFile(path, text, kind);
+  const sf = parseSourceFile(path, text, language);
   const ranges: Range[] = [];
   const stack: ts.Node[] = [sf];
   while (stack.length > 0) {

@@ -18,22 +18,6 @@ import { collectWebSockets } from './ws/index.js';
 import { comparePositions, compareText, reverseFrom } from '../../util/order.js';
 import { parseSourceFile } from '../typescript-lib.js';
 
-const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
-  ts: ts.ScriptKind.TS,
-  mts: ts.ScriptKind.TS,
-  cts: ts.ScriptKind.TS,
-  tsx: ts.ScriptKind.TSX,
-  js: ts.ScriptKind.JS,
-  mjs: ts.ScriptKind.JS,
-  cjs: ts.ScriptKind.JS,
-  jsx: ts.ScriptKind.JSX,
-};
-
-function scriptKind(path: string, language: 'ts' | 'js'): ts.ScriptKind {
-  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
-  return SCRIPT_KINDS[ext] ?? (language === 'ts' ? ts.ScriptKind.TS : ts.ScriptKind.JS);
-}
-
 function accessorList(options: ExtractOptions): string[] {
   const all = new Set<string>([...DEFAULT_ENV_ACCESSORS.typescript, ...options.envAccessors.typescript]);
   return [...all].sort((a, b) => b.length - a.length || compareText(a, b));
@@ -145,7 +129,7 @@ function parseError(ctx: Ctx, path: string): void {
 /** Extracts facts from a TypeScript or JavaScript file (syntax only: no type checker, no module resolution). */
 export function extractTypeScript(path: string, text: string, language: 'ts' | 'js', options: ExtractOptions): FileFacts {
   const facts = emptyFacts(path, language);
-  const sf = parseSourceFile(path, text, scriptKind(path, language));
+  const sf = parseSourceFile(path, text, language);
   const ctx: Ctx = {
     sf,
     facts,
