@@ -13,7 +13,8 @@ describe('extraction pool', () => {
     const items: BatchItem[] = [];
     for (let i = 0; i < 150; i++) {
       const py = i % 2 === 0;
-      const path = `svc/m${i}.${py ? 'py' : 'ts'}`;
+      // Workers post facts as UTF-8 bytes: some paths are not ASCII.
+      const path = `svc/m${i}${i % 5 === 0 ? '-clé🔑' : ''}.${py ? 'py' : 'ts'}`;
       mkdirSync(join(dir, 'svc'), { recursive: true });
       writeFileSync(join(dir, path), py ? `import os\nK${i} = os.getenv("JWT_SECRET_${i % 3}")\n` : `export const k${i} = process.env.JWT_SECRET_${i % 3};\n`);
       items.push({ path, absPath: join(dir, path), language: py ? 'python' : 'ts' });
@@ -26,6 +27,8 @@ describe('extraction pool', () => {
     const names = inline.flatMap((r) => (r.ok ? r.facts.envReads.map((e) => e.name) : []));
     expect(names).toHaveLength(150);
     expect(new Set(names)).toEqual(new Set(['JWT_SECRET_0', 'JWT_SECRET_1', 'JWT_SECRET_2']));
+    const unusual = pooled.flatMap((r) => (r.ok && r.facts.path.includes('-clé🔑.') ? r.facts.envReads.map((e) => e.name) : []));
+    expect(unusual).toHaveLength(30);
   });
 
   it('ends a lane whose queue is empty and starts a fresh thread on the queue with files left', async () => {

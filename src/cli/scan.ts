@@ -19,7 +19,7 @@ import { changedSince, findingFilter, keepFindings, stagedChanges, type ChangeSe
 import { useColor } from './color.js';
 import { applyPatches, checkClean, fragmentationCount, newParseErrors, planFixes, unifiedDiff, writeAtomically } from './fix.js';
 import { Progress } from './progress.js';
-import { collectGarbage } from './memory.js';
+import { collectGarbage, keepYoungGenerationSmall } from './memory.js';
 import { loadResult } from './result-file.js';
 import { writeStdout } from './stdout.js';
 import { UsageError } from './usage.js';
@@ -243,6 +243,7 @@ export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix 
   if (problem) throw new UsageError(problem.startsWith('cannot read') ? problem : `${problem} (pass the repository folder: jwtfrag scan path/to/repo)`);
   const formats = flags.format && flags.format.length > 0 ? flags.format : ['text'];
   checkFlags(flags, formats);
+  keepYoungGenerationSmall();
   const jobs = parseJobs(flags.jobs, flags.quiet === true);
   const { config } = loadConfig(root, flags.config);
   const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;

@@ -1,7 +1,7 @@
 // Function facts on demand: what each named function of a file calls, reads as a token and delegates, extracted only for the files a WebSocket auth path is followed into.
 import { FactCache, readEntry, type CacheSettings } from '../cache/index.js';
 import { readSource } from '../discover/read.js';
-import { processFile, type BatchItem, type LaneSettings } from './batch.js';
+import { parseFacts, processFile, type BatchItem, type LaneSettings } from './batch.js';
 import type { ExtractOptions, FileFacts, FunctionFact, Language } from './facts.js';
 import { LanePool } from './pool.js';
 
@@ -92,7 +92,7 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
         inProcessBytes += bytes;
         for (const item of misses) {
           const outcome = await processFile(item, laneSettings);
-          memo.set(item.path, outcome.kind === 'facts' ? ((JSON.parse(outcome.json) as FileFacts).functions ?? null) : null);
+          memo.set(item.path, outcome.kind === 'facts' ? (parseFacts(outcome.json).functions ?? null) : null);
         }
       }
     }

@@ -11,6 +11,7 @@ import {
   type LaneData,
   type LaneMessage,
   type LaneSettings,
+  parseFacts,
   processFile,
   QUEUES,
   queueOf,
@@ -120,7 +121,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   const results = new Array<BatchResult | undefined>(items.length);
   const lanes: Promise<LaneEnd>[] = [];
   // Facts stay JSON text until the workers are gone: text is a fraction of the objects' size, so the threads' peaks do not add up.
-  const texts = new Array<string | undefined>(items.length);
+  const texts = new Array<string | Uint8Array | undefined>(items.length);
   const deep = new Set<number>();
   let done = 0;
   let missBytes = 0;
@@ -138,7 +139,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     } else {
       if (!outcome.hit) missBytes += outcome.bytes;
       if (lanes.length > 0) texts[index] = outcome.json;
-      else results[index] = { path: item.path, ok: true, facts: JSON.parse(outcome.json) as FileFacts };
+      else results[index] = { path: item.path, ok: true, facts: parseFacts(outcome.json) };
     }
     done++;
     options.onProgress?.(done, items.length);
@@ -208,7 +209,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   return items.map((item, index) => {
     const json = texts[index];
     texts[index] = undefined;
-    return json === undefined ? (results[index] as BatchResult) : { path: item.path, ok: true, facts: JSON.parse(json) as FileFacts };
+    return json === undefined ? (results[index] as BatchResult) : { path: item.path, ok: true, facts: parseFacts(json) };
   });
 }
 
@@ -266,7 +267,7 @@ export class LanePool {
     this.pool ??= newPool(1, WORKER_LIMITS);
     const lane = { items, queues: [items.map((_, index) => index)], next: new SharedArrayBuffer(4), own: [0], settings: this.settings };
     const end = await runWorkerLane(this.pool, lane, (index, outcome) => {
-      if (outcome.kind === 'facts') out[index] = JSON.parse(outcome.json) as FileFacts;
+      if (outcome.kind === 'facts') out[index] = parseFacts(outcome.json);
     });
     if (!end.done && !outOfMemory(end.error)) throw end.error;
     return out;
