@@ -6,8 +6,8 @@ export const CHILD_MARK = '@@jwtfrag-bench ';
 export interface ChildReport {
   /** Wall time from process start to the report, in ms. */
   ms: number;
-  /** `process.resourceUsage().maxRSS` in MB (peak resident set of the whole process, all threads). */
-  maxRssMB: number;
+  /** `process.resourceUsage().maxRSS` in MiB (peak resident set of the whole process, all threads). */
+  maxRssMiB: number;
   /** Child-specific figures (files parsed, parse-loop time, …). */
   detail: Record<string, number>;
 }
@@ -16,7 +16,7 @@ export interface ChildReport {
 export function writeChildReport(detail: Record<string, number>): void {
   const report: ChildReport = {
     ms: Math.round(performance.now()),
-    maxRssMB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+    maxRssMiB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
     detail,
   };
   writeSync(1, `\n${CHILD_MARK}${JSON.stringify(report)}\n`);

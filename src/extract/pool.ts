@@ -120,7 +120,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   };
   const results = new Array<BatchResult | undefined>(items.length);
   const lanes: Promise<LaneEnd>[] = [];
-  // Facts stay JSON text until the workers are gone: text is a fraction of the objects' size, so the threads' peaks do not add up.
+  // Facts stay JSON (UTF-8 bytes from a worker) until the workers are gone: a fraction of the objects' size, so the threads' peaks do not add up.
   const texts = new Array<string | Uint8Array | undefined>(items.length);
   const deep = new Set<number>();
   let done = 0;
