@@ -1,4 +1,5 @@
 // A scan lets go of what it no longer needs: the full facts once the model is built, and the CLI collects the garbage at those points.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectGarbage } from '../src/cli/memory.js';
@@ -6,6 +7,23 @@ import { loadConfig } from '../src/config/load.js';
 import { scan } from '../src/run.js';
 
 const PLATFORM = join(import.meta.dirname, '..', 'fixtures', 'monorepos', 'fastapi-platform');
+const ROOT = join(import.meta.dirname, '..');
+
+/** The main thread's young generation (MB) in a fresh process after it keeps 400,000 strings, with or without `keepYoungGenerationSmall`. */
+function youngGenerationAfterKeeping(small: boolean): number {
+  const script = [
+    "import { getHeapSpaceStatistics } from 'node:v8';",
+    "import { keepYoungGenerationSmall } from './src/cli/memory.ts';",
+    small ? 'keepYoungGenerationSmall();' : '',
+    'const kept = [];',
+    "for (let i = 0; i < 400_000; i++) kept.push('path/' + i + '/module.py');",
+    "const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');",
+    'console.log(kept.length > 0 ? space.space_size / 1e6 : 0);',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return Number(r.stdout.trim());
+}
 
 describe('memory', () => {
   it('the model keeps the facts rules read, not the imports and exports it resolved', async () => {
@@ -19,6 +37,12 @@ describe('memory', () => {
     expect(result.serviceImports?.length).toBeGreaterThan(0);
     // Once the facts are parsed and once the model is built.
     expect(calls).toBe(2);
+  });
+
+  it('keepYoungGenerationSmall keeps the young generation from growing as what it holds survives', () => {
+    // V8 doubles it (to 16 MB semi-spaces) while most of it survives, as discovery's file lists do.
+    expect(youngGenerationAfterKeeping(false)).toBeGreaterThanOrEqual(16);
+    expect(youngGenerationAfterKeeping(true)).toBeLessThanOrEqual(8);
   });
 
   it('collectGarbage collects, and exposes no gc function to the program', async () => {
