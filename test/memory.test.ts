@@ -25,6 +25,23 @@ function youngGenerationAfterKeeping(small: boolean): number {
   return Number(r.stdout.trim());
 }
 
+/** V8's per-scavenge trace of a fresh process that makes garbage, with or without `scavengeAlone`: the time its helper threads spent in each scavenge (ms). */
+function scavengeHelperTimes(alone: boolean): number[] {
+  const script = [
+    "import { scavengeAlone } from './src/cli/memory.ts';",
+    alone ? 'scavengeAlone();' : '',
+    "console.log('@@start');",
+    'let kept = [];',
+    'for (let i = 0; i < 3_000_000; i++) { kept.push({ i }); if (kept.length > 50_000) kept = []; }',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--trace-gc-nvp', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  // Only the scavenges after the call (loading the modules made some before it).
+  const after = r.stdout.slice(r.stdout.indexOf('@@start'));
+  const lines = after.split('\n').filter((line) => line.includes('gc=s '));
+  return lines.map((line) => Number(/ background\.scavenge\.parallel=([\d.]+)/.exec(line)?.[1] ?? NaN));
+}
+
 describe('memory', () => {
   it('the model keeps the facts rules read, not the imports and exports it resolved', async () => {
     let calls = 0;
@@ -43,6 +60,14 @@ describe('memory', () => {
     // V8 doubles it (to 16 MB semi-spaces) while most of it survives, as discovery's file lists do.
     expect(youngGenerationAfterKeeping(false)).toBeGreaterThanOrEqual(16);
     expect(youngGenerationAfterKeeping(true)).toBeLessThanOrEqual(8);
+  });
+
+  it('scavengeAlone leaves every scavenge to the thread that allocates', () => {
+    const alone = scavengeHelperTimes(true);
+    expect(alone.length).toBeGreaterThan(10);
+    expect(alone.filter((ms) => ms !== 0)).toEqual([]);
+    // The control: without it, V8's helper threads take part in some of them.
+    expect(scavengeHelperTimes(false).some((ms) => ms > 0)).toBe(true);
   });
 
   it('collectGarbage collects, and exposes no gc function to the program', async () => {

@@ -19,7 +19,7 @@ import { changedSince, findingFilter, keepFindings, stagedChanges, type ChangeSe
 import { useColor } from './color.js';
 import { applyPatches, checkClean, fragmentationCount, newParseErrors, planFixes, unifiedDiff, writeAtomically } from './fix.js';
 import { Progress } from './progress.js';
-import { collectGarbage, keepYoungGenerationSmall } from './memory.js';
+import { collectGarbage, keepYoungGenerationSmall, scavengeAlone } from './memory.js';
 import { loadResult } from './result-file.js';
 import { writeStdout } from './stdout.js';
 import { UsageError } from './usage.js';
@@ -245,6 +245,8 @@ export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix 
   checkFlags(flags, formats);
   keepYoungGenerationSmall();
   const jobs = parseJobs(flags.jobs, flags.quiet === true);
+  // With a lane on every core, V8's scavenge helpers would only take turns with the lanes.
+  if ((jobs ?? availableParallelism()) >= availableParallelism()) scavengeAlone();
   const { config } = loadConfig(root, flags.config);
   const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
   const previous = flags.compare ? loadResult(flags.compare) : undefined;
