@@ -9,6 +9,13 @@ import { scan } from '../src/run.js';
 const PLATFORM = join(import.meta.dirname, '..', 'fixtures', 'monorepos', 'fastapi-platform');
 const ROOT = join(import.meta.dirname, '..');
 
+/** Runs an ES module script from the repository root in a fresh Node process (V8 flags are per process); its standard output. */
+function runFresh(script: string, nodeArgs: string[] = []): string {
+  const r = spawnSync(process.execPath, [...nodeArgs, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  return r.stdout;
+}
+
 /** The main thread's young generation (MB) in a fresh process after it keeps 400,000 strings, with or without `keepYoungGenerationSmall`. */
 function youngGenerationAfterKeeping(small: boolean): number {
   const script = [
@@ -20,9 +27,7 @@ function youngGenerationAfterKeeping(small: boolean): number {
     "const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');",
     'console.log(kept.length > 0 ? space.space_size / 1e6 : 0);',
   ].join('\n');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
-  expect(r.stderr).toBe('');
-  return Number(r.stdout.trim());
+  return Number(runFresh(script).trim());
 }
 
 /** V8's per-scavenge trace of a fresh process that makes garbage, with or without `scavengeAlone`: the time its helper threads spent in each scavenge (ms). */
@@ -34,10 +39,9 @@ function scavengeHelperTimes(alone: boolean): number[] {
     'let kept = [];',
     'for (let i = 0; i < 3_000_000; i++) { kept.push({ i }); if (kept.length > 50_000) kept = []; }',
   ].join('\n');
-  const r = spawnSync(process.execPath, ['--trace-gc-nvp', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
-  expect(r.stderr).toBe('');
+  const stdout = runFresh(script, ['--trace-gc-nvp']);
   // Only the scavenges after the call (loading the modules made some before it).
-  const after = r.stdout.slice(r.stdout.indexOf('@@start'));
+  const after = stdout.slice(stdout.indexOf('@@start'));
   const lines = after.split('\n').filter((line) => line.includes('gc=s '));
   return lines.map((line) => Number(/ background\.scavenge\.parallel=([\d.]+)/.exec(line)?.[1] ?? NaN));
 }

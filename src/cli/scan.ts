@@ -246,7 +246,8 @@ export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix 
   keepYoungGenerationSmall();
   const jobs = parseJobs(flags.jobs, flags.quiet === true);
   // With a lane on every core, V8's scavenge helpers would only take turns with the lanes.
-  if ((jobs ?? availableParallelism()) >= availableParallelism()) scavengeAlone();
+  const cores = availableParallelism();
+  if ((jobs ?? cores) >= cores) scavengeAlone();
   const { config } = loadConfig(root, flags.config);
   const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
   const previous = flags.compare ? loadResult(flags.compare) : undefined;
