@@ -46,6 +46,25 @@ function scavengeHelperTimes(alone: boolean): number[] {
   return lines.map((line) => Number(/ background\.scavenge\.parallel=([\d.]+)/.exec(line)?.[1] ?? NaN));
 }
 
+/** The call of a small hot function during which V8 marks it for its optimising compiler, in a fresh process, after `optimiseOnlyHotCode(v8Version)` or without the call. */
+function callMarkedForOptimisation(v8Version: string | null): number {
+  const script = [
+    "import { optimiseOnlyHotCode } from './src/cli/memory.ts';",
+    v8Version === null ? '' : `optimiseOnlyHotCode(${JSON.stringify(v8Version)});`,
+    'function probe(n) { let s = 0; for (let i = 0; i < n; i++) s = (s + i * 7) % 1000003; return s; }',
+    'let sum = 0;',
+    "for (let call = 0; call < 3000; call++) { console.log('@@call ' + call); sum += probe(100); }",
+    "console.log('@@sum ' + sum);",
+  ].join('\n');
+  let call = -1;
+  for (const line of runFresh(script, ['--trace-opt']).split('\n')) {
+    const match = /^@@call (\d+)$/.exec(line);
+    if (match) call = Number(match[1]);
+    else if (/^\[marking .*<JSFunction probe /.test(line)) return call;
+  }
+  return Infinity;
+}
+
 describe('memory', () => {
   it('the model keeps the facts rules read, not the imports and exports it resolved', async () => {
     let calls = 0;
@@ -72,6 +91,19 @@ describe('memory', () => {
     expect(alone.filter((ms) => ms !== 0)).toEqual([]);
     // The control: without it, V8's helper threads take part in some of them.
     expect(scavengeHelperTimes(false).some((ms) => ms > 0)).toBe(true);
+  });
+
+  it('optimiseOnlyHotCode has V8 11 optimise a function only once it has run about four times as long', () => {
+    const atDefault = callMarkedForOptimisation(null);
+    expect(atDefault).toBeGreaterThan(2);
+    expect(atDefault).toBeLessThan(500);
+    if (process.versions.v8.startsWith('11.')) {
+      const raised = callMarkedForOptimisation(process.versions.v8);
+      expect(raised).toBeGreaterThanOrEqual(3 * atDefault);
+      expect(raised).toBeLessThan(3000);
+    }
+    // Any other V8 is left at its default: its tiering has other flags, and an unknown one prints an error.
+    expect(callMarkedForOptimisation('12.4.254.21-node.33')).toBe(atDefault);
   });
 
   it('collectGarbage collects, and exposes no gc function to the program', async () => {

@@ -19,7 +19,7 @@ import { changedSince, findingFilter, keepFindings, stagedChanges, type ChangeSe
 import { useColor } from './color.js';
 import { applyPatches, checkClean, fragmentationCount, newParseErrors, planFixes, unifiedDiff, writeAtomically } from './fix.js';
 import { Progress } from './progress.js';
-import { collectGarbage, keepYoungGenerationSmall, scavengeAlone } from './memory.js';
+import { collectGarbage, keepYoungGenerationSmall, optimiseOnlyHotCode, scavengeAlone } from './memory.js';
 import { loadResult } from './result-file.js';
 import { writeStdout } from './stdout.js';
 import { UsageError } from './usage.js';
@@ -244,6 +244,7 @@ export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix 
   const formats = flags.format && flags.format.length > 0 ? flags.format : ['text'];
   checkFlags(flags, formats);
   keepYoungGenerationSmall();
+  optimiseOnlyHotCode();
   const jobs = parseJobs(flags.jobs, flags.quiet === true);
   // With a lane on every core, V8's scavenge helpers would only take turns with the lanes.
   const cores = availableParallelism();
