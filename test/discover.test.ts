@@ -145,4 +145,27 @@ describe('compileGlob', () => {
     const nocase = compileGlob(['**/Node_Modules/**', '*JWT*SECRET*'], { nocase: true });
     expect(['x/NODE_MODULES/y', 'app_jwt_secret', 'x/node_modules_/y'].map(nocase)).toEqual([true, true, false]);
   });
+
+  it('matches a segment with a star at either end without the star walk, as the star walk would', () => {
+    const suffix = compileGlob('**/*_backups/**');
+    expect(['a/db_backups/x', '_backups/x', 'a/db_backups2/x', 'a/backups/x'].map(suffix)).toEqual([true, true, false, false]);
+    const prefix = compileGlob('**/Dockerfile*');
+    expect(['Dockerfile', 'svc/Dockerfile.prod', 'svc/xDockerfile', 'svc/dockerfile'].map(prefix)).toEqual([true, true, false, false]);
+    const contains = compileGlob('**/*work_in_progress*/**');
+    expect(['a/old_work_in_progress_2/b', 'work_in_progress/b', 'a/work-in_progress/b'].map(contains)).toEqual([true, true, false]);
+    const any = compileGlob('*');
+    expect(['a', '', 'a/b', '.env'].map(any)).toEqual([true, false, false, true]);
+    // Without `dot`, a star at the start does not match a leading dot; a literal start does.
+    expect(['.x_backups/y', 'x_backups/y'].map(compileGlob('*_backups/**', { dot: false }))).toEqual([false, true]);
+    expect(['.env', '.envrc', 'env'].map(compileGlob('.env*', { dot: false }))).toEqual([true, true, false]);
+    expect(['JWT_SECRET', 'jwt_secret', 'jwt_secret_key'].map(compileGlob('*_SECRET', { nocase: true }))).toEqual([true, true, false]);
+    // Each shape against the same pattern with its last letter as a class (`[s]`), which takes the star walk.
+    const names = ['', 'a', 'b', 'ab', 'ba', 'abab', 'xab', 'abx', 'xabx', '.ab', '.xab', 'AB', 'aab', 'abb'];
+    for (const pattern of ['ab', '*ab', 'ab*', '*ab*', 'x*b', '*a*b*']) {
+      const walked = `${pattern.slice(0, pattern.lastIndexOf('b'))}[b]${pattern.slice(pattern.lastIndexOf('b') + 1)}`;
+      for (const options of [{}, { dot: false }, { nocase: true }]) {
+        expect(names.map(compileGlob(pattern, options)), `${pattern} ${JSON.stringify(options)}`).toEqual(names.map(compileGlob(walked, options)));
+      }
+    }
+  });
 });

@@ -93,11 +93,11 @@ describe('memory', () => {
     expect(scavengeHelperTimes(false).some((ms) => ms > 0)).toBe(true);
   });
 
-  it('optimiseOnlyHotCode has V8 11 optimise a function only once it has run about four times as long', () => {
+  it('optimiseOnlyHotCode has V8 11.3 optimise a function only once it has run about four times as long', () => {
     const atDefault = callMarkedForOptimisation(null);
     expect(atDefault).toBeGreaterThan(2);
     expect(atDefault).toBeLessThan(500);
-    if (process.versions.v8.startsWith('11.')) {
+    if (process.versions.v8.startsWith('11.3.')) {
       const raised = callMarkedForOptimisation(process.versions.v8);
       expect(raised).toBeGreaterThanOrEqual(3 * atDefault);
       expect(raised).toBeLessThan(3000);

@@ -60,7 +60,7 @@ export function scavengeAlone(): void {
 }
 
 /**
- * The interrupt budget with which V8 11 (Node 20) decides that a function is hot enough for its
+ * The interrupt budget with which V8 11.3 (Node 20's) decides that a function is hot enough for its
  * optimising compiler: 4 times its default of 66 KB of bytecode.
  */
 const INTERRUPT_BUDGET = 4 * 66 * 1024;
@@ -77,11 +77,11 @@ const INTERRUPT_BUDGET = 4 * 66 * 1024;
  * early, 1.01 (eightfold: 1.05). See docs/performance.md.
  *
  * V8 reads the budget each time it resets a function's, so it acts from now on, on every thread.
- * Only on V8 11 (Node 20), where it was measured: later versions tier up through Maglev on other
+ * Only on V8 11.3 (Node 20's), where it was measured: later versions tier up through Maglev on other
  * flags, and an unknown flag prints an error. The CLI's own process only, like `collectGarbage`.
  */
 export function optimiseOnlyHotCode(v8Version: string = process.versions.v8): void {
-  if (v8Version.split('.')[0] !== '11') return;
+  if (!v8Version.startsWith('11.3.')) return;
   setFlag(`--interrupt-budget=${String(INTERRUPT_BUDGET)}`);
 }
 

@@ -21,7 +21,14 @@ export interface GlobOptions {
 }
 
 type Token = { kind: 'char'; ch: string } | { kind: 'any' } | { kind: 'class'; negate: boolean; ranges: [string, string][] } | { kind: 'star' };
-type Segment = { kind: 'globstar'; atLeastOne: boolean } | { kind: 'part'; tokens: Token[]; onlyStars: boolean; literalStart: boolean };
+/**
+ * How a segment without `?` or `[…]` and with at most a star at each end matches, without the star
+ * walk: `node_modules` (exact), `*_backups` (suffix), `dist*` (prefix), `*work_in_progress*`
+ * (contains), `*` (any non-empty name); `walk` for the rest.
+ */
+type Shape = 'exact' | 'prefix' | 'suffix' | 'contains' | 'any' | 'walk';
+type Segment =
+  { kind: 'globstar'; atLeastOne: boolean } | { kind: 'part'; tokens: Token[]; onlyStars: boolean; literalStart: boolean; shape: Shape; literal: string };
 interface Compiled {
   negate: boolean;
   segments: Segment[];
@@ -82,15 +89,9 @@ export function compileGlob(patterns: string | readonly string[], options: GlobO
   }
   return (text) => {
     const parts = (nocase ? text.toLowerCase() : text).split('/');
-    // A quick necessary condition first (most paths of a repository lie in no `**/node_modules/**`).
-    let present: Set<string> | null = null;
     for (const c of compiled) {
-      let possible = true;
-      if (c.literals.length > 0) {
-        present ??= new Set(parts);
-        for (const literal of c.literals) if (!present.has(literal)) possible = false;
-      }
-      const matched = possible && matchSegments(c.segments, parts, dot);
+      // A quick necessary condition first (most paths of a repository lie in no `**/node_modules/**`).
+      const matched = c.literals.every((literal) => parts.includes(literal)) && matchSegments(c.segments, parts, dot);
       if (matched !== c.negate) return true;
     }
     return false;
@@ -147,12 +148,22 @@ function starWalk(length: number, text: string, isStar: (i: number) => boolean, 
   return pi === length;
 }
 
+/** The two position sets `matchSegments` alternates between, kept from call to call (a path has few segments). */
+let reachA = new Uint8Array(64);
+let reachB = new Uint8Array(64);
+
 // Path segments against pattern segments: a set of reachable positions per pattern segment, `**` spanning any number.
 function matchSegments(segments: Segment[], parts: string[], dot: boolean): boolean {
-  let reach = new Uint8Array(parts.length + 1);
+  if (reachA.length <= parts.length) {
+    reachA = new Uint8Array(2 * (parts.length + 1));
+    reachB = new Uint8Array(2 * (parts.length + 1));
+  }
+  let reach = reachA;
+  let next = reachB;
+  reach.fill(0, 0, parts.length + 1);
   reach[0] = 1;
   for (const segment of segments) {
-    const next = new Uint8Array(parts.length + 1);
+    next.fill(0, 0, parts.length + 1);
     let any = false;
     if (segment.kind === 'globstar') {
       let open = false;
@@ -175,15 +186,43 @@ function matchSegments(segments: Segment[], parts: string[], dot: boolean): bool
       }
     }
     if (!any) return false;
-    reach = next;
+    [reach, next] = [next, reach];
   }
   return reach[parts.length] === 1;
 }
 
-// One segment: the star walk over its tokens.
+/** A segment's shape, and the characters between its end stars. */
+function shapeOf(tokens: Token[], onlyStars: boolean): { shape: Shape; literal: string } {
+  if (onlyStars) return { shape: 'any', literal: '' };
+  const leading = tokens[0]?.kind === 'star';
+  const trailing = tokens.length > 1 && tokens.at(-1)?.kind === 'star';
+  const inner = tokens.slice(leading ? 1 : 0, trailing ? -1 : undefined);
+  let literal = '';
+  for (const token of inner) {
+    if (token.kind !== 'char') return { shape: 'walk', literal: '' };
+    literal += token.ch;
+  }
+  return { shape: leading ? (trailing ? 'contains' : 'suffix') : trailing ? 'prefix' : 'exact', literal };
+}
+
+// One segment: by its shape, else the star walk over its tokens.
 function matchPart(segment: Extract<Segment, { kind: 'part' }>, text: string, dot: boolean): boolean {
   if (segment.onlyStars && text.length === 0) return false;
   if (!dot && !segment.literalStart && text.startsWith('.')) return false;
+  switch (segment.shape) {
+    case 'exact':
+      return text === segment.literal;
+    case 'prefix':
+      return text.startsWith(segment.literal);
+    case 'suffix':
+      return text.endsWith(segment.literal);
+    case 'contains':
+      return text.includes(segment.literal);
+    case 'any':
+      return true;
+    case 'walk':
+      break;
+  }
   const tokens = segment.tokens;
   return starWalk(
     tokens.length,
@@ -218,12 +257,8 @@ function segmentsOf(pattern: string, nocase: boolean): Segment[] {
       continue;
     }
     const tokens = tokenize(raw, nocase);
-    out.push({
-      kind: 'part',
-      tokens,
-      onlyStars: tokens.length > 0 && tokens.every((t) => t.kind === 'star'),
-      literalStart: tokens[0]?.kind === 'char' || tokens[0]?.kind === 'class',
-    });
+    const onlyStars = tokens.length > 0 && tokens.every((t) => t.kind === 'star');
+    out.push({ kind: 'part', tokens, onlyStars, literalStart: tokens[0]?.kind === 'char' || tokens[0]?.kind === 'class', ...shapeOf(tokens, onlyStars) });
   }
   // As in picomatch, a trailing `/**` also matches the folder itself, unless the segment before it ends with `*`.
   const last = out.at(-1);
