@@ -39,6 +39,27 @@ function languageOf(facts: FileFacts | undefined): 'ts' | 'js' | 'python' {
   return facts?.language === 'python' ? 'python' : facts?.language === 'js' ? 'js' : 'ts';
 }
 
+/** A file's functions by each dotted prefix of their names (`Auth.verify` under `Auth` and `Auth.verify`), in their order. */
+const functionIndex = new WeakMap<FunctionFact[], Map<string, FunctionFact[]>>();
+
+function byName(functions: FunctionFact[]): Map<string, FunctionFact[]> {
+  let index = functionIndex.get(functions);
+  if (index === undefined) {
+    index = new Map();
+    for (const fn of functions) {
+      for (let end = fn.name.indexOf('.'); ; end = fn.name.indexOf('.', end + 1)) {
+        const prefix = end < 0 ? fn.name : fn.name.slice(0, end);
+        const list = index.get(prefix);
+        if (list) list.push(fn);
+        else index.set(prefix, [fn]);
+        if (end < 0) break;
+      }
+    }
+    functionIndex.set(functions, index);
+  }
+  return index;
+}
+
 /** Resolves calls and module-level names across files. */
 class PathFollower {
   private readonly byPath = new Map<string, FileFacts>();
@@ -61,9 +82,7 @@ class PathFollower {
         const methods = functions.filter((fn) => fn.name.split('.').length === 2 && fn.name.endsWith(`.${factory[1]}`));
         if (methods.length === 1) out.push({ file: cand.file, fn: methods[0] });
       }
-      for (const fn of functions) {
-        if (fn.name === cand.name || fn.name.startsWith(`${cand.name}.`)) out.push({ file: cand.file, fn });
-      }
+      for (const fn of byName(functions).get(cand.name) ?? []) out.push({ file: cand.file, fn });
       if (out.length > 0) break;
     }
     return out;
