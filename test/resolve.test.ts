@@ -1,6 +1,7 @@
 // Tests module resolution over realistic mini monorepo layouts (TS/JS relative, tsconfig, workspaces; Python roots and relatives).
 import { describe, expect, it } from 'vitest';
 import { createResolver } from '../src/model/resolve.js';
+import { normalisePath } from '../src/model/resolve-index.js';
 import type { ModuleResolver, ResolverInput } from '../src/model/resolve.js';
 
 interface Repo {
@@ -425,7 +426,7 @@ describe('Python relative imports', () => {
 });
 
 describe('caching and scale', () => {
-  it('answers repeated queries from the cache and stays fast on a large tree', () => {
+  it('answers repeated queries from the cache on a large tree, reading each config file once', () => {
     const layout: Record<string, string> = {
       'package.json': JSON.stringify({ workspaces: ['packages/*'] }),
       'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@p/*': ['packages/*/src'] } } }),
@@ -438,16 +439,35 @@ describe('caching and scale', () => {
       layout[`py/svc${i}/app/m.py`] = '';
     }
     const r = repo(layout);
-    const started = performance.now();
     for (let i = 0; i < 400; i += 1) {
       expect(ts(r, `packages/p${i}/src/m0.ts`, `@org/p${(i + 1) % 400}/src/m3`)).toBe(`packages/p${(i + 1) % 400}/src/m3.ts`);
       expect(ts(r, `packages/p${i}/src/m0.ts`, `@p/p${i}`)).toBe(`packages/p${i}/src/index.ts`);
       expect(py(r, `py/svc${i}/app/m.py`, 'app.m')).toBe(`py/svc${i}/app/m.py`);
     }
-    expect(performance.now() - started).toBeLessThan(5000);
     const readsBefore = r.reads.length;
     expect(ts(r, 'packages/p0/src/m0.ts', '@org/p1/src/m3')).toBe('packages/p1/src/m3.ts');
     expect(r.reads.length).toBe(readsBefore);
     expect(new Set(r.reads).size).toBe(r.reads.length);
+  });
+});
+
+describe('normalisePath', () => {
+  it('returns a normal path as it is and normalises the rest', () => {
+    for (const path of ['src/app.ts', 'a', '.env', '.github/workflows/ci.yml', 'a/.b/c', 'a/..b', 'a/b..', 'a/...', '']) expect(normalisePath(path)).toBe(path);
+    const cases: [string, string][] = [
+      ['./a', 'a'],
+      ['a/./b', 'a/b'],
+      ['a//b', 'a/b'],
+      ['a/', 'a'],
+      ['/a/b', 'a/b'],
+      ['a\\b\\c.py', 'a/b/c.py'],
+      ['a/b/../c', 'a/c'],
+      ['a/..', ''],
+      ['../a', ''],
+      ['.', ''],
+      ['..', ''],
+      ['a/.', 'a'],
+    ];
+    expect(cases.map(([path]) => normalisePath(path))).toEqual(cases.map(([, want]) => want));
   });
 });

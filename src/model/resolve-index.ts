@@ -7,8 +7,12 @@ export interface RepoIndex {
   dirs: Set<string>;
 }
 
-/** Normalises a repo-relative path: forward slashes, no `./` prefix, no trailing slash. */
+/** What a path that needs normalising has: a backslash, a leading, trailing or doubled slash, a `.` or `..` segment. */
+const NOT_NORMAL = /\\|^\/|\/\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
+
+/** Normalises a repo-relative path: forward slashes, no `./` prefix, no trailing slash. A path already normal (most are) is returned as it is. */
 export function normalisePath(path: string): string {
+  if (!NOT_NORMAL.test(path)) return path;
   const joined = joinPath('', path.replace(/\\/g, '/'));
   return joined ?? '';
 }
