@@ -1,7 +1,10 @@
 // Tests module resolution over realistic mini monorepo layouts (TS/JS relative, tsconfig, workspaces; Python roots and relatives).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createResolver } from '../src/model/resolve.js';
 import { normalisePath } from '../src/model/resolve-index.js';
+import { parseJsonObject } from '../src/model/resolve-json.js';
 import type { ModuleResolver, ResolverInput } from '../src/model/resolve.js';
 
 interface Repo {
@@ -469,5 +472,38 @@ describe('normalisePath', () => {
       ['a/.', 'a'],
     ];
     expect(cases.map(([path]) => normalisePath(path))).toEqual(cases.map(([, want]) => want));
+  });
+});
+
+describe('parseJsonObject', () => {
+  it('reads tsconfig text as tsc does: comments and trailing commas, else single quotes and unquoted keys', () => {
+    const jsonc = '{\n  // paths\n  "compilerOptions": { "baseUrl": ".", /* all */ "paths": { "@/*": ["./src/*",], }, },\n}';
+    expect(parseJsonObject('tsconfig.json', jsonc)).toEqual({ compilerOptions: { baseUrl: '.', paths: { '@/*': ['./src/*'] } } });
+    expect(parseJsonObject('tsconfig.json', "{ compilerOptions: { 'baseUrl': 'src' } }")).toEqual({ compilerOptions: { baseUrl: 'src' } });
+    expect(parseJsonObject('tsconfig.json', '{ "extends": "./base.json" "include": ["src"] }')).toEqual({ extends: './base.json', include: ['src'] });
+    expect(parseJsonObject('package.json', '{"name": "@org/api"}')).toEqual({ name: '@org/api' });
+    expect(parseJsonObject('tsconfig.json', '[1]')).toEqual({});
+    expect(parseJsonObject('tsconfig.json', '"text"')).toEqual({});
+  });
+
+  it('loads the TypeScript compiler only for text that JSON with comments does not read', () => {
+    // In a fresh process: whether the compiler's module (ts-morph's bundled `typescript.js`) was loaded after parsing `text`.
+    const loadsCompiler = (text: string): { config: unknown; loaded: boolean } => {
+      const script = [
+        "import { createRequire } from 'node:module';",
+        "import { parseJsonObject } from './src/model/resolve-json.ts';",
+        `const config = parseJsonObject('tsconfig.json', ${JSON.stringify(text)});`,
+        'const loaded = Object.keys(createRequire(import.meta.url).cache).some((p) => /[\\\\/]typescript\\.js$/.test(p));',
+        'console.log(JSON.stringify({ config, loaded }));',
+      ].join('\n');
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: join(import.meta.dirname, '..'),
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as { config: unknown; loaded: boolean };
+    };
+    expect(loadsCompiler('{ // base\n "include": ["src",], }')).toEqual({ config: { include: ['src'] }, loaded: false });
+    expect(loadsCompiler("{ 'include': ['src'] }")).toEqual({ config: { include: ['src'] }, loaded: true });
   });
 });

@@ -1,4 +1,5 @@
 // Parser boundary for tsconfig/package.json text and the small glob and subpath matchers the TS resolver needs.
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { compileGlobLenient } from '../util/glob.js';
 import { typescriptLib } from '../extract/typescript-lib.js';
 
@@ -9,14 +10,22 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Parses JSON-with-comments text (tsconfig and package.json) into an object, or null. */
+/**
+ * Parses JSON-with-comments text (tsconfig and package.json) into an object, or null: as JSON, else
+ * as JSON with comments and trailing commas (`jsonc-parser`, VS Code's), else with TypeScript's own
+ * lenient reader, which tsc uses for a tsconfig and which also takes single quotes and unquoted
+ * keys. Only that last one loads the compiler, which a thread that parses no TypeScript never needs.
+ */
 export function parseJsonObject(fileName: string, text: string): JsonObject | null {
   try {
     const parsed = JSON.parse(text) as unknown;
     if (isObject(parsed)) return parsed;
   } catch {
-    // fall through to the lenient TypeScript parser (comments, trailing commas)
+    // fall through to the lenient parsers
   }
+  const errors: ParseError[] = [];
+  const lenient = parseJsonc(text, errors, { allowTrailingComma: true }) as unknown;
+  if (errors.length === 0 && isObject(lenient)) return lenient;
   const result = typescriptLib().parseConfigFileTextToJson(fileName, text) as { config?: unknown; error?: unknown };
   return isObject(result.config) ? result.config : null;
 }
