@@ -202,7 +202,6 @@ async function gitEntries(root: string, config: ParsedConfig, tracked: string[],
     }
     entries.push({ path, isDirectory: stats.isDirectory(), isSymbolicLink: stats.isSymbolicLink() });
   };
-  for (const path of tracked) add(path);
 
   // git's matcher backtracks on some patterns; such ignore rules are applied by jwtfrag instead.
   // Checked: tracked .gitignore files, the root's (tracked or not) and the repository's info/exclude.
@@ -221,8 +220,11 @@ async function gitEntries(root: string, config: ParsedConfig, tracked: string[],
     }
   }
   const timeoutMs = options.gitTimeoutMs;
-  if (reason === null) {
-    const listed = await untrackedFiles(root, { excludes: true, timeoutMs });
+  // git lists the untracked files while the tracked ones are checked on the file system.
+  const listing = reason === null ? untrackedFiles(root, { excludes: true, timeoutMs }) : null;
+  for (const path of tracked) add(path);
+  if (listing !== null) {
+    const listed = await listing;
     if (listed.untracked !== null) {
       for (const path of listed.untracked) add(path);
       if (listed.ignored > 0) sink.count('gitignored', listed.ignored);
