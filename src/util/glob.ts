@@ -80,10 +80,7 @@ export function compileGlob(patterns: string | readonly string[], options: GlobO
     for (const alternative of checkGlob(negate ? pattern.slice(1) : pattern, options.braces !== false)) {
       const segments = segmentsOf(alternative, nocase);
       const literals: string[] = [];
-      for (const segment of segments) {
-        if (segment.kind === 'part' && segment.tokens.every((t) => t.kind === 'char'))
-          literals.push(segment.tokens.map((t) => (t.kind === 'char' ? t.ch : '')).join(''));
-      }
+      for (const segment of segments) if (segment.kind === 'part' && segment.shape === 'exact') literals.push(segment.literal);
       compiled.push({ negate, segments, literals });
     }
   }
