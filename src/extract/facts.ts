@@ -1,5 +1,6 @@
 // Per-file facts: the plain, JSON-serialisable output of extraction (DESIGN §4). No parser types here.
 import type { Language, Loc, Notification, TokenSource } from '../vocabulary.js';
+import type { LineTokens } from './token-ranges.js';
 
 /** The shared vocabulary the facts are written in, for the extractors. */
 export type { Language, Loc, Notification, TokenSource };
@@ -496,7 +497,40 @@ export interface FileFacts {
   suppressions: SuppressionComment[];
   /** Spans of string literals that hold secret material; snippets redact them. */
   secretLiterals: Loc[];
+  /**
+   * TS/JS: the ranges a snippet masks (strings, templates, comments…) on the lines this file's facts
+   * are on, so that a finding's snippet needs no second parse (and the main thread no compiler).
+   */
+  snippetTokens?: LineTokens;
   notifications: Notification[];
+}
+
+/**
+ * The first line of every location in a file's facts (a location: an object with `line`, `column`,
+ * `endLine` and `endColumn`), function facts apart: they are there only when asked for, and the
+ * lines must not depend on it. Imports, most of the facts, have theirs at `loc` only.
+ */
+export function factLines(facts: FileFacts): Set<number> {
+  const lines = new Set<number>();
+  for (const fact of facts.imports) lines.add(fact.loc.line);
+  const stack: object[] = [];
+  for (const key in facts) if (key !== 'imports' && key !== 'functions') stack.push(facts[key as keyof FileFacts] as object);
+  for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const child of value as unknown[]) if (typeof child === 'object' && child !== null) stack.push(child);
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    if (typeof record.line === 'number' && typeof record.column === 'number' && typeof record.endLine === 'number' && typeof record.endColumn === 'number') {
+      lines.add(record.line);
+    }
+    for (const key in record) {
+      const child = record[key];
+      if (typeof child === 'object' && child !== null) stack.push(child);
+    }
+  }
+  return lines;
 }
 
 /** A fresh, empty facts object for a file. */

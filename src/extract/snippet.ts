@@ -1,17 +1,11 @@
 // Source snippets of findings: every line is cut into the language's tokens, and every string, value and comment token not proven harmless is masked.
 import { CST, Lexer } from 'yaml';
-import type { ts } from 'ts-morph';
 import type { Language, Loc } from './facts.js';
 import { LineIndex, usesUnicodeLineBreaks } from '../util/lines.js';
-import { parseSourceFile, typescriptLib } from './typescript-lib.js';
-import { harmless, looksLikeEnvName, redacted, type TokenContext } from '../util/redact.js';
-
-/** A classified source range: code is shown, comments are masked, the rest is masked unless `harmless`. */
-interface Range {
-  start: number;
-  end: number;
-  kind: TokenContext | 'comment' | 'code';
-}
+import { parseSourceFile } from './typescript-lib.js';
+import { lineEnd, rangesOfLines, sortRanges, type LineTokens, type Range } from './token-ranges.js';
+import { literalNodes, typescriptTokenRanges } from './typescript/tokens.js';
+import { harmless, looksLikeEnvName, redacted } from '../util/redact.js';
 
 /** A file's tokens: the classified ranges, and how text outside them counts (`code` in programs, `value` in env files). */
 interface Tokens {
@@ -36,7 +30,9 @@ const CONTEXT_WIDTH = 60;
  * TypeScript parser, the `yaml` lexer, small lexers for Python, dotenv, shell, Dockerfile and HCL);
  * `secretSpans` (the extractor's secret literals) are masked whatever the lexer says. Line numbers
  * use the same line breaks as the extractors (`src/util/lines.ts`). Never throws: a file that cannot
- * be tokenised is masked whole.
+ * be tokenised is masked whole. A TypeScript or JavaScript file's ranges come from `lineTokens` (what
+ * its extractor handed over for the lines its facts are on) when they cover every location's line,
+ * else from the cache `store`, else from a parse.
  */
 export function buildSnippets(
   path: string,
@@ -45,11 +41,20 @@ export function buildSnippets(
   locs: Loc[],
   secretSpans: Loc[] = [],
   store?: RangeStore,
+  lineTokens?: LineTokens,
 ): (Snippet | null)[] {
   const index = new LineIndex(text, language !== null && usesUnicodeLineBreaks(language));
   let tokens: Tokens;
   try {
-    tokens = language === null ? { ranges: [], rest: 'value' } : tokenize(path, text, language, store);
+    const given =
+      (language === 'ts' || language === 'js') && lineTokens
+        ? rangesOfLines(
+            lineTokens,
+            text.length,
+            locs.map((loc) => loc.line),
+          )
+        : null;
+    tokens = given ? { ranges: given, rest: 'code' } : language === null ? { ranges: [], rest: 'value' } : tokenize(path, text, language, store);
   } catch {
     tokens = { ranges: [], rest: 'value' };
   }
@@ -254,105 +259,10 @@ function tokenize(path: string, text: string, language: Language, store?: RangeS
   }
 }
 
-function sortRanges(ranges: Range[]): Range[] {
-  ranges.sort((a, b) => a.start - b.start || a.end - b.end);
-  const out: Range[] = [];
-  for (const r of ranges) {
-    const last = out[out.length - 1];
-    if (r.end <= r.start) continue;
-    if (last && r.start < last.end) {
-      // Overlaps keep the more cautious kind over the union.
-      if (r.end > last.end) last.end = r.end;
-      if (last.kind === 'code' || (r.kind !== 'code' && r.kind === 'comment')) last.kind = r.kind;
-      continue;
-    }
-    out.push({ ...r });
-  }
-  return out;
-}
-
-const isBreak = (c: string, unicode: boolean): boolean => c === '\n' || c === '\r' || (unicode && (c === '\u2028' || c === '\u2029'));
-
-function lineEnd(text: string, from: number, unicode = false): number {
-  let i = from;
-  while (i < text.length && !isBreak(text[i], unicode)) i++;
-  return i;
-}
-
-// TypeScript/JavaScript: literal spans from the parser (strings, templates, regular expressions, JSX
-// text; module specifiers apart), comments from a scan of the text between them.
+// TypeScript/JavaScript: the parse's literals and the comments between them.
 function typescriptRanges(path: string, text: string, language: 'ts' | 'js'): Range[] {
-  const ts = typescriptLib();
   const sf = parseSourceFile(path, text, language);
-  const ranges: Range[] = [];
-  const stack: ts.Node[] = [sf];
-  while (stack.length > 0) {
-    const node = stack.pop() as ts.Node;
-    switch (node.kind) {
-      case ts.SyntaxKind.StringLiteral:
-        ranges.push({ start: node.getStart(sf), end: node.end, kind: isModuleSpecifier(node) ? 'module' : isPropertyName(node) ? 'key' : 'string' });
-        break;
-      case ts.SyntaxKind.TemplateHead:
-      case ts.SyntaxKind.TemplateMiddle:
-      case ts.SyntaxKind.TemplateTail:
-        ranges.push({ start: node.getStart(sf), end: node.end, kind: 'fragment' });
-        break;
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
-      case ts.SyntaxKind.RegularExpressionLiteral:
-      case ts.SyntaxKind.JsxText:
-        ranges.push({ start: node.getStart(sf), end: node.end, kind: 'string' });
-        break;
-    }
-    ts.forEachChild(node, (child) => {
-      stack.push(child);
-    });
-  }
-  const literals = sortRanges(ranges);
-  const out = [...literals];
-  let i = 0;
-  let next = 0;
-  while (i < text.length) {
-    if (next < literals.length && i >= literals[next].start) {
-      i = Math.max(i, literals[next].end);
-      next++;
-      continue;
-    }
-    const stop = next < literals.length ? literals[next].start : text.length;
-    const slash = text.indexOf('/', i);
-    if (slash < 0 || slash >= stop) {
-      i = stop;
-      continue;
-    }
-    if (text[slash + 1] === '/') {
-      const end = lineEnd(text, slash, true);
-      out.push({ start: slash, end, kind: 'comment' });
-      i = end;
-    } else if (text[slash + 1] === '*') {
-      const close = text.indexOf('*/', slash + 2);
-      const end = close < 0 ? text.length : close + 2;
-      out.push({ start: slash, end, kind: 'comment' });
-      i = end;
-    } else i = slash + 1;
-    while (next < literals.length && literals[next].end <= i) next++;
-  }
-  return sortRanges(out);
-}
-
-function isPropertyName(node: ts.Node): boolean {
-  const ts = typescriptLib();
-  const parent = node.parent;
-  return !!parent && (ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertySignature(parent)) && parent.name === node;
-}
-
-function isModuleSpecifier(node: ts.Node): boolean {
-  const ts = typescriptLib();
-  const parent = node.parent;
-  if (!parent) return false;
-  if (ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isExternalModuleReference(parent)) return true;
-  if (ts.isCallExpression(parent) && parent.arguments[0] === node) {
-    return parent.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(parent.expression) && parent.expression.text === 'require');
-  }
-  return ts.isLiteralTypeNode(parent) && ts.isImportTypeNode(parent.parent);
+  return typescriptTokenRanges(sf, literalNodes(sf));
 }
 
 // Python: string literals (prefixes, triple quotes, escapes) and `#` comments.

@@ -10,13 +10,13 @@ import type { RangeStore } from '../extract/snippet.js';
 
 /**
  * Reads each file that has findings once; sets `snippet`, `snippetSpan` and `fingerprints` on its
- * findings. With a cache, the TypeScript token ranges of a file are kept there (a warm scan then
- * neither loads the compiler nor parses).
+ * findings. A TypeScript file's token ranges come from its facts when they cover the findings' lines;
+ * otherwise, with a cache, they are kept there (a warm scan then neither loads the compiler nor parses).
  */
 export function attachSourceContext(
   root: string,
   findings: Finding[],
-  facts: readonly Pick<FileFacts, 'path' | 'language' | 'secretLiterals'>[],
+  facts: readonly Pick<FileFacts, 'path' | 'language' | 'secretLiterals' | 'snippetTokens'>[],
   maxBytes: number,
   cache?: CacheSettings,
 ): void {
@@ -41,6 +41,7 @@ export function attachSourceContext(
       list.map((f) => f.loc),
       fileFacts?.secretLiterals ?? [],
       store,
+      fileFacts?.snippetTokens,
     );
     const hashes = lineHashes(read.text, new Set(list.map((f) => f.loc.line)));
     list.forEach((finding, i) => {

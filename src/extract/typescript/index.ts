@@ -17,6 +17,9 @@ import { resolveSecretUses, visitSecretUse } from './secret-uses.js';
 import { collectWebSockets } from './ws/index.js';
 import { comparePositions, compareText, reverseFrom } from '../../util/order.js';
 import { parseSourceFile } from '../typescript-lib.js';
+import { factLines } from '../facts.js';
+import { tokensOnLines } from '../token-ranges.js';
+import { maskedLiteralKinds, typescriptLineTokens, typescriptTokenRanges } from './tokens.js';
 
 function accessorList(options: ExtractOptions): string[] {
   const all = new Set<string>([...DEFAULT_ENV_ACCESSORS.typescript, ...options.envAccessors.typescript]);
@@ -28,14 +31,21 @@ const CALL = SK.CallExpression;
 const NEW = SK.NewExpression;
 const USE_KINDS = new Set<ts.SyntaxKind>([SK.CallExpression, SK.BinaryExpression, SK.PropertyAssignment]);
 const ENV_KINDS = new Set<ts.SyntaxKind>([SK.PropertyAccessExpression, SK.ElementAccessExpression, SK.VariableDeclaration, SK.BinaryExpression]);
-/** One pre-order walk (explicit stack: nesting depth is not limited by the JS stack) for env reads, imports, server entries, JWT sites and secret uses. */
-function walk(ctx: Ctx): void {
+const LITERALS = maskedLiteralKinds();
+/**
+ * One pre-order walk (explicit stack: nesting depth is not limited by the JS stack) for env reads,
+ * imports, server entries, JWT sites and secret uses; it also collects, in source order, the
+ * literals snippets mask.
+ */
+function walk(ctx: Ctx, literals: ts.Node[]): void {
   const jwt = usesJwtLibrary(ctx);
   const servers = startsServers(ctx);
+  const { first, last, skipped } = LITERALS;
   const stack: ts.Node[] = [ctx.sf];
   const push = (child: ts.Node): void => void stack.push(child);
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     const kind = node.kind;
+    if (kind >= first && kind <= last && kind !== skipped) literals.push(node);
     if (USE_KINDS.has(kind)) visitSecretUse(ctx, node);
     if (kind === CALL && ts.isCallExpression(node)) {
       visitEnv(ctx, node);
@@ -155,7 +165,8 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
   parseError(ctx, path);
   collectModuleImports(ctx);
   collectEnvWrappers(ctx);
-  walk(ctx);
+  const literals: ts.Node[] = [];
+  walk(ctx, literals);
   finishEnv(ctx);
   resolveOps(ctx);
   resolveSecretUses(ctx);
@@ -165,5 +176,14 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
   if (text.includes('jwtfrag-ignore')) collectSuppressions(ctx);
   facts.imports.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column);
   facts.secretLiterals.sort(comparePositions);
+  // A finding is on a fact's line: its snippet then needs only these lines' ranges. The compiler's line
+  // starts are `lineStarts(text, true)`'s (the same breaks: LF, CRLF, CR, U+2028, U+2029).
+  const lines = factLines(facts);
+  if (lines.size > 0) {
+    const starts = sf.getLineStarts();
+    const clean = ((sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics?.length ?? 0) === 0;
+    const tokens = clean ? typescriptLineTokens(sf, literals, lines, starts) : tokensOnLines(text, typescriptTokenRanges(sf, literals), lines, starts);
+    if (tokens) facts.snippetTokens = tokens;
+  }
   return facts;
 }

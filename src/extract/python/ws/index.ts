@@ -38,7 +38,11 @@ function analyse(state: FileState, reg: Registration): WsEndpoint {
   return endpointFrom(reg.head, c);
 }
 
-/** Adds WebSocket endpoints, router mounts, socket servers and Channels routing to a Python file's facts; function facts only when asked (they are computed on demand, see `extract/functions.ts`). */
+/**
+ * Adds WebSocket endpoints, router mounts, socket servers and Channels routing to a Python file's
+ * facts. Function facts only when asked (computed on demand, see `extract/functions.ts`), or for a
+ * file with an endpoint or a socket server: following its auth path asks for them first.
+ */
 export function collectWebSockets(state: FileState, withFunctions: boolean): void {
   const found = discoverEndpoints(state);
   for (const reg of found.registrations) state.facts.wsEndpoints.push(analyse(state, reg));
@@ -46,5 +50,6 @@ export function collectWebSockets(state: FileState, withFunctions: boolean): voi
   if (found.servers.length > 0) state.facts.wsServers = found.servers;
   if (found.routes.length > 0) state.facts.wsRoutes = found.routes;
   if (found.stacks.length > 0) state.facts.wsRouterStacks = found.stacks;
-  if (withFunctions && [...state.scopeOf.values()].some((s) => s.kind === 'function')) state.facts.functions = functionFacts(state);
+  const startsFollow = state.facts.wsEndpoints.length > 0 || found.servers.length > 0;
+  if ((withFunctions || startsFollow) && [...state.scopeOf.values()].some((s) => s.kind === 'function')) state.facts.functions = functionFacts(state);
 }

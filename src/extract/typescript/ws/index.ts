@@ -45,11 +45,16 @@ function middlewareFact(ctx: Ctx, site: MiddlewareSite): WsMiddlewareFact {
   };
 }
 
-/** Adds WebSocket endpoints, socket servers and connection middleware to a TS/JS file's facts; function facts only when asked (computed on demand, see `extract/functions.ts`). */
+/**
+ * Adds WebSocket endpoints, socket servers and connection middleware to a TS/JS file's facts. Function
+ * facts only when asked (computed on demand, see `extract/functions.ts`), or for a file with an
+ * endpoint or a socket server: following its auth path asks for them first.
+ */
 export function collectWebSockets(ctx: Ctx, withFunctions: boolean): void {
   const found = discoverEndpoints(ctx);
   for (const reg of found.registrations) ctx.facts.wsEndpoints.push(analyse(ctx, reg));
   if (found.servers.length > 0) ctx.facts.wsServers = found.servers;
   if (found.middleware.length > 0) ctx.facts.wsMiddleware = found.middleware.map((m) => middlewareFact(ctx, m));
-  if (withFunctions && /\bclass\b|function|=>/.test(ctx.sf.text)) ctx.facts.functions = functionFacts(ctx);
+  const startsFollow = ctx.facts.wsEndpoints.length > 0 || found.servers.length > 0;
+  if ((withFunctions || startsFollow) && /\bclass\b|function|=>/.test(ctx.sf.text)) ctx.facts.functions = functionFacts(ctx);
 }
