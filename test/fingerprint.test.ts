@@ -55,6 +55,14 @@ describe('lineHashes', () => {
     all.forEach((value, i) => expect([i + 1, some[i]]).toEqual([i + 1, lines.has(i + 1) ? value : undefined]));
     // Occurrences are counted over the lines not asked for too: line 100 repeats the lines of the run before it.
     expect(Number(some[99].split(':')[1])).toBeGreaterThan(50);
+    // From the first line on: a run of equal lines counts each occurrence, the first included.
+    const run = Array.from({ length: 200 }, () => 'k = 1').join('\n');
+    const every = lineHashes(run);
+    const asked = new Set([1, 2, 120, 199, 200, 201, 0]);
+    const few = lineHashes(run, asked);
+    expect(few).toHaveLength(every.length);
+    expect([1, 2, 120, 199, 200].map((line) => few[line - 1])).toEqual([1, 2, 120, 199, 200].map((line) => every[line - 1]));
+    expect([few[0].split(':')[1], few[119].split(':')[1]]).toEqual(['1', '120']);
   });
 
   it('hashes UTF-16 code units (astral characters are two units)', () => {

@@ -25,12 +25,16 @@ const [FIRST_HI, FIRST_LO] = (() => {
  * gives one more line (the end-of-file sentinel). The 64-bit hash is kept as two 32-bit halves in
  * plain numbers (every intermediate product stays below 2^53), which is many times faster than BigInt.
  * With `only` (1-based line numbers), only those lines get their text; the others stay empty slots.
+ * The arithmetic keeps each half below 2^53 and takes it modulo 2^32 with `>>> 0` (exact there).
  */
 export function lineHashes(text: string, only?: ReadonlySet<number>): string[] {
   const window = new Array<number>(BLOCK_SIZE).fill(0);
   const lineAt = new Array<number>(BLOCK_SIZE).fill(-1);
-  // Occurrences so far of each hash, by its high half, then its low half (no string per line).
-  const counts = new Map<number, Map<number, number>>();
+  // Every line's hash: its occurrence is counted over these afterwards for the lines asked for, or
+  // as the lines come by (no string per line) when every line is.
+  const his: number[] = [];
+  const los: number[] = [];
+  const counts = only === undefined ? new Map<number, Map<number, number>>() : null;
   const hashes: string[] = [];
   let hi = 0;
   let lo = 0;
@@ -40,6 +44,13 @@ export function lineHashes(text: string, only?: ReadonlySet<number>): string[] {
   let prevCR = false;
 
   const output = (): void => {
+    const line = lineAt[index];
+    lineAt[index] = -1;
+    if (counts === null) {
+      his[line - 1] = hi;
+      los[line - 1] = lo;
+      return;
+    }
     let byLo = counts.get(hi);
     if (byLo === undefined) {
       byLo = new Map();
@@ -47,33 +58,27 @@ export function lineHashes(text: string, only?: ReadonlySet<number>): string[] {
     }
     const count = (byLo.get(lo) ?? 0) + 1;
     byLo.set(lo, count);
-    const line = lineAt[index];
-    if (only === undefined || only.has(line)) {
-      const hex = hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
-      hashes[line - 1] = `${hex}:${count}`;
-    } else if (hashes.length < line) hashes.length = line;
-    lineAt[index] = -1;
+    hashes[line - 1] = `${hex(hi, lo)}:${String(count)}`;
   };
 
   const update = (unit: number): void => {
     const leaving = window[index];
     window[index] = unit;
-    // hash * 37 + unit
+    // hash * 37 + unit (the low half's product stays below 2^38)
     const loTimes = lo * MOD + unit;
-    let newLo = loTimes % TWO32;
-    let newHi = (hi * MOD + Math.floor(loTimes / TWO32)) % TWO32;
+    const lo37 = loTimes >>> 0;
+    const hi37 = hi * MOD + (loTimes - lo37) / TWO32;
     // - FIRST * leaving (leaving < 2^16, so each partial product is below 2^48)
     const subLoFull = FIRST_LO * leaving;
-    const subLo = subLoFull % TWO32;
-    const subHi = (FIRST_HI * leaving + Math.floor(subLoFull / TWO32)) % TWO32;
-    newLo -= subLo;
+    const subLo = subLoFull >>> 0;
+    const subHi = FIRST_HI * leaving + (subLoFull - subLo) / TWO32;
+    let newLo = lo37 - subLo;
+    let borrow = 0;
     if (newLo < 0) {
       newLo += TWO32;
-      newHi -= 1;
+      borrow = 1;
     }
-    newHi -= subHi;
-    while (newHi < 0) newHi += TWO32;
-    hi = newHi;
+    hi = (hi37 - subHi - borrow) >>> 0;
     lo = newLo;
     index = index === BLOCK_SIZE - 1 ? 0 : index + 1;
   };
@@ -104,7 +109,22 @@ export function lineHashes(text: string, only?: ReadonlySet<number>): string[] {
     if (lineAt[index] !== -1) output();
     update(0);
   }
+  if (only !== undefined) {
+    for (const line of only) {
+      if (!Number.isInteger(line) || line < 1 || line > lineNumber) continue;
+      const [h, l] = [his[line - 1], los[line - 1]];
+      let count = 1;
+      for (let k = 0; k < line - 1; k++) if (los[k] === l && his[k] === h) count++;
+      hashes[line - 1] = `${hex(h, l)}:${String(count)}`;
+    }
+    hashes.length = lineNumber;
+  }
   return hashes;
+}
+
+/** The 64-bit hash as codeql-action writes it: hexadecimal without leading zeros. */
+function hex(hi: number, lo: number): string {
+  return hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
 }
 
 let memoText: string | null = null;
