@@ -7,9 +7,10 @@ import type { ParsedConfig } from './config/schema.js';
 import { discover } from './discover/index.js';
 import { readTextFile } from './discover/read.js';
 import { runRules } from './engine.js';
+import { startsFollow } from './extract/facts.js';
 import { extractRepository } from './extract/repository.js';
 import { buildModel } from './model/build.js';
-import { prepareRepository, wantedFunctionFiles } from './model/repository.js';
+import { prepareRepository, wantedFunctionFiles, type PreparedRepository } from './model/repository.js';
 import type { Model } from './model/types.js';
 import type { Rule } from './rule-api.js';
 import { summarize, type SummaryInput } from './summarize/index.js';
@@ -111,9 +112,15 @@ async function analyse(options: ScanOptions, progress: (progress: ScanProgress) 
   progress({ phase: 'model' });
   const files = discovery.files.filter((f) => !extraction.skippedPaths.has(f.path));
   // Only WebSocket endpoints follow calls into helpers, so only then are function facts needed.
-  const followsCalls = extraction.facts.some((f) => f.wsEndpoints.length > 0 || (f.wsServers?.length ?? 0) > 0);
-  const prepared = prepareRepository({ allPaths: discovery.allPaths, files, facts: extraction.facts, readFile, config });
-  if (followsCalls) prepared.input.functionsOf = await extraction.functionFacts((known) => wantedFunctionFiles(prepared, known));
+  const followsCalls = extraction.facts.some(startsFollow);
+  // Extraction may have kept a warm lane for the function facts: it is closed once they are in.
+  let prepared: PreparedRepository;
+  try {
+    prepared = prepareRepository({ allPaths: discovery.allPaths, files, facts: extraction.facts, readFile, config });
+    if (followsCalls) prepared.input.functionsOf = await extraction.functionFacts((known) => wantedFunctionFiles(prepared, known));
+  } finally {
+    await extraction.release();
+  }
   const model = buildModel(prepared.input);
   return {
     files,

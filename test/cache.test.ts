@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FactCache, readEntry, writeEntry } from '../src/cache/index.js';
 import { loadConfig } from '../src/config/load.js';
 import { DEFAULT_ENV_ACCESSORS } from '../src/config/schema.js';
-import type { BatchItem } from '../src/extract/batch.js';
+import { processFile, type BatchItem } from '../src/extract/batch.js';
 import { extractAll } from '../src/extract/pool.js';
 import { scan } from '../src/run.js';
 import { generateCorpus, writeCorpus } from '../scripts/bench-corpus.js';
@@ -142,6 +142,37 @@ describe('facts cache: identical results', () => {
     // Other extraction settings are other keys.
     const other = new FactCache({ dir: cacheDir }, { ...extract, envAccessors: { ...extract.envAccessors, python: ['cfg.require'] } });
     expect(other.key('svc/m0.py', 'python', 'x')).not.toBe(reader.key('svc/m0.py', 'python', 'x'));
+  });
+
+  it('tells from cached facts, as from fresh ones, whether a WebSocket auth path starts in the file', async () => {
+    const dir = temp('cache-follows');
+    const files: [string, string, boolean][] = [
+      [
+        'ws.py',
+        'from fastapi import FastAPI, WebSocket\napp = FastAPI()\n@app.websocket("/ws")\nasync def ws(websocket: WebSocket):\n    await websocket.accept()\n',
+        true,
+      ],
+      ['io.ts', "import { Server } from 'socket.io';\nexport const io = new Server(3000);\n", true],
+      // The words in a string value are escaped in the JSON: not a key.
+      ['note.py', 'NOTE = \'"wsEndpoints":[{ "wsServers": \'\n', false],
+      ['plain.ts', 'export const k = process.env.JWT_SECRET ?? \'"wsServers":\';\n', false],
+    ];
+    const items: BatchItem[] = files.map(([path, text]) => {
+      writeFileSync(join(dir, path), text);
+      return { path, absPath: join(dir, path), language: path.endsWith('.py') ? 'python' : 'ts' };
+    });
+    const extract = { envAccessors: { python: [...DEFAULT_ENV_ACCESSORS.python], typescript: [...DEFAULT_ENV_ACCESSORS.typescript] } };
+    const cache = new FactCache({ dir: temp('cache') }, extract);
+    const settings = { maxBytes: 1e6, maxLineLength: 0, extract, cache: cache.lookup, lastTry: false };
+    for (const round of ['fresh', 'cached']) {
+      const follows = [];
+      for (const item of items) {
+        const outcome = await processFile(item, settings);
+        if (outcome.kind !== 'facts') throw new Error(`${item.path}: ${outcome.kind}`);
+        follows.push([item.path, outcome.hit, outcome.follows]);
+      }
+      expect([round, follows]).toEqual([round, files.map(([path, , starts]) => [path, round === 'cached', starts])]);
+    }
   });
 });
 

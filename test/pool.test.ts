@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENV_ACCESSORS } from '../src/config/schema.js';
 import type { BatchItem } from '../src/extract/batch.js';
-import { extractAll } from '../src/extract/pool.js';
+import { extractAll, LanePool, type KeptLane } from '../src/extract/pool.js';
 
 describe('extraction pool', () => {
   it('workers and the in-process path agree', async () => {
@@ -52,5 +52,48 @@ describe('extraction pool', () => {
     const single: number[][] = [];
     await extractAll(items, { jobs: 1, maxBytes: 1e6, extract, poolThreshold: 1, onLane: (own) => single.push([...own]) });
     expect(single).toEqual([[0, 1]]);
+  });
+
+  it('keeps the last lane, warm, for the function-fact rounds when a WebSocket auth path starts in a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jwtfrag-pool-'));
+    mkdirSync(join(dir, 'svc'), { recursive: true });
+    const extract = { envAccessors: { python: [...DEFAULT_ENV_ACCESSORS.python], typescript: [...DEFAULT_ENV_ACCESSORS.typescript] } };
+    const write = (path: string, text: string, language: BatchItem['language']): BatchItem => {
+      writeFileSync(join(dir, path), text);
+      return { path, absPath: join(dir, path), language };
+    };
+    const python = Array.from({ length: 600 }, (_, i) => write(`svc/m${i}.py`, `import os\nK${String(i)} = os.getenv("JWT_SECRET")\n`, 'python'));
+    const endpoint = write(
+      'svc/ws.py',
+      'from fastapi import FastAPI, WebSocket\nfrom svc.auth import check\napp = FastAPI()\n@app.websocket("/ws")\nasync def ws(websocket: WebSocket):\n    check(websocket)\n',
+      'python',
+    );
+    const helper = write('svc/auth.py', 'import jwt\ndef check(ws):\n    return jwt.decode(ws.query_params["token"], "k", algorithms=["HS256"])\n', 'python');
+    const keptBy = async (items: BatchItem[]): Promise<KeptLane[]> => {
+      const kept: KeptLane[] = [];
+      const pooled = await extractAll(items, { jobs: 2, maxBytes: 1e6, extract, poolThreshold: 1, keepLane: (lane) => kept.push(lane) });
+      expect(pooled).toEqual(await extractAll(items, { jobs: 1, maxBytes: 1e6, extract }));
+      return kept;
+    };
+
+    // Every lane runs Python: the last to end stays, and the rounds adopt it.
+    const [lane, ...others] = await keptBy([...python, endpoint]);
+    expect(others).toEqual([]);
+    expect(lane.alive).toBe(true);
+    const settings = { maxBytes: 1e6, maxLineLength: 0, extract: { ...extract, functionFacts: true }, cache: null, lastTry: false };
+    const rounds = new LanePool(settings, lane);
+    expect(rounds.started).toBe(true);
+    const [facts] = await rounds.extract([helper]);
+    expect(lane.alive).toBe(false);
+    expect(facts?.functions?.map((fn) => fn.name)).toEqual(['check']);
+    await rounds.close();
+
+    // No file where a follow starts: no lane stays.
+    expect(await keptBy(python)).toEqual([]);
+
+    // The TypeScript lane, the last to end, never stays (its compiler is the largest thing a thread holds).
+    const typescript = Array.from({ length: 400 }, (_, i) => write(`svc/t${i}.ts`, `export const k${String(i)} = process.env.JWT_SECRET;\n`, 'ts'));
+    const server = write('svc/io.ts', "import { Server } from 'socket.io';\nexport const io = new Server(3000);\n", 'ts');
+    expect(await keptBy([...typescript, server])).toEqual([]);
   });
 });

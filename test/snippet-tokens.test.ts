@@ -114,7 +114,7 @@ describe('the TypeScript line tokens', () => {
 describe('the extractor hands over the tokens of its facts’ lines', () => {
   const text = [
     "import jwt from 'jsonwebtoken'; // signing",
-    "import { helper } from '../shared/helper';",
+    "import { helper } from '../common/helper';",
     '',
     `const fallback = '${SECRET}'; /* old */`,
     "export const key = process.env.JWT_SECRET ?? 'dev-only';",

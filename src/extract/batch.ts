@@ -3,7 +3,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { entryKey, readEntry, writeEntry, type CacheLookup } from '../cache/index.js';
 import { looksMinified } from '../discover/languages.js';
 import { readSource, type ReadOutcome } from '../discover/read.js';
-import type { FileFacts, Language, Notification } from './facts.js';
+import { startsFollow, type FileFacts, type Language, type Notification } from './facts.js';
 import { extractFile, isStackOverflow, type ExtractOptions } from './index.js';
 
 export interface BatchItem {
@@ -30,11 +30,12 @@ type SkipReason = Extract<ReadOutcome, { ok: false }>['reason'] | 'skipped-minif
  * What a lane made of one file: a skip reason, the facts as JSON (what the cache stores and the main
  * thread parses, so cached and fresh facts are the same bytes), or `deep` when the file nests deeper
  * than this thread's stack allows (it goes to the last try). `key` is its cache key (null: no cache),
- * `bytes` the length of its text. A worker posts the JSON as UTF-8 bytes (see `runLane`).
+ * `bytes` the length of its text, `follows` whether a WebSocket auth path starts in it (`startsFollow`).
+ * A worker posts the JSON as UTF-8 bytes (see `runLane`).
  */
 export type FileOutcome =
   | { kind: 'skipped'; reason: SkipReason; message: string }
-  | { kind: 'facts'; json: string | Uint8Array; key: string | null; hit: boolean; bytes: number }
+  | { kind: 'facts'; json: string | Uint8Array; key: string | null; hit: boolean; bytes: number; follows: boolean }
   | { kind: 'deep'; key: string | null; bytes: number };
 
 export type BatchResult = { path: string; ok: true; facts: FileFacts } | { path: string; ok: false; reason: string; notification: Notification };
@@ -65,7 +66,7 @@ export async function processFile(item: BatchItem, settings: LaneSettings): Prom
   const key = cache ? entryKey(cache.salt, item.path, item.language, text) : null;
   if (cache && key !== null) {
     const hit = readEntry(cache.dir, key);
-    if (hit !== null) return { kind: 'facts', json: hit, key, hit: true, bytes: text.length };
+    if (hit !== null) return { kind: 'facts', json: hit, key, hit: true, bytes: text.length, follows: followStartsIn(hit) };
   }
   let facts: FileFacts;
   try {
@@ -76,7 +77,16 @@ export async function processFile(item: BatchItem, settings: LaneSettings): Prom
   }
   const json = JSON.stringify(facts);
   if (cache && key !== null && cacheable(facts)) writeEntry(cache.dir, key, json);
-  return { kind: 'facts', json, key, hit: false, bytes: text.length };
+  return { kind: 'facts', json, key, hit: false, bytes: text.length, follows: startsFollow(facts) };
+}
+
+/**
+ * `startsFollow` of cached facts, without parsing them: their JSON (from `JSON.stringify`, no spaces)
+ * has `"wsEndpoints":[{` for an endpoint and `"wsServers":` only for a server; inside a string value
+ * a quote is escaped, so neither can occur there. It only decides whether a warm lane is kept.
+ */
+function followStartsIn(json: string): boolean {
+  return json.includes('"wsEndpoints":[{') || json.includes('"wsServers":');
 }
 
 /**

@@ -533,6 +533,11 @@ export function factLines(facts: FileFacts): Set<number> {
   return lines;
 }
 
+/** Whether following a WebSocket auth path starts in this file: it declares an endpoint or creates a socket server. */
+export function startsFollow(facts: Pick<FileFacts, 'wsEndpoints' | 'wsServers'>): boolean {
+  return facts.wsEndpoints.length > 0 || (facts.wsServers?.length ?? 0) > 0;
+}
+
 /** A fresh, empty facts object for a file. */
 export function emptyFacts(path: string, language: Language): FileFacts {
   return {

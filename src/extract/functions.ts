@@ -3,7 +3,7 @@ import { FactCache, readEntry, type CacheSettings } from '../cache/index.js';
 import { readSource } from '../discover/read.js';
 import { parseFacts, processFile, type BatchItem, type LaneSettings } from './batch.js';
 import type { ExtractOptions, FileFacts, FunctionFact, Language } from './facts.js';
-import { LanePool } from './pool.js';
+import { LanePool, type KeptLane } from './pool.js';
 
 /** A file whose function facts may be asked for: where to read it and in which language. */
 export interface FunctionSource {
@@ -18,8 +18,10 @@ export interface FunctionFactSettings {
   maxBytes: number;
   maxLineLength: number;
   cache: CacheSettings | null;
-  /** Extract in a worker lane (true) or on the main thread (false); default: a lane once a large repository's rounds add up to more than a little source. */
+  /** Extract in a worker lane (true) or on the main thread (false); default: a lane once a large repository's rounds add up to more than a little source, or from the start when extraction kept one. */
   lanes?: boolean;
+  /** Extraction's last lane, kept warm for these rounds: the lane they run on (closed with it). */
+  kept?: KeptLane | null;
 }
 
 /** A file's function facts, for the files gathered (null: none, or not a file that has any). */
@@ -61,7 +63,7 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
     lastTry: false,
   };
   // One worker lane: a round is tens of files, and a second thread's heap would be the scan's peak.
-  const lanes = new LanePool(laneSettings);
+  const lanes = new LanePool(laneSettings, settings.kept ?? null);
   const largeRepository = settings.files.size >= LANE_FILES;
   let inProcessBytes = 0;
   try {

@@ -51,6 +51,33 @@ export interface PoolOptions {
   cache?: FactCache | null;
   /** Told when a worker lane starts, with the queues it owns (0: TypeScript and JavaScript, 1: the rest). */
   onLane?: (own: readonly number[]) => void;
+  /**
+   * Given the last worker lane to end, still running, when it emptied the Python and deployment queue
+   * and a WebSocket auth path starts in one of the files: the function-fact rounds that follow it can
+   * then run on a thread that has tree-sitter loaded and its code optimised (see `LanePool`).
+   */
+  keepLane?: (lane: KeptLane) => void;
+}
+
+/** A worker lane left running after extraction; whoever receives it adopts it (`LanePool`) or closes it. */
+export class KeptLane {
+  constructor(private pool: Piscina | null) {}
+
+  /** Whether its thread is still here (not taken, not closed). */
+  get alive(): boolean {
+    return this.pool !== null;
+  }
+
+  /** The lane's pool, once: after that (or `close`) it is gone from here. */
+  take(): Piscina | null {
+    const pool = this.pool;
+    this.pool = null;
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    await this.take()?.destroy();
+  }
 }
 
 type ResourceLimits = { stackSizeMb?: number; maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number };
@@ -120,6 +147,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   };
   const results = new Array<BatchResult | undefined>(items.length);
   const lanes: Promise<LaneEnd>[] = [];
+  let follows = false;
   // Facts stay JSON (UTF-8 bytes from a worker) until the workers are gone: a fraction of the objects' size, so the threads' peaks do not add up.
   const texts = new Array<string | Uint8Array | undefined>(items.length);
   const deep = new Set<number>();
@@ -138,6 +166,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
       results[index] = { path: item.path, ok: false, reason: outcome.reason, notification };
     } else {
       if (!outcome.hit) missBytes += outcome.bytes;
+      if (outcome.follows) follows = true;
       if (lanes.length > 0) texts[index] = outcome.json;
       else results[index] = { path: item.path, ok: true, facts: parseFacts(outcome.json) };
     }
@@ -151,6 +180,9 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   const next = new Int32Array(shared);
   const all = queues.map((_, q) => q);
   const pools: Piscina[] = [];
+  let running = 0;
+  // Set from the lanes' callbacks: a holder, so that its type is not narrowed to its first value.
+  const kept: { pool: Piscina | null } = { pool: null };
   // With several lanes, each runs on a thread of its own. A lane that has emptied its queue does not
   // help with another one on the same thread (it would then hold both front ends, the TypeScript
   // compiler's 70 MB with tree-sitter's): its thread ends, and a fresh one takes the Python and
@@ -158,13 +190,22 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   const startLane = (own: number[]): Promise<LaneEnd> => {
     const pool = newPool(1, WORKER_LIMITS);
     pools.push(pool);
+    running++;
     options.onLane?.(own);
     return runWorkerLane(pool, { items, queues, next: shared, own, settings }, accept).then(async (end) => {
+      running--;
       if (!end.done || own.length === QUEUES) return end;
-      await pool.destroy();
       // Never the TypeScript queue: a second compiler and a cold JIT did not pay for themselves in what
       // was left of a scan (two TypeScript monorepos: 1–6 % slower and 25–30 MB larger than one lane).
       const left = all.find((q) => q !== queueOf('ts') && !own.includes(q) && queues[q].length - Atomics.load(next, q) >= FRESH_LANE_MIN);
+      // The last lane has every outcome in: it stays if the function-fact rounds will want it. Only then,
+      // so that an idle thread never adds to the peak of lanes still at work.
+      if (left === undefined && running === 0 && follows && options.keepLane && !own.includes(queueOf('ts'))) {
+        kept.pool = pool;
+        pools.splice(pools.indexOf(pool), 1);
+        return end;
+      }
+      await pool.destroy();
       return left === undefined ? end : startLane([left]);
     });
   };
@@ -200,6 +241,11 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     for (const end of await Promise.all(lanes)) if (!end.done && !outOfMemory(end.error)) failure ??= { error: end.error };
   } finally {
     await Promise.all(pools.map((pool) => pool.destroy()));
+  }
+  const lane = kept.pool;
+  if (lane !== null) {
+    if (failure === null && options.keepLane) options.keepLane(new KeptLane(lane));
+    else await lane.destroy();
   }
   if (failure !== null) throw failure.error;
 
@@ -246,7 +292,7 @@ async function lastTry(indices: number[], items: BatchItem[], settings: LaneSett
         ? { level: 'error', id: 'extract-failed', message: 'not analysed: out of memory; findings in this file may be missing', file: item.path }
         : droppedFile(item.path, end.error),
     );
-    accept(failed, { kind: 'facts', json: JSON.stringify(facts), key: null, hit: false, bytes: 0 });
+    accept(failed, { kind: 'facts', json: JSON.stringify(facts), key: null, hit: false, bytes: 0, follows: false });
     rest = missing.slice(1).map((k) => batch[k]);
   }
 }
@@ -259,12 +305,16 @@ async function lastTry(indices: number[], items: BatchItem[], settings: LaneSett
 export class LanePool {
   private pool: Piscina | null = null;
 
-  constructor(private readonly settings: LaneSettings) {}
+  /** `kept`: extraction's last lane, adopted on the first extraction (and closed with this pool). */
+  constructor(
+    private readonly settings: LaneSettings,
+    private readonly kept: KeptLane | null = null,
+  ) {}
 
   async extract(items: BatchItem[]): Promise<(FileFacts | null)[]> {
     const out = new Array<FileFacts | null>(items.length).fill(null);
     if (items.length === 0) return out;
-    this.pool ??= newPool(1, WORKER_LIMITS);
+    this.pool ??= this.kept?.take() ?? newPool(1, WORKER_LIMITS);
     const lane = { items, queues: [items.map((_, index) => index)], next: new SharedArrayBuffer(4), own: [0], settings: this.settings };
     const end = await runWorkerLane(this.pool, lane, (index, outcome) => {
       if (outcome.kind === 'facts') out[index] = parseFacts(outcome.json);
@@ -273,13 +323,14 @@ export class LanePool {
     return out;
   }
 
-  /** Whether its thread has started. */
+  /** Whether it has a thread already: its own, started, or the one kept from extraction. */
   get started(): boolean {
-    return this.pool !== null;
+    return this.pool !== null || (this.kept?.alive ?? false);
   }
 
   async close(): Promise<void> {
     await this.pool?.destroy();
     this.pool = null;
+    await this.kept?.close();
   }
 }

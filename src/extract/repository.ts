@@ -7,7 +7,7 @@ import type { Notification } from '../vocabulary.js';
 import { boundNames } from './bounds.js';
 import type { ExtractOptions, FileFacts } from './facts.js';
 import { gatherFunctionFacts, type FunctionFactsOf, type FunctionSource, type KnownFunctions } from './functions.js';
-import { extractAll } from './pool.js';
+import { extractAll, type KeptLane } from './pool.js';
 
 export interface ExtractSettings {
   config: ParsedConfig;
@@ -32,6 +32,8 @@ export interface Extraction {
    * follow of the WebSocket auth paths over what is known so far) asks for more (see `gatherFunctionFacts`).
    */
   functionFacts: (wanted: (known: KnownFunctions) => Iterable<string>) => Promise<FunctionFactsOf>;
+  /** Closes the worker lane extraction kept for the function facts, if they were not asked for. */
+  release: () => Promise<void>;
 }
 
 /** Extracts the facts of every discovered file. */
@@ -44,6 +46,7 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
     },
   };
   const cache = settings.cache ? new FactCache(settings.cache, extract) : null;
+  let kept: KeptLane | null = null;
   const extracted = await extractAll(
     discovery.files.map((f) => ({ path: f.path, absPath: f.absPath, language: f.language })),
     {
@@ -54,6 +57,9 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
       onProgress: settings.onProgress,
       extract,
       cache,
+      keepLane: (lane) => {
+        kept = lane;
+      },
     },
   );
   if (cache) {
@@ -78,7 +84,17 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
   const functionFacts = (wanted: (known: KnownFunctions) => Iterable<string>): Promise<FunctionFactsOf> => {
     const files = new Map<string, FunctionSource>();
     for (const f of discovery.files) if (!skippedPaths.has(f.path)) files.set(f.path, { absPath: f.absPath, language: f.language });
-    return gatherFunctionFacts({ files, extract, maxBytes: config.maxFileSize, maxLineLength: config.maxLineLength, cache: settings.cache ?? null }, wanted);
+    const lane = kept;
+    kept = null;
+    return gatherFunctionFacts(
+      { files, extract, maxBytes: config.maxFileSize, maxLineLength: config.maxLineLength, cache: settings.cache ?? null, kept: lane },
+      wanted,
+    );
   };
-  return { facts, notifications, skipped, skippedPaths, functionFacts };
+  const release = async (): Promise<void> => {
+    const lane = kept;
+    kept = null;
+    await lane?.close();
+  };
+  return { facts, notifications, skipped, skippedPaths, functionFacts, release };
 }

@@ -1,5 +1,5 @@
 // Python WebSocket extraction: discover the endpoints of a file, analyse each one's handlers, and record the pieces the model joins across files.
-import type { WsEndpoint } from '../../facts.js';
+import { startsFollow, type WsEndpoint } from '../../facts.js';
 import { emptyCollect, endpointFrom } from '../../websocket.js';
 import type { FileState, Scope } from '../scopes.js';
 import { collectParams, functionFacts, newWalk, NO_SEEDS, walkFunction, type PathWalk } from './handlers.js';
@@ -50,6 +50,6 @@ export function collectWebSockets(state: FileState, withFunctions: boolean): voi
   if (found.servers.length > 0) state.facts.wsServers = found.servers;
   if (found.routes.length > 0) state.facts.wsRoutes = found.routes;
   if (found.stacks.length > 0) state.facts.wsRouterStacks = found.stacks;
-  const startsFollow = state.facts.wsEndpoints.length > 0 || found.servers.length > 0;
-  if ((withFunctions || startsFollow) && [...state.scopeOf.values()].some((s) => s.kind === 'function')) state.facts.functions = functionFacts(state);
+  if ((withFunctions || startsFollow(state.facts)) && [...state.scopeOf.values()].some((s) => s.kind === 'function'))
+    state.facts.functions = functionFacts(state);
 }

@@ -1,5 +1,5 @@
 // TS/JS WebSocket extraction: discover the endpoints of a file, analyse each one's handlers, and record the pieces the model joins across files.
-import type { WsEndpoint, WsMiddlewareFact } from '../../facts.js';
+import { startsFollow, type WsEndpoint, type WsMiddlewareFact } from '../../facts.js';
 import { dedupeCalls, emptyCollect, endpointFrom, pushSource } from '../../websocket.js';
 import { type Ctx, isFunctionLike, nodeLoc, unwrap } from '../context.js';
 import { discoverEndpoints, type MiddlewareSite, type Registration } from './endpoints.js';
@@ -55,6 +55,5 @@ export function collectWebSockets(ctx: Ctx, withFunctions: boolean): void {
   for (const reg of found.registrations) ctx.facts.wsEndpoints.push(analyse(ctx, reg));
   if (found.servers.length > 0) ctx.facts.wsServers = found.servers;
   if (found.middleware.length > 0) ctx.facts.wsMiddleware = found.middleware.map((m) => middlewareFact(ctx, m));
-  const startsFollow = ctx.facts.wsEndpoints.length > 0 || found.servers.length > 0;
-  if ((withFunctions || startsFollow) && /\bclass\b|function|=>/.test(ctx.sf.text)) ctx.facts.functions = functionFacts(ctx);
+  if ((withFunctions || startsFollow(ctx.facts)) && /\bclass\b|function|=>/.test(ctx.sf.text)) ctx.facts.functions = functionFacts(ctx);
 }
