@@ -129,7 +129,9 @@ export function typescriptLineTokens(
   const passUpTo = (offset: number): void => {
     for (; next < literals.length && literals[next].end <= offset; next++) keepIfOnLine(literals[next]);
   };
-  for (let i = 0, slash = text.indexOf('/', i); slash >= 0; slash = text.indexOf('/', i)) {
+  // Nothing from the end of the last line on can meet a line: the scan stops there.
+  const limit = spans.length === 0 ? 0 : spanEnd(spans.length - 1);
+  for (let i = 0, slash = text.indexOf('/', i); slash >= 0 && slash < limit; slash = text.indexOf('/', i)) {
     const after = text.charCodeAt(slash + 1);
     if (after !== SLASH && after !== STAR) {
       i = slash + 1;
@@ -152,7 +154,7 @@ export function typescriptLineTokens(
     ranges.push({ start: slash, end, kind: 'comment' });
     i = end;
   }
-  passUpTo(Infinity);
+  for (; next < literals.length && literals[next].pos < limit; next++) keepIfOnLine(literals[next]);
   return tokensOnLines(
     text,
     ranges.sort((a, b) => a.start - b.start),
