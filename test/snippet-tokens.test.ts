@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Loc } from '../src/vocabulary.js';
 import { extractFile } from '../src/extract/index.js';
 import { factLines, type FileFacts } from '../src/extract/facts.js';
-import { buildSnippets } from '../src/extract/snippet.js';
+import { buildSnippets, type RangeStore } from '../src/extract/snippet.js';
 import { rangesOfLines, tokensOnLines, type LineTokens } from '../src/extract/token-ranges.js';
 import { isMaskedLiteral, literalNodes, typescriptLineTokens, typescriptTokenRanges } from '../src/extract/typescript/tokens.js';
 import { parseSourceFile } from '../src/extract/typescript-lib.js';
@@ -43,6 +43,19 @@ function fixtureFiles(): [string, string][] {
   };
   walk(join(import.meta.dirname, '..', 'fixtures'));
   return out;
+}
+
+/** A cache store that holds nothing and counts how often a snippet asked it (it asks only when it tokenises a file itself). */
+function countingStore(): { store: RangeStore; loads: () => number } {
+  let loads = 0;
+  const store = {
+    load: () => {
+      loads++;
+      return null;
+    },
+    save: () => undefined,
+  };
+  return { store, loads: () => loads };
 }
 
 /** Every line, each line alone, and every third line. */
@@ -132,17 +145,10 @@ describe('the extractor hands over the tokens of its facts’ lines', () => {
     expect(tokens.lines).toEqual(expect.arrayContaining([1, 2, 5, 7]));
     expect(JSON.stringify(tokens)).not.toContain(SECRET);
     const locs: Loc[] = tokens.lines.map((line) => ({ line, column: 1, endLine: line, endColumn: 2 }));
-    let loads = 0;
-    const store = {
-      load: () => {
-        loads++;
-        return null;
-      },
-      save: () => undefined,
-    };
+    const { store, loads } = countingStore();
     const parsed = buildSnippets('src/auth.ts', text, 'ts', locs, facts.secretLiterals);
     expect(buildSnippets('src/auth.ts', text, 'ts', locs, facts.secretLiterals, store, tokens)).toEqual(parsed);
-    expect(loads).toBe(0);
+    expect(loads()).toBe(0);
     expect(parsed.map((s) => s?.text).join('\n')).not.toContain('dev-only');
   });
 
@@ -177,16 +183,9 @@ describe('a snippet uses handed-over tokens only when they fit the text read', (
     return tokensOnLines(text, typescriptTokenRanges(sf, literalNodes(sf)), [1, 2], sf.getLineStarts()) as LineTokens;
   })();
   const loadsWith = (tokens: LineTokens, at: Loc[] = locs): number => {
-    let loads = 0;
-    const store = {
-      load: () => {
-        loads++;
-        return null;
-      },
-      save: () => undefined,
-    };
+    const { store, loads } = countingStore();
     expect(buildSnippets('a.ts', text, 'ts', at, [], store, tokens)).toEqual(buildSnippets('a.ts', text, 'ts', at));
-    return loads;
+    return loads();
   };
 
   it('uses them when they cover every line asked for', () => {
