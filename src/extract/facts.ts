@@ -514,9 +514,11 @@ export function factLines(facts: FileFacts): Set<number> {
   const lines = new Set<number>();
   for (const fact of facts.imports) lines.add(fact.loc.line);
   const stack: object[] = [];
-  for (const key in facts) if (key !== 'imports' && key !== 'functions') stack.push(facts[key as keyof FileFacts] as object);
+  for (const key in facts) {
+    const child: unknown = facts[key as keyof FileFacts];
+    if (key !== 'imports' && key !== 'functions' && typeof child === 'object' && child !== null) stack.push(child);
+  }
   for (let value = stack.pop(); value !== undefined; value = stack.pop()) {
-    if (typeof value !== 'object' || value === null) continue;
     if (Array.isArray(value)) {
       for (const child of value as unknown[]) if (typeof child === 'object' && child !== null) stack.push(child);
       continue;

@@ -121,9 +121,13 @@ function collectSuppressions(ctx: Ctx): void {
   }
 }
 
+/** The parser's own diagnostics (syntax errors); the compiler keeps them on the source file without a public accessor. */
+function syntaxErrors(sf: ts.SourceFile): readonly ts.Diagnostic[] {
+  return (sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
+}
+
 function parseError(ctx: Ctx, path: string): void {
-  const diagnostics = (ctx.sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics;
-  const first = diagnostics?.[0];
+  const first = syntaxErrors(ctx.sf)[0];
   if (!first) return;
   const start = first.start ?? 0;
   const loc = spanLoc(ctx.sf, start, Math.min(start + (first.length ?? 0), ctx.sf.text.length));
@@ -181,7 +185,7 @@ export function extractTypeScript(path: string, text: string, language: 'ts' | '
   const lines = factLines(facts);
   if (lines.size > 0) {
     const starts = sf.getLineStarts();
-    const clean = ((sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics?.length ?? 0) === 0;
+    const clean = syntaxErrors(sf).length === 0;
     const tokens = clean ? typescriptLineTokens(sf, literals, lines, starts) : tokensOnLines(text, typescriptTokenRanges(sf, literals), lines, starts);
     if (tokens) facts.snippetTokens = tokens;
   }
