@@ -195,3 +195,32 @@ describe('.gitignore (item 12)', () => {
     CASE_LIMIT_MS,
   );
 });
+
+describe('broken Python syntax', () => {
+  it(
+    'a chained assignment whose last link has no value (`a = b: c`, which the parser accepts): the scan ends and analyses the file',
+    async () => {
+      const root = tree({
+        ...PY_SERVICE,
+        'auth_service/app/broken.py': [
+          'import jwt',
+          'import os',
+          '',
+          'def mint(user):',
+          '    user_key = fuser_operation:{user["id"]}',
+          '    first = second = label: str',
+          '    return jwt.encode({"k": user_key}, os.getenv("JWT_SECRET"), algorithm="HS256")',
+          '',
+          'cfg.load.from_env()',
+          '',
+        ].join('\n'),
+      });
+      const run = await runBounded('chained assignment without a value', ['scan', root, '--fail-on', 'none']);
+      expectBounded(run);
+      expect(run.code).toBe(0);
+      // The parser accepts these lines without an error; the file is analysed to its end.
+      expect(run.stdout).toContain('auth_service/app/broken.py:7:50  os.getenv  sign');
+    },
+    CASE_LIMIT_MS,
+  );
+});

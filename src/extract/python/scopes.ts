@@ -332,9 +332,11 @@ export function collectScopes(state: FileState): void {
         const left = field(node, 'left');
         const right = field(node, 'right');
         if (left && right) {
-          let value = right;
-          while (value.type === 'assignment') value = field(value, 'right') ?? value;
-          if (value.type !== 'assignment') recordTargets(state, left, value, scope);
+          // `a = b = value`: the value at the end of the chain. A link without one (`a = b: int`, which
+          // tree-sitter accepts in broken code) ends the chain with nothing to record.
+          let value: PyNode | null = right;
+          while (value?.type === 'assignment') value = field(value, 'right');
+          if (value) recordTargets(state, left, value, scope);
         }
         break;
       }

@@ -89,7 +89,11 @@ function constantInfo(state: FileState, node: PyNode, scope: Scope, depth: numbe
       if (!fn) return null;
       let literal = false;
       let root = unparen(fn);
-      while (root.type === 'attribute') root = unparen(field(root, 'object') ?? root);
+      while (root.type === 'attribute') {
+        const object = field(root, 'object');
+        if (!object) break;
+        root = unparen(object);
+      }
       if (root.type === 'identifier') {
         const name = textOf(state, root);
         const found = lookupName(state, name, scope, root.start);
