@@ -1,5 +1,5 @@
 // Function facts on demand: a scan's extraction leaves them out; the provider computes them per file, the same as extraction asked for them, once per scan, through the cache.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
@@ -7,20 +7,26 @@ import { extractFile } from '../src/extract/index.js';
 import { gatherFunctionFacts, type FunctionSource } from '../src/extract/functions.js';
 import { scan } from '../src/run.js';
 import { tempRepo } from './helpers/cli.js';
+import { fixtureFiles } from './helpers/fixture-files.js';
 
 const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] } };
 const temp = (prefix: string): string => tempRepo({}, `jwtfrag-${prefix}-`);
 
-function entryCount(dir: string): number {
-  let n = 0;
+/** The text of every entry file under a cache folder. */
+function cacheEntries(dir: string): string[] {
+  const out: string[] = [];
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       if (e.isDirectory()) walk(join(d, e.name));
-      else n++;
+      else out.push(readFileSync(join(d, e.name), 'utf8'));
     }
   };
   walk(dir);
-  return n;
+  return out;
+}
+
+function entryCount(dir: string): number {
+  return cacheEntries(dir).length;
 }
 
 const PY_HELPER = [
@@ -100,6 +106,39 @@ describe('function facts on demand', () => {
       all.filter((p) => known(p) === undefined),
     );
     expect(all.map(viaLanes)).toEqual([fullPy.functions, fullTs.functions]);
+  });
+
+  it('in a round, come from a Python extraction that stops at them: the same function facts as a full one, over every Python fixture', async () => {
+    const round = { ...OPTIONS, functionFacts: true, functionsOnly: true };
+    let withFunctions = 0;
+    let leftOut = 0;
+    for (const [path, text] of fixtureFiles(/\.py$/)) {
+      const full = await extractFile(path, text, 'python', { ...OPTIONS, functionFacts: true });
+      const only = await extractFile(path, text, 'python', round);
+      expect(only.functions, path).toEqual(full.functions);
+      if (full.functions) withFunctions++;
+      // What the function facts do not need is left out.
+      if (full.envReads.length + full.jwtOps.length + full.wsEndpoints.length > 0) {
+        expect([only.envReads, only.jwtOps, only.wsEndpoints], path).toEqual([[], [], []]);
+        leftOut++;
+      }
+    }
+    expect(withFunctions).toBeGreaterThan(100);
+    expect(leftOut).toBeGreaterThan(100);
+    // A round asks for exactly that: what it stores has the function facts and not the env read.
+    const root = temp('fn-only');
+    const cacheDir = temp('fn-only-cache');
+    writeFileSync(join(root, 'auth.py'), PY_AUTH);
+    expect((await extractFile('auth.py', PY_AUTH, 'python', OPTIONS)).envReads.map((r) => r.name)).toEqual(['JWT_SECRET']);
+    const files = new Map<string, FunctionSource>([['auth.py', { absPath: join(root, 'auth.py'), language: 'python' }]]);
+    const functionsOf = await gatherFunctionFacts({ files, extract: OPTIONS, maxBytes: 1 << 20, maxLineLength: 0, cache: { dir: cacheDir } }, (known) =>
+      known('auth.py') === undefined ? ['auth.py'] : [],
+    );
+    expect(functionsOf('auth.py')?.map((f) => f.name)).toEqual(['check_socket']);
+    const stored = cacheEntries(cacheDir);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toContain('check_socket');
+    expect(stored[0]).not.toContain('JWT_SECRET');
   });
 
   it('are kept in the cache under keys of their own', async () => {

@@ -1,6 +1,4 @@
 // Snippet token ranges handed over by the TypeScript extractor: the same ranges, on the lines of the facts, as the parse a snippet would otherwise make.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import type { Loc } from '../src/vocabulary.js';
@@ -11,6 +9,7 @@ import { rangesOfLines, tokensOnLines, type LineTokens } from '../src/extract/to
 import { isMaskedLiteral, literalNodes, typescriptLineTokens, typescriptTokenRanges } from '../src/extract/typescript/tokens.js';
 import { parseSourceFile } from '../src/extract/typescript-lib.js';
 import { lineStarts } from '../src/util/lines.js';
+import { fixtureFiles as scriptFixtures } from './helpers/fixture-files.js';
 
 const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] } };
 const SECRET = 'Qx7vR2mZ9pL4wT8k';
@@ -31,18 +30,9 @@ const TRICKY: [string, string][] = [
   ['last-line.ts', `const a = 'no newline at the end' // c`],
 ];
 
+/** The TypeScript and JavaScript fixtures (declaration files left out). */
 function fixtureFiles(): [string, string][] {
-  const out: [string, string][] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== 'node_modules') walk(path);
-      } else if (/\.[cm]?[jt]sx?$/.test(e.name) && !e.name.endsWith('.d.ts')) out.push([path, readFileSync(path, 'utf8')]);
-    }
-  };
-  walk(join(import.meta.dirname, '..', 'fixtures'));
-  return out;
+  return scriptFixtures(/\.[cm]?[jt]sx?$/).filter(([path]) => !path.endsWith('.d.ts'));
 }
 
 /** A cache store that holds nothing and counts how often a snippet asked it (it asks only when it tokenises a file itself). */

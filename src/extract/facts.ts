@@ -14,6 +14,12 @@ export interface ExtractOptions {
    * only when a WebSocket auth path is followed into helpers; see `extract/functions.ts`).
    */
   functionFacts?: boolean;
+  /**
+   * With `functionFacts`: the caller reads only `functions` (a function-fact round). Python extraction
+   * then stops once it has the scopes and the function facts, which need nothing else; the other facts
+   * are left out. TypeScript extracts in full.
+   */
+  functionsOnly?: boolean;
 }
 
 /** How a default value for an env read was given. Never the value itself. */

@@ -52,7 +52,7 @@ function hasFunctions(language: Language): boolean {
  * (the extraction settings differ). Rounds repeat until nothing new is wanted.
  */
 export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted: (known: KnownFunctions) => Iterable<string>): Promise<FunctionFactsOf> {
-  const extract: ExtractOptions = { ...settings.extract, functionFacts: true };
+  const extract: ExtractOptions = { ...settings.extract, functionFacts: true, functionsOnly: true };
   const cache = settings.cache ? new FactCache(settings.cache, extract) : null;
   const memo = new Map<string, FunctionFact[] | null>();
   const laneSettings: LaneSettings = {

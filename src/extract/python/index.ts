@@ -12,7 +12,7 @@ import { buildKeyCalls, isKeyCallSite, type KeyCallSite } from './key-calls.js';
 import { buildSecretUses, secretUseSites, type SecretUseSite } from './secret-uses.js';
 import { collectScopes, moduleScope, textOf, type FileState, type Scope } from './scopes.js';
 import { LineMap, type PyNode } from './tree.js';
-import { collectWebSockets } from './ws/index.js';
+import { collectFunctionFacts, collectWebSockets } from './ws/index.js';
 import { comparePositions } from '../../util/order.js';
 
 interface Frame {
@@ -123,6 +123,10 @@ export async function extractPython(path: string, text: string, options: Extract
     });
   }
   collectScopes(state);
+  if (options.functionFacts === true && options.functionsOnly === true) {
+    collectFunctionFacts(state);
+    return facts;
+  }
   const sites: JwtSite[] = [];
   const uses: SecretUseSite[] = [];
   const keyCalls: KeyCallSite[] = [];

@@ -50,6 +50,10 @@ export function collectWebSockets(state: FileState, withFunctions: boolean): voi
   if (found.servers.length > 0) state.facts.wsServers = found.servers;
   if (found.routes.length > 0) state.facts.wsRoutes = found.routes;
   if (found.stacks.length > 0) state.facts.wsRouterStacks = found.stacks;
-  if ((withFunctions || startsFollow(state.facts)) && [...state.scopeOf.values()].some((s) => s.kind === 'function'))
-    state.facts.functions = functionFacts(state);
+  if (withFunctions || startsFollow(state.facts)) collectFunctionFacts(state);
+}
+
+/** The function facts of a file that has functions; they read only the scopes and import bindings (`collectScopes`). */
+export function collectFunctionFacts(state: FileState): void {
+  if ([...state.scopeOf.values()].some((s) => s.kind === 'function')) state.facts.functions = functionFacts(state);
 }
