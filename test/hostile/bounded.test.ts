@@ -211,8 +211,6 @@ describe('broken Python syntax', () => {
           '    first = second = label: str',
           '    return jwt.encode({"k": user_key}, os.getenv("JWT_SECRET"), algorithm="HS256")',
           '',
-          'cfg.load.from_env()',
-          '',
         ].join('\n'),
       });
       const run = await runBounded('chained assignment without a value', ['scan', root, '--fail-on', 'none']);
