@@ -1,11 +1,12 @@
 // Function facts on demand: a scan's extraction leaves them out; the provider computes them per file, the same as extraction asked for them, once per scan, through the cache.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { extractFile } from '../src/extract/index.js';
 import { gatherFunctionFacts, type FunctionSource } from '../src/extract/functions.js';
 import { scan } from '../src/run.js';
+import { listFiles } from './helpers/annotations.js';
 import { tempRepo } from './helpers/cli.js';
 import { fixtureFiles } from './helpers/fixture-files.js';
 
@@ -14,15 +15,7 @@ const temp = (prefix: string): string => tempRepo({}, `jwtfrag-${prefix}-`);
 
 /** The text of every entry file under a cache folder. */
 function cacheEntries(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name));
-      else out.push(readFileSync(join(d, e.name), 'utf8'));
-    }
-  };
-  walk(dir);
-  return out;
+  return listFiles(dir).map((path) => readFileSync(join(dir, path), 'utf8'));
 }
 
 function entryCount(dir: string): number {
