@@ -62,7 +62,9 @@ describe('extraction pool', () => {
       writeFileSync(join(dir, path), text);
       return { path, absPath: join(dir, path), language };
     };
-    const python = Array.from({ length: 600 }, (_, i) => write(`svc/m${i}.py`, `import os\nK${String(i)} = os.getenv("JWT_SECRET")\n`, 'python'));
+    // Enough Python that both lanes on its queue extract some of it (only a lane that ran Python is kept).
+    const body = Array.from({ length: 40 }, (_, k) => `def f${String(k)}(x):\n    return os.getenv("A_${String(k)}", x)\n`).join('');
+    const python = Array.from({ length: 600 }, (_, i) => write(`svc/m${i}.py`, `import os\nK${String(i)} = os.getenv("JWT_SECRET")\n${body}`, 'python'));
     const endpoint = write(
       'svc/ws.py',
       'from fastapi import FastAPI, WebSocket\nfrom svc.auth import check\napp = FastAPI()\n@app.websocket("/ws")\nasync def ws(websocket: WebSocket):\n    check(websocket)\n',

@@ -192,15 +192,22 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     pools.push(pool);
     running++;
     options.onLane?.(own);
-    return runWorkerLane(pool, { items, queues, next: shared, own, settings }, accept).then(async (end) => {
+    // Whether this lane extracted Python: only then is it warm for the function-fact rounds.
+    let ranPython = false;
+    const onOutcome = (index: number, outcome: FileOutcome): void => {
+      if (items[index].language === 'python') ranPython = true;
+      accept(index, outcome);
+    };
+    return runWorkerLane(pool, { items, queues, next: shared, own, settings }, onOutcome).then(async (end) => {
       running--;
       if (!end.done || own.length === QUEUES) return end;
       // Never the TypeScript queue: a second compiler and a cold JIT did not pay for themselves in what
       // was left of a scan (two TypeScript monorepos: 1–6 % slower and 25–30 MB larger than one lane).
       const left = all.find((q) => q !== queueOf('ts') && !own.includes(q) && queues[q].length - Atomics.load(next, q) >= FRESH_LANE_MIN);
-      // The last lane has every outcome in: it stays if the function-fact rounds will want it. Only then,
-      // so that an idle thread never adds to the peak of lanes still at work.
-      if (left === undefined && running === 0 && follows && options.keepLane && !own.includes(queueOf('ts'))) {
+      // The last lane has every outcome in: it stays if the function-fact rounds will want it, and if it
+      // ran Python (a lane that found its queue empty is not warm). Only the last, so that an idle
+      // thread never adds to the peak of lanes still at work.
+      if (left === undefined && running === 0 && follows && ranPython && options.keepLane) {
         kept.pool = pool;
         pools.splice(pools.indexOf(pool), 1);
         return end;
