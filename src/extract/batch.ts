@@ -113,6 +113,11 @@ export interface LaneData {
   settings: LaneSettings;
   /** Where the lane posts each file's outcome as it is done. */
   port: MessagePort;
+  /**
+   * Two Int32s the main thread watches (see `LaneWatch` in the pool): the index of the file the lane
+   * is on plus one (0: none), and how many files it has started.
+   */
+  watch: SharedArrayBuffer;
 }
 
 /** What a worker lane posts: the outcomes of the files it has done, by index, a few at a time; then `done`. */
@@ -134,6 +139,7 @@ function claim(data: LaneData, next: Int32Array, queue: number): number | null {
 /** A worker thread's lane: claims the next unclaimed file of its own queues until none is left. */
 export async function runLane(data: LaneData): Promise<void> {
   const next = new Int32Array(data.next);
+  const watch = new Int32Array(data.watch);
   // The last try posts every file at once: a thread that dies must not take finished files with it.
   const postFiles = data.settings.lastTry ? 1 : POST_FILES;
   let held: [number, FileOutcome][] = [];
@@ -161,7 +167,10 @@ export async function runLane(data: LaneData): Promise<void> {
   try {
     for (const queue of data.own) {
       for (let index = claim(data, next, queue); index !== null; index = claim(data, next, queue)) {
+        Atomics.store(watch, 0, index + 1);
+        Atomics.add(watch, 1, 1);
         const outcome = await processFile(data.items[index], data.settings);
+        Atomics.store(watch, 0, 0);
         held.push([index, outcome]);
         chars += outcome.kind === 'facts' ? outcome.json.length : 0;
         if (held.length >= postFiles || chars >= POST_CHARS) post();

@@ -17,6 +17,8 @@ export interface FunctionFactSettings {
   extract: ExtractOptions;
   maxBytes: number;
   maxLineLength: number;
+  /** Milliseconds a worker lane may spend on one file (0: no limit; default `FILE_TIME_LIMIT_MS`). */
+  fileTimeLimit?: number;
   cache: CacheSettings | null;
   /** Extract in a worker lane (true) or on the main thread (false); default: a lane once a large repository's rounds add up to more than a little source, or from the start when extraction kept one. */
   lanes?: boolean;
@@ -63,7 +65,7 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
     lastTry: false,
   };
   // One worker lane: a round is tens of files, and a second thread's heap would be the scan's peak.
-  const lanes = new LanePool(laneSettings, settings.kept ?? null);
+  const lanes = new LanePool(laneSettings, settings.kept ?? null, settings.fileTimeLimit);
   const largeRepository = settings.files.size >= LANE_FILES;
   let inProcessBytes = 0;
   try {

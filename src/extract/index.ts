@@ -79,3 +79,14 @@ export function droppedFile(path: string, error: unknown): FileFacts['notificati
   const reason = error instanceof RangeError && /call stack/i.test(text) ? 'it is nested too deeply for the analyser' : text.slice(0, 200);
   return { level: 'error', id: 'extract-failed', message: `not analysed: ${reason}; findings in this file may be missing`, file: path };
 }
+
+/** The notification for a file whose extraction took longer than the time limit (`fileTimeLimit`, milliseconds here). */
+export function timedOutFile(path: string, limit: number): FileFacts['notifications'][number] {
+  const seconds = Number((limit / 1000).toPrecision(3));
+  return {
+    level: 'error',
+    id: 'extract-failed',
+    message: `not analysed: its extraction took longer than ${seconds} s (fileTimeLimit); findings in this file may be missing`,
+    file: path,
+  };
+}

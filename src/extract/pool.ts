@@ -16,7 +16,7 @@ import {
   QUEUES,
   queueOf,
 } from './batch.js';
-import { droppedFile, type ExtractOptions } from './index.js';
+import { droppedFile, timedOutFile, type ExtractOptions } from './index.js';
 
 /** Below this many files a worker's start-up costs more than it saves. */
 const POOL_THRESHOLD = 400;
@@ -34,6 +34,8 @@ const PROBE_FILES = 32;
 const WORKER_LIMITS = { stackSizeMb: 4, maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 24 };
 /** A fresh thread takes the Python and deployment queue only while at least this many of its files are unclaimed. */
 const FRESH_LANE_MIN = 8;
+/** How long a worker lane may spend on one file before its thread is ended (`fileTimeLimit`, in seconds, in the config). */
+export const FILE_TIME_LIMIT_MS = 60_000;
 /** The last try: 16 times a worker's stack depth (64 times the main thread's: the TypeScript parser then takes some 50,000 nested parentheses), no heap cap; stack pages are committed only when used. */
 const LAST_TRY_LIMITS = { stackSizeMb: 64 };
 
@@ -43,6 +45,8 @@ export interface PoolOptions {
   /** JavaScript whose text is mostly on lines longer than this is skipped as minified (0 or absent: never); TypeScript is source, never minified output. */
   maxLineLength?: number;
   extract: ExtractOptions;
+  /** A worker lane on one file longer than this many milliseconds is ended and the file reported as not analysed (0: no limit; default `FILE_TIME_LIMIT_MS`). */
+  fileTimeLimit?: number;
   /** Smallest number of files that uses worker threads (default: 400 files, or 8 MiB of source met by the main thread). */
   poolThreshold?: number;
   /** Called as files finish: how many are done out of how many. */
@@ -93,12 +97,53 @@ function outOfMemory(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
 }
 
-/** How a worker lane ended: it found nothing more to claim (`done`), or its thread died with `error`. */
-type LaneEnd = { done: true } | { done: false; error: unknown };
+/**
+ * How a worker lane ended: it found nothing more to claim (`done`), its thread died with `error`, or
+ * it spent longer than the time limit on one file, `stuck` (an index into the lane's items), and its
+ * thread was ended.
+ */
+type LaneEnd = { done: true } | { done: false; error: unknown; stuck?: number };
 
-/** Runs one lane on a thread of `pool`; each outcome goes to `onOutcome` as it arrives. */
-function runWorkerLane(pool: Piscina, data: Omit<LaneData, 'port'>, onOutcome: (index: number, outcome: FileOutcome) => void): Promise<LaneEnd> {
+/**
+ * Watches a lane's progress (`LaneData.watch`): when it has been on the same file for `limit`
+ * milliseconds, calls `onStuck` with that file's index, once. The start of a file is taken as the first
+ * look that sees it, so a file is never given less than its time; it is stopped at most two looks late.
+ */
+function watchLane(watch: Int32Array, limit: number, onStuck: (index: number) => void): NodeJS.Timeout {
+  let seen = -1;
+  let since = 0;
+  const timer = setInterval(
+    () => {
+      const now = performance.now();
+      const on = Atomics.load(watch, 0);
+      const started = Atomics.load(watch, 1);
+      if (on === 0 || started !== seen) {
+        seen = started;
+        since = now;
+      } else if (now - since >= limit) {
+        clearInterval(timer);
+        onStuck(on - 1);
+      }
+    },
+    Math.max(10, Math.min(1000, limit / 4)),
+  );
+  timer.unref();
+  return timer;
+}
+
+/**
+ * Runs one lane on a thread of `pool`; each outcome goes to `onOutcome` as it arrives. With a time
+ * limit (milliseconds, 0: none), a lane that spends longer than it on one file has its pool destroyed,
+ * which ends the thread wherever its code is (a loop that never ends included).
+ */
+function runWorkerLane(
+  pool: Piscina,
+  data: Omit<LaneData, 'port' | 'watch'>,
+  onOutcome: (index: number, outcome: FileOutcome) => void,
+  limit: number,
+): Promise<LaneEnd> {
   const { port1, port2 } = new MessageChannel();
+  const watch = new SharedArrayBuffer(8);
   return new Promise((resolve) => {
     let finished = false;
     let ended: LaneEnd | null = null;
@@ -106,17 +151,25 @@ function runWorkerLane(pool: Piscina, data: Omit<LaneData, 'port'>, onOutcome: (
       ended ??= how;
       // A lane that ran to its end posted `done` last: by then every outcome has arrived.
       if (finished || !ended.done) {
+        if (timer !== null) clearInterval(timer);
         port1.close();
         resolve(ended);
       }
     };
+    const timer =
+      limit > 0
+        ? watchLane(new Int32Array(watch), limit, (stuck) => {
+            end({ done: false, error: new Error('time limit'), stuck });
+            void pool.destroy();
+          })
+        : null;
     port1.on('message', (message: LaneMessage) => {
       if ('done' in message) {
         finished = true;
         if (ended !== null) end(ended);
       } else for (const [index, outcome] of message.outcomes) onOutcome(index, outcome);
     });
-    (pool.run({ ...data, port: port2 }, { transferList: [port2] }) as Promise<void>).then(
+    (pool.run({ ...data, port: port2, watch }, { transferList: [port2] }) as Promise<void>).then(
       () => end({ done: true }),
       (error: unknown) => end({ done: false, error }),
     );
@@ -138,6 +191,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   const threshold = options.poolThreshold ?? POOL_THRESHOLD;
   const byteThreshold = options.poolThreshold === undefined ? POOL_BYTES : Infinity;
   const cache = options.cache ?? null;
+  const limit = options.fileTimeLimit ?? FILE_TIME_LIMIT_MS;
   const settings: LaneSettings = {
     maxBytes: options.maxBytes,
     maxLineLength: options.maxLineLength ?? 0,
@@ -198,22 +252,30 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
       if (items[index].language === 'python') ranPython = true;
       accept(index, outcome);
     };
-    return runWorkerLane(pool, { items, queues, next: shared, own, settings }, onOutcome).then(async (end) => {
+    return runWorkerLane(pool, { items, queues, next: shared, own, settings }, onOutcome, limit).then(async (end) => {
       running--;
-      if (!end.done || own.length === QUEUES) return end;
+      const unclaimed = (q: number): number => queues[q].length - Atomics.load(next, q);
+      const stuck = end.done ? undefined : end.stuck;
+      if (stuck !== undefined) {
+        // The file that ran out of time is reported; the outcomes its thread had not posted yet are
+        // lost with it (those files go to the last try), and a fresh thread goes on with its queues.
+        accept(stuck, timedOut(items[stuck], limit));
+        await pool.destroy();
+        if (own.some((q) => unclaimed(q) > 0)) return startLane(own);
+      } else if (!end.done || own.length === QUEUES) return end;
       // Never the TypeScript queue: a second compiler and a cold JIT did not pay for themselves in what
       // was left of a scan (two TypeScript monorepos: 1–6 % slower and 25–30 MB larger than one lane).
-      const left = all.find((q) => q !== queueOf('ts') && !own.includes(q) && queues[q].length - Atomics.load(next, q) >= FRESH_LANE_MIN);
+      const left = all.find((q) => q !== queueOf('ts') && !own.includes(q) && unclaimed(q) >= FRESH_LANE_MIN);
       // The last lane has every outcome in: it stays if the function-fact rounds will want it, and if it
       // ran Python (a lane that found its queue empty is not warm). Only the last, so that an idle
       // thread never adds to the peak of lanes still at work.
-      if (left === undefined && running === 0 && follows && ranPython && options.keepLane) {
+      if (stuck === undefined && left === undefined && running === 0 && follows && ranPython && options.keepLane) {
         kept.pool = pool;
         pools.splice(pools.indexOf(pool), 1);
         return end;
       }
       await pool.destroy();
-      return left === undefined ? end : startLane([left]);
+      return left === undefined ? { done: true } : startLane([left]);
     });
   };
   const startWorkers = (): void => {
@@ -258,7 +320,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
 
   // A worker that ran out of memory lost the file it was on: that file goes to the last try with the deep ones.
   for (let index = 0; index < items.length; index++) if (results[index] === undefined && texts[index] === undefined) deep.add(index);
-  if (deep.size > 0) await lastTry([...deep], items, { ...settings, lastTry: true }, accept);
+  if (deep.size > 0) await lastTry([...deep], items, { ...settings, lastTry: true }, limit, accept);
   return items.map((item, index) => {
     const json = texts[index];
     texts[index] = undefined;
@@ -266,12 +328,25 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   });
 }
 
+/** The outcome of a file whose lane spent longer than the time limit on it: an `extract-failed` notification, never cached. */
+function timedOut(item: BatchItem, limit: number): FileOutcome {
+  const facts = emptyFacts(item.path, item.language);
+  facts.notifications.push(timedOutFile(item.path, limit));
+  return { kind: 'facts', json: JSON.stringify(facts), key: null, hit: false, bytes: 0, follows: false };
+}
+
 /**
  * Extracts each file again on one thread with a large stack and no heap cap, in order; a file whose
- * thread dies (out of memory, say) becomes an `extract-failed` notification and a fresh thread takes
- * the files after it.
+ * thread dies (out of memory, say) or runs out of time becomes an `extract-failed` notification and a
+ * fresh thread takes the files after it.
  */
-async function lastTry(indices: number[], items: BatchItem[], settings: LaneSettings, accept: (index: number, outcome: FileOutcome) => void): Promise<void> {
+async function lastTry(
+  indices: number[],
+  items: BatchItem[],
+  settings: LaneSettings,
+  limit: number,
+  accept: (index: number, outcome: FileOutcome) => void,
+): Promise<void> {
   let rest = indices;
   while (rest.length > 0) {
     const got = new Set<number>();
@@ -280,27 +355,36 @@ async function lastTry(indices: number[], items: BatchItem[], settings: LaneSett
     let end: LaneEnd;
     try {
       const lane = { items: batch.map((i) => items[i]), queues: [batch.map((_, k) => k)], next: new SharedArrayBuffer(4), own: [0], settings };
-      end = await runWorkerLane(pool, lane, (k, outcome) => {
-        got.add(k);
-        // The file's cache lookup was counted when it first failed.
-        accept(batch[k], outcome.kind === 'skipped' ? outcome : { ...outcome, key: null });
-      });
+      end = await runWorkerLane(
+        pool,
+        lane,
+        (k, outcome) => {
+          got.add(k);
+          // The file's cache lookup was counted when it first failed.
+          accept(batch[k], outcome.kind === 'skipped' ? outcome : { ...outcome, key: null });
+        },
+        limit,
+      );
     } finally {
       await pool.destroy();
     }
     const missing = batch.map((_, k) => k).filter((k) => !got.has(k));
     if (end.done || missing.length === 0) return;
     // The lone lane takes the files in order: the first one without an outcome is the one its thread died on.
-    const failed = batch[missing[0]];
+    const failedAt = end.stuck ?? missing[0];
+    const failed = batch[failedAt];
     const item = items[failed];
-    const facts = emptyFacts(item.path, item.language);
-    facts.notifications.push(
-      outOfMemory(end.error)
-        ? { level: 'error', id: 'extract-failed', message: 'not analysed: out of memory; findings in this file may be missing', file: item.path }
-        : droppedFile(item.path, end.error),
-    );
-    accept(failed, { kind: 'facts', json: JSON.stringify(facts), key: null, hit: false, bytes: 0, follows: false });
-    rest = missing.slice(1).map((k) => batch[k]);
+    if (end.stuck !== undefined) accept(failed, timedOut(item, limit));
+    else {
+      const facts = emptyFacts(item.path, item.language);
+      facts.notifications.push(
+        outOfMemory(end.error)
+          ? { level: 'error', id: 'extract-failed', message: 'not analysed: out of memory; findings in this file may be missing', file: item.path }
+          : droppedFile(item.path, end.error),
+      );
+      accept(failed, { kind: 'facts', json: JSON.stringify(facts), key: null, hit: false, bytes: 0, follows: false });
+    }
+    rest = missing.filter((k) => k !== failedAt).map((k) => batch[k]);
   }
 }
 
@@ -312,21 +396,43 @@ async function lastTry(indices: number[], items: BatchItem[], settings: LaneSett
 export class LanePool {
   private pool: Piscina | null = null;
 
-  /** `kept`: extraction's last lane, adopted on the first extraction (and closed with this pool). */
+  /**
+   * `kept`: extraction's last lane, adopted on the first extraction (and closed with this pool).
+   * `limit`: milliseconds one file may take (0: no limit).
+   */
   constructor(
     private readonly settings: LaneSettings,
     private readonly kept: KeptLane | null = null,
+    private readonly limit = FILE_TIME_LIMIT_MS,
   ) {}
 
   async extract(items: BatchItem[]): Promise<(FileFacts | null)[]> {
     const out = new Array<FileFacts | null>(items.length).fill(null);
-    if (items.length === 0) return out;
-    this.pool ??= this.kept?.take() ?? newPool(1, WORKER_LIMITS);
-    const lane = { items, queues: [items.map((_, index) => index)], next: new SharedArrayBuffer(4), own: [0], settings: this.settings };
-    const end = await runWorkerLane(this.pool, lane, (index, outcome) => {
-      if (outcome.kind === 'facts') out[index] = parseFacts(outcome.json);
-    });
-    if (!end.done && !outOfMemory(end.error)) throw end.error;
+    let rest = items.map((_, index) => index);
+    while (rest.length > 0) {
+      this.pool ??= this.kept?.take() ?? newPool(1, WORKER_LIMITS);
+      const batch = rest;
+      const got = new Set<number>();
+      const lane = { items: batch.map((i) => items[i]), queues: [batch.map((_, k) => k)], next: new SharedArrayBuffer(4), own: [0], settings: this.settings };
+      const end = await runWorkerLane(
+        this.pool,
+        lane,
+        (k, outcome) => {
+          got.add(k);
+          if (outcome.kind === 'facts') out[batch[k]] = parseFacts(outcome.json);
+        },
+        this.limit,
+      );
+      if (end.done) break;
+      if (end.stuck === undefined) {
+        if (!outOfMemory(end.error)) throw end.error;
+        break;
+      }
+      // The file that ran out of time has no result; a fresh thread takes the files its thread had not done.
+      await this.pool.destroy();
+      this.pool = null;
+      rest = batch.filter((_, k) => k !== end.stuck && !got.has(k));
+    }
     return out;
   }
 

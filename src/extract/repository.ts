@@ -54,6 +54,7 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
       jobs: settings.jobs === undefined ? undefined : Math.min(settings.jobs, availableParallelism()),
       maxBytes: config.maxFileSize,
       maxLineLength: config.maxLineLength,
+      fileTimeLimit: config.fileTimeLimit * 1000,
       onProgress: settings.onProgress,
       extract,
       cache,
@@ -87,7 +88,15 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
     const lane = kept;
     kept = null;
     return gatherFunctionFacts(
-      { files, extract, maxBytes: config.maxFileSize, maxLineLength: config.maxLineLength, cache: settings.cache ?? null, kept: lane },
+      {
+        files,
+        extract,
+        maxBytes: config.maxFileSize,
+        maxLineLength: config.maxLineLength,
+        fileTimeLimit: config.fileTimeLimit * 1000,
+        cache: settings.cache ?? null,
+        kept: lane,
+      },
       wanted,
     );
   };

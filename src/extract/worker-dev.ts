@@ -1,9 +1,44 @@
 // Worker entry when running from TypeScript sources (tests): loads the front ends eagerly, then serves lanes.
+import { resourceLimits } from 'node:worker_threads';
 import * as deploy from './deploy/index.js';
 import { provideExtractors } from './index.js';
 import * as python from './python/index.js';
 import * as typescript from './typescript/index.js';
 
-provideExtractors({ typescript, python, deploy });
+/**
+ * Test seams for the pool's time limit (test/pool.test.ts), here only, never in the built worker: a
+ * file holding `NEVER_ENDS` never finishes extracting, as a file that met a loop bug in an extractor
+ * would; one holding `DEEP_THEN_NEVER_ENDS` overflows a lane's stack (so it goes to the last try,
+ * whose thread has a 64 MiB stack) and never finishes there.
+ */
+const NEVER_ENDS = 'jwtfrag-test: extraction never ends';
+const DEEP_THEN_NEVER_ENDS = 'jwtfrag-test: too deep for a lane, then never ends';
+
+function seam(text: string): void {
+  const lastTry = (resourceLimits.stackSizeMb ?? 0) >= 64;
+  if (text.includes(DEEP_THEN_NEVER_ENDS) && !lastTry) throw new RangeError('Maximum call stack size exceeded');
+  if (text.includes(NEVER_ENDS) || text.includes(DEEP_THEN_NEVER_ENDS)) {
+    let spins = 0;
+    while (spins >= 0) spins = (spins + 1) % 1024;
+  }
+}
+
+provideExtractors({
+  typescript: {
+    ...typescript,
+    extractTypeScript: (...args: Parameters<typeof typescript.extractTypeScript>) => {
+      seam(args[1]);
+      return typescript.extractTypeScript(...args);
+    },
+  },
+  python: {
+    ...python,
+    extractPython: (...args: Parameters<typeof python.extractPython>) => {
+      seam(args[1]);
+      return python.extractPython(...args);
+    },
+  },
+  deploy,
+});
 
 export { default } from './worker.js';
