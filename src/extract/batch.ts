@@ -4,7 +4,7 @@ import { entryKey, readEntry, writeEntry, type CacheLookup } from '../cache/inde
 import { looksMinified } from '../discover/languages.js';
 import { readSource, type ReadOutcome } from '../discover/read.js';
 import { startsFollow, type FileFacts, type Language, type Notification } from './facts.js';
-import { extractFile, isStackOverflow, type ExtractOptions } from './index.js';
+import { extractLoaded, frontEndLoaded, isStackOverflow, loadFrontEnd, type ExtractOptions } from './index.js';
 
 export interface BatchItem {
   path: string;
@@ -54,6 +54,13 @@ export function parseFacts(json: string | Uint8Array): FileFacts {
 
 /** Reads one file, reuses its cached facts or extracts them (and stores them). Never throws on bad input. */
 export async function processFile(item: BatchItem, settings: LaneSettings): Promise<FileOutcome> {
+  // A front end that cannot be loaded shows as an `extract-failed` notification on the file.
+  if (!frontEndLoaded(item.language)) await loadFrontEnd(item.language).catch(() => undefined);
+  return processFileLoaded(item, settings);
+}
+
+/** `processFile`, synchronously, once the file's front end is loaded (`loadFrontEnd`). */
+export function processFileLoaded(item: BatchItem, settings: LaneSettings): FileOutcome {
   const read = readSource(item.absPath, settings.maxBytes);
   if (!read.ok) return { kind: 'skipped', reason: read.reason, message: `skipped: ${read.message}` };
   const text = read.text;
@@ -70,7 +77,7 @@ export async function processFile(item: BatchItem, settings: LaneSettings): Prom
   }
   let facts: FileFacts;
   try {
-    facts = await extractFile(item.path, text, item.language, settings.extract, settings.lastTry ? 'notify' : 'throw');
+    facts = extractLoaded(item.path, text, item.language, settings.extract, settings.lastTry ? 'notify' : 'throw');
   } catch (error) {
     if (!isStackOverflow(error)) throw error;
     return { kind: 'deep', key, bytes: text.length };

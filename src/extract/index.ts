@@ -11,22 +11,63 @@ export type { ExtractOptions };
 // From TypeScript sources (tests, workers under tsx) the modules are `.ts`; built, they are `.js`.
 const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const load = <T>(path: string): Promise<T> => import(`${path}${EXT}`) as Promise<T>;
-let typescript: Promise<typeof import('./typescript/index.js')> | null = null;
-let python: Promise<typeof import('./python/index.js')> | null = null;
-let deploy: Promise<typeof import('./deploy/index.js')> | null = null;
+type TypeScriptFrontEnd = typeof import('./typescript/index.js');
+type PythonFrontEnd = typeof import('./python/index.js');
+type DeployFrontEnd = typeof import('./deploy/index.js');
+/** Each front end once loaded (and, for Python, its parser initialised): what the synchronous entry point uses. */
+const loaded: { typescript: TypeScriptFrontEnd | null; python: PythonFrontEnd | null; deploy: DeployFrontEnd | null } = {
+  typescript: null,
+  python: null,
+  deploy: null,
+};
+let loading: { typescript?: Promise<TypeScriptFrontEnd>; python?: Promise<PythonFrontEnd>; deploy?: Promise<DeployFrontEnd> } = {};
+
+type FrontEnd = keyof typeof loaded;
+
+function frontEndOf(language: Language): FrontEnd {
+  return language === 'ts' || language === 'js' ? 'typescript' : language === 'python' ? 'python' : 'deploy';
+}
 
 /**
  * Hands over already-loaded front ends (used by the worker entry that runs from TypeScript sources,
  * where module hooks do not cover dynamic imports inside worker threads).
  */
-export function provideExtractors(modules: {
-  typescript: typeof import('./typescript/index.js');
-  python: typeof import('./python/index.js');
-  deploy: typeof import('./deploy/index.js');
-}): void {
-  typescript = Promise.resolve(modules.typescript);
-  python = Promise.resolve(modules.python);
-  deploy = Promise.resolve(modules.deploy);
+export function provideExtractors(modules: { typescript: TypeScriptFrontEnd; python: PythonFrontEnd; deploy: DeployFrontEnd }): void {
+  loaded.typescript = modules.typescript;
+  loaded.deploy = modules.deploy;
+  loaded.python = null;
+  loading = {
+    typescript: Promise.resolve(modules.typescript),
+    python: modules.python.loadPythonParser().then(() => modules.python),
+    deploy: Promise.resolve(modules.deploy),
+  };
+}
+
+/** Whether `extractLoaded` can run for `language` now (its front end is loaded). */
+export function frontEndLoaded(language: Language): boolean {
+  return loaded[frontEndOf(language)] !== null;
+}
+
+/** Loads the front end `language` needs (a no-op once it is). */
+export async function loadFrontEnd(language: Language): Promise<void> {
+  switch (frontEndOf(language)) {
+    case 'typescript':
+      loaded.typescript ??= await (loading.typescript ??= load<TypeScriptFrontEnd>('./typescript/index'));
+      return;
+    case 'python':
+      loaded.python ??= await (loading.python ??= load<PythonFrontEnd>('./python/index').then(async (m) => (await m.loadPythonParser(), m)));
+      return;
+    case 'deploy':
+      loaded.deploy ??= await (loading.deploy ??= load<DeployFrontEnd>('./deploy/index'));
+  }
+}
+
+/**
+ * After code extracting a file was interrupted (the time limit per file), makes the front ends start
+ * their next file afresh: a parse left half done is not resumed.
+ */
+export function afterInterruption(): void {
+  loaded.python?.resetPythonParser();
 }
 
 /**
@@ -41,33 +82,48 @@ export async function extractFile(
   options: ExtractOptions,
   overflow: 'notify' | 'throw' = 'notify',
 ): Promise<FileFacts> {
+  if (!frontEndLoaded(language)) {
+    try {
+      await loadFrontEnd(language);
+    } catch (error) {
+      return failed(path, language, error);
+    }
+  }
+  return extractLoaded(path, text, language, options, overflow);
+}
+
+/** `extractFile`, synchronously, once the language's front end is loaded (`loadFrontEnd`). */
+export function extractLoaded(path: string, text: string, language: Language, options: ExtractOptions, overflow: 'notify' | 'throw' = 'notify'): FileFacts {
   try {
     switch (language) {
       case 'ts':
-      case 'js': {
-        typescript ??= load<typeof import('./typescript/index.js')>('./typescript/index');
-        return pruneFunctionFacts((await typescript).extractTypeScript(path, text, language, options));
-      }
-      case 'python': {
-        python ??= load<typeof import('./python/index.js')>('./python/index');
-        return pruneFunctionFacts(await (await python).extractPython(path, text, options));
-      }
+      case 'js':
+        return pruneFunctionFacts(frontEnd(loaded.typescript, 'TypeScript').extractTypeScript(path, text, language, options));
+      case 'python':
+        return pruneFunctionFacts(frontEnd(loaded.python, 'Python').extractPythonLoaded(path, text, options));
       case 'dotenv':
       case 'yaml':
       case 'json':
       case 'shell':
       case 'dockerfile':
-      case 'hcl': {
-        deploy ??= load<typeof import('./deploy/index.js')>('./deploy/index');
-        return (await deploy).extractDeployment(path, text, language);
-      }
+      case 'hcl':
+        return frontEnd(loaded.deploy, 'deployment').extractDeployment(path, text, language);
     }
   } catch (error) {
     if (overflow === 'throw' && isStackOverflow(error)) throw error;
-    const facts = emptyFacts(path, language);
-    facts.notifications.push(droppedFile(path, error));
-    return facts;
+    return failed(path, language, error);
   }
+}
+
+function frontEnd<T>(module: T | null, name: string): T {
+  if (module === null) throw new Error(`the ${name} front end could not be loaded`);
+  return module;
+}
+
+function failed(path: string, language: Language, error: unknown): FileFacts {
+  const facts = emptyFacts(path, language);
+  facts.notifications.push(droppedFile(path, error));
+  return facts;
 }
 
 /**

@@ -12,11 +12,13 @@ import {
   type LaneMessage,
   type LaneSettings,
   parseFacts,
-  processFile,
+  processFileLoaded,
   QUEUES,
   queueOf,
 } from './batch.js';
-import { droppedFile, timedOutFile, type ExtractOptions } from './index.js';
+import { runGuarded } from './guard.js';
+import { afterInterruption, droppedFile, frontEndLoaded, loadFrontEnd, timedOutFile, type ExtractOptions } from './index.js';
+import type { Language } from './facts.js';
 
 /** Below this many files a worker's start-up costs more than it saves. */
 const POOL_THRESHOLD = 400;
@@ -36,6 +38,12 @@ const WORKER_LIMITS = { stackSizeMb: 4, maxOldGenerationSizeMb: 128, maxYoungGen
 const FRESH_LANE_MIN = 8;
 /** How long a worker lane may spend on one file before its thread is ended (`fileTimeLimit`, in seconds, in the config). */
 export const FILE_TIME_LIMIT_MS = 60_000;
+/**
+ * On the main thread, files are extracted in slices of about this many milliseconds of synchronous
+ * work, each under the time limit plus this (so that a file is never given less than its time); a
+ * slice costs one watchdog thread.
+ */
+const SLICE_MS = 50;
 /** The last try: 16 times a worker's stack depth (64 times the main thread's: the TypeScript parser then takes some 50,000 nested parentheses), no heap cap; stack pages are committed only when used. */
 const LAST_TRY_LIMITS = { stackSizeMb: 64 };
 
@@ -286,21 +294,56 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   const large = items.length >= threshold;
   if (large && cache === null) startWorkers();
   else {
-    // In-process, on the same queues: workers started on the way take what is left.
+    // In-process, on the same queues: workers started on the way take what is left. The files go in
+    // slices of synchronous work under the time limit (`runGuarded`); a front end loads between slices.
     let looked = 0;
     let misses = 0;
-    queue: for (let q = 0; q < QUEUES; q++) {
-      for (let k = Atomics.add(next, q, 1); k < queues[q].length; k = Atomics.add(next, q, 1)) {
+    let current = -1;
+    const tried = new Set<Language>();
+    const slice = (q: number): 'empty' | 'load' | 'handover' | 'more' => {
+      const started = performance.now();
+      for (;;) {
+        const k = Atomics.load(next, q);
+        if (k >= queues[q].length) return 'empty';
         const index = queues[q][k];
-        const outcome = await processFile(items[index], settings);
+        if (!frontEndLoaded(items[index].language) && !tried.has(items[index].language)) return 'load';
+        Atomics.add(next, q, 1);
+        current = index;
+        const outcome = processFileLoaded(items[index], settings);
+        current = -1;
         accept(index, outcome);
         looked++;
         if (outcome.kind !== 'skipped' && !(outcome.kind === 'facts' && outcome.hit)) misses++;
         const cold = large && looked >= PROBE_FILES && misses * 4 > looked;
-        if (cold || misses >= threshold || missBytes >= byteThreshold) {
+        if (cold || misses >= threshold || missBytes >= byteThreshold) return 'handover';
+        if (performance.now() - started >= SLICE_MS) return 'more';
+      }
+    };
+    queue: for (let q = 0; q < QUEUES;) {
+      const run = runGuarded(() => slice(q), limit > 0 ? limit + SLICE_MS : 0);
+      if (!run.done) {
+        // The slice was stopped on a file that ran out of time (never on one that had less than its time).
+        afterInterruption();
+        if (current >= 0) accept(current, timedOut(items[current], limit));
+        current = -1;
+        continue;
+      }
+      switch (run.value) {
+        case 'empty':
+          q++;
+          break;
+        case 'load': {
+          // A front end that cannot be loaded shows as an `extract-failed` notification on each of its files.
+          const language = items[queues[q][Atomics.load(next, q)]].language;
+          tried.add(language);
+          await loadFrontEnd(language).catch(() => undefined);
+          break;
+        }
+        case 'handover':
           startWorkers();
           break queue;
-        }
+        case 'more':
+          break;
       }
     }
   }

@@ -33,9 +33,9 @@ provideExtractors({
   },
   python: {
     ...python,
-    extractPython: (...args: Parameters<typeof python.extractPython>) => {
+    extractPythonLoaded: (...args: Parameters<typeof python.extractPythonLoaded>) => {
       seam(args[1]);
-      return python.extractPython(...args);
+      return python.extractPythonLoaded(...args);
     },
   },
   deploy,

@@ -7,7 +7,9 @@ import { collectEnvHelpers, collectSettingsFields, envReadsAt, groupAt, isSettin
 import { djangoSettingsAt, importsServerModule, serverEntryAt } from './entries.js';
 import { collectExports } from './exports.js';
 import { assignmentSites, buildJwtOps, jwtCallSite, otherSites, type JwtSite } from './jwt.js';
-import { parsePython } from './parser.js';
+import { loadPythonParser, parsePythonLoaded } from './parser.js';
+
+export { loadPythonParser, pythonParserLoaded, resetPythonParser } from './parser.js';
 import { buildKeyCalls, isKeyCallSite, type KeyCallSite } from './key-calls.js';
 import { buildSecretUses, secretUseSites, type SecretUseSite } from './secret-uses.js';
 import { collectScopes, moduleScope, textOf, type FileState, type Scope } from './scopes.js';
@@ -96,8 +98,14 @@ function collectSuppressions(state: FileState, comments: PyNode[]): void {
 
 /** Extracts facts from a Python file (EXTRACTION.md); syntax errors become a `parse-error` notification. */
 export async function extractPython(path: string, text: string, options: ExtractOptions): Promise<FileFacts> {
+  await loadPythonParser();
+  return extractPythonLoaded(path, text, options);
+}
+
+/** `extractPython`, synchronously, once the parser is initialised (`loadPythonParser`). */
+export function extractPythonLoaded(path: string, text: string, options: ExtractOptions): FileFacts {
   const facts = emptyFacts(path, 'python');
-  const parsed = await parsePython(text);
+  const parsed = parsePythonLoaded(text);
   const accessors = [...new Set([...options.envAccessors.python, ...DEFAULT_ENV_ACCESSORS.python])];
   const state: FileState = {
     text,

@@ -33,6 +33,8 @@ interface CursorApi {
 type RuntimeFn = (...args: number[]) => number;
 
 let parserPromise: Promise<Parser> | null = null;
+/** The parser once `parserPromise` has resolved: what the synchronous entry points use. */
+let ready: Parser | null = null;
 let direct: CursorApi | null = null;
 const namedCache: boolean[] = [];
 const dropCache: boolean[] = [];
@@ -94,8 +96,26 @@ async function createParser(): Promise<Parser> {
 
 /** The process-wide Python parser (initialised on first use). */
 function pythonParser(): Promise<Parser> {
-  parserPromise ??= createParser();
+  parserPromise ??= createParser().then((parser) => (ready = parser));
   return parserPromise;
+}
+
+/** Initialises the Python parser; after it, `parsePythonLoaded` can run. */
+export async function loadPythonParser(): Promise<void> {
+  await pythonParser();
+}
+
+/** Whether the Python parser is initialised. */
+export function pythonParserLoaded(): boolean {
+  return ready !== null;
+}
+
+/**
+ * Forgets any parse left half done: after a parse was interrupted (the time limit per file ended the
+ * code running it), the next one must start afresh rather than resume it.
+ */
+export function resetPythonParser(): void {
+  ready?.reset();
 }
 
 /**
@@ -161,7 +181,14 @@ function publicSteps(tree: Tree): Steps {
 
 /** Parses Python text into a plain tree; the tree-sitter tree is freed before returning. */
 export async function parsePython(text: string): Promise<ParsedPython> {
-  const parser = await pythonParser();
+  await pythonParser();
+  return parsePythonLoaded(text);
+}
+
+/** `parsePython`, synchronously, once the parser is initialised (`loadPythonParser`). */
+export function parsePythonLoaded(text: string): ParsedPython {
+  const parser = ready;
+  if (parser === null) throw new Error('the Python parser is not initialised');
   const tree = parser.parse(withLineFeeds(text));
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
