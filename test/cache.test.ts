@@ -1,5 +1,6 @@
 // The facts cache: results with no cache, a cold cache and a warm one are byte-identical (both fixture monorepos and the bench corpus);
 // corrupt, truncated and foreign entries are ignored and rewritten; concurrent scans share a folder safely; the size bound prunes old entries.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -257,4 +258,41 @@ describe('facts cache: CLI', () => {
     expect(readdirSync(off)).toEqual([]);
     expect(none.stdout).toBe(first.stdout);
   }, 60_000);
+
+  it('a warm extraction loads no front end: every file comes from the cache', () => {
+    const root = join(import.meta.dirname, '..');
+    const dir = temp('warm-front-ends');
+    const cacheDir = temp('warm-front-ends-cache');
+    mkdirSync(join(dir, 'svc'), { recursive: true });
+    const files: Record<string, string> = {
+      'svc/app.py': 'import os\nK = os.getenv("JWT_SECRET")\n',
+      'svc/app.ts': 'export const k = process.env.JWT_SECRET;\n',
+      'svc/deploy.yaml': 'env:\n  - name: JWT_SECRET\n    value: x\n',
+    };
+    for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+    // Each extraction in a process of its own, where nothing has loaded a front end yet.
+    const script = join(dir, 'warm.mts');
+    writeFileSync(
+      script,
+      [
+        `import { FactCache } from ${JSON.stringify(join(root, 'src/cache/index.js'))};`,
+        `import { DEFAULT_ENV_ACCESSORS } from ${JSON.stringify(join(root, 'src/config/schema.js'))};`,
+        `import { frontEndLoaded } from ${JSON.stringify(join(root, 'src/extract/index.js'))};`,
+        `import { extractAll } from ${JSON.stringify(join(root, 'src/extract/pool.js'))};`,
+        `const extract = { envAccessors: { python: [...DEFAULT_ENV_ACCESSORS.python], typescript: [...DEFAULT_ENV_ACCESSORS.typescript] } };`,
+        `const cache = new FactCache({ dir: ${JSON.stringify(cacheDir)} }, extract);`,
+        `const items = ${JSON.stringify(Object.keys(files).map((path) => ({ path, absPath: join(dir, path), language: path.endsWith('.py') ? 'python' : path.endsWith('.ts') ? 'ts' : 'yaml' })))};`,
+        `const results = await extractAll(items, { maxBytes: 1e6, extract, cache });`,
+        `const reads = results.flatMap((r) => (r.ok ? r.facts.envReads.map((e) => e.name) : []));`,
+        `console.log(JSON.stringify({ hits: cache.hits, misses: cache.misses, reads, loaded: ['python', 'ts', 'yaml'].filter((l) => frontEndLoaded(l)) }));`,
+      ].join('\n'),
+    );
+    const run = (): unknown => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: root, encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as unknown;
+    };
+    expect(run()).toEqual({ hits: 0, misses: 3, reads: ['JWT_SECRET', 'JWT_SECRET'], loaded: ['python', 'ts', 'yaml'] });
+    expect(run()).toEqual({ hits: 3, misses: 0, reads: ['JWT_SECRET', 'JWT_SECRET'], loaded: [] });
+  });
 });

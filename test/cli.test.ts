@@ -32,13 +32,15 @@ describe('jwtfrag CLI', () => {
   });
 
   it('a bad config exits 2 naming the file and each field', () => {
-    const dir = repo({ 'jwtfrag.config.json': JSON.stringify({ services: { api: 42 }, colour: true, maxFileSize: -1 }) });
+    const dir = repo({ 'jwtfrag.config.json': JSON.stringify({ services: { api: 42 }, colour: true, maxFileSize: -1, fileTimeLimit: 1e9 }) });
     const r = run(['scan', dir]);
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines.some((l) => l.includes('jwtfrag.config.json: services.api:'))).toBe(true);
     expect(lines.some((l) => l.includes('jwtfrag.config.json: (root):') && l.includes('colour'))).toBe(true);
     expect(lines.some((l) => l.includes('jwtfrag.config.json: maxFileSize:'))).toBe(true);
+    // Above a day: a config error, not a timer the runtime refuses mid-scan.
+    expect(lines.some((l) => l.includes('jwtfrag.config.json: fileTimeLimit:'))).toBe(true);
     expect(r.stderr).not.toContain('    at ');
   });
 

@@ -82,8 +82,8 @@ export const ConfigSchema = z.strictObject({
     .default(2 * 1024 * 1024),
   /** JavaScript files mostly on lines longer than this many characters are skipped as minified and counted (0: never). */
   maxLineLength: z.number().int().nonnegative().default(10_000),
-  /** Seconds a worker thread may spend extracting one file; a file that takes longer is reported as not analysed and the scan goes on (0: no limit). */
-  fileTimeLimit: z.number().nonnegative().default(60),
+  /** Seconds extraction may spend on one file; a file that takes longer is reported as not analysed and the scan goes on (0: no limit). */
+  fileTimeLimit: z.number().nonnegative().max(86_400).default(60),
   /** Test code is excluded from findings unless this is true (or `--include-tests`). */
   includeTests: z.boolean().default(false),
 });

@@ -52,15 +52,27 @@ export function parseFacts(json: string | Uint8Array): FileFacts {
   return JSON.parse(typeof json === 'string' ? json : decoder.decode(json)) as FileFacts;
 }
 
-/** Reads one file, reuses its cached facts or extracts them (and stores them). Never throws on bad input. */
-export async function processFile(item: BatchItem, settings: LaneSettings): Promise<FileOutcome> {
-  // A front end that cannot be loaded shows as an `extract-failed` notification on the file.
-  if (!frontEndLoaded(item.language)) await loadFrontEnd(item.language).catch(() => undefined);
-  return processFileLoaded(item, settings);
+/** A file read and looked up, whose facts are still to be extracted (`extractRead`). */
+export interface ReadFile {
+  text: string;
+  key: string | null;
 }
 
-/** `processFile`, synchronously, once the file's front end is loaded (`loadFrontEnd`). */
-export function processFileLoaded(item: BatchItem, settings: LaneSettings): FileOutcome {
+/** Reads one file, reuses its cached facts or extracts them (and stores them). Never throws on bad input. */
+export async function processFile(item: BatchItem, settings: LaneSettings): Promise<FileOutcome> {
+  const read = readFile(item, settings);
+  if (!('text' in read)) return read;
+  // A front end that cannot be loaded shows as an `extract-failed` notification on the file.
+  if (!frontEndLoaded(item.language)) await loadFrontEnd(item.language).catch(() => undefined);
+  return extractRead(item, read, settings);
+}
+
+/**
+ * The synchronous first half of `processFile`: reads the file and looks it up in the cache. A skip or
+ * a cache hit is its outcome; otherwise the file is to be extracted, which needs its front end (a warm
+ * scan loads none).
+ */
+export function readFile(item: BatchItem, settings: LaneSettings): FileOutcome | ReadFile {
   const read = readSource(item.absPath, settings.maxBytes);
   if (!read.ok) return { kind: 'skipped', reason: read.reason, message: `skipped: ${read.message}` };
   const text = read.text;
@@ -75,6 +87,12 @@ export function processFileLoaded(item: BatchItem, settings: LaneSettings): File
     const hit = readEntry(cache.dir, key);
     if (hit !== null) return { kind: 'facts', json: hit, key, hit: true, bytes: text.length, follows: followStartsIn(hit) };
   }
+  return { text, key };
+}
+
+/** The synchronous second half of `processFile`, once the file's front end is loaded (`loadFrontEnd`): extracts and stores its facts. */
+export function extractRead(item: BatchItem, read: ReadFile, settings: LaneSettings): FileOutcome {
+  const { text, key } = read;
   let facts: FileFacts;
   try {
     facts = extractLoaded(item.path, text, item.language, settings.extract, settings.lastTry ? 'notify' : 'throw');
@@ -83,6 +101,7 @@ export function processFileLoaded(item: BatchItem, settings: LaneSettings): File
     return { kind: 'deep', key, bytes: text.length };
   }
   const json = JSON.stringify(facts);
+  const cache = settings.cache;
   if (cache && key !== null && cacheable(facts)) writeEntry(cache.dir, key, json);
   return { kind: 'facts', json, key, hit: false, bytes: text.length, follows: startsFollow(facts) };
 }
@@ -121,7 +140,7 @@ export interface LaneData {
   /** Where the lane posts each file's outcome as it is done. */
   port: MessagePort;
   /**
-   * Two Int32s the main thread watches (see `LaneWatch` in the pool): the index of the file the lane
+   * Two Int32s the main thread watches (see `watchLane` in the pool): the index of the file the lane
    * is on plus one (0: none), and how many files it has started.
    */
   watch: SharedArrayBuffer;

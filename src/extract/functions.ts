@@ -1,7 +1,7 @@
 // Function facts on demand: what each named function of a file calls, reads as a token and delegates, extracted only for the files a WebSocket auth path is followed into.
 import { FactCache, readEntry, type CacheSettings } from '../cache/index.js';
 import { readSource } from '../discover/read.js';
-import { parseFacts, processFileLoaded, type BatchItem, type LaneSettings } from './batch.js';
+import { extractRead, parseFacts, readFile, type BatchItem, type LaneSettings } from './batch.js';
 import { runGuarded } from './guard.js';
 import { afterInterruption, loadFrontEnd } from './index.js';
 import type { ExtractOptions, FileFacts, FunctionFact, Language } from './facts.js';
@@ -97,9 +97,11 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
       } else {
         inProcessBytes += bytes;
         for (const item of misses) {
+          const read = readFile(item, laneSettings);
+          if (!('text' in read)) continue;
           // A front end that cannot be loaded shows as a file without function facts.
           await loadFrontEnd(item.language).catch(() => undefined);
-          const run = runGuarded(() => processFileLoaded(item, laneSettings), settings.fileTimeLimit ?? FILE_TIME_LIMIT_MS);
+          const run = runGuarded(() => extractRead(item, read, laneSettings), settings.fileTimeLimit ?? FILE_TIME_LIMIT_MS);
           if (!run.done) afterInterruption();
           const outcome = run.done ? run.value : null;
           memo.set(item.path, outcome?.kind === 'facts' ? (parseFacts(outcome.json).functions ?? null) : null);

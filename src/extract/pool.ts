@@ -11,9 +11,11 @@ import {
   type LaneData,
   type LaneMessage,
   type LaneSettings,
+  extractRead,
   parseFacts,
-  processFileLoaded,
   QUEUES,
+  readFile,
+  type ReadFile,
   queueOf,
 } from './batch.js';
 import { runGuarded } from './guard.js';
@@ -36,7 +38,7 @@ const PROBE_FILES = 32;
 const WORKER_LIMITS = { stackSizeMb: 4, maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 24 };
 /** A fresh thread takes the Python and deployment queue only while at least this many of its files are unclaimed. */
 const FRESH_LANE_MIN = 8;
-/** How long a worker lane may spend on one file before its thread is ended (`fileTimeLimit`, in seconds, in the config). */
+/** How long extraction may spend on one file before it is stopped (`fileTimeLimit`, in seconds, in the config). */
 export const FILE_TIME_LIMIT_MS = 60_000;
 /**
  * On the main thread, files are extracted in slices of about this many milliseconds of synchronous
@@ -53,7 +55,10 @@ export interface PoolOptions {
   /** JavaScript whose text is mostly on lines longer than this is skipped as minified (0 or absent: never); TypeScript is source, never minified output. */
   maxLineLength?: number;
   extract: ExtractOptions;
-  /** A worker lane on one file longer than this many milliseconds is ended and the file reported as not analysed (0: no limit; default `FILE_TIME_LIMIT_MS`). */
+  /**
+   * Milliseconds one file may take: a worker lane on it longer is ended, the main thread's slice is
+   * stopped, and the file is reported as not analysed (0: no limit; default `FILE_TIME_LIMIT_MS`).
+   */
   fileTimeLimit?: number;
   /** Smallest number of files that uses worker threads (default: 400 files, or 8 MiB of source met by the main thread). */
   poolThreshold?: number;
@@ -299,17 +304,32 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     let looked = 0;
     let misses = 0;
     let current = -1;
+    // A file read whose front end is not loaded yet: it waits for the load, between two slices (a holder,
+    // so that its type is not narrowed to its first value).
+    const waiting: { file: { index: number; read: ReadFile } | null } = { file: null };
     const tried = new Set<Language>();
     const slice = (q: number): 'empty' | 'load' | 'handover' | 'more' => {
       const started = performance.now();
       for (;;) {
-        const k = Atomics.load(next, q);
-        if (k >= queues[q].length) return 'empty';
-        const index = queues[q][k];
-        if (!frontEndLoaded(items[index].language) && !tried.has(items[index].language)) return 'load';
-        Atomics.add(next, q, 1);
-        current = index;
-        const outcome = processFileLoaded(items[index], settings);
+        let index: number;
+        let read: FileOutcome | ReadFile;
+        if (waiting.file === null) {
+          const k = Atomics.add(next, q, 1);
+          if (k >= queues[q].length) return 'empty';
+          index = queues[q][k];
+          current = index;
+          read = readFile(items[index], settings);
+        } else {
+          ({ index, read } = waiting.file);
+          current = index;
+          waiting.file = null;
+        }
+        if ('text' in read && !frontEndLoaded(items[index].language) && !tried.has(items[index].language)) {
+          waiting.file = { index, read };
+          current = -1;
+          return 'load';
+        }
+        const outcome = 'text' in read ? extractRead(items[index], read, settings) : read;
         current = -1;
         accept(index, outcome);
         looked++;
@@ -334,7 +354,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
           break;
         case 'load': {
           // A front end that cannot be loaded shows as an `extract-failed` notification on each of its files.
-          const language = items[queues[q][Atomics.load(next, q)]].language;
+          const language = items[waiting.file?.index ?? 0].language;
           tried.add(language);
           await loadFrontEnd(language).catch(() => undefined);
           break;
