@@ -112,6 +112,18 @@ describe('time limit per file', () => {
       expect(await extractAll(items, { jobs: 1, maxBytes: 1e6, extract })).toEqual(results.filter((r) => !r.path.startsWith('svc/stuck.')));
     });
 
+    it('stops a parse half done and starts the next file afresh', async () => {
+      const { items, write } = setup(40);
+      // Three MB of Python: its parse takes far longer than the limit (plus a slice's 50 ms), so it is stopped inside tree-sitter.
+      const big = write('svc/big.py', 'import os\nK = os.getenv("JWT_SECRET")\n'.repeat(80_000));
+      const python = items.filter((item) => item.language === 'python');
+      const expected = await extractAll(python, { jobs: 1, maxBytes: 1e6, extract });
+      const results = await extractAll([big, ...python], { jobs: 1, maxBytes: 4e6, extract, fileTimeLimit: 25 });
+      expect(failures(results)).toEqual([`svc/big.py: ${limitMessage.replace('0.4 s', '0.025 s')}`]);
+      // The files after it parse as they do in a thread that never stopped a parse.
+      expect(results.slice(1)).toEqual(expected);
+    });
+
     it('holds in the function-fact rounds', async () => {
       const { dir, write } = setup(0);
       const helper = (name: string): BatchItem => write(`svc/${name}.py`, `import jwt\ndef ${name}(t):\n    return jwt.decode(t, "k", algorithms=["HS256"])\n`);

@@ -19,7 +19,7 @@ export interface FunctionFactSettings {
   extract: ExtractOptions;
   maxBytes: number;
   maxLineLength: number;
-  /** Milliseconds a worker lane may spend on one file (0: no limit; default `FILE_TIME_LIMIT_MS`). */
+  /** Milliseconds extraction may spend on one file (0: no limit; default `FILE_TIME_LIMIT_MS`). */
   fileTimeLimit?: number;
   cache: CacheSettings | null;
   /** Extract in a worker lane (true) or on the main thread (false); default: a lane once a large repository's rounds add up to more than a little source, or from the start when extraction kept one. */

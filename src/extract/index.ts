@@ -55,7 +55,10 @@ export async function loadFrontEnd(language: Language): Promise<void> {
       loaded.typescript ??= await (loading.typescript ??= load<TypeScriptFrontEnd>('./typescript/index'));
       return;
     case 'python':
-      loaded.python ??= await (loading.python ??= load<PythonFrontEnd>('./python/index').then(async (m) => (await m.loadPythonParser(), m)));
+      loaded.python ??= await (loading.python ??= load<PythonFrontEnd>('./python/index').then(async (m) => {
+        await m.loadPythonParser();
+        return m;
+      }));
       return;
     case 'deploy':
       loaded.deploy ??= await (loading.deploy ??= load<DeployFrontEnd>('./deploy/index'));
