@@ -9,7 +9,8 @@ import { collectExports } from './exports.js';
 import { assignmentSites, buildJwtOps, jwtCallSite, otherSites, type JwtSite } from './jwt.js';
 import { loadPythonParser, parsePythonLoaded } from './parser.js';
 
-export { loadPythonParser, pythonParserLoaded, resetPythonParser } from './parser.js';
+/** The parser's life cycle, for `src/extract/index.ts` (which loads this module dynamically). @public */
+export { loadPythonParser, resetPythonParser } from './parser.js';
 import { buildKeyCalls, isKeyCallSite, type KeyCallSite } from './key-calls.js';
 import { buildSecretUses, secretUseSites, type SecretUseSite } from './secret-uses.js';
 import { collectScopes, moduleScope, textOf, type FileState, type Scope } from './scopes.js';

@@ -100,19 +100,19 @@ function pythonParser(): Promise<Parser> {
   return parserPromise;
 }
 
-/** Initialises the Python parser; after it, `parsePythonLoaded` can run. */
+/**
+ * Initialises the Python parser; after it, `parsePythonLoaded` can run. Called through the front end
+ * module that `src/extract/index.ts` imports dynamically, where knip cannot see it.
+ * @public
+ */
 export async function loadPythonParser(): Promise<void> {
   await pythonParser();
 }
 
-/** Whether the Python parser is initialised. */
-export function pythonParserLoaded(): boolean {
-  return ready !== null;
-}
-
 /**
  * Forgets any parse left half done: after a parse was interrupted (the time limit per file ended the
- * code running it), the next one must start afresh rather than resume it.
+ * code running it), the next one must start afresh rather than resume it. Called like `loadPythonParser`.
+ * @public
  */
 export function resetPythonParser(): void {
   ready?.reset();
