@@ -12,6 +12,7 @@ import { parseConfig } from '../src/config/load.js';
 import { discover } from '../src/discover/index.js';
 import { insideWorkTree } from '../src/discover/git-files.js';
 import { packageRoot } from '../src/util/paths.js';
+import { FlagError, intFlag } from './flags.js';
 import { parseChildReport, type ChildReport } from './bench-child.js';
 import { ensureCorpus, type CorpusStats } from './bench-corpus.js';
 import { MIN_FILES } from './bench-plan.js';
@@ -47,13 +48,6 @@ interface ScanSummary {
   parseErrors: number;
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new BenchError(`--${name} must be an integer ≥ ${min} (got ${value})`);
-  return n;
-}
-
 const FLAGS = '--files N --seed N --runs N --warmup N --jobs N --curve --no-synthetic';
 
 function parseOptions(argv: string[]): BenchOptions {
@@ -77,11 +71,11 @@ function parseOptions(argv: string[]): BenchOptions {
   }
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
   return {
-    files: positiveInt('files', str('files'), 5000, MIN_FILES),
-    seed: positiveInt('seed', str('seed'), 1, 0),
-    runs: positiveInt('runs', str('runs'), 3, 1),
-    warmup: positiveInt('warmup', str('warmup'), 1, 0),
-    jobs: positiveInt('jobs', str('jobs'), availableParallelism(), 1),
+    files: intFlag('files', str('files'), 5000, MIN_FILES),
+    seed: intFlag('seed', str('seed'), 1, 0),
+    runs: intFlag('runs', str('runs'), 3, 1),
+    warmup: intFlag('warmup', str('warmup'), 1, 0),
+    jobs: intFlag('jobs', str('jobs'), availableParallelism(), 1),
     curve: values.curve === true,
     synthetic: values['no-synthetic'] !== true,
   };
@@ -436,6 +430,6 @@ try {
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`\njwtfrag bench: ${message}\n`);
-  if (!(error instanceof BenchError) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (!(error instanceof BenchError || error instanceof FlagError) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = 2;
 }

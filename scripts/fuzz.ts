@@ -8,7 +8,9 @@ import { languageOf } from '../src/discover/languages.js';
 import type { BatchItem } from '../src/extract/batch.js';
 import type { ExtractOptions, Language } from '../src/extract/facts.js';
 import { extractAll } from '../src/extract/pool.js';
+import { packageRoot } from '../src/util/paths.js';
 import { Prng } from './bench-prng.js';
+import { intFlag } from './flags.js';
 
 const USAGE = `usage: npm run fuzz -- [--seconds N] [--seed N] [--limit-ms N] [--batch N] [--from DIR]... [--out DIR]
 
@@ -98,25 +100,14 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const int = (name: string, value: string | undefined, fallback: number, min: number): number => {
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min} (got ${value})`);
-    return n;
-  };
   return {
-    seconds: int('seconds', values.seconds, 60, 1),
-    seed: int('seed', values.seed, 1, 0),
-    limitMs: int('limit-ms', values['limit-ms'], 5000, 100),
-    batch: int('batch', values.batch, 256, 1),
-    from: (values.from ?? [fileURLToFolder('fixtures')]).map((dir) => resolve(dir)),
+    seconds: intFlag('seconds', values.seconds, 60, 1),
+    seed: intFlag('seed', values.seed, 1, 0),
+    limitMs: intFlag('limit-ms', values['limit-ms'], 5000, 100),
+    batch: intFlag('batch', values.batch, 256, 1),
+    from: (values.from ?? [join(packageRoot(), 'fixtures')]).map((dir) => resolve(dir)),
     out: values.out ?? null,
   };
-}
-
-/** A folder of the repository this script belongs to (it runs from `dist/scripts`). */
-function fileURLToFolder(name: string): string {
-  return resolve(dirname(new URL(import.meta.url).pathname), '..', '..', name);
 }
 
 interface Source {

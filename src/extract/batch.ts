@@ -62,8 +62,7 @@ export interface ReadFile {
 export async function processFile(item: BatchItem, settings: LaneSettings): Promise<FileOutcome> {
   const read = readFile(item, settings);
   if (!('text' in read)) return read;
-  // A front end that cannot be loaded shows as an `extract-failed` notification on the file.
-  if (!frontEndLoaded(item.language)) await loadFrontEnd(item.language).catch(() => undefined);
+  if (!frontEndLoaded(item.language)) await loadFrontEnd(item.language);
   return extractRead(item, read, settings);
 }
 

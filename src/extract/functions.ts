@@ -99,8 +99,7 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
         for (const item of misses) {
           const read = readFile(item, laneSettings);
           if (!('text' in read)) continue;
-          // A front end that cannot be loaded shows as a file without function facts.
-          await loadFrontEnd(item.language).catch(() => undefined);
+          await loadFrontEnd(item.language);
           const run = runGuarded(() => extractRead(item, read, laneSettings), settings.fileTimeLimit ?? FILE_TIME_LIMIT_MS);
           if (!run.done) afterInterruption();
           const outcome = run.done ? run.value : null;

@@ -23,6 +23,8 @@ const loaded: { typescript: TypeScriptFrontEnd | null; python: PythonFrontEnd | 
 let loading: { typescript?: Promise<TypeScriptFrontEnd>; python?: Promise<PythonFrontEnd>; deploy?: Promise<DeployFrontEnd> } = {};
 
 type FrontEnd = keyof typeof loaded;
+/** Why a front end could not be loaded: each of its files reports it (`extractLoaded`). */
+const loadErrors: Partial<Record<FrontEnd, unknown>> = {};
 
 function frontEndOf(language: Language): FrontEnd {
   return language === 'ts' || language === 'js' ? 'typescript' : language === 'python' ? 'python' : 'deploy';
@@ -48,20 +50,28 @@ export function frontEndLoaded(language: Language): boolean {
   return loaded[frontEndOf(language)] !== null;
 }
 
-/** Loads the front end `language` needs (a no-op once it is). */
+/**
+ * Loads the front end `language` needs (a no-op once it is). Never throws: a front end that cannot be
+ * loaded is kept as its error, which every file it would extract then reports (`extract-failed`).
+ */
 export async function loadFrontEnd(language: Language): Promise<void> {
-  switch (frontEndOf(language)) {
-    case 'typescript':
-      loaded.typescript ??= await (loading.typescript ??= load<TypeScriptFrontEnd>('./typescript/index'));
-      return;
-    case 'python':
-      loaded.python ??= await (loading.python ??= load<PythonFrontEnd>('./python/index').then(async (m) => {
-        await m.loadPythonParser();
-        return m;
-      }));
-      return;
-    case 'deploy':
-      loaded.deploy ??= await (loading.deploy ??= load<DeployFrontEnd>('./deploy/index'));
+  const name = frontEndOf(language);
+  try {
+    switch (name) {
+      case 'typescript':
+        loaded.typescript ??= await (loading.typescript ??= load<TypeScriptFrontEnd>('./typescript/index'));
+        return;
+      case 'python':
+        loaded.python ??= await (loading.python ??= load<PythonFrontEnd>('./python/index').then(async (m) => {
+          await m.loadPythonParser();
+          return m;
+        }));
+        return;
+      case 'deploy':
+        loaded.deploy ??= await (loading.deploy ??= load<DeployFrontEnd>('./deploy/index'));
+    }
+  } catch (error) {
+    loadErrors[name] = error;
   }
 }
 
@@ -85,13 +95,7 @@ export async function extractFile(
   options: ExtractOptions,
   overflow: 'notify' | 'throw' = 'notify',
 ): Promise<FileFacts> {
-  if (!frontEndLoaded(language)) {
-    try {
-      await loadFrontEnd(language);
-    } catch (error) {
-      return failed(path, language, error);
-    }
-  }
+  if (!frontEndLoaded(language)) await loadFrontEnd(language);
   return extractLoaded(path, text, language, options, overflow);
 }
 
@@ -101,32 +105,30 @@ export function extractLoaded(path: string, text: string, language: Language, op
     switch (language) {
       case 'ts':
       case 'js':
-        return pruneFunctionFacts(frontEnd(loaded.typescript, 'TypeScript').extractTypeScript(path, text, language, options));
+        return pruneFunctionFacts(frontEnd(loaded.typescript, 'typescript').extractTypeScript(path, text, language, options));
       case 'python':
-        return pruneFunctionFacts(frontEnd(loaded.python, 'Python').extractPythonLoaded(path, text, options));
+        return pruneFunctionFacts(frontEnd(loaded.python, 'python').extractPythonLoaded(path, text, options));
       case 'dotenv':
       case 'yaml':
       case 'json':
       case 'shell':
       case 'dockerfile':
       case 'hcl':
-        return frontEnd(loaded.deploy, 'deployment').extractDeployment(path, text, language);
+        return frontEnd(loaded.deploy, 'deploy').extractDeployment(path, text, language);
     }
   } catch (error) {
     if (overflow === 'throw' && isStackOverflow(error)) throw error;
-    return failed(path, language, error);
+    const facts = emptyFacts(path, language);
+    facts.notifications.push(droppedFile(path, error));
+    return facts;
   }
 }
 
-function frontEnd<T>(module: T | null, name: string): T {
-  if (module === null) throw new Error(`the ${name} front end could not be loaded`);
-  return module;
-}
-
-function failed(path: string, language: Language, error: unknown): FileFacts {
-  const facts = emptyFacts(path, language);
-  facts.notifications.push(droppedFile(path, error));
-  return facts;
+/** A loaded front end, or the error its load failed with (`loadFrontEnd` first). */
+function frontEnd<T>(module: T | null, name: FrontEnd): T {
+  if (module !== null) return module;
+  const error = loadErrors[name];
+  throw error instanceof Error ? error : new Error(`the ${name} front end could not be loaded`);
 }
 
 /**

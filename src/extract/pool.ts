@@ -353,10 +353,10 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
           q++;
           break;
         case 'load': {
-          // A front end that cannot be loaded shows as an `extract-failed` notification on each of its files.
+          // Tried once: a front end that cannot be loaded shows as an `extract-failed` notification on each of its files.
           const language = items[waiting.file?.index ?? 0].language;
           tried.add(language);
-          await loadFrontEnd(language).catch(() => undefined);
+          await loadFrontEnd(language);
           break;
         }
         case 'handover':
