@@ -44,6 +44,8 @@ const dropCache: boolean[] = [];
  * as missing, keeps its node.
  */
 const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', '=', '->', '@']);
+/** The children of every leaf: one array, never written to. */
+const NO_CHILDREN: PyNode[] = [];
 
 /** The runtime's cursor functions when `Parser.init` handed us its module object, else null (then the public API is used). */
 function cursorApi(runtime: Record<string, unknown>): CursorApi | null {
@@ -221,13 +223,27 @@ export function parsePythonLoaded(text: string): ParsedPython {
         end: -1,
         field: fields[step.fieldId()] ?? null,
         named,
-        children: [],
+        children: NO_CHILDREN,
         parent,
       };
       if (node.type === 'comment') comments.push(node);
       else if (hasError && firstError === null && (node.type === 'ERROR' || step.isMissing())) firstError = node;
-      if (parent) parent.children.push(node);
+      marks[depth++] = top;
       return node;
+    };
+    // Children are gathered on one stack as they finish, and a node that finishes takes its own off it
+    // as an array of their exact length: no array grows, and a leaf shares one empty array.
+    const kids: PyNode[] = [];
+    let top = 0;
+    const marks: number[] = [];
+    let depth = 0;
+    const close = (node: PyNode): void => {
+      const mark = marks[--depth] ?? 0;
+      if (top > mark) {
+        node.children = kids.slice(mark, top);
+        top = mark;
+      }
+      kids[top++] = node;
     };
     // A node spans from its first child's start to its last child's end, so only leaves ask the cursor
     // for offsets; children finish in order, and each one that finishes (a dropped token too) extends its parent.
@@ -239,7 +255,7 @@ export function parsePythonLoaded(text: string): ParsedPython {
     try {
       const root = make(null, step.typeId());
       let current = root;
-      let parent: PyNode | null;
+      let parent: PyNode | null = null;
       walk: for (;;) {
         // The cursor is on `current`, whose children are not visited yet.
         if (step.firstChild()) {
@@ -254,6 +270,7 @@ export function parsePythonLoaded(text: string): ParsedPython {
           current.start = step.startIndex();
           current.end = step.endIndex();
           finished(current.parent, current.start, current.end);
+          close(current);
           parent = current.parent;
         }
         // The cursor is on a finished child of `parent`: on to its next sibling, climbing while there is none.
@@ -269,10 +286,13 @@ export function parsePythonLoaded(text: string): ParsedPython {
           }
           if (!step.parent()) break;
           finished(parent.parent, parent.start, parent.end);
+          close(parent);
           parent = parent.parent;
         }
         break;
       }
+      // The cursor climbs back to the root; should it ever fail to, the nodes still open take their finished children.
+      for (let open = parent; open !== null && depth > 0; open = open.parent) close(open);
       root.start = 0;
       root.end = text.length;
       return { root, firstError, comments };
