@@ -7,6 +7,8 @@ import { DEFAULT_ENV_ACCESSORS } from '../src/config/schema.js';
 import type { BatchItem } from '../src/extract/batch.js';
 import { gatherFunctionFacts, type FunctionSource } from '../src/extract/functions.js';
 import { extractAll, LanePool } from '../src/extract/pool.js';
+import { loadConfig } from '../src/config/load.js';
+import { scan } from '../src/run.js';
 // The worker entry run from sources, with its test seams: imported here, it hands them to this thread too.
 import '../src/extract/worker-dev.js';
 
@@ -86,12 +88,15 @@ describe('time limit per file', () => {
     const files = [helper('first'), write('svc/stuck.py', `${NEVER_ENDS}def stuck():\n    pass\n`), helper('second'), helper('third')];
     const settings = { maxBytes: 1e6, maxLineLength: 0, extract: { ...extract, functionFacts: true }, cache: null, lastTry: false };
     const rounds = new LanePool(settings, null, 400);
+    const timedOut: string[] = [];
     try {
-      const facts = await rounds.extract(files);
+      const facts = await rounds.extract(files, (item) => timedOut.push(item.path));
       expect(facts.map((f) => f?.functions?.map((fn) => fn.name) ?? null)).toEqual([['first'], null, ['second'], ['third']]);
+      expect(timedOut).toEqual(['svc/stuck.py']);
       // The lane goes on serving later rounds.
-      const [again] = await rounds.extract([helper('later')]);
+      const [again] = await rounds.extract([helper('later')], (item) => timedOut.push(item.path));
       expect(again?.functions?.map((fn) => fn.name)).toEqual(['later']);
+      expect(timedOut).toEqual(['svc/stuck.py']);
     } finally {
       await rounds.close();
     }
@@ -129,10 +134,47 @@ describe('time limit per file', () => {
       const helper = (name: string): BatchItem => write(`svc/${name}.py`, `import jwt\ndef ${name}(t):\n    return jwt.decode(t, "k", algorithms=["HS256"])\n`);
       const list = [helper('first'), write('svc/stuck.py', `${NEVER_ENDS}def stuck():\n    pass\n`), helper('second')];
       const files = new Map<string, FunctionSource>(list.map((item) => [item.path, { absPath: join(dir, item.path), language: item.language }]));
-      const of = await gatherFunctionFacts({ files, extract, maxBytes: 1e6, maxLineLength: 0, fileTimeLimit: 400, cache: null, lanes: false }, (known) =>
-        list.map((item) => item.path).filter((path) => known(path) === undefined),
+      const timedOut: string[] = [];
+      const of = await gatherFunctionFacts(
+        { files, extract, maxBytes: 1e6, maxLineLength: 0, fileTimeLimit: 400, cache: null, lanes: false, onTimedOut: (path) => timedOut.push(path) },
+        (known) => list.map((item) => item.path).filter((path) => known(path) === undefined),
       );
       expect(list.map((item) => of(item.path)?.map((fn) => fn.name) ?? null)).toEqual([['first'], null, ['second']]);
+      expect(timedOut).toEqual(['svc/stuck.py']);
+    });
+
+    it('tells a scan which file a WebSocket auth path could not be followed into', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'jwtfrag-follow-'));
+      mkdirSync(join(dir, 'svc'), { recursive: true });
+      writeFileSync(join(dir, 'jwtfrag.config.json'), JSON.stringify({ fileTimeLimit: 0.4 }));
+      writeFileSync(
+        join(dir, 'svc/app.py'),
+        [
+          'from fastapi import FastAPI, WebSocket',
+          'from svc.auth import check_token',
+          '',
+          'app = FastAPI()',
+          '',
+          '@app.websocket("/ws")',
+          'async def ws(websocket: WebSocket):',
+          '    user = check_token(websocket.headers.get("authorization"))',
+          '    await websocket.accept()',
+          '',
+        ].join('\n'),
+      );
+      const helper = (marker: string): void =>
+        writeFileSync(join(dir, 'svc/auth.py'), `${marker}import jwt\n\ndef check_token(token):\n    return jwt.decode(token, "k", algorithms=["HS256"])\n`);
+      const notes = async (): Promise<string[]> => {
+        const { result } = await scan({ root: dir, config: loadConfig(dir).config, jobs: 1 });
+        return result.notifications.filter((n) => n.id === 'analysis-limit').map((n) => `${n.level} ${n.file ?? ''}: ${n.message}`);
+      };
+      helper('');
+      expect(await notes()).toEqual([]);
+      // Its first extraction ends; its function facts, asked for by the endpoint's follow, never do.
+      helper('# jwtfrag-test: function facts never end\n');
+      expect(await notes()).toEqual([
+        'warning svc/auth.py: the functions of this file were not followed from a WebSocket endpoint: extracting them took longer than 0.4 s (fileTimeLimit); findings of endpoints whose auth path leads here may be missing',
+      ]);
     });
   });
 });

@@ -26,6 +26,8 @@ export interface FunctionFactSettings {
   lanes?: boolean;
   /** Extraction's last lane, kept warm for these rounds: the lane they run on (closed with it). */
   kept?: KeptLane | null;
+  /** Told of each file whose function facts were not extracted because they took longer than the time limit. */
+  onTimedOut?: (path: string) => void;
 }
 
 /** A file's function facts, for the files gathered (null: none, or not a file that has any). */
@@ -92,7 +94,7 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
       }
       // A large repository's rounds go to the lane once they add up to more than a little source.
       if (settings.lanes ?? (largeRepository && (lanes.started || inProcessBytes + bytes > IN_PROCESS_BYTES))) {
-        const extracted = await lanes.extract(misses);
+        const extracted = await lanes.extract(misses, (item) => settings.onTimedOut?.(item.path));
         misses.forEach((item, k) => memo.set(item.path, extracted[k]?.functions ?? null));
       } else {
         inProcessBytes += bytes;
@@ -101,7 +103,10 @@ export async function gatherFunctionFacts(settings: FunctionFactSettings, wanted
           if (!('text' in read)) continue;
           await loadFrontEnd(item.language);
           const run = runGuarded(() => extractRead(item, read, laneSettings), settings.fileTimeLimit ?? FILE_TIME_LIMIT_MS);
-          if (!run.done) afterInterruption();
+          if (!run.done) {
+            afterInterruption();
+            settings.onTimedOut?.(item.path);
+          }
           const outcome = run.done ? run.value : null;
           memo.set(item.path, outcome?.kind === 'facts' ? (parseFacts(outcome.json).functions ?? null) : null);
         }

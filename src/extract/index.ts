@@ -141,13 +141,30 @@ export function droppedFile(path: string, error: unknown): FileFacts['notificati
   return { level: 'error', id: 'extract-failed', message: `not analysed: ${reason}; findings in this file may be missing`, file: path };
 }
 
+/**
+ * The notification for a file whose function facts (gathered for a WebSocket endpoint's auth path) took
+ * longer than the time limit: the file was analysed, but a follow that reaches it stops there, so the
+ * findings of the endpoints whose auth path leads into it may be missing (`analysis-limit`).
+ */
+export function timedOutFollow(path: string, limit: number): FileFacts['notifications'][number] {
+  return {
+    level: 'warning',
+    id: 'analysis-limit',
+    message: `the functions of this file were not followed from a WebSocket endpoint: extracting them took longer than ${seconds(limit)} s (fileTimeLimit); findings of endpoints whose auth path leads here may be missing`,
+    file: path,
+  };
+}
+
+function seconds(limit: number): number {
+  return Number((limit / 1000).toPrecision(3));
+}
+
 /** The notification for a file whose extraction took longer than the time limit (`fileTimeLimit`, milliseconds here). */
 export function timedOutFile(path: string, limit: number): FileFacts['notifications'][number] {
-  const seconds = Number((limit / 1000).toPrecision(3));
   return {
     level: 'error',
     id: 'extract-failed',
-    message: `not analysed: its extraction took longer than ${seconds} s (fileTimeLimit); findings in this file may be missing`,
+    message: `not analysed: its extraction took longer than ${seconds(limit)} s (fileTimeLimit); findings in this file may be missing`,
     file: path,
   };
 }

@@ -469,7 +469,8 @@ export class LanePool {
     private readonly limit = FILE_TIME_LIMIT_MS,
   ) {}
 
-  async extract(items: BatchItem[]): Promise<(FileFacts | null)[]> {
+  /** `onTimedOut` is told of each file that took longer than the limit (it has no result). */
+  async extract(items: BatchItem[], onTimedOut?: (item: BatchItem) => void): Promise<(FileFacts | null)[]> {
     const out = new Array<FileFacts | null>(items.length).fill(null);
     let rest = items.map((_, index) => index);
     while (rest.length > 0) {
@@ -492,6 +493,7 @@ export class LanePool {
         break;
       }
       // The file that ran out of time has no result; a fresh thread takes the files its thread had not done.
+      onTimedOut?.(items[batch[end.stuck]]);
       await this.pool.destroy();
       this.pool = null;
       rest = batch.filter((_, k) => k !== end.stuck && !got.has(k));

@@ -8,6 +8,7 @@ import { boundNames } from './bounds.js';
 import type { ExtractOptions, FileFacts } from './facts.js';
 import { gatherFunctionFacts, type FunctionFactsOf, type FunctionSource, type KnownFunctions } from './functions.js';
 import { extractAll, type KeptLane } from './pool.js';
+import { timedOutFollow } from './index.js';
 
 export interface ExtractSettings {
   config: ParsedConfig;
@@ -96,6 +97,7 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
         fileTimeLimit: config.fileTimeLimit * 1000,
         cache: settings.cache ?? null,
         kept: lane,
+        onTimedOut: (path) => notifications.push(timedOutFollow(path, config.fileTimeLimit * 1000)),
       },
       wanted,
     );
