@@ -1,13 +1,94 @@
 // The TypeScript compiler (the `ts` that ts-morph re-exports), required on first use: a thread that parses no TypeScript pays neither its load time nor its memory.
-import { createRequire } from 'node:module';
+import { closeSync, openSync, readSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { ts } from 'ts-morph';
 
 let lib: typeof ts | null = null;
+const require = createRequire(import.meta.url);
 
 /** The `ts` namespace, loaded on the first call (the same module instance as `import { ts } from 'ts-morph'`). */
 export function typescriptLib(): typeof ts {
-  lib ??= (createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph')).ts;
+  if (lib === null) {
+    preloadCompiler();
+    lib = (require('ts-morph') as typeof import('ts-morph')).ts;
+  }
   return lib;
+}
+
+/** What Node's CommonJS loader has and its types leave out: the calls `preloadCompiler` needs. */
+interface LoaderInternals {
+  _compile?: (source: string, filename: string) => unknown;
+}
+interface LoaderStatics {
+  _nodeModulePaths?: (from: string) => string[];
+}
+
+/** Files read 64 KiB at a time: below the C library's threshold for a mapping of its own (128 KiB). */
+const CHUNK = 64 * 1024;
+let preloaded = false;
+
+/**
+ * Puts the compiler's three large CommonJS files (typescript.js 9 MB, ts-morph-common.js 3 MB,
+ * ts-morph.js 1 MB) in `require`'s cache, read in 64 KiB chunks, before anything requires them.
+ *
+ * Node's loader reads a module's source into one native string that doubles as it grows, and frees
+ * each step. The C library (glibc) serves a request over 128 KiB with a mapping of its own; freeing
+ * one raises that threshold to the freed size, up to 32 MiB, for the rest of the process. After
+ * typescript.js it was 16 MiB: every later buffer under that size (the lanes' facts, large files read,
+ * the optimising compiler's zones) then came from the allocator's arenas, which keep what is freed.
+ * A 20,000-file scan peaked at 335 MiB, and at 283 MiB with the threshold held at 256 KiB or 1 MiB
+ * (docs/performance.md). Read in chunks, the sources never ask for such a buffer.
+ *
+ * Where the loader lacks what this needs, or anything fails, the compiler is left to `require` (the
+ * same modules, only the memory differs).
+ */
+export function preloadCompiler(): void {
+  if (preloaded) return;
+  preloaded = true;
+  const internals = Module.prototype as unknown as LoaderInternals;
+  const statics = Module as unknown as LoaderStatics;
+  const compile = internals._compile;
+  const modulePaths = statics._nodeModulePaths;
+  if (typeof compile !== 'function' || typeof modulePaths !== 'function') return;
+  try {
+    const morph = require.resolve('ts-morph');
+    // The copy of its library that ts-morph itself loads.
+    const common = createRequire(morph).resolve('@ts-morph/common');
+    // In the order they require each other, so each finds the one before in the cache.
+    for (const filename of [join(dirname(common), 'typescript.js'), common, morph]) {
+      if (filename in require.cache) continue;
+      const source = readInChunks(filename);
+      const module = new Module(filename);
+      module.filename = filename;
+      module.paths = modulePaths(dirname(filename));
+      require.cache[filename] = module;
+      try {
+        compile.call(module, source, filename);
+        module.loaded = true;
+      } catch (error) {
+        Reflect.deleteProperty(require.cache, filename);
+        throw error;
+      }
+    }
+  } catch {
+    // `require` loads what is not in the cache.
+  }
+}
+
+function readInChunks(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafeSlow(CHUNK);
+    const decoder = new TextDecoder();
+    const parts: string[] = [];
+    for (let n = readSync(fd, chunk, 0, CHUNK, null); n > 0; n = readSync(fd, chunk, 0, CHUNK, null))
+      parts.push(decoder.decode(chunk.subarray(0, n), { stream: true }));
+    parts.push(decoder.decode());
+    return parts.join('');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The compiler's script kind by file extension; any other extension goes by the file's language. */
