@@ -57,3 +57,26 @@ export function readTextFile(absPath: string, maxBytes: number): string | undefi
   const read = readBytes(absPath, maxBytes);
   return read.ok ? read.bytes.toString('utf8') : undefined;
 }
+
+/** Chunks of `readInChunks`: below the C library's threshold for a mapping of its own (128 KiB). */
+const CHUNK = 64 * 1024;
+
+/**
+ * A UTF-8 file's text, read 64 KiB at a time into one small buffer: it never asks the C library for a
+ * buffer the size of the file (see `preloadCompiler` in src/extract/typescript-lib.ts for why that
+ * matters). Throws what the file system throws.
+ */
+export function readInChunks(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafeSlow(CHUNK);
+    const decoder = new TextDecoder();
+    const parts: string[] = [];
+    for (let n = readSync(fd, chunk, 0, CHUNK, null); n > 0; n = readSync(fd, chunk, 0, CHUNK, null))
+      parts.push(decoder.decode(chunk.subarray(0, n), { stream: true }));
+    parts.push(decoder.decode());
+    return parts.join('');
+  } finally {
+    closeSync(fd);
+  }
+}

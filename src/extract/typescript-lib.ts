@@ -1,8 +1,8 @@
 // The TypeScript compiler (the `ts` that ts-morph re-exports), required on first use: a thread that parses no TypeScript pays neither its load time nor its memory.
-import { closeSync, openSync, readSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ts } from 'ts-morph';
+import { readInChunks } from '../discover/read.js';
 
 let lib: typeof ts | null = null;
 const require = createRequire(import.meta.url);
@@ -24,8 +24,6 @@ interface LoaderStatics {
   _nodeModulePaths?: (from: string) => string[];
 }
 
-/** Files read 64 KiB at a time: below the C library's threshold for a mapping of its own (128 KiB). */
-const CHUNK = 64 * 1024;
 let preloaded = false;
 
 /**
@@ -73,21 +71,6 @@ export function preloadCompiler(): void {
     }
   } catch {
     // `require` loads what is not in the cache.
-  }
-}
-
-function readInChunks(path: string): string {
-  const fd = openSync(path, 'r');
-  try {
-    const chunk = Buffer.allocUnsafeSlow(CHUNK);
-    const decoder = new TextDecoder();
-    const parts: string[] = [];
-    for (let n = readSync(fd, chunk, 0, CHUNK, null); n > 0; n = readSync(fd, chunk, 0, CHUNK, null))
-      parts.push(decoder.decode(chunk.subarray(0, n), { stream: true }));
-    parts.push(decoder.decode());
-    return parts.join('');
-  } finally {
-    closeSync(fd);
   }
 }
 
