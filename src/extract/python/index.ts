@@ -83,12 +83,8 @@ function walk(state: FileState, sites: JwtSite[], uses: SecretUseSite[], keyCall
       default:
         break;
     }
-    // A leaf is none of the nodes handled above (a leaf tuple, `()`, holds no site) and has no children: it gets no frame.
     const kids = node.children;
-    for (let i = kids.length - 1; i >= 0; i--) {
-      const kid = kids[i];
-      if (kid.children.length > 0) stack.push({ node: kid, scope: inner, loops: kid === body ? bodyLoops : loops });
-    }
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i], scope: inner, loops: kids[i] === body ? bodyLoops : loops });
   }
 }
 

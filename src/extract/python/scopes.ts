@@ -256,9 +256,8 @@ export function collectScopes(state: FileState): void {
   const stack: Task[] = [];
   // A task queues its work in source order on top of the stack; the loop then reverses what it
   // queued, so that work runs in that order.
-  // A leaf is none of the statements and expressions `step` handles and has no children to visit: it gets no task.
   const visit = (node: PyNode, scope: Scope, flags: Flags): void => {
-    if (node.children.length > 0) stack.push({ node, scope, flags });
+    stack.push({ node, scope, flags });
   };
   const step = (node: PyNode, scope: Scope, flags: Flags): void => {
     switch (node.type) {
