@@ -211,6 +211,21 @@ export function parsePythonLoaded(text: string): ParsedPython {
       }
       return drop && step.fieldId() === 0 && !(hasError && step.isMissing());
     };
+    // Children are gathered on one stack as they finish, and a node that finishes takes its own off it
+    // as an array of their exact length: no array grows, and a leaf shares one empty array.
+    const kids: PyNode[] = [];
+    let top = 0;
+    const marks: number[] = [];
+    let depth = 0;
+    // `make` opens a node: its children will start at the stack's top then, kept in `marks`; `close` finishes it.
+    const close = (node: PyNode): void => {
+      const mark = marks[--depth] ?? 0;
+      if (top > mark) {
+        node.children = kids.slice(mark, top);
+        top = mark;
+      }
+      kids[top++] = node;
+    };
     const make = (parent: PyNode | null, typeId: number): PyNode => {
       let named = namedCache[typeId];
       if (named === undefined) {
@@ -230,20 +245,6 @@ export function parsePythonLoaded(text: string): ParsedPython {
       else if (hasError && firstError === null && (node.type === 'ERROR' || step.isMissing())) firstError = node;
       marks[depth++] = top;
       return node;
-    };
-    // Children are gathered on one stack as they finish, and a node that finishes takes its own off it
-    // as an array of their exact length: no array grows, and a leaf shares one empty array.
-    const kids: PyNode[] = [];
-    let top = 0;
-    const marks: number[] = [];
-    let depth = 0;
-    const close = (node: PyNode): void => {
-      const mark = marks[--depth] ?? 0;
-      if (top > mark) {
-        node.children = kids.slice(mark, top);
-        top = mark;
-      }
-      kids[top++] = node;
     };
     // A node spans from its first child's start to its last child's end, so only leaves ask the cursor
     // for offsets; children finish in order, and each one that finishes (a dropped token too) extends its parent.
