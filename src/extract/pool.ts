@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { FactCache } from '../cache/index.js';
-import { emptyFacts, type FileFacts } from './facts.js';
+import { emptyFacts, type FileFacts, type Notification } from './facts.js';
 import {
   type BatchItem,
   type BatchResult,
@@ -354,7 +354,10 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
           break;
         case 'load': {
           // Tried once: a front end that cannot be loaded shows as an `extract-failed` notification on each of its files.
-          const language = items[waiting.file?.index ?? 0].language;
+          // `slice` returns 'load' with the file that waits for it held.
+          const file = waiting.file;
+          if (file === null) break;
+          const language = items[file.index].language;
           tried.add(language);
           await loadFrontEnd(language);
           break;
@@ -391,11 +394,16 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   });
 }
 
-/** The outcome of a file whose lane spent longer than the time limit on it: an `extract-failed` notification, never cached. */
-function timedOut(item: BatchItem, limit: number): FileOutcome {
+/** The outcome of a file the analyser gave up on: no facts but `notification`, never cached. */
+function failedOutcome(item: BatchItem, notification: Notification): FileOutcome {
   const facts = emptyFacts(item.path, item.language);
-  facts.notifications.push(timedOutFile(item.path, limit));
+  facts.notifications.push(notification);
   return { kind: 'facts', json: JSON.stringify(facts), key: null, hit: false, bytes: 0, follows: false };
+}
+
+/** The outcome of a file whose lane spent longer than the time limit on it: an `extract-failed` notification. */
+function timedOut(item: BatchItem, limit: number): FileOutcome {
+  return failedOutcome(item, timedOutFile(item.path, limit));
 }
 
 /**
@@ -439,13 +447,10 @@ async function lastTry(
     const item = items[failed];
     if (end.stuck !== undefined) accept(failed, timedOut(item, limit));
     else {
-      const facts = emptyFacts(item.path, item.language);
-      facts.notifications.push(
-        outOfMemory(end.error)
-          ? { level: 'error', id: 'extract-failed', message: 'not analysed: out of memory; findings in this file may be missing', file: item.path }
-          : droppedFile(item.path, end.error),
-      );
-      accept(failed, { kind: 'facts', json: JSON.stringify(facts), key: null, hit: false, bytes: 0, follows: false });
+      const notification: Notification = outOfMemory(end.error)
+        ? { level: 'error', id: 'extract-failed', message: 'not analysed: out of memory; findings in this file may be missing', file: item.path }
+        : droppedFile(item.path, end.error);
+      accept(failed, failedOutcome(item, notification));
     }
     rest = missing.filter((k) => k !== failedAt).map((k) => batch[k]);
   }

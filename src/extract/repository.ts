@@ -40,6 +40,8 @@ export interface Extraction {
 /** Extracts the facts of every discovered file. */
 export async function extractRepository(discovery: Discovery, settings: ExtractSettings): Promise<Extraction> {
   const { config } = settings;
+  /** Milliseconds one file may take (the config gives seconds). */
+  const fileTimeLimit = config.fileTimeLimit * 1000;
   const extract: ExtractOptions = {
     envAccessors: {
       python: [...DEFAULT_ENV_ACCESSORS.python, ...config.envAccessors.python],
@@ -55,7 +57,7 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
       jobs: settings.jobs === undefined ? undefined : Math.min(settings.jobs, availableParallelism()),
       maxBytes: config.maxFileSize,
       maxLineLength: config.maxLineLength,
-      fileTimeLimit: config.fileTimeLimit * 1000,
+      fileTimeLimit,
       onProgress: settings.onProgress,
       extract,
       cache,
@@ -94,10 +96,10 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
         extract,
         maxBytes: config.maxFileSize,
         maxLineLength: config.maxLineLength,
-        fileTimeLimit: config.fileTimeLimit * 1000,
+        fileTimeLimit,
         cache: settings.cache ?? null,
         kept: lane,
-        onTimedOut: (path) => notifications.push(timedOutFollow(path, config.fileTimeLimit * 1000)),
+        onTimedOut: (path) => notifications.push(timedOutFollow(path, fileTimeLimit)),
       },
       wanted,
     );
