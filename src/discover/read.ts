@@ -63,7 +63,7 @@ const CHUNK = 64 * 1024;
 
 /**
  * A UTF-8 file's text, read 64 KiB at a time into one small buffer: it never asks the C library for a
- * buffer the size of the file (see `preloadCompiler` in src/extract/typescript-lib.ts for why that
+ * buffer the size of the file (see `preload` in src/extract/typescript-lib.ts for why that
  * matters). Throws what the file system throws.
  */
 export function readInChunks(path: string): string {

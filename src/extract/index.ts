@@ -2,7 +2,6 @@
 import { emptyFacts, type ExtractOptions, type FileFacts, type Language } from './facts.js';
 import { isStackOverflow } from './overflow.js';
 import { pruneFunctionFacts } from './prune.js';
-import { preloadCompiler } from './typescript-lib.js';
 
 export { isStackOverflow };
 
@@ -60,8 +59,6 @@ export async function loadFrontEnd(language: Language): Promise<void> {
   try {
     switch (name) {
       case 'typescript':
-        // The compiler's large files read in chunks first (see `preloadCompiler`), then its front end.
-        preloadCompiler();
         loaded.typescript ??= await (loading.typescript ??= load<TypeScriptFrontEnd>('./typescript/index'));
         return;
       case 'python':

@@ -1,5 +1,5 @@
 // Per-file extraction state and cheap syntax lookups (scoped declarations, scopes, class members) over compiler nodes.
-import { ts } from 'ts-morph';
+import { ts } from './compiler.js';
 import type { FileFacts, Loc } from '../facts.js';
 
 interface ImportBinding {

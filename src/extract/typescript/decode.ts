@@ -1,5 +1,5 @@
 // Unverified decodes in TS/JS: how the claims are used, whether the same token is verified, and where the token comes from.
-import { ts } from 'ts-morph';
+import { ts } from './compiler.js';
 import type { JwtOp } from '../facts.js';
 import {
   type Ctx,

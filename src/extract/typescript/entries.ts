@@ -1,5 +1,5 @@
 // Server and worker entry points in TypeScript/JavaScript (`NestFactory.create`, `express()`, `createServer`, …), for service detection.
-import { ts } from 'ts-morph';
+import { ts } from './compiler.js';
 import { type Ctx, calleeText, nodeLoc } from './context.js';
 
 /** Module → the exported names (`default` for the default or CommonJS export) that start a server, and the framework they mean. */

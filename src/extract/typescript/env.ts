@@ -1,5 +1,5 @@
 // Env reads in TS/JS: process.env forms, configured accessors, schema-declared env, dynamic names, defaults and fallback groups.
-import { ts } from 'ts-morph';
+import { ts } from './compiler.js';
 import type { EnvRead } from '../facts.js';
 import { ENV_NAME } from '../shared-patterns.js';
 import {

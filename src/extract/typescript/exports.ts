@@ -1,5 +1,5 @@
 // Module exports in TS/JS (ESM and CommonJS) as traced values, for cross-file tracing in the model.
-import { ts } from 'ts-morph';
+import { ts } from './compiler.js';
 import type { ExportedValue, ValueSource } from '../facts.js';
 import { type Ctx, SK, classMember, localFunction, lookup, nodeLoc, propName, returnExprs, stringValue, unwrap } from './context.js';
 import { traceValue } from './trace.js';

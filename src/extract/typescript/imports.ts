@@ -1,5 +1,5 @@
 // Imports in TS/JS: static, type-only, re-export, import-equals (module level), require and dynamic import() (anywhere).
-import { ts } from 'ts-morph';
+import { ts } from './compiler.js';
 import type { ImportFact } from '../facts.js';
 import { type Ctx, SK, isFunctionLike, nodeLoc, outerParent, propName, stringValue } from './context.js';
 

@@ -1,5 +1,5 @@
 // TypeScript/JavaScript extraction: one walk over compiler nodes, then key tracing, exports, suppressions and parse errors.
-import { ts } from 'ts-morph';
+import { ts } from './compiler.js';
 import { DEFAULT_ENV_ACCESSORS } from '../../config/schema.js';
 import { emptyFacts, type FileFacts, type JwtOp } from '../facts.js';
 import { parseSuppressionComment } from '../../util/suppression.js';

@@ -1,5 +1,5 @@
 // JWT operations in TS/JS (jsonwebtoken, jose, jwt-simple, fast-jwt, @hapi/jwt, @nestjs/jwt, passport-jwt, express-jwt, koa-jwt, @fastify/jwt, jwt-decode), found from the file's imports.
-import { ts } from 'ts-morph';
+import { ts } from './compiler.js';
 import {
   type Ctx,
   SK,

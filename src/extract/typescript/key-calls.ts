@@ -1,5 +1,5 @@
 // Key-parameter wrappers in TS/JS: a JWT operation whose key is its function's parameter, and the calls that pass a secret-looking value to a function.
-import { ts } from 'ts-morph';
+import { ts } from './compiler.js';
 import type { JwtOp, KeyCall } from '../facts.js';
 import { KEY_ARGUMENT } from '../shared-patterns.js';
 import {

@@ -1,6 +1,6 @@
 // Service secrets in TS/JS: HMAC keys, values compared with a request's header or field, values sent in request headers; values stored in registry slots.
 import { COMPARE_HELPER } from '../shared-patterns.js';
-import { ts } from 'ts-morph';
+import { ts } from './compiler.js';
 import type { SecretUse } from '../facts.js';
 import { type Ctx, EQUALITY, SK, lookup, nodeLoc, propName, scopeName, slotKey, stringValue, unwrap } from './context.js';
 import { traceValue } from './trace.js';

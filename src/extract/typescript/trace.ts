@@ -1,5 +1,5 @@
 // Traces a value (a JWT key, an exported constant) to env reads, literals, constant-derived keys, imports or unknowns within one file.
-import { ts } from 'ts-morph';
+import { ts } from './compiler.js';
 import type { ValueSource } from '../facts.js';
 import {
   type Ctx,

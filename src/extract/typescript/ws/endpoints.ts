@@ -1,5 +1,5 @@
 // TS/JS WebSocket endpoint discovery: NestJS gateways and IoAdapters, socket.io servers, namespaces and middleware, `ws` servers, uWebSockets.js routes.
-import { ts } from 'ts-morph';
+import { ts } from '../compiler.js';
 import type { Loc, NameRef, TokenSource, WsServerFact } from '../../facts.js';
 import type { EndpointHead } from '../../websocket.js';
 import { type Ctx, enclosingClass, isFunctionLike, lookup, nodeLoc, propName, stringValue, unwrap } from '../context.js';

@@ -1,5 +1,5 @@
 // TS/JS WebSocket handler analysis: walks a connection path (handlers, middleware, guards, same-file helpers) and collects credentials, calls, identities, shared writes and DB sessions.
-import { ts } from 'ts-morph';
+import { ts } from '../compiler.js';
 import type { FunctionFact, Loc, TokenSource, WsCall, WsClientIdentity } from '../../facts.js';
 import {
   AUTH_URL,

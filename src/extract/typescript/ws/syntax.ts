@@ -1,5 +1,5 @@
 // Small syntax helpers shared by TS/JS WebSocket endpoint discovery and handler analysis.
-import { ts } from 'ts-morph';
+import { ts } from '../compiler.js';
 import type { Loc, NameRef, WsCall } from '../../facts.js';
 import { type Ctx, SK, enclosingClass, isFunctionLike, lookup, propName, stringValue, unwrap } from '../context.js';
 import { objectLiteral } from '../env.js';
