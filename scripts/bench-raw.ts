@@ -1,6 +1,7 @@
 // Benchmark child: reads and parses the TS/JS and Python files a default scan would parse (same discovery, same skips), with the scanner's parsers, single-threaded.
 import { createRequire } from 'node:module';
-import { ts } from 'ts-morph';
+// The compiler as the scanner loads it (only the file ts-morph bundles, read in chunks).
+import { ts } from '../src/extract/typescript/compiler.js';
 import { Language, Parser } from 'web-tree-sitter';
 import { parseConfig } from '../src/config/load.js';
 import { discover } from '../src/discover/index.js';

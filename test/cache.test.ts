@@ -259,10 +259,15 @@ describe('facts cache: CLI', () => {
     expect(none.stdout).toBe(first.stdout);
   }, 60_000);
 
-  it('a warm extraction loads no front end: every file comes from the cache', () => {
+  /**
+   * Extracts three files (Python, TypeScript, YAML) with a cache, each time in a process of its own
+   * where nothing has loaded a front end yet, and says which front ends the main thread loaded.
+   * `poolThreshold`: from how many files the scan counts as large (worker threads, after a look at the cache).
+   */
+  const extractionInFreshProcess = (name: string, poolThreshold?: number): (() => unknown) => {
     const root = join(import.meta.dirname, '..');
-    const dir = temp('warm-front-ends');
-    const cacheDir = temp('warm-front-ends-cache');
+    const dir = temp(name);
+    const cacheDir = temp(`${name}-cache`);
     mkdirSync(join(dir, 'svc'), { recursive: true });
     const files: Record<string, string> = {
       'svc/app.py': 'import os\nK = os.getenv("JWT_SECRET")\n',
@@ -270,8 +275,7 @@ describe('facts cache: CLI', () => {
       'svc/deploy.yaml': 'env:\n  - name: JWT_SECRET\n    value: x\n',
     };
     for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
-    // Each extraction in a process of its own, where nothing has loaded a front end yet.
-    const script = join(dir, 'warm.mts');
+    const script = join(dir, 'extract.mts');
     writeFileSync(
       script,
       [
@@ -282,17 +286,29 @@ describe('facts cache: CLI', () => {
         `const extract = { envAccessors: { python: [...DEFAULT_ENV_ACCESSORS.python], typescript: [...DEFAULT_ENV_ACCESSORS.typescript] } };`,
         `const cache = new FactCache({ dir: ${JSON.stringify(cacheDir)} }, extract);`,
         `const items = ${JSON.stringify(Object.keys(files).map((path) => ({ path, absPath: join(dir, path), language: path.endsWith('.py') ? 'python' : path.endsWith('.ts') ? 'ts' : 'yaml' })))};`,
-        `const results = await extractAll(items, { maxBytes: 1e6, extract, cache });`,
+        `const results = await extractAll(items, { maxBytes: 1e6, extract, cache, jobs: 2, poolThreshold: ${JSON.stringify(poolThreshold)} });`,
         `const reads = results.flatMap((r) => (r.ok ? r.facts.envReads.map((e) => e.name) : []));`,
         `console.log(JSON.stringify({ hits: cache.hits, misses: cache.misses, reads, loaded: ['python', 'ts', 'yaml'].filter((l) => frontEndLoaded(l)) }));`,
       ].join('\n'),
     );
-    const run = (): unknown => {
+    return () => {
       const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: root, encoding: 'utf8' });
       expect(r.stderr).toBe('');
       return JSON.parse(r.stdout) as unknown;
     };
+  };
+
+  it('a warm extraction loads no front end: every file comes from the cache', () => {
+    const run = extractionInFreshProcess('warm-front-ends');
     expect(run()).toEqual({ hits: 0, misses: 3, reads: ['JWT_SECRET', 'JWT_SECRET'], loaded: ['python', 'ts', 'yaml'] });
+    expect(run()).toEqual({ hits: 3, misses: 0, reads: ['JWT_SECRET', 'JWT_SECRET'], loaded: [] });
+  });
+
+  it('a large extraction whose cache is cold goes to worker threads at once: the main thread loads no front end', () => {
+    // Three files count as large here; none is in the cache, so a look at them is enough to start the workers.
+    const run = extractionInFreshProcess('cold-front-ends', 3);
+    expect(run()).toEqual({ hits: 0, misses: 3, reads: ['JWT_SECRET', 'JWT_SECRET'], loaded: [] });
+    // Warm, the main thread takes every file from the cache itself.
     expect(run()).toEqual({ hits: 3, misses: 0, reads: ['JWT_SECRET', 'JWT_SECRET'], loaded: [] });
   });
 });

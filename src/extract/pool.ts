@@ -295,9 +295,11 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     for (let lane = 0; lane < jobs; lane++) lanes.push(startLane(jobs === 1 ? all : [lane % QUEUES]));
   };
   // A scan large enough for workers starts them at once, unless the cache may hold most of it: then
-  // the main thread looks up the first files itself and starts workers only if many of them miss.
+  // the first files are looked up (only looked up: no front end is loaded for them), and workers start
+  // at once if many of them miss; else the main thread goes on with them and starts workers if, later,
+  // many miss after all.
   const large = items.length >= threshold;
-  if (large && cache === null) startWorkers();
+  if (large && (cache === null || mostlyMissing(items, queues, settings))) startWorkers();
   else {
     // In-process, on the same queues: workers started on the way take what is left. The files go in
     // slices of synchronous work under the time limit (`runGuarded`); a front end loads between slices.
@@ -392,6 +394,27 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     texts[index] = undefined;
     return json === undefined ? (results[index] as BatchResult) : { path: item.path, ok: true, facts: parseFacts(json) };
   });
+}
+
+/**
+ * Whether more than a quarter of the first `PROBE_FILES` files, in the order the main thread would
+ * take them, miss the cache: a cold scan. The files are read and looked up, not extracted and not
+ * counted; whoever claims them reads them again (a few milliseconds). Before this look, a cold scan
+ * with a cache extracted those files on the main thread first, which loaded the TypeScript compiler
+ * there for the rest of the scan: 0.3 s and 40 MiB more than without a cache (docs/performance.md).
+ */
+function mostlyMissing(items: BatchItem[], queues: number[][], settings: LaneSettings): boolean {
+  let looked = 0;
+  let misses = 0;
+  for (const queue of queues) {
+    for (const index of queue) {
+      if (looked >= PROBE_FILES) return misses * 4 > looked;
+      const read = readFile(items[index], settings);
+      looked++;
+      if ('text' in read) misses++;
+    }
+  }
+  return misses * 4 > looked;
 }
 
 /** The outcome of a file the analyser gave up on: no facts but `notification`, never cached. */

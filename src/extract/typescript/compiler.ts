@@ -31,6 +31,7 @@ export declare namespace ts {
   export type PropertyAccessExpression = Compiler.PropertyAccessExpression;
   export type PropertyName = Compiler.PropertyName;
   export type SatisfiesExpression = Compiler.SatisfiesExpression;
+  export type ScriptKind = Compiler.ScriptKind;
   export type SignatureDeclaration = Compiler.SignatureDeclaration;
   export type SourceFile = Compiler.SourceFile;
   export type Statement = Compiler.Statement;
