@@ -237,8 +237,14 @@ function scanArgs(t: Tools, dir: string, output: string, extra: string[]): strin
   return ['--import', pathToFileURL(t.probe).href, t.cli, 'scan', dir, '--format', 'json', '-o', output, '--no-progress', '--fail-on', 'none', ...extra];
 }
 
-async function measure(target: Target, options: BenchOptions, t: Tools): Promise<Measures> {
+/**
+ * Measures one corpus. Its work folder (cache folders with thousands of entries) goes into `leftovers`,
+ * removed once every corpus is measured: on some file systems deleting thousands of files slows the
+ * creation of files for a while after (ext4 with `discard`), which the next corpus's first scans would pay.
+ */
+async function measure(target: Target, options: BenchOptions, t: Tools, leftovers: string[]): Promise<Measures> {
   const work = mkdtempSync(join(tmpdir(), 'jwtfrag-bench-work-'));
+  leftovers.push(work);
   const output = join(work, 'result.json');
   const cacheDir = join(work, 'cache');
   const scan = (extra: string[]): string[] => scanArgs(t, target.dir, output, extra);
@@ -272,8 +278,7 @@ async function measure(target: Target, options: BenchOptions, t: Tools): Promise
       }
       const cold = await step(`cold --jobs ${options.jobs}`, scan(['--jobs', String(options.jobs), '--no-cache']));
       if (!warmUp) m.summary = readScanSummary(output);
-      // A cache folder of its own each round, removed with the rest at the end: on some file systems
-      // deleting thousands of files just before slows the next scan's file creation (ext4 with discard).
+      // A cache folder of its own each round, all removed at the end (see above).
       const first = await step('first with an empty cache', scan(['--jobs', String(options.jobs), '--cache-dir', join(work, `empty-cache-${i}`)]));
       const jobs1 = await step('cold --jobs 1', scan(['--jobs', '1', '--no-cache']));
       const warm = await step('warm', scan(['--jobs', String(options.jobs), '--cache-dir', cacheDir]));
@@ -291,7 +296,6 @@ async function measure(target: Target, options: BenchOptions, t: Tools): Promise
     }
   } finally {
     writeFileSync(edited, original);
-    rmSync(work, { recursive: true, force: true });
   }
   return m;
 }
@@ -396,6 +400,7 @@ async function bench(options: BenchOptions): Promise<void> {
   const t = tools();
   const targets: Target[] = [];
   const sections: string[][] = [];
+  const leftovers: string[] = [];
   try {
     if (options.synthetic) {
       process.stderr.write(`bench: preparing a ${options.files}-file corpus (seed ${options.seed})…\n`);
@@ -421,10 +426,11 @@ async function bench(options: BenchOptions): Promise<void> {
       });
     }
     if (targets.length === 0) throw new BenchError(`nothing to measure: --no-synthetic and no ${REPOS_ENV}`);
-    for (const target of targets) sections.push(report(target, await measure(target, options, t), options));
+    for (const target of targets) sections.push(report(target, await measure(target, options, t, leftovers), options));
     if (options.curve) sections.push(await curve(options, t));
   } finally {
     for (const target of targets) target.cleanup();
+    for (const dir of leftovers) rmSync(dir, { recursive: true, force: true });
   }
   const head = [
     `jwtfrag bench: ${availableParallelism()} cores, --jobs ${options.jobs}; per corpus ${options.warmup} discarded warm-up round(s), then the median of ${options.runs} round(s);`,

@@ -2,8 +2,15 @@
 import type { ts as Compiler } from 'ts-morph';
 import { typescriptLib } from '../typescript-lib.js';
 
+/**
+ * The compiler (`typescriptLib`: only the file ts-morph bundles, not ts-morph), for `ts.SyntaxKind`,
+ * `ts.isCallExpression(…)` and the like. It merges with the namespace below, which gives `ts.Node`
+ * and the other types their usual names: a type the extractors start to name is added there (the
+ * typecheck says which).
+ */
 export const ts: typeof Compiler = typescriptLib();
 
+// A namespace of types only: it adds no value, so it merges with the constant above.
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace ts {
   export type AsExpression = Compiler.AsExpression;
