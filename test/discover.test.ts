@@ -1,6 +1,6 @@
 // Discovery: .gitignore, default excludes, skips (binary, non-UTF-8, large, symlink loops), tests, services.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +109,50 @@ describe('discover', () => {
     const d = await discover(dir, defaults, false);
     expect(d.files.map((f) => f.path)).toEqual(['api/.env.production', 'api/main.py', 'api/new.py']);
     expect(d.skipped.gitignored).toBe(1);
+  });
+
+  it('in a git work tree, tracked files are taken as the work tree has them: gone, turned into links, links, hidden from the index', async () => {
+    const outside = repo({ 'secret.py': 'JWT_SECRET = "x"\n' });
+    const dir = repo({
+      'svc/kept.py': 'a = 1\n',
+      'svc/gone.py': 'b = 1\n',
+      'svc/now-a-link.py': 'c = 1\n',
+      'svc/sparse.py': 'e = 1\n',
+      'svc/sparse-gone.py': 'f = 1\n',
+      'svc/assumed-gone.py': 'g = 1\n',
+    });
+    symlinkSync('kept.py', join(dir, 'svc', 'link-inside.py'));
+    symlinkSync(join(outside, 'secret.py'), join(dir, 'svc', 'link-outside.py'));
+    symlinkSync('kept.py', join(dir, 'svc', 'was-a-link.py'));
+    const run = (...args: string[]): void => {
+      execFileSync('git', args, {
+        cwd: dir,
+        stdio: 'ignore',
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+      });
+    };
+    run('init', '-q');
+    run('add', '.');
+    run('commit', '-q', '-m', 'x');
+    // In the work tree only: a file deleted, a file replaced by a link to outside the root, a link
+    // replaced by a file, files the index does not vouch for (skip-worktree, assume-unchanged).
+    rmSync(join(dir, 'svc', 'gone.py'));
+    rmSync(join(dir, 'svc', 'now-a-link.py'));
+    symlinkSync(join(outside, 'secret.py'), join(dir, 'svc', 'now-a-link.py'));
+    rmSync(join(dir, 'svc', 'was-a-link.py'));
+    writeFileSync(join(dir, 'svc', 'was-a-link.py'), 'd = 1\n');
+    run('update-index', '--skip-worktree', 'svc/sparse.py', 'svc/sparse-gone.py');
+    run('update-index', '--assume-unchanged', 'svc/assumed-gone.py');
+    rmSync(join(dir, 'svc', 'sparse-gone.py'));
+    rmSync(join(dir, 'svc', 'assumed-gone.py'));
+    // Rewritten with the same text: git sees new file times, not another kind.
+    renameSync(join(dir, 'svc', 'kept.py'), join(dir, 'svc', 'kept.tmp'));
+    renameSync(join(dir, 'svc', 'kept.tmp'), join(dir, 'svc', 'kept.py'));
+
+    const d = await discover(dir, defaults, false);
+    expect(d.files.map((f) => f.path)).toEqual(['svc/kept.py', 'svc/link-inside.py', 'svc/sparse.py', 'svc/was-a-link.py']);
+    expect(d.skipped).toEqual({ 'symlink-outside': 2 });
+    expect(d.notifications).toEqual([]);
   });
 
   it('bad input never stops a scan: binary, non-UTF-8, large files and symlink loops are counted', async () => {
