@@ -212,4 +212,21 @@ describe('compileGlob', () => {
       }
     }
   });
+
+  it('takes its quick paths only where the full match agrees: `**/*`, and the text a starred segment needs', () => {
+    // `**/*` (the default include) matches every path whose last segment is not empty, dot files too.
+    expect(['', 'a', 'a/', 'a/b', '.env', 'a/.b', 'a//b'].map(compileGlob('**/*'))).toEqual([false, true, false, true, true, true, true]);
+    expect(['a', '.env', 'a/.b', '.a/b'].map(compileGlob('**/*', { dot: false }))).toEqual([true, false, false, false]);
+    // A starred segment's characters must be in the text, in any case with `nocase`, negated or not.
+    const paths = ['a/db_backups/x', 'A/DB_BACKUPS/X', 'a/db_backup/x', 'db_backups', 'x/old_work_in_progress/y', 'x/y/z', '.x_backups/y'];
+    for (const pattern of ['**/*_backups/**', '**/*work_in_progress*/**', 'a/db*/**', '!**/*_backups/**']) {
+      // The same pattern with its last letter as a class takes neither quick path.
+      const at = pattern.lastIndexOf('s') > pattern.lastIndexOf('b') ? pattern.lastIndexOf('s') : pattern.lastIndexOf('b');
+      const walked = `${pattern.slice(0, at)}[${pattern[at]}]${pattern.slice(at + 1)}`;
+      for (const options of [{}, { dot: false }, { nocase: true }]) {
+        expect(paths.map(compileGlob(pattern, options)), `${pattern} ${JSON.stringify(options)}`).toEqual(paths.map(compileGlob(walked, options)));
+      }
+    }
+    expect(paths.map(compileGlob('**/*_backups/**', { nocase: true }))).toEqual([true, true, false, true, false, false, true]);
+  });
 });

@@ -34,6 +34,10 @@ interface Compiled {
   segments: Segment[];
   /** The segments without wildcards: each must equal one of the path's segments, or it cannot match. */
   literals: string[];
+  /** Text every match contains: the characters between the end stars of each segment that has stars (`_backups` of `*_backups`). */
+  needles: string[];
+  /** `**` then `*` with `dot`: every path whose last segment is not empty. */
+  all: boolean;
 }
 
 const EXTGLOB = /(^|[^\\])[@!+?*]\(/;
@@ -80,15 +84,32 @@ export function compileGlob(patterns: string | readonly string[], options: GlobO
     for (const alternative of checkGlob(negate ? pattern.slice(1) : pattern, options.braces !== false)) {
       const segments = segmentsOf(alternative, nocase);
       const literals: string[] = [];
-      for (const segment of segments) if (segment.kind === 'part' && segment.shape === 'exact') literals.push(segment.literal);
-      compiled.push({ negate, segments, literals });
+      const needles: string[] = [];
+      for (const segment of segments) {
+        if (segment.kind !== 'part' || segment.literal === '') continue;
+        if (segment.shape === 'exact') literals.push(segment.literal);
+        else if (segment.shape !== 'walk' && segment.shape !== 'any') needles.push(segment.literal);
+      }
+      const [first, last] = segments;
+      const all = dot && segments.length === 2 && first.kind === 'globstar' && last.kind === 'part' && last.shape === 'any';
+      compiled.push({ negate, segments, literals, needles, all });
     }
   }
   return (text) => {
-    const parts = (nocase ? text.toLowerCase() : text).split('/');
+    const lowered = nocase ? text.toLowerCase() : text;
+    let parts: string[] | undefined;
     for (const c of compiled) {
-      // A quick necessary condition first (most paths of a repository lie in no `**/node_modules/**`).
-      const matched = c.literals.every((literal) => parts.includes(literal)) && matchSegments(c.segments, parts, dot);
+      let matched: boolean;
+      if (c.all) matched = lowered.length > 0 && !lowered.endsWith('/');
+      else {
+        // Quick necessary conditions first (most paths of a repository lie in no `**/node_modules/**`
+        // and no `**/*_backups/**`): the path has every literal segment, its text every needle.
+        const split = (parts ??= lowered.split('/'));
+        matched =
+          c.literals.every((literal) => split.includes(literal)) &&
+          c.needles.every((needle) => lowered.includes(needle)) &&
+          matchSegments(c.segments, split, dot);
+      }
       if (matched !== c.negate) return true;
     }
     return false;
