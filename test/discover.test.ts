@@ -22,6 +22,17 @@ function repo(files: Record<string, string | Buffer>): string {
 
 const defaults = parseConfig({}, 'defaults');
 
+/** Runs git in `dir`, quietly, as a committer named by the environment. */
+function gitIn(dir: string): (...args: string[]) => void {
+  return (...args) => {
+    execFileSync('git', args, {
+      cwd: dir,
+      stdio: 'ignore',
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+    });
+  };
+}
+
 describe('languages and tests', () => {
   it('maps file names to languages', () => {
     expect(languageOf('a/b.ts')).toBe('ts');
@@ -94,13 +105,7 @@ describe('discover', () => {
       'api/main.py': 'x = 1\n',
       'local/.env': 'A=1\n',
     });
-    const run = (...args: string[]): void => {
-      execFileSync('git', args, {
-        cwd: dir,
-        stdio: 'ignore',
-        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
-      });
-    };
+    const run = gitIn(dir);
     run('init', '-q');
     run('add', '.gitignore', 'api/main.py');
     run('add', '-f', 'api/.env.production');
@@ -124,13 +129,7 @@ describe('discover', () => {
     symlinkSync('kept.py', join(dir, 'svc', 'link-inside.py'));
     symlinkSync(join(outside, 'secret.py'), join(dir, 'svc', 'link-outside.py'));
     symlinkSync('kept.py', join(dir, 'svc', 'was-a-link.py'));
-    const run = (...args: string[]): void => {
-      execFileSync('git', args, {
-        cwd: dir,
-        stdio: 'ignore',
-        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
-      });
-    };
+    const run = gitIn(dir);
     run('init', '-q');
     run('add', '.');
     run('commit', '-q', '-m', 'x');
