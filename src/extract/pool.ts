@@ -299,8 +299,11 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   // at once if many of them miss; else the main thread goes on with them and starts workers if, later,
   // many miss after all.
   const large = items.length >= threshold;
-  if (large && (cache === null || mostlyMissing(items, queues, settings))) startWorkers();
+  const look = large && cache !== null ? lookFirst(items, queues, settings) : null;
+  if (large && (cache === null || look?.cold === true)) startWorkers();
   else {
+    // What the look read of the first files, by index: the main thread takes it instead of reading them again.
+    const alreadyRead = look?.reads ?? new Map<number, FileOutcome | ReadFile>();
     // In-process, on the same queues: workers started on the way take what is left. The files go in
     // slices of synchronous work under the time limit (`runGuarded`); a front end loads between slices.
     let looked = 0;
@@ -320,7 +323,8 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
           if (k >= queues[q].length) return 'empty';
           index = queues[q][k];
           current = index;
-          read = readFile(items[index], settings);
+          read = alreadyRead.get(index) ?? readFile(items[index], settings);
+          alreadyRead.delete(index);
         } else {
           ({ index, read } = waiting.file);
           current = index;
@@ -397,25 +401,25 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
 }
 
 /**
- * Whether more than a quarter of the first `PROBE_FILES` files, in the order the main thread would
- * take them, miss the cache: a cold scan. The files are read and looked up, not extracted and not
- * counted; whoever claims them reads them again (a few milliseconds). Before this look, a cold scan
- * with a cache extracted those files on the main thread first, which loaded the TypeScript compiler
- * there for the rest of the scan: the synthetic corpus's first scan took 6 % longer and peaked at
- * 315 MiB, 232 MiB now (docs/performance.md).
+ * Reads and looks up the first `PROBE_FILES` files, in the order the main thread would take them:
+ * `cold` when more than a quarter of them miss the cache. Nothing is extracted or counted. On a cold
+ * scan the workers read those files again (a few milliseconds); on a warm one the main thread takes
+ * `reads` (by index) instead. Before this look, a cold scan with a cache extracted those files on the
+ * main thread first, which loaded the TypeScript compiler there for the rest of the scan: the
+ * synthetic corpus's first scan took 6 % longer and peaked at 315 MiB, 232 MiB now (docs/performance.md).
  */
-function mostlyMissing(items: BatchItem[], queues: number[][], settings: LaneSettings): boolean {
-  let looked = 0;
+function lookFirst(items: BatchItem[], queues: number[][], settings: LaneSettings): { cold: boolean; reads: Map<number, FileOutcome | ReadFile> } {
+  const reads = new Map<number, FileOutcome | ReadFile>();
   let misses = 0;
   for (const queue of queues) {
     for (const index of queue) {
-      if (looked >= PROBE_FILES) return misses * 4 > looked;
+      if (reads.size >= PROBE_FILES) break;
       const read = readFile(items[index], settings);
-      looked++;
+      reads.set(index, read);
       if ('text' in read) misses++;
     }
   }
-  return misses * 4 > looked;
+  return { cold: misses * 4 > reads.size, reads };
 }
 
 /** The outcome of a file the analyser gave up on: no facts but `notification`, never cached. */
