@@ -1,5 +1,5 @@
 // Server and worker entry points in Python (`FastAPI()`, `Flask(__name__)`, Django's ASGI/WSGI and command line, `uvicorn.run`, `Celery()`), for service detection.
-import { isPlainString, osCallee } from './names.js';
+import { chainAttributes, chainRoot, isPlainString, osCallee } from './names.js';
 import { lookupName, stringContent, textOf, type FileState, type Scope } from './scopes.js';
 import { field, namedKids, unparen, type PyNode } from './tree.js';
 
@@ -34,21 +34,11 @@ const STARTERS: Record<string, string> = {
 
 /** The dotted `module.name` a callee stands for, following `import x` / `from x import y` bindings. */
 export function qualifiedCallee(state: FileState, callee: PyNode, scope: Scope): string | null {
-  const n = unparen(callee);
-  const parts: string[] = [];
-  let head: PyNode = n;
-  while (head.type === 'attribute') {
-    const attr = field(head, 'attribute');
-    const object = field(head, 'object');
-    if (!attr || !object) return null;
-    parts.unshift(textOf(state, attr));
-    head = unparen(object);
-  }
-  if (head.type !== 'identifier') return null;
-  const found = lookupName(state, textOf(state, head), scope, head.start);
+  const head = chainRoot(callee);
+  const found = head === null ? null : lookupName(state, textOf(state, head), scope, head.start);
   if (found?.kind !== 'import') return null;
   const { module, imported } = found.binding;
-  return [imported === null ? module : `${module}.${imported}`, ...parts].join('.');
+  return [imported === null ? module : `${module}.${imported}`, ...chainAttributes(state, callee)].join('.');
 }
 
 /** Records a server entry when a call starts an application, a server or a worker. */

@@ -18,19 +18,17 @@ import { LineMap, type PyNode } from './tree.js';
 import { collectFunctionFacts, collectWebSockets } from './ws/index.js';
 import { comparePositions } from '../../util/order.js';
 
-interface Frame {
-  node: PyNode;
-  scope: Scope;
-  loops: LoopFrame[];
-}
-
 /** Pass 2: env reads, fallback groups, pydantic fields and JWT sites, in source order (pre-order, explicit stack). */
 function walk(state: FileState, sites: JwtSite[], uses: SecretUseSite[], keyCalls: KeyCallSite[]): void {
   const servers = importsServerModule(state);
   const django = state.text.includes('DJANGO_SETTINGS_MODULE');
-  const stack: Frame[] = [{ node: state.module.node, scope: state.module, loops: [] }];
-  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
-    const { node, scope, loops } = frame;
+  // Three parallel stacks (the node, its scope, the loops around it) rather than an object per node.
+  const nodes: PyNode[] = [state.module.node];
+  const scopes: Scope[] = [state.module];
+  const loopStack: LoopFrame[][] = [[]];
+  for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
+    const scope = scopes.pop() as Scope;
+    const loops = loopStack.pop() as LoopFrame[];
     let inner = scope;
     let body: PyNode | null = null;
     let bodyLoops = loops;
@@ -84,7 +82,11 @@ function walk(state: FileState, sites: JwtSite[], uses: SecretUseSite[], keyCall
         break;
     }
     const kids = node.children;
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i], scope: inner, loops: kids[i] === body ? bodyLoops : loops });
+    for (let i = kids.length - 1; i >= 0; i--) {
+      nodes.push(kids[i]);
+      scopes.push(inner);
+      loopStack.push(kids[i] === body ? bodyLoops : loops);
+    }
   }
 }
 
