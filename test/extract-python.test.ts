@@ -89,6 +89,16 @@ describe('extractPython: env reads', () => {
     expect(new Set(facts.envReads.map((read) => read.scope))).toEqual(new Set(['load']));
   });
 
+  it('keeps the text around escapes in a name, as written', async () => {
+    // tree-sitter hides the plain runs of a string's content between its escapes: the name is read
+    // from the text between the quotes, not from the content's visible children.
+    const facts = await extract(['import os', 'def load(env):', '    a = os.getenv("JWT_\\x53ECRET")', '    b = os.getenv(f"JWT_{{x}}_{env}_KEY")'].join('\n'));
+    expect(facts.envReads.map((read) => [read.name, read.pattern])).toEqual([
+      ['JWT_\\x53ECRET', null],
+      [null, 'JWT_{{x}}_*_KEY'],
+    ]);
+  });
+
   it('matches configured wrapper accessors through variables, self attributes and calls', async () => {
     const facts = await extract(
       [
@@ -603,6 +613,15 @@ describe('parsePython: the tree', () => {
     // The dots of a relative import are all punctuation: the prefix keeps its span.
     expect(shape(text, root.children[1])).toBe(
       '(import_from_statement«from .. import x» from«from» (module_name:relative_import«..» import_prefix«..») import«import» (name:dotted_name«x» identifier«x»))',
+    );
+  });
+
+  it("gives a string's content and escapes no node: the string keeps its quotes and interpolations", async () => {
+    const text = 'x = f"a\\n{b}c{{d}}"\n';
+    const { root } = await parsePython(text);
+    expect(shape(text, root.children[0])).toBe(
+      '(expression_statement«x = f"a\\n{b}c{{d}}"» (assignment«x = f"a\\n{b}c{{d}}"» left:identifier«x» ' +
+        '(right:string«f"a\\n{b}c{{d}}"» string_start«f"» (interpolation«{b}» expression:identifier«b») string_end«"»)))',
     );
   });
 

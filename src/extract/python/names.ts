@@ -28,15 +28,25 @@ function staticText(state: FileState, node: PyNode, scope: Scope, depth: number)
   const n = unparen(node);
   switch (n.type) {
     case 'string': {
+      // The text between the quotes as written (escapes included), each interpolation replaced by its
+      // static text; the content itself has no node (`src/extract/python/parser.ts`).
+      const kids = n.children;
+      const open = kids[0]?.type === 'string_start' ? kids[0] : null;
+      const last = kids[kids.length - 1];
+      const close = last !== open && last?.type === 'string_end' ? last : null;
+      const end = close ? close.start : n.end;
+      let at = open ? open.end : n.start;
       let out = '';
-      for (const kid of n.children) {
-        if (kid.type === 'string_content' || kid.type === 'escape_sequence') out += textOf(state, kid);
-        else if (kid.type === 'interpolation') {
+      for (const kid of kids) {
+        if (kid === open || kid === close) continue;
+        out += state.text.slice(at, kid.start);
+        at = kid.end;
+        if (kid.type === 'interpolation') {
           const expression = field(kid, 'expression') ?? namedKids(kid)[0];
           out += expression ? staticText(state, expression, scope, depth + 1) : '*';
         }
       }
-      return out;
+      return out + state.text.slice(at, end);
     }
     case 'concatenated_string': {
       let out = '';

@@ -44,6 +44,13 @@ const dropCache: boolean[] = [];
  * as missing, keeps its node.
  */
 const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', '.', '=', '->', '@']);
+/**
+ * A string's content, and the escapes inside it, get no node either (7 % of all nodes): the content's
+ * text is what lies between the string's quotes and its interpolations (`staticText`). tree-sitter's
+ * content node also hides the plain runs of text between its escapes, so a span built from its
+ * visible children would miss them.
+ */
+const CONTENT = new Set(['string_content', 'escape_sequence', 'escape_interpolation']);
 /** The children of every leaf: one array, never written to. */
 const NO_CHILDREN: PyNode[] = [];
 
@@ -202,11 +209,12 @@ export function parsePythonLoaded(text: string): ParsedPython {
     const step = direct ? directSteps(direct, tree) : publicSteps(tree);
     const comments: PyNode[] = [];
     let firstError: PyNode | null = null;
-    /** Whether the node at the cursor is a punctuation token with no field: it gets no node of its own. */
+    /** Whether the node at the cursor is a punctuation token or string content with no field: it gets no node of its own. */
     const dropped = (typeId: number): boolean => {
       let drop = dropCache[typeId];
       if (drop === undefined) {
-        drop = !language.nodeTypeIsNamed(typeId) && PUNCTUATION.has(types[typeId] ?? '');
+        const type = types[typeId] ?? '';
+        drop = language.nodeTypeIsNamed(typeId) ? CONTENT.has(type) : PUNCTUATION.has(type);
         dropCache[typeId] = drop;
       }
       return drop && step.fieldId() === 0 && !(hasError && step.isMissing());
