@@ -2,7 +2,7 @@
 import type { JwtOp } from '../facts.js';
 import { isPlainString } from './names.js';
 import { lookupName, stringContent, textOf, type FileState, type Scope } from './scopes.js';
-import { field, namedKids, unparen, type PyNode } from './tree.js';
+import { field, firstNamedKid, namedKids, unparen, type PyNode } from './tree.js';
 
 /** The parts of a JWT site the decode analysis needs (see `JwtSite` in jwt.ts). */
 export interface DecodeSite {
@@ -354,7 +354,7 @@ const CLIENT_ROOTS = new Set(['request', 'req', 'websocket', 'ws']);
 /** Names along an access chain, root first, with a local root replaced by what it was assigned (`body = await request.json()`). */
 function chainNames(state: FileState, node: PyNode, scope: Scope, depth = 0): string[] {
   let n = unparen(node);
-  if (n.type === 'await') n = unparen(namedKids(n)[0] ?? n);
+  if (n.type === 'await') n = unparen(firstNamedKid(n) ?? n);
   if (n.type === 'identifier') {
     const found = depth < 2 ? lookupName(state, textOf(state, n), scope, n.start) : null;
     if (found?.kind === 'assign') return [...chainNames(state, found.assign.value, found.assign.scope, depth + 1), textOf(state, n)];

@@ -3,7 +3,7 @@ import type { DefaultKind, EnvRead, FileFacts } from '../facts.js';
 import { ENV_NAME } from '../shared-patterns.js';
 import { isPlainString, literalLength, matchesAccessor, normaliseCallee, osCallee, resolveEnvName, type StaticName } from './names.js';
 import { importedCallee, lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from './scopes.js';
-import { field, namedKids, unparen, type PyNode } from './tree.js';
+import { field, firstNamedKid, namedKids, unparen, type PyNode } from './tree.js';
 
 /** An active `for name in ["A", "B"]:` loop over literal names. */
 export interface LoopFrame {
@@ -25,7 +25,7 @@ interface EnvCall {
 
 /** `env_str("JWT_SECRET")` with `env_str` imported: the module and name of the function called. */
 function importedHelperCall(state: FileState, fn: PyNode, args: PyNode, scope: Scope): EnvCall | null {
-  const first = namedKids(args)[0] as PyNode | undefined;
+  const first = firstNamedKid(args);
   const nameNode = first && first.type !== 'keyword_argument' ? unparen(first) : null;
   if (!nameNode || !isPlainString(nameNode) || !ENV_NAME.test(stringContent(state, nameNode))) return null;
   const f = unparen(fn);
@@ -563,7 +563,7 @@ export function collectSettingsFields(state: FileState, cls: ClassInfo): void {
   const prefix = envPrefix(state, cls);
   for (const statement of namedKids(body)) {
     if (statement.type !== 'expression_statement') continue;
-    const assignment = namedKids(statement)[0];
+    const assignment = firstNamedKid(statement);
     if (!assignment || assignment.type !== 'assignment') continue;
     const left = field(assignment, 'left');
     const type = field(assignment, 'type');

@@ -1,6 +1,6 @@
 // Static string values of env-name expressions (literal names and `*` patterns) and callee normalisation.
 import { lookupName, stringContent, textOf, type FileState, type Scope } from './scopes.js';
-import { field, namedKids, unparen, type PyNode } from './tree.js';
+import { field, firstNamedKid, namedKids, unparen, type PyNode } from './tree.js';
 
 const MAX_DEPTH = 8;
 
@@ -42,7 +42,7 @@ function staticText(state: FileState, node: PyNode, scope: Scope, depth: number)
         out += state.text.slice(at, kid.start);
         at = kid.end;
         if (kid.type === 'interpolation') {
-          const expression = field(kid, 'expression') ?? namedKids(kid)[0];
+          const expression = field(kid, 'expression') ?? firstNamedKid(kid);
           out += expression ? staticText(state, expression, scope, depth + 1) : '*';
         }
       }

@@ -1,6 +1,6 @@
 // First pass over a Python module: scopes, assignments, class attributes, import bindings and import facts.
 import type { FileFacts, ImportFact } from '../facts.js';
-import { LineMap, field, namedKids, unparen, type PyNode } from './tree.js';
+import { LineMap, field, firstNamedKid, namedKids, unparen, type PyNode } from './tree.js';
 import { reverseFrom } from '../../util/order.js';
 
 /** A name bound by an import: `import a.b as c` (module binding) or `from m import x as y`. */
@@ -229,7 +229,7 @@ function collectDynamicImport(state: FileState, call: PyNode, flags: Flags): voi
   const callee = textOf(state, fn);
   if (callee !== 'importlib.import_module' && callee !== 'import_module' && callee !== '__import__') return;
   const args = field(call, 'arguments');
-  const first = args ? namedKids(args)[0] : undefined;
+  const first = args ? firstNamedKid(args) : undefined;
   if (!first || first.type !== 'string' || first.children.some((kid) => kid.type === 'interpolation')) return;
   const content = stringContent(state, first);
   const fact = importFact(state, content, 'py-importlib', first, flags);
@@ -357,7 +357,7 @@ export function collectScopes(state: FileState): void {
       }
       case 'return_statement': {
         const fnScope = functionScope(scope);
-        const value = namedKids(node)[0];
+        const value = firstNamedKid(node);
         if (fnScope && value) fnScope.returns.push(value);
         break;
       }

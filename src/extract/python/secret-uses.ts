@@ -6,7 +6,7 @@ import { argument } from './env.js';
 import { isPlainString } from './names.js';
 import { lookupName, stringContent, textOf, type FileState, type Scope } from './scopes.js';
 import { traceValue } from './trace.js';
-import { field, namedKids, unparen, type PyNode } from './tree.js';
+import { field, firstNamedKid, namedKids, unparen, type PyNode } from './tree.js';
 
 export interface SecretUseSite {
   /** `refuse`: the value is compared with a literal the code refuses to run with (`if KEY == "change-me": raise`). */
@@ -153,7 +153,7 @@ function requestParameter(state: FileState, node: PyNode, scope: Scope): PyNode 
   if (REQUEST_DEFAULTS.has(name)) return value;
   if (name !== 'Depends') return null;
   const args = field(value, 'arguments');
-  const dependency = args ? namedKids(args)[0] : undefined;
+  const dependency = args ? firstNamedKid(args) : undefined;
   if (!dependency) return null;
   let scheme: PyNode | null = unparen(dependency);
   if (scheme.type === 'identifier') {

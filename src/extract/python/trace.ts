@@ -3,7 +3,7 @@ import type { ValueSource } from '../facts.js';
 import { addSecretLiteral } from './env.js';
 import { isPlainString, literalLength } from './names.js';
 import { lookupName, stringContent, textOf, type Assign, type ClassInfo, type FileState, type Scope } from './scopes.js';
-import { field, namedKids, unparen, type PyNode } from './tree.js';
+import { field, firstNamedKid, namedKids, unparen, type PyNode } from './tree.js';
 
 const MAX_DEPTH = 8;
 const TRANSPARENT_METHODS = new Set(['encode', 'decode', 'strip', 'rstrip', 'lstrip', 'get_secret_value', '__str__']);
@@ -284,7 +284,7 @@ function returnValue(state: FileState, value: PyNode): PyNode | null {
   if (!statement || !block) return value;
   const siblings = namedKids(block);
   const previous = siblings[siblings.indexOf(statement) - 1];
-  const assignment = previous?.type === 'expression_statement' ? namedKids(previous)[0] : previous;
+  const assignment = previous?.type === 'expression_statement' ? firstNamedKid(previous) : previous;
   if (assignment?.type === 'assignment') {
     const left = field(assignment, 'left');
     const right = field(assignment, 'right');
@@ -367,7 +367,7 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
     }
     case 'await':
     case 'named_expression': {
-      const inner = n.type === 'await' ? namedKids(n)[0] : field(n, 'value');
+      const inner = n.type === 'await' ? firstNamedKid(n) : field(n, 'value');
       if (inner) return trace(tracer, inner, scope, depth + 1, seen);
       break;
     }
@@ -429,7 +429,7 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
           return trace(tracer, object, scope, depth + 1, seen);
       } else if (f.type === 'identifier' && TRANSPARENT_FUNCTIONS.has(textOf(state, f))) {
         const args = field(n, 'arguments');
-        const first = args ? namedKids(args)[0] : undefined;
+        const first = args ? firstNamedKid(args) : undefined;
         if (first && first.type !== 'keyword_argument') return trace(tracer, first, scope, depth + 1, seen);
       }
       // `hashlib.sha256(secret).digest()`: the digest of a derivation is the derivation's.
@@ -445,7 +445,7 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
       const dotted = callable?.kind === 'import' ? [callable.module, callable.name, ...callable.path].join('.') : '';
       if (DERIVING_MODULES.some((m) => dotted === m || dotted.startsWith(`${m}.`))) {
         const args = field(n, 'arguments');
-        const first = args ? namedKids(args)[0] : undefined;
+        const first = args ? firstNamedKid(args) : undefined;
         if (first && first.type !== 'keyword_argument') return trace(tracer, first, scope, depth + 1, seen);
       }
       if (callable?.kind === 'import') return [importSource(state, { ...callable, call: true }, n)];
@@ -469,7 +469,7 @@ function trace(tracer: Tracer, node: PyNode, scope: Scope, depth: number, seen: 
     case 'string': {
       const parts = namedKids(n)
         .filter((k) => k.type === 'interpolation')
-        .map((k) => namedKids(k)[0])
+        .map((k) => firstNamedKid(k))
         .filter((k): k is PyNode => k !== undefined);
       const mixed = parts.length > 0 ? mixedKey(tracer, n, parts, scope, depth, seen) : null;
       if (mixed) return mixed;

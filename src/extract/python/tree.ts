@@ -30,11 +30,17 @@ export function namedKids(node: PyNode): PyNode[] {
   return out;
 }
 
+/** The first named child that is not a comment (`namedKids(node)[0]` without the array). */
+export function firstNamedKid(node: PyNode): PyNode | undefined {
+  for (const child of node.children) if (child.named && child.type !== 'comment') return child;
+  return undefined;
+}
+
 /** Skips parentheses around an expression. */
 export function unparen(node: PyNode): PyNode {
   let current = node;
   while (current.type === 'parenthesized_expression') {
-    const inner = namedKids(current)[0];
+    const inner = firstNamedKid(current);
     if (!inner) break;
     current = inner;
   }

@@ -2,7 +2,7 @@
 import type { NameRef, RouterMount, WsCall, WsRouteFact, WsRouterStackFact, WsServerFact } from '../../facts.js';
 import type { EndpointHead } from '../../websocket.js';
 import { textOf, type ClassInfo, type FileState, type Scope } from '../scopes.js';
-import { field, namedKids, unparen, type PyNode } from '../tree.js';
+import { field, firstNamedKid, unparen, type PyNode } from '../tree.js';
 import { dependencyList } from './handlers.js';
 import { callRef, calleeOf, dotted, enclosingFunction, keyword, loc, methodOf, nameRef, paramNames, plainString, positional, walk } from './syntax.js';
 
@@ -88,7 +88,8 @@ function fastapiDecorators(state: FileState, n: PyNode, framework: string, route
   const scope = def ? state.scopeOf.get(def) : undefined;
   if (!scope || scope.kind !== 'function') return;
   for (const dec of n.children.filter((k) => k.type === 'decorator')) {
-    const e = namedKids(dec)[0] ? unparen(namedKids(dec)[0]) : null;
+    const kid = firstNamedKid(dec);
+    const e = kid ? unparen(kid) : null;
     if (e?.type !== 'call') continue;
     const parts = calleeOf(state, e).split('.');
     const method = parts.pop() ?? '';
@@ -239,7 +240,8 @@ function eventHandlersAt(state: FileState, n: PyNode, flask: boolean, out: Event
   const fn = def ? state.scopeOf.get(def) : undefined;
   if (!fn || fn.kind !== 'function') return;
   for (const dec of n.children.filter((k) => k.type === 'decorator')) {
-    const e = namedKids(dec)[0] ? unparen(namedKids(dec)[0]) : null;
+    const kid = firstNamedKid(dec);
+    const e = kid ? unparen(kid) : null;
     if (!e) continue;
     const callee = e.type === 'call' ? calleeOf(state, e) : (dotted(state, e) ?? '');
     const parts = callee.split('.');

@@ -19,7 +19,7 @@ import {
   type Collect,
 } from '../../websocket.js';
 import { textOf, type FileState, type Scope } from '../scopes.js';
-import { field, namedKids, unparen, type PyNode } from '../tree.js';
+import { field, firstNamedKid, namedKids, unparen, type PyNode } from '../tree.js';
 import { awaited, callRef, calleeOf, dotted, hasLocal, loc, moduleClassOf, paramNames, plainString, positional, walk } from './syntax.js';
 
 const RECEIVE = /^(receive_json|receive_text|receive_bytes|receive|recv|iter_json|iter_text|iter_bytes)$/;
@@ -405,7 +405,7 @@ function spreadOverIdentity(w: PathWalk, node: PyNode, locals: Locals): void {
       const name = field(item, 'name');
       if (name && IDENTITY_KEY.test(textOf(state, name))) identity = textOf(state, name);
     } else if (item.type === 'dictionary_splat' && identity !== null) {
-      const inner = namedKids(item)[0];
+      const inner = firstNamedKid(item);
       if (inner && fromMessage(state, inner, locals.msg)) pushIdentity(w.c, 'message', identity, loc(state, item));
     }
   }
@@ -626,7 +626,7 @@ function collectSessions(state: FileState, body: PyNode, c: Collect): void {
       const inner = field(n, 'body');
       for (const item of namedKids(n.children.find((k) => k.type === 'with_clause') ?? n).filter((k) => k.type === 'with_item')) {
         const value = field(item, 'value');
-        const expr = value?.type === 'as_pattern' ? namedKids(value)[0] : value;
+        const expr = value?.type === 'as_pattern' ? firstNamedKid(value) : value;
         const opener = expr ? dotted(state, awaited(expr)) : null;
         if (opener && isDbOpener(opener) && inner && containsReceiveLoop(state, inner)) {
           c.sessions.push({ name: opener.replace(/\(\)$/, ''), kind: 'around-loop', loc: loc(state, expr ?? n) });

@@ -3,7 +3,7 @@ import type { Loc, NameRef, WsCall } from '../../facts.js';
 import { argument } from '../env.js';
 import { isPlainString } from '../names.js';
 import { lookupName, stringContent, textOf, type ClassInfo, type FileState, type Scope } from '../scopes.js';
-import { field, namedKids, unparen, type PyNode } from '../tree.js';
+import { field, firstNamedKid, namedKids, unparen, type PyNode } from '../tree.js';
 
 export function loc(state: FileState, node: PyNode): Loc {
   return state.lines.loc(node.start, node.end);
@@ -66,7 +66,7 @@ export function walk(node: PyNode, visit: (n: PyNode) => boolean | void): void {
 /** The expression under `await`. */
 export function awaited(node: PyNode): PyNode {
   const n = unparen(node);
-  return n.type === 'await' ? unparen(namedKids(n)[0] ?? n) : n;
+  return n.type === 'await' ? unparen(firstNamedKid(n) ?? n) : n;
 }
 
 /** Whether `name` is bound in a function scope between `scope` and the module (a parameter or local). */
