@@ -119,19 +119,13 @@ interface EnvWrapper {
   store?: string;
 }
 
-const wrappersOf = new WeakMap<FileState, Map<Scope, EnvWrapper | null>>();
-
 /**
  * Whether a function reads the env var one of its parameters names (`os.environ.get(name, default)`,
  * `os.getenv(name) or default`), and which parameter is the default: its calls with a literal name
  * are then reads of that name.
  */
 function envWrapper(state: FileState, fn: Scope): EnvWrapper | null {
-  let cache = wrappersOf.get(state);
-  if (!cache) {
-    cache = new Map();
-    wrappersOf.set(state, cache);
-  }
+  const cache = (state.wrappers ??= new Map()) as Map<Scope, EnvWrapper | null>;
   if (cache.has(fn)) return cache.get(fn) ?? null;
   cache.set(fn, null);
   const params = [...fn.params.keys()].filter((p) => p !== 'self' && p !== 'cls');

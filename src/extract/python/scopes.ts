@@ -68,6 +68,13 @@ export interface FileState {
   isInit: boolean;
   /** Hosts of `secretLiterals` already recorded (start offsets). */
   secretStarts: Set<number>;
+  /**
+   * What `envWrapper` found of each function, kept on the file's state rather than in a module-level
+   * WeakMap keyed by it: V8's young-generation collections kept that WeakMap's values alive, so every
+   * file's tree (a scope holds its node) outlived its extraction and was copied and promoted to the
+   * old generation (docs/performance.md, round 31).
+   */
+  wrappers?: Map<Scope, unknown>;
 }
 
 /** Text of a node. */

@@ -65,6 +65,12 @@ export interface Ctx {
   declIndex: Map<ts.Node, Map<string, ts.Node>>;
   returnsCache: Map<ts.Node, ts.Expression[]>;
   classCache: Map<ts.Node, Map<string, ts.Node[]>>;
+  /**
+   * The secret-use sites recorded during the walk (`secret-uses.ts`), kept here rather than in a
+   * module-level WeakMap keyed by the context: V8's young-generation collections kept that WeakMap's
+   * values alive, and a site holds the file's syntax tree (see `FileState.wrappers` for Python).
+   */
+  secretUseSites?: unknown[];
 }
 
 /**

@@ -18,15 +18,8 @@ const CREDENTIAL_HEADER = /secret|token|api[-_]?key|auth|signature|password/i;
 /** Words that mark the incoming side of a comparison: the request, its headers or a body field. */
 const INCOMING = /\b(req|request|headers?|ctx\.get|incoming|provided|received|payload|body|handshake)\b/;
 
-const sitesOf = new WeakMap<Ctx, Site[]>();
-
 function sites(ctx: Ctx): Site[] {
-  let list = sitesOf.get(ctx);
-  if (!list) {
-    list = [];
-    sitesOf.set(ctx, list);
-  }
-  return list;
+  return (ctx.secretUseSites ??= []) as Site[];
 }
 
 function isLiteral(expr: ts.Expression): boolean {
@@ -135,7 +128,7 @@ export function visitSecretUse(ctx: Ctx, node: ts.Node): void {
 
 /** Traces each recorded site; keeps uses whose value comes from the environment, an import or (outside comparisons) a literal. */
 export function resolveSecretUses(ctx: Ctx): void {
-  for (const site of sitesOf.get(ctx) ?? []) {
+  for (const site of (ctx.secretUseSites ?? []) as Site[]) {
     if (site.kind === 'refuse') {
       // The env reads the refused value comes from: a placeholder deployed for them stops the service instead of signing.
       for (const s of traceValue(ctx, site.expr, false)) if (s.kind === 'env') ctx.facts.envReads[s.read].refusesLiteral = true;
