@@ -123,6 +123,28 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
+  it("extraction keeps no module-level weak collection: what a file's extraction caches lives on its state", () => {
+    // V8's young-generation collections keep a long-lived WeakMap's values alive: a cache keyed by a
+    // file's state kept every file's syntax tree past its extraction (docs/performance.md, round 31).
+    const found: string[] = [];
+    const dir = join(ROOT, 'src', 'extract');
+    for (const file of listFiles(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(dir, f))) {
+      const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
+      for (const statement of sf.statements) {
+        if (!ts.isVariableStatement(statement)) continue;
+        for (const declaration of statement.declarationList.declarations) {
+          const init = declaration.initializer;
+          if (init && ts.isNewExpression(init) && ts.isIdentifier(init.expression) && /^Weak(Map|Set|Ref)$/.test(init.expression.text)) {
+            found.push(`${posixRel(file)}: ${declaration.name.getText(sf)}`);
+          }
+        }
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
   it('every source file belongs to a stage and imports no later stage', () => {
     const bad: string[] = [];
     for (const file of [...sources('src'), ...sources('rules')]) {

@@ -38,6 +38,8 @@ export interface Ctx {
   sf: ts.SourceFile;
   facts: FileFacts;
   accessors: string[];
+  /** The accessors' last names (`accessorLastNames` in `env.ts`). */
+  accessorLastNames?: Set<string>;
   /** Module-scope import bindings: import declarations, import-equals and module-level `require`. */
   imports: Map<string, ImportBinding>;
   /** Modules imported anywhere at module level (specifier as written). */

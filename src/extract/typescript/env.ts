@@ -218,16 +218,13 @@ function isWriteTarget(node: ts.Node): boolean {
   return ts.isDeleteExpression(parent) || ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent);
 }
 
-const lastNamesCache = new WeakMap<string[], Set<string>>();
-
-function accessorLastNames(accessors: string[]): Set<string> {
-  let out = lastNamesCache.get(accessors);
-  if (!out) {
-    out = new Set();
-    for (const a of accessors) out.add(a.slice(a.lastIndexOf('.') + 1));
-    lastNamesCache.set(accessors, out);
+/** The last names of the configured accessors (`get` of `configService.get`), once per file. */
+function accessorLastNames(ctx: Ctx): Set<string> {
+  if (!ctx.accessorLastNames) {
+    ctx.accessorLastNames = new Set();
+    for (const a of ctx.accessors) ctx.accessorLastNames.add(a.slice(a.lastIndexOf('.') + 1));
   }
-  return out;
+  return ctx.accessorLastNames;
 }
 
 function resolvesConfigService(call: ts.CallExpression): boolean {
@@ -264,7 +261,7 @@ function normalizeCallee(ctx: Ctx, expr: ts.Expression, depth: number, substitut
 }
 
 function matchAccessor(ctx: Ctx, callee: ts.Expression): string | null {
-  const last = accessorLastNames(ctx.accessors);
+  const last = accessorLastNames(ctx);
   const e = unwrap(callee);
   const method = ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : null;
   if (method === null || !last.has(method)) return null;
