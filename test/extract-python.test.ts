@@ -602,27 +602,23 @@ describe('parsePython: the tree', () => {
     const label = `${node.field ? `${node.field}:` : ''}${node.type}«${text.slice(node.start, node.end)}»`;
     return kids ? `(${label} ${kids})` : label;
   };
+  /** The shapes of a parse's top-level statements. */
+  const statements = async (text: string): Promise<string[]> => (await parsePython(text)).root.children.map((kid) => shape(text, kid));
 
   it('leaves out punctuation, and every node still spans its whole text', async () => {
-    const text = 'f(a, b=[1])\nfrom .. import x\n';
-    const { root } = await parsePython(text);
-    expect(shape(text, root.children[0])).toBe(
+    expect(await statements('f(a, b=[1])\nfrom .. import x\n')).toEqual([
       '(expression_statement«f(a, b=[1])» (call«f(a, b=[1])» function:identifier«f» (arguments:argument_list«(a, b=[1])» identifier«a» ' +
         '(keyword_argument«b=[1]» name:identifier«b» (value:list«[1]» integer«1»)))))',
-    );
-    // The dots of a relative import are all punctuation: the prefix keeps its span.
-    expect(shape(text, root.children[1])).toBe(
+      // The dots of a relative import are all punctuation: the prefix keeps its span.
       '(import_from_statement«from .. import x» from«from» (module_name:relative_import«..» import_prefix«..») import«import» (name:dotted_name«x» identifier«x»))',
-    );
+    ]);
   });
 
   it("gives a string's content and escapes no node: the string keeps its quotes and interpolations", async () => {
-    const text = 'x = f"a\\n{b}c{{d}}"\n';
-    const { root } = await parsePython(text);
-    expect(shape(text, root.children[0])).toBe(
+    expect(await statements('x = f"a\\n{b}c{{d}}"\n')).toEqual([
       '(expression_statement«x = f"a\\n{b}c{{d}}"» (assignment«x = f"a\\n{b}c{{d}}"» left:identifier«x» ' +
         '(right:string«f"a\\n{b}c{{d}}"» string_start«f"» (interpolation«{b}» expression:identifier«b») string_end«"»)))',
-    );
+    ]);
   });
 
   it('keeps operators with a field and tokens the parser inserted as missing', async () => {
