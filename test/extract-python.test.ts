@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { extractPython } from '../src/extract/python/index.js';
 import type { Loc } from '../src/vocabulary.js';
 import type { FileFacts } from '../src/extract/facts.js';
-import { parsePython } from '../src/extract/python/parser.js';
+import { Tree } from 'web-tree-sitter';
+import { runGuarded } from '../src/extract/guard.js';
+import { loadPythonParser, parsePython, parsePythonLoaded, resetPythonParser } from '../src/extract/python/parser.js';
 import type { PyNode } from '../src/extract/python/tree.js';
 
 const OPTIONS = { envAccessors: { python: [] as string[], typescript: [] as string[] } };
@@ -619,6 +621,42 @@ describe('parsePython: the tree', () => {
       '(expression_statement«x = f"a\\n{b}c{{d}}"» (assignment«x = f"a\\n{b}c{{d}}"» left:identifier«x» ' +
         '(right:string«f"a\\n{b}c{{d}}"» string_start«f"» (interpolation«{b}» expression:identifier«b») string_end«"»)))',
     ]);
+  });
+
+  it('frees the tree of a walk the time limit stopped, once the parser is reset', async () => {
+    await loadPythonParser();
+    const proto = Tree.prototype as unknown as { delete: () => void };
+    const rootNode = Object.getOwnPropertyDescriptor(Tree.prototype, 'rootNode');
+    const remove = proto.delete;
+    const deleted: unknown[] = [];
+    let stuck = true;
+    // The walk asks for the root right after the parse: there it never ends, and the time limit stops it.
+    Object.defineProperty(Tree.prototype, 'rootNode', {
+      configurable: true,
+      get(this: Tree): unknown {
+        for (let spins = 0; stuck; spins++) if (spins < 0) break;
+        return rootNode?.get?.call(this);
+      },
+    });
+    proto.delete = function (this: Tree): void {
+      deleted.push(this);
+      remove.call(this);
+    };
+    try {
+      expect(runGuarded(() => parsePythonLoaded('x = 1\n'), 50).done).toBe(false);
+      // Stopped code runs no `finally` block: the tree is still there.
+      expect(deleted).toEqual([]);
+      stuck = false;
+      resetPythonParser();
+      expect(deleted).toHaveLength(1);
+      // Nothing is freed twice, and the next parse goes on as usual.
+      resetPythonParser();
+      expect(parsePythonLoaded('y = 2\n').root.children.map((kid) => kid.type)).toEqual(['expression_statement']);
+      expect(deleted).toHaveLength(2);
+    } finally {
+      if (rootNode) Object.defineProperty(Tree.prototype, 'rootNode', rootNode);
+      proto.delete = remove;
+    }
   });
 
   it('keeps operators with a field and tokens the parser inserted as missing', async () => {

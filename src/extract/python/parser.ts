@@ -119,11 +119,23 @@ export async function loadPythonParser(): Promise<void> {
 }
 
 /**
+ * The tree of the parse under way. Code stopped by the time limit per file runs no `finally` block,
+ * so a walk stopped half way leaves its tree here for `resetPythonParser` to free. (Its cursor is
+ * left alone: the walk may have been stopped inside a cursor step, with the cursor's state half
+ * written, and freeing it then could free memory twice; it is a few hundred bytes.)
+ */
+let inFlight: Tree | null = null;
+
+/**
  * Forgets any parse left half done: after a parse was interrupted (the time limit per file ended the
- * code running it), the next one must start afresh rather than resume it. Called like `loadPythonParser`.
+ * code running it), the next one must start afresh rather than resume it, and the tree of a walk
+ * stopped half way is freed. Called like `loadPythonParser`.
  * @public
  */
 export function resetPythonParser(): void {
+  const left = inFlight;
+  inFlight = null;
+  left?.delete();
   ready?.reset();
 }
 
@@ -200,6 +212,7 @@ export function parsePythonLoaded(text: string): ParsedPython {
   if (parser === null) throw new Error('the Python parser is not initialised');
   const tree = parser.parse(withLineFeeds(text));
   if (!tree) throw new Error('tree-sitter returned no tree');
+  inFlight = tree;
   try {
     const language = parser.language;
     if (!language) throw new Error('tree-sitter parser has no language');
@@ -309,6 +322,8 @@ export function parsePythonLoaded(text: string): ParsedPython {
       step.done();
     }
   } finally {
+    // Cleared first: a stop inside `delete` must not leave the tree to be freed twice.
+    inFlight = null;
     tree.delete();
   }
 }
