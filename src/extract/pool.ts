@@ -434,6 +434,34 @@ function timedOut(item: BatchItem, limit: number): FileOutcome {
   return failedOutcome(item, timedOutFile(item.path, limit));
 }
 
+/** How a lane over files in a given order ended, and the positions of the files it gave an outcome for. */
+interface InOrder {
+  end: LaneEnd;
+  got: Set<number>;
+}
+
+/** Runs one lane on `pool` over `files`, in their order (one queue); `onOutcome` gets each outcome by position. */
+async function runInOrder(
+  pool: Piscina,
+  files: BatchItem[],
+  settings: LaneSettings,
+  limit: number,
+  onOutcome: (position: number, outcome: FileOutcome) => void,
+): Promise<InOrder> {
+  const got = new Set<number>();
+  const lane = { items: files, queues: [files.map((_, k) => k)], next: new SharedArrayBuffer(4), own: [0], settings };
+  const end = await runWorkerLane(
+    pool,
+    lane,
+    (k, outcome) => {
+      got.add(k);
+      onOutcome(k, outcome);
+    },
+    limit,
+  );
+  return { end, got };
+}
+
 /**
  * Extracts each file again on one thread with a large stack and no heap cap, in order; a file whose
  * thread dies (out of memory, say) or runs out of time becomes an `extract-failed` notification and a
@@ -448,25 +476,24 @@ async function lastTry(
 ): Promise<void> {
   let rest = indices;
   while (rest.length > 0) {
-    const got = new Set<number>();
     const batch = rest;
     const pool = newPool(1, LAST_TRY_LIMITS);
-    let end: LaneEnd;
+    let run: InOrder;
     try {
-      const lane = { items: batch.map((i) => items[i]), queues: [batch.map((_, k) => k)], next: new SharedArrayBuffer(4), own: [0], settings };
-      end = await runWorkerLane(
+      run = await runInOrder(
         pool,
-        lane,
+        batch.map((i) => items[i]),
+        settings,
+        limit,
         (k, outcome) => {
-          got.add(k);
           // The file's cache lookup was counted when it first failed.
           accept(batch[k], outcome.kind === 'skipped' ? outcome : { ...outcome, key: null });
         },
-        limit,
       );
     } finally {
       await pool.destroy();
     }
+    const { end, got } = run;
     const missing = batch.map((_, k) => k).filter((k) => !got.has(k));
     if (end.done || missing.length === 0) return;
     // The lone lane takes the files in order: the first one without an outcome is the one its thread died on.
@@ -509,16 +536,14 @@ export class LanePool {
     while (rest.length > 0) {
       this.pool ??= this.kept?.take() ?? newPool(1, WORKER_LIMITS);
       const batch = rest;
-      const got = new Set<number>();
-      const lane = { items: batch.map((i) => items[i]), queues: [batch.map((_, k) => k)], next: new SharedArrayBuffer(4), own: [0], settings: this.settings };
-      const end = await runWorkerLane(
+      const { end, got } = await runInOrder(
         this.pool,
-        lane,
+        batch.map((i) => items[i]),
+        this.settings,
+        this.limit,
         (k, outcome) => {
-          got.add(k);
           if (outcome.kind === 'facts') out[batch[k]] = parseFacts(outcome.json);
         },
-        this.limit,
       );
       if (end.done) break;
       if (end.stuck === undefined) {
