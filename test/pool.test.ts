@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENV_ACCESSORS } from '../src/config/schema.js';
-import type { BatchItem } from '../src/extract/batch.js';
+import { parseFacts, SharedNames, type BatchItem } from '../src/extract/batch.js';
+import { extractFile } from '../src/extract/index.js';
 import { extractAll, LanePool, type KeptLane } from '../src/extract/pool.js';
 
 describe('extraction pool', () => {
@@ -99,5 +100,43 @@ describe('extraction pool', () => {
     const typescript = Array.from({ length: 400 }, (_, i) => write(`svc/t${i}.ts`, `export const k${String(i)} = process.env.JWT_SECRET;\n`, 'ts'));
     const server = write('svc/io.ts', "import { Server } from 'socket.io';\nexport const io = new Server(3000);\n", 'ts');
     expect(await keptBy([...typescript, server])).toEqual([]);
+  });
+});
+
+describe('SharedNames', () => {
+  it('shares the strings of imports and exports across files and changes no value', async () => {
+    const extract = { envAccessors: { python: [...DEFAULT_ENV_ACCESSORS.python], typescript: [...DEFAULT_ENV_ACCESSORS.typescript] } };
+    const python = [
+      'from shared.config import settings as cfg',
+      'import os.path',
+      'KEY = cfg.jwt_secret',
+      'def pick(state):',
+      '    if state:',
+      '        return "on"',
+      '    return state',
+    ];
+    const typescript = ["import jwt from 'jsonwebtoken';", "import { secret as s } from '../shared/config';", 'export const KEY = s;'];
+    const files = [
+      await extractFile('svc/a.py', python.join('\n'), 'python', extract),
+      await extractFile('svc/b.py', python.join('\n'), 'python', extract),
+      await extractFile('web/a.ts', typescript.join('\n'), 'ts', extract),
+      await extractFile('web/b.ts', typescript.join('\n'), 'ts', extract),
+    ];
+    // Each kind of string `share` visits is there, twice: import specifiers and bindings, export names,
+    // an imported value's module and name, an unknown value's description.
+    expect(files.map((f) => f.exports.map((e) => [e.name, e.value.sources.map((source) => source.kind)]))).toEqual([
+      [
+        ['KEY', ['import']],
+        ['pick', ['literal', 'unknown']],
+      ],
+      [
+        ['KEY', ['import']],
+        ['pick', ['literal', 'unknown']],
+      ],
+      [['KEY', ['import']]],
+      [['KEY', ['import']]],
+    ]);
+    const names = new SharedNames();
+    expect(files.map((facts) => names.share(parseFacts(JSON.stringify(facts))))).toEqual(files);
   });
 });

@@ -52,6 +52,44 @@ export function parseFacts(json: string | Uint8Array): FileFacts {
   return JSON.parse(typeof json === 'string' ? json : decoder.decode(json)) as FileFacts;
 }
 
+/**
+ * The facts of many files with the strings of their imports and exports shared: JSON.parse makes a
+ * new string for every value, and the same module names, bound names and descriptions recur in
+ * thousands of files (at 20,000 files, 16.6 MB of the 27 MB of strings the parsed facts held were
+ * repeats). One per extraction; the map goes with it.
+ */
+export class SharedNames {
+  private readonly strings = new Map<string, string>();
+
+  private one(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  /** `facts`, with the strings of its imports and exports replaced by equal ones seen before. */
+  share(facts: FileFacts): FileFacts {
+    for (const i of facts.imports) {
+      i.specifier = this.one(i.specifier);
+      for (const b of i.bindings) {
+        b.local = this.one(b.local);
+        b.imported = this.one(b.imported);
+      }
+    }
+    for (const e of facts.exports) {
+      e.name = this.one(e.name);
+      for (const source of e.value.sources) {
+        if (source.kind === 'import') {
+          source.module = this.one(source.module);
+          source.name = this.one(source.name);
+        } else if (source.kind === 'unknown' || source.kind === 'mixed') source.text = this.one(source.text);
+      }
+    }
+    return facts;
+  }
+}
+
 /** A file read and looked up, whose facts are still to be extracted (`extractRead`). */
 export interface ReadFile {
   text: string;

@@ -13,6 +13,7 @@ import {
   type LaneSettings,
   extractRead,
   parseFacts,
+  SharedNames,
   QUEUES,
   readFile,
   type ReadFile,
@@ -218,6 +219,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   // Facts stay JSON (UTF-8 bytes from a worker) until the workers are gone: a fraction of the objects' size, so the threads' peaks do not add up.
   const texts = new Array<string | Uint8Array | undefined>(items.length);
   const deep = new Set<number>();
+  const names = new SharedNames();
   let done = 0;
   let missBytes = 0;
   const accept = (index: number, outcome: FileOutcome): void => {
@@ -235,7 +237,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
       if (!outcome.hit) missBytes += outcome.bytes;
       if (outcome.follows) follows = true;
       if (lanes.length > 0) texts[index] = outcome.json;
-      else results[index] = { path: item.path, ok: true, facts: parseFacts(outcome.json) };
+      else results[index] = { path: item.path, ok: true, facts: names.share(parseFacts(outcome.json)) };
     }
     done++;
     options.onProgress?.(done, items.length);
@@ -396,7 +398,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   return items.map((item, index) => {
     const json = texts[index];
     texts[index] = undefined;
-    return json === undefined ? (results[index] as BatchResult) : { path: item.path, ok: true, facts: parseFacts(json) };
+    return json === undefined ? (results[index] as BatchResult) : { path: item.path, ok: true, facts: names.share(parseFacts(json)) };
   });
 }
 
