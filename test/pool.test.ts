@@ -115,7 +115,7 @@ describe('SharedNames', () => {
       '        return "on"',
       '    return state',
     ];
-    const typescript = ["import jwt from 'jsonwebtoken';", "import { secret as s } from '../shared/config';", 'export const KEY = s;'];
+    const typescript = ["import jwt from 'jsonwebtoken';", "import { secret as s } from '../common/config';", 'export const KEY = s;'];
     const files = [
       await extractFile('svc/a.py', python.join('\n'), 'python', extract),
       await extractFile('svc/b.py', python.join('\n'), 'python', extract),
