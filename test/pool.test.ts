@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENV_ACCESSORS } from '../src/config/schema.js';
-import { parseFacts, SharedNames, type BatchItem } from '../src/extract/batch.js';
+import { packOutcomes, parseEach, parseFacts, SharedValues, type BatchItem, type LaneMessage, type PostedOutcome } from '../src/extract/batch.js';
 import { extractFile } from '../src/extract/index.js';
 import { extractAll, LanePool, type KeptLane } from '../src/extract/pool.js';
 
@@ -103,7 +103,7 @@ describe('extraction pool', () => {
   });
 });
 
-describe('SharedNames', () => {
+describe('SharedValues', () => {
   it('shares the strings of imports and exports across files and changes no value', async () => {
     const extract = { envAccessors: { python: [...DEFAULT_ENV_ACCESSORS.python], typescript: [...DEFAULT_ENV_ACCESSORS.typescript] } };
     const python = [
@@ -136,7 +136,44 @@ describe('SharedNames', () => {
       [['KEY', ['import']]],
       [['KEY', ['import']]],
     ]);
-    const names = new SharedNames();
-    expect(files.map((facts) => names.share(parseFacts(JSON.stringify(facts))))).toEqual(files);
+    const names = new SharedValues();
+    const shared = files.map((facts) => names.share(parseFacts(JSON.stringify(facts))));
+    expect(shared).toEqual(files);
+    // Equal locations are one object: the two Python files' imports and exports, and their values' sources.
+    const [a, b] = shared;
+    expect(a.imports.map((i) => i.loc)).toEqual(b.imports.map((i) => i.loc));
+    a.imports.forEach((i, k) => expect(i.loc).toBe(b.imports[k].loc));
+    a.exports.forEach((e, k) => expect(e.loc).toBe(b.exports[k].loc));
+    const sourceLocs = (f: (typeof shared)[number]) => f.exports.flatMap((e) => e.value.sources.flatMap((s) => ('loc' in s ? [s.loc] : [])));
+    expect(sourceLocs(a)).toHaveLength(3);
+    sourceLocs(a).forEach((loc, k) => expect(loc).toBe(sourceLocs(b)[k]));
+    // A location too far out for its key is kept as it is, unshared.
+    const far = { line: 2 ** 21, column: 1, endLine: 2 ** 21, endColumn: 5 };
+    const farFacts = () => ({ ...a, imports: [{ ...a.imports[0], loc: { ...far } }] });
+    expect(names.share(farFacts()).imports[0].loc).not.toBe(names.share(farFacts()).imports[0].loc);
+  });
+});
+
+describe('packed facts', () => {
+  it('come back from a posted pack as they went in, with text of several bytes a character across chunk boundaries', async () => {
+    // Over 100 KB of JSON, so that the pack is decompressed in several chunks; 'é', '€' and '🔑' take 2, 3 and 4 bytes in UTF-8.
+    const texts = Array.from({ length: 40 }, (_, i) => JSON.stringify({ path: `svc/m${i}.py`, note: `${'é€🔑x'.repeat(500 + i)}${i}` }));
+    const outcomes: [number, PostedOutcome][] = texts.map((json, i) => [i, { kind: 'facts', json, key: null, hit: false, bytes: json.length, follows: false }]);
+    outcomes.splice(3, 0, [40, { kind: 'skipped', reason: 'skipped-binary', message: 'binary' }]);
+    const buffer = packOutcomes(outcomes);
+    if (buffer === null) throw new Error('no pack');
+    expect(buffer.byteLength).toBeLessThan(Buffer.byteLength(texts.join('')) / 10);
+    // As a worker posts it: the buffer moves, the outcomes share one pack.
+    const posted = structuredClone({ outcomes } satisfies LaneMessage, { transfer: [buffer] });
+    const jsons = posted.outcomes.map(([, outcome]) => (outcome.kind === 'facts' ? outcome.json : undefined));
+    expect(jsons.filter((json) => typeof json === 'object')).toHaveLength(40);
+    const parsed = new Map<number, unknown>();
+    await parseEach(jsons, (position, facts) => parsed.set(posted.outcomes[position][0], facts));
+    expect([...parsed.keys()].sort((x, y) => x - y)).toEqual(texts.map((_, i) => i));
+    texts.forEach((json, i) => expect(parsed.get(i)).toEqual(JSON.parse(json)));
+  });
+
+  it('posts nothing to move when no outcome has facts', () => {
+    expect(packOutcomes([[0, { kind: 'deep', key: null, bytes: 10 }]])).toBeNull();
   });
 });

@@ -1,9 +1,11 @@
 // One lane of extraction: claims files by index from a list shared by all lanes (the main thread and each worker thread), reads, looks up and extracts each.
 import type { MessagePort } from 'node:worker_threads';
+import { once } from 'node:events';
+import { brotliCompressSync, constants as zlibConstants, createBrotliDecompress } from 'node:zlib';
 import { entryKey, readEntry, writeEntry, type CacheLookup } from '../cache/index.js';
 import { looksMinified } from '../discover/languages.js';
 import { readSource, type ReadOutcome } from '../discover/read.js';
-import { startsFollow, type FileFacts, type Language, type Notification } from './facts.js';
+import { startsFollow, type FileFacts, type Language, type Loc, type Notification } from './facts.js';
 import { extractLoaded, frontEndLoaded, isStackOverflow, loadFrontEnd, type ExtractOptions } from './index.js';
 
 export interface BatchItem {
@@ -31,12 +33,15 @@ type SkipReason = Extract<ReadOutcome, { ok: false }>['reason'] | 'skipped-minif
  * thread parses, so cached and fresh facts are the same bytes), or `deep` when the file nests deeper
  * than this thread's stack allows (it goes to the last try). `key` is its cache key (null: no cache),
  * `bytes` the length of its text, `follows` whether a WebSocket auth path starts in it (`startsFollow`).
- * A worker posts the JSON as UTF-8 bytes (see `runLane`).
+ * A worker posts the JSON compressed, with other files' (`PostedOutcome`, see `runLane`).
  */
-export type FileOutcome =
+export type FileOutcome<Json = string> =
   | { kind: 'skipped'; reason: SkipReason; message: string }
-  | { kind: 'facts'; json: string | Uint8Array; key: string | null; hit: boolean; bytes: number; follows: boolean }
+  | { kind: 'facts'; json: Json; key: string | null; hit: boolean; bytes: number; follows: boolean }
   | { kind: 'deep'; key: string | null; bytes: number };
+
+/** An outcome as the main thread gets it from a worker: facts as a place in a pack (`parseEach`). */
+export type PostedOutcome = FileOutcome<string | PackedJson>;
 
 export type BatchResult = { path: string; ok: true; facts: FileFacts } | { path: string; ok: false; reason: string; notification: Notification };
 
@@ -45,21 +50,80 @@ function cacheable(facts: FileFacts): boolean {
   return !facts.notifications.some((n) => n.id === 'extract-failed');
 }
 
-const decoder = new TextDecoder();
+/** The facts of several files a worker posted at once: their JSON texts one after the other, as UTF-8 compressed with brotli. */
+interface Pack {
+  compressed: Uint8Array;
+}
 
-/** The facts of a `facts` outcome. */
-export function parseFacts(json: string | Uint8Array): FileFacts {
-  return JSON.parse(typeof json === 'string' ? json : decoder.decode(json)) as FileFacts;
+/** Where one file's facts are in its pack's text (UTF-16 offsets, `end` exclusive). */
+export interface PackedJson {
+  pack: Pack;
+  start: number;
+  end: number;
+}
+
+/** The facts of a `facts` outcome whose JSON is a string (extracted or looked up on this thread); posted ones go through `parseEach`. */
+export function parseFacts(json: string): FileFacts {
+  return JSON.parse(json) as FileFacts;
 }
 
 /**
- * The facts of many files with the strings of their imports and exports shared: JSON.parse makes a
- * new string for every value, and the same module names, bound names and descriptions recur in
- * thousands of files (at 20,000 files, 16.6 MB of the 27 MB of strings the parsed facts held were
- * repeats). One per extraction; the map goes with it.
+ * Parses the facts of many outcomes (`undefined`: none at that position), decompressing each pack once;
+ * `onFacts` gets each position with its facts, strings first, then pack by pack.
  */
-export class SharedNames {
+export async function parseEach(jsons: readonly (string | PackedJson | undefined)[], onFacts: (position: number, facts: FileFacts) => void): Promise<void> {
+  const packs = new Map<Pack, number[]>();
+  jsons.forEach((json, position) => {
+    if (typeof json === 'string') onFacts(position, parseFacts(json));
+    else if (json !== undefined) {
+      const members = packs.get(json.pack);
+      if (members) members.push(position);
+      else packs.set(json.pack, [position]);
+    }
+  });
+  for (const [pack, members] of packs) {
+    const text = await unpack(pack);
+    for (const position of members) {
+      const { start, end } = jsons[position] as PackedJson;
+      onFacts(position, parseFacts(text.slice(start, end)));
+    }
+  }
+}
+
+/** A pack decompresses this much UTF-8 at a time. */
+const UNPACK_CHUNK = 32 * 1024;
+
+/**
+ * A pack's text. Decompressed a small chunk at a time and each chunk decoded at once: the synchronous
+ * zlib call would return the whole UTF-8 in one buffer of up to half a megabyte, which the C library
+ * serves with a mapping of its own, and freeing it raises the library's threshold for such mappings:
+ * later buffers then come from heaps that keep what is freed (at 20,000 files the model was built
+ * 44 MiB higher; see docs/performance.md).
+ */
+async function unpack(pack: Pack): Promise<string> {
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  const stream = createBrotliDecompress({ chunkSize: UNPACK_CHUNK });
+  stream.on('data', (chunk: Buffer) => parts.push(decoder.decode(chunk, { stream: true })));
+  const ended = once(stream, 'end');
+  stream.end(pack.compressed);
+  await ended;
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
+/**
+ * The facts of many files with the strings and locations of their imports and exports shared.
+ * JSON.parse makes a new string for every value, and the same module names, bound names and
+ * descriptions recur in thousands of files (at 20,000 files, 16.6 MB of the 27 MB of strings the
+ * parsed facts held were repeats); the same goes for locations, objects of 56 bytes each, and
+ * imports and exports sit on the same few lines and columns of every file (at 20,000 files, 381,000
+ * of their 402,000 locations, 21 MB; see docs/performance.md). Facts are not changed once parsed,
+ * so equal values can be one. One per extraction; the maps go with it.
+ */
+export class SharedValues {
   private readonly strings = new Map<string, string>();
+  private readonly locs = new Map<number, Loc>();
 
   private one(value: string): string {
     const known = this.strings.get(value);
@@ -68,10 +132,23 @@ export class SharedNames {
     return value;
   }
 
-  /** `facts`, with the strings of its imports and exports replaced by equal ones seen before. */
+  /** An equal location seen before, or `loc`. Only locations that fit in one number as a key (nearly all) are shared. */
+  private loc(loc: Loc): Loc {
+    const lines = loc.endLine - loc.line;
+    if (loc.line >= 1 << 20 || loc.column >= 1 << 12 || lines < 0 || lines >= 1 << 6 || loc.endColumn >= 1 << 12) return loc;
+    // 20 + 12 + 6 + 12 bits: under 2^53, so the key is exact.
+    const key = ((loc.line * 4096 + loc.column) * 64 + lines) * 4096 + loc.endColumn;
+    const known = this.locs.get(key);
+    if (known !== undefined) return known;
+    this.locs.set(key, loc);
+    return loc;
+  }
+
+  /** `facts`, with the strings and locations of its imports and exports replaced by equal ones seen before. */
   share(facts: FileFacts): FileFacts {
     for (const i of facts.imports) {
       i.specifier = this.one(i.specifier);
+      i.loc = this.loc(i.loc);
       for (const b of i.bindings) {
         b.local = this.one(b.local);
         b.imported = this.one(b.imported);
@@ -79,7 +156,9 @@ export class SharedNames {
     }
     for (const e of facts.exports) {
       e.name = this.one(e.name);
+      e.loc = this.loc(e.loc);
       for (const source of e.value.sources) {
+        if ('loc' in source) source.loc = this.loc(source.loc);
         if (source.kind === 'import') {
           source.module = this.one(source.module);
           source.name = this.one(source.name);
@@ -184,13 +263,48 @@ export interface LaneData {
 }
 
 /** What a worker lane posts: the outcomes of the files it has done, by index, a few at a time; then `done`. */
-export type LaneMessage = { outcomes: [number, FileOutcome][] } | { done: true };
+export type LaneMessage = { outcomes: [number, PostedOutcome][] } | { done: true };
 
 /** A lane posts its outcomes once it holds this many, or this much JSON (each message costs the main thread a wake-up). */
 const POST_FILES = 32;
 const POST_CHARS = 512 * 1024;
 
 const encoder = new TextEncoder();
+
+/**
+ * Brotli at quality 1: on the synthetic corpus's facts, a tenth of their UTF-8 at about 800 MB/s, and
+ * 1,000 MB/s back (deflate at level 1: an eighth, at 430 and 950 MB/s).
+ */
+const PACK_OPTIONS = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } };
+
+/**
+ * The facts of `outcomes`, in one message: their UTF-8, compressed, in one buffer whose ownership moves
+ * to the main thread. Not as strings: the main thread then holds them outside its heap, so they neither
+ * pass through its young generation nor grow its old one (on the reference repository its heap grew by
+ * 20 MB during extraction with strings, not at all with buffers). Compressed: until the workers are gone
+ * the main thread holds the facts of every file, 3.7 KB a file as UTF-8 (74 MB at 20,000 files), a
+ * tenth of that compressed (see docs/performance.md).
+ */
+export function packOutcomes(outcomes: [number, PostedOutcome][]): ArrayBuffer | null {
+  let size = 0;
+  for (const [, outcome] of outcomes) if (outcome.kind === 'facts' && typeof outcome.json === 'string') size += Buffer.byteLength(outcome.json);
+  if (size === 0) return null;
+  const bytes = new Uint8Array(size);
+  const pack: Pack = { compressed: bytes };
+  let at = 0;
+  let chars = 0;
+  for (const [, outcome] of outcomes) {
+    if (outcome.kind !== 'facts' || typeof outcome.json !== 'string') continue;
+    at += encoder.encodeInto(outcome.json, bytes.subarray(at)).written;
+    const start = chars;
+    chars += outcome.json.length;
+    outcome.json = { pack, start, end: chars };
+  }
+  // A buffer of its own, of its exact length: what zlib returns may be part of a larger one, which a transfer would take whole.
+  const own = new Uint8Array(brotliCompressSync(bytes, PACK_OPTIONS));
+  pack.compressed = own;
+  return own.buffer;
+}
 
 /** Claims the next file of `queue`, or returns null when none is left. */
 function claim(data: LaneData, next: Int32Array, queue: number): number | null {
@@ -205,24 +319,12 @@ export async function runLane(data: LaneData): Promise<void> {
   const watch = new Int32Array(data.watch);
   // The last try posts every file at once: a thread that dies must not take finished files with it.
   const postFiles = data.settings.lastTry ? 1 : POST_FILES;
-  let held: [number, FileOutcome][] = [];
+  let held: [number, PostedOutcome][] = [];
   let chars = 0;
   const post = (): void => {
     if (held.length > 0) {
-      // The facts go as UTF-8 in one transferred buffer, not as strings: the main thread then holds them
-      // outside its heap, so they neither pass through its young generation nor grow its old one (on the
-      // reference repository its heap grew by 20 MB during extraction with strings, not at all with buffers).
-      let size = 0;
-      for (const [, outcome] of held) if (outcome.kind === 'facts' && typeof outcome.json === 'string') size += Buffer.byteLength(outcome.json);
-      const bytes = new Uint8Array(size);
-      let at = 0;
-      for (const [, outcome] of held) {
-        if (outcome.kind !== 'facts' || typeof outcome.json !== 'string') continue;
-        const end = at + encoder.encodeInto(outcome.json, bytes.subarray(at)).written;
-        outcome.json = bytes.subarray(at, end);
-        at = end;
-      }
-      data.port.postMessage({ outcomes: held } satisfies LaneMessage, [bytes.buffer]);
+      const packed = packOutcomes(held);
+      data.port.postMessage({ outcomes: held } satisfies LaneMessage, packed === null ? [] : [packed]);
     }
     held = [];
     chars = 0;
@@ -235,7 +337,7 @@ export async function runLane(data: LaneData): Promise<void> {
         const outcome = await processFile(data.items[index], data.settings);
         Atomics.store(watch, 0, 0);
         held.push([index, outcome]);
-        chars += outcome.kind === 'facts' ? outcome.json.length : 0;
+        chars += outcome.kind === 'facts' && typeof outcome.json === 'string' ? outcome.json.length : 0;
         if (held.length >= postFiles || chars >= POST_CHARS) post();
       }
     }

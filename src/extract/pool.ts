@@ -12,8 +12,11 @@ import {
   type LaneMessage,
   type LaneSettings,
   extractRead,
+  parseEach,
   parseFacts,
-  SharedNames,
+  type PackedJson,
+  type PostedOutcome,
+  SharedValues,
   QUEUES,
   readFile,
   type ReadFile,
@@ -153,7 +156,7 @@ function watchLane(watch: Int32Array, limit: number, onStuck: (index: number) =>
 function runWorkerLane(
   pool: Piscina,
   data: Omit<LaneData, 'port' | 'watch'>,
-  onOutcome: (index: number, outcome: FileOutcome) => void,
+  onOutcome: (index: number, outcome: PostedOutcome) => void,
   limit: number,
 ): Promise<LaneEnd> {
   const { port1, port2 } = new MessageChannel();
@@ -216,13 +219,13 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   const results = new Array<BatchResult | undefined>(items.length);
   const lanes: Promise<LaneEnd>[] = [];
   let follows = false;
-  // Facts stay JSON (UTF-8 bytes from a worker) until the workers are gone: a fraction of the objects' size, so the threads' peaks do not add up.
-  const texts = new Array<string | Uint8Array | undefined>(items.length);
+  // Facts stay JSON (compressed UTF-8 from a worker) until the workers are gone: a fraction of the objects' size, so the threads' peaks do not add up.
+  const texts = new Array<string | PackedJson | undefined>(items.length);
   const deep = new Set<number>();
-  const names = new SharedNames();
+  const names = new SharedValues();
   let done = 0;
   let missBytes = 0;
-  const accept = (index: number, outcome: FileOutcome): void => {
+  const accept = (index: number, outcome: PostedOutcome): void => {
     const item = items[index];
     if (outcome.kind !== 'skipped' && outcome.key !== null) cache?.note(outcome.key, outcome.kind === 'facts' && outcome.hit);
     if (outcome.kind === 'deep') {
@@ -236,7 +239,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     } else {
       if (!outcome.hit) missBytes += outcome.bytes;
       if (outcome.follows) follows = true;
-      if (lanes.length > 0) texts[index] = outcome.json;
+      if (lanes.length > 0 || typeof outcome.json !== 'string') texts[index] = outcome.json;
       else results[index] = { path: item.path, ok: true, facts: names.share(parseFacts(outcome.json)) };
     }
     done++;
@@ -263,7 +266,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
     options.onLane?.(own);
     // Whether this lane extracted Python: only then is it warm for the function-fact rounds.
     let ranPython = false;
-    const onOutcome = (index: number, outcome: FileOutcome): void => {
+    const onOutcome = (index: number, outcome: PostedOutcome): void => {
       if (items[index].language === 'python') ranPython = true;
       accept(index, outcome);
     };
@@ -395,11 +398,10 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   // A worker that ran out of memory lost the file it was on: that file goes to the last try with the deep ones.
   for (let index = 0; index < items.length; index++) if (results[index] === undefined && texts[index] === undefined) deep.add(index);
   if (deep.size > 0) await lastTry([...deep], items, { ...settings, lastTry: true }, limit, accept);
-  return items.map((item, index) => {
-    const json = texts[index];
-    texts[index] = undefined;
-    return json === undefined ? (results[index] as BatchResult) : { path: item.path, ok: true, facts: names.share(parseFacts(json)) };
+  await parseEach(texts, (index, facts) => {
+    results[index] = { path: items[index].path, ok: true, facts: names.share(facts) };
   });
+  return results as BatchResult[];
 }
 
 /**
@@ -448,7 +450,7 @@ async function runInOrder(
   files: BatchItem[],
   settings: LaneSettings,
   limit: number,
-  onOutcome: (position: number, outcome: FileOutcome) => void,
+  onOutcome: (position: number, outcome: PostedOutcome) => void,
 ): Promise<InOrder> {
   const got = new Set<number>();
   const lane = { items: files, queues: [files.map((_, k) => k)], next: new SharedArrayBuffer(4), own: [0], settings };
@@ -474,7 +476,7 @@ async function lastTry(
   items: BatchItem[],
   settings: LaneSettings,
   limit: number,
-  accept: (index: number, outcome: FileOutcome) => void,
+  accept: (index: number, outcome: PostedOutcome) => void,
 ): Promise<void> {
   let rest = indices;
   while (rest.length > 0) {
@@ -534,6 +536,7 @@ export class LanePool {
   /** `onTimedOut` is told of each file that took longer than the limit (it has no result). */
   async extract(items: BatchItem[], onTimedOut?: (item: BatchItem) => void): Promise<(FileFacts | null)[]> {
     const out = new Array<FileFacts | null>(items.length).fill(null);
+    const jsons = new Array<string | PackedJson | undefined>(items.length);
     let rest = items.map((_, index) => index);
     while (rest.length > 0) {
       this.pool ??= this.kept?.take() ?? newPool(1, WORKER_LIMITS);
@@ -544,9 +547,13 @@ export class LanePool {
         this.settings,
         this.limit,
         (k, outcome) => {
-          if (outcome.kind === 'facts') out[batch[k]] = parseFacts(outcome.json);
+          if (outcome.kind === 'facts') jsons[batch[k]] = outcome.json;
         },
       );
+      await parseEach(jsons, (index, facts) => {
+        out[index] = facts;
+        jsons[index] = undefined;
+      });
       if (end.done) break;
       if (end.stuck === undefined) {
         if (!outOfMemory(end.error)) throw end.error;

@@ -43,27 +43,43 @@ function pushUnique<T>(list: T[], value: T): void {
   if (!list.includes(value)) list.push(value);
 }
 
+interface ExportIndex {
+  byName: Map<string, ExportedValue>;
+  stars: ExportedValue[];
+}
+
+/** The index of a file with no exports (shared: nothing is ever added to it). */
+const NO_EXPORTS: ExportIndex = { byName: new Map(), stars: [] };
+
 class TraceResolver {
   private readonly factsByPath = new Map<string, FileFacts>();
-  private readonly exportsByPath = new Map<string, Map<string, ExportedValue>>();
-  /** `export * from './x'` / `from .x import *`: modules whose names a file passes on. */
-  private readonly starsByPath = new Map<string, ExportedValue[]>();
+  /**
+   * Each file's exports by name, and its `export * from './x'` / `from .x import *` (modules whose names
+   * it passes on): indexed the first time a trace reaches the file. Indexing every file up front took
+   * 11 MB at 20,000 files, most of them never reached (docs/performance.md).
+   */
+  private readonly exportIndex = new Map<string, ExportIndex>();
 
   constructor(
     facts: FileFacts[],
     private readonly resolver: ModuleResolver,
   ) {
-    for (const f of facts) {
-      this.factsByPath.set(f.path, f);
-      const exports = new Map<string, ExportedValue>();
-      const stars: ExportedValue[] = [];
-      for (const e of f.exports) {
-        if (e.name === '*') stars.push(e);
-        else if (!exports.has(e.name)) exports.set(e.name, e);
-      }
-      this.exportsByPath.set(f.path, exports);
-      this.starsByPath.set(f.path, stars);
+    for (const f of facts) this.factsByPath.set(f.path, f);
+  }
+
+  /** The exports of the file at `path` by name and its star re-exports; undefined when no facts of that file are known. */
+  private exportsOf(path: string): ExportIndex | undefined {
+    const known = this.exportIndex.get(path);
+    if (known !== undefined) return known;
+    const f = this.factsByPath.get(path);
+    if (f === undefined) return undefined;
+    const index: ExportIndex = f.exports.length === 0 ? NO_EXPORTS : { byName: new Map(), stars: [] };
+    for (const e of f.exports) {
+      if (e.name === '*') index.stars.push(e);
+      else if (!index.byName.has(e.name)) index.byName.set(e.name, e);
     }
+    this.exportIndex.set(path, index);
+    return index;
   }
 
   /**
@@ -94,7 +110,7 @@ class TraceResolver {
     const known = this.envObjects.get(key);
     if (known !== undefined) return known;
     const accessorOf = (path: string, name: string): string | undefined => {
-      for (const source of this.exportsByPath.get(path)?.get(name)?.value.sources ?? []) if (source.kind === 'env-object') return source.accessor;
+      for (const source of this.exportsOf(path)?.byName.get(name)?.value.sources ?? []) if (source.kind === 'env-object') return source.accessor;
       return undefined;
     };
     const found = this.definedIn(file, via.module, via.name, (path, name) => accessorOf(path, name) !== undefined);
@@ -153,7 +169,7 @@ class TraceResolver {
     };
     this.settingsModules ??= [...this.factsByPath.keys()].filter((p) => /(^|\/)settings(\.py|\/[^/]+\.py)$/.test(p));
     const candidates = this.settingsModules
-      .filter((p) => this.exportsByPath.get(p)?.has(name) === true)
+      .filter((p) => this.exportsOf(p)?.byName.has(name) === true)
       .sort((a, b) => shared(b, file) - shared(a, file) || compareText(a, b));
     return candidates[0] ?? null;
   }
@@ -168,8 +184,9 @@ class TraceResolver {
     const target = this.resolver.resolve(file, module, language);
     if (target === null || depth >= MAX_DEPTH) return null;
     if (has(target, name)) return { file: target, name };
-    const exported = this.exportsByPath.get(target)?.get(name);
-    const sources = exported ? exported.value.sources : (this.starsByPath.get(target) ?? []).flatMap((star) => star.value.sources);
+    const exports = this.exportsOf(target);
+    const exported = exports?.byName.get(name);
+    const sources = exported ? exported.value.sources : (exports?.stars ?? []).flatMap((star) => star.value.sources);
     for (const source of sources) {
       if (source.kind !== 'import' || source.path.length > 0 || source.call) continue;
       const found = this.definedIn(target, source.module, exported ? source.name : name, has, depth + 1);
@@ -267,11 +284,11 @@ class TraceResolver {
       if (sub && source.path.length > 0) candidates.push({ target: sub, names: source.path });
     }
     for (const { target: path, names } of candidates) {
-      const exports = this.exportsByPath.get(path);
+      const exports = this.exportsOf(path);
       if (!exports) continue;
       for (let n = names.length; n >= 1; n--) {
         const name = names.slice(0, n).join('.');
-        const exported = exports.get(name);
+        const exported = exports.byName.get(name);
         if (!exported) continue;
         const visit = `${path}#${name}`;
         if (seen.has(visit)) return;
@@ -280,7 +297,7 @@ class TraceResolver {
         return;
       }
       // A barrel: try each `export *` source with the same name.
-      for (const star of this.starsByPath.get(path) ?? []) {
+      for (const star of exports.stars) {
         for (const src of star.value.sources) {
           if (src.kind !== 'import') continue;
           const visit = `${path}#*${src.module}`;
