@@ -155,8 +155,8 @@ describe('SharedValues', () => {
 });
 
 describe('packed facts', () => {
-  it('come back from a posted pack as they went in, with text of several bytes a character across chunk boundaries', async () => {
-    // Over 100 KB of JSON, so that the pack is decompressed in several chunks; 'é', '€' and '🔑' take 2, 3 and 4 bytes in UTF-8.
+  it('come back from a posted pack as they went in, text of several bytes a character included', () => {
+    // Places in a pack count UTF-16 units, its text is UTF-8: 'é', '€' and '🔑' take 2, 3 and 4 bytes there (and '🔑' two units).
     const texts = Array.from({ length: 40 }, (_, i) => JSON.stringify({ path: `svc/m${i}.py`, note: `${'é€🔑x'.repeat(500 + i)}${i}` }));
     const outcomes: [number, PostedOutcome][] = texts.map((json, i) => [i, { kind: 'facts', json, key: null, hit: false, bytes: json.length, follows: false }]);
     outcomes.splice(3, 0, [40, { kind: 'skipped', reason: 'skipped-binary', message: 'binary' }]);
@@ -168,7 +168,7 @@ describe('packed facts', () => {
     const jsons = posted.outcomes.map(([, outcome]) => (outcome.kind === 'facts' ? outcome.json : undefined));
     expect(jsons.filter((json) => typeof json === 'object')).toHaveLength(40);
     const parsed = new Map<number, unknown>();
-    await parseEach(jsons, (position, facts) => parsed.set(posted.outcomes[position][0], facts));
+    parseEach(jsons, (position, facts) => parsed.set(posted.outcomes[position][0], facts));
     expect([...parsed.keys()].sort((x, y) => x - y)).toEqual(texts.map((_, i) => i));
     texts.forEach((json, i) => expect(parsed.get(i)).toEqual(JSON.parse(json)));
   });

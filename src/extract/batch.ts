@@ -1,7 +1,6 @@
 // One lane of extraction: claims files by index from a list shared by all lanes (the main thread and each worker thread), reads, looks up and extracts each.
 import type { MessagePort } from 'node:worker_threads';
-import { once } from 'node:events';
-import { brotliCompressSync, constants as zlibConstants, createBrotliDecompress } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { entryKey, readEntry, writeEntry, type CacheLookup } from '../cache/index.js';
 import { looksMinified } from '../discover/languages.js';
 import { readSource, type ReadOutcome } from '../discover/read.js';
@@ -71,7 +70,7 @@ export function parseFacts(json: string): FileFacts {
  * Parses the facts of many outcomes (`undefined`: none at that position), decompressing each pack once;
  * `onFacts` gets each position with its facts, strings first, then pack by pack.
  */
-export async function parseEach(jsons: readonly (string | PackedJson | undefined)[], onFacts: (position: number, facts: FileFacts) => void): Promise<void> {
+export function parseEach(jsons: readonly (string | PackedJson | undefined)[], onFacts: (position: number, facts: FileFacts) => void): void {
   const packs = new Map<Pack, number[]>();
   jsons.forEach((json, position) => {
     if (typeof json === 'string') onFacts(position, parseFacts(json));
@@ -82,7 +81,7 @@ export async function parseEach(jsons: readonly (string | PackedJson | undefined
     }
   });
   for (const [pack, members] of packs) {
-    const text = await unpack(pack);
+    const text = decoder.decode(brotliDecompressSync(pack.compressed));
     for (const position of members) {
       const { start, end } = jsons[position] as PackedJson;
       onFacts(position, parseFacts(text.slice(start, end)));
@@ -90,27 +89,7 @@ export async function parseEach(jsons: readonly (string | PackedJson | undefined
   }
 }
 
-/** A pack decompresses this much UTF-8 at a time. */
-const UNPACK_CHUNK = 32 * 1024;
-
-/**
- * A pack's text. Decompressed a small chunk at a time and each chunk decoded at once: the synchronous
- * zlib call would return the whole UTF-8 in one buffer of up to half a megabyte, which the C library
- * serves with a mapping of its own, and freeing it raises the library's threshold for such mappings:
- * later buffers then come from heaps that keep what is freed (at 20,000 files the model was built
- * 44 MiB higher; see docs/performance.md).
- */
-async function unpack(pack: Pack): Promise<string> {
-  const decoder = new TextDecoder();
-  const parts: string[] = [];
-  const stream = createBrotliDecompress({ chunkSize: UNPACK_CHUNK });
-  stream.on('data', (chunk: Buffer) => parts.push(decoder.decode(chunk, { stream: true })));
-  const ended = once(stream, 'end');
-  stream.end(pack.compressed);
-  await ended;
-  parts.push(decoder.decode());
-  return parts.join('');
-}
+const decoder = new TextDecoder();
 
 /**
  * The facts of many files with the strings and locations of their imports and exports shared.
@@ -265,17 +244,23 @@ export interface LaneData {
 /** What a worker lane posts: the outcomes of the files it has done, by index, a few at a time; then `done`. */
 export type LaneMessage = { outcomes: [number, PostedOutcome][] } | { done: true };
 
-/** A lane posts its outcomes once it holds this many, or this much JSON (each message costs the main thread a wake-up). */
+/**
+ * A lane posts its outcomes once it holds this many, or this much JSON (each message costs the main
+ * thread a wake-up). Each message is one pack, decompressed whole when the facts are parsed: at 64 K
+ * characters the 20,000-file corpus peaked at 274–279 MiB, at 512 K at 278–291 (the C library keeps
+ * more of what larger buffers leave behind).
+ */
 const POST_FILES = 32;
-const POST_CHARS = 512 * 1024;
+const POST_CHARS = 64 * 1024;
 
 const encoder = new TextEncoder();
 
 /**
  * Brotli at quality 1: on the synthetic corpus's facts, a tenth of their UTF-8 at about 800 MB/s, and
- * 1,000 MB/s back (deflate at level 1: an eighth, at 430 and 950 MB/s).
+ * 1,000 MB/s back (deflate at level 1: an eighth, at 430 and 950 MB/s). A window of 64 KiB, the size
+ * of a pack: the decoder's buffers are sized by it.
  */
-const PACK_OPTIONS = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } };
+const PACK_OPTIONS = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1, [zlibConstants.BROTLI_PARAM_LGWIN]: 16 } };
 
 /**
  * The facts of `outcomes`, in one message: their UTF-8, compressed, in one buffer whose ownership moves

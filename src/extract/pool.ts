@@ -398,7 +398,7 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
   // A worker that ran out of memory lost the file it was on: that file goes to the last try with the deep ones.
   for (let index = 0; index < items.length; index++) if (results[index] === undefined && texts[index] === undefined) deep.add(index);
   if (deep.size > 0) await lastTry([...deep], items, { ...settings, lastTry: true }, limit, accept);
-  await parseEach(texts, (index, facts) => {
+  parseEach(texts, (index, facts) => {
     results[index] = { path: items[index].path, ok: true, facts: names.share(facts) };
   });
   return results as BatchResult[];
@@ -550,7 +550,7 @@ export class LanePool {
           if (outcome.kind === 'facts') jsons[batch[k]] = outcome.json;
         },
       );
-      await parseEach(jsons, (index, facts) => {
+      parseEach(jsons, (index, facts) => {
         out[index] = facts;
         jsons[index] = undefined;
       });
