@@ -104,7 +104,7 @@ describe('extraction pool', () => {
 });
 
 describe('SharedValues', () => {
-  it('shares the strings of imports and exports across files and changes no value', async () => {
+  it('shares the strings, locations and binding lists of imports and exports across files and changes no value', async () => {
     const extract = { envAccessors: { python: [...DEFAULT_ENV_ACCESSORS.python], typescript: [...DEFAULT_ENV_ACCESSORS.typescript] } };
     const python = [
       'from shared.config import settings as cfg',
@@ -142,7 +142,10 @@ describe('SharedValues', () => {
     // Equal locations are one object: the two Python files' imports and exports, and their values' sources.
     const [a, b] = shared;
     expect(a.imports.map((i) => i.loc)).toEqual(b.imports.map((i) => i.loc));
-    a.imports.forEach((i, k) => expect(i.loc).toBe(b.imports[k].loc));
+    a.imports.forEach((i, k) => {
+      expect(i.loc).toBe(b.imports[k].loc);
+      expect(i.bindings).toBe(b.imports[k].bindings);
+    });
     a.exports.forEach((e, k) => expect(e.loc).toBe(b.exports[k].loc));
     const sourceLocs = (f: (typeof shared)[number]) => f.exports.flatMap((e) => e.value.sources.flatMap((s) => ('loc' in s ? [s.loc] : [])));
     expect(sourceLocs(a)).toHaveLength(3);

@@ -4,7 +4,7 @@ import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } 
 import { entryKey, readEntry, writeEntry, type CacheLookup } from '../cache/index.js';
 import { looksMinified } from '../discover/languages.js';
 import { readSource, type ReadOutcome } from '../discover/read.js';
-import { startsFollow, type FileFacts, type Language, type Loc, type Notification } from './facts.js';
+import { startsFollow, type FileFacts, type ImportFact, type Language, type Loc, type Notification } from './facts.js';
 import { extractLoaded, frontEndLoaded, isStackOverflow, loadFrontEnd, type ExtractOptions } from './index.js';
 
 export interface BatchItem {
@@ -92,17 +92,19 @@ export function parseEach(jsons: readonly (string | PackedJson | undefined)[], o
 const decoder = new TextDecoder();
 
 /**
- * The facts of many files with the strings and locations of their imports and exports shared.
- * JSON.parse makes a new string for every value, and the same module names, bound names and
+ * The facts of many files with the strings, locations and binding lists of their imports and exports
+ * shared. JSON.parse makes a new string for every value, and the same module names, bound names and
  * descriptions recur in thousands of files (at 20,000 files, 16.6 MB of the 27 MB of strings the
  * parsed facts held were repeats); the same goes for locations, objects of 56 bytes each, and
  * imports and exports sit on the same few lines and columns of every file (at 20,000 files, 381,000
- * of their 402,000 locations, 21 MB; see docs/performance.md). Facts are not changed once parsed,
- * so equal values can be one. One per extraction; the maps go with it.
+ * of their 402,000 locations, 21 MB), and for the names an import binds (145,851 lists of 190,587
+ * bindings, 16 MB; see docs/performance.md). Facts are not changed once parsed, so equal values can
+ * be one. One per extraction; the maps go with it.
  */
 export class SharedValues {
   private readonly strings = new Map<string, string>();
   private readonly locs = new Map<number, Loc>();
+  private readonly bindingLists = new Map<string, ImportFact['bindings']>();
 
   private one(value: string): string {
     const known = this.strings.get(value);
@@ -123,15 +125,26 @@ export class SharedValues {
     return loc;
   }
 
-  /** `facts`, with the strings and locations of its imports and exports replaced by equal ones seen before. */
+  /** An equal list of bindings seen before (`from typing import Any, Optional` in a thousand files), or `bindings` with its strings shared. */
+  private bindings(bindings: ImportFact['bindings']): ImportFact['bindings'] {
+    let key = '';
+    for (const b of bindings) key += `${b.local}\0${b.imported}\0`;
+    const known = this.bindingLists.get(key);
+    if (known !== undefined) return known;
+    for (const b of bindings) {
+      b.local = this.one(b.local);
+      b.imported = this.one(b.imported);
+    }
+    this.bindingLists.set(key, bindings);
+    return bindings;
+  }
+
+  /** `facts`, with the strings, locations and binding lists of its imports and exports replaced by equal ones seen before. */
   share(facts: FileFacts): FileFacts {
     for (const i of facts.imports) {
       i.specifier = this.one(i.specifier);
       i.loc = this.loc(i.loc);
-      for (const b of i.bindings) {
-        b.local = this.one(b.local);
-        b.imported = this.one(b.imported);
-      }
+      i.bindings = this.bindings(i.bindings);
     }
     for (const e of facts.exports) {
       e.name = this.one(e.name);
