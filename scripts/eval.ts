@@ -90,7 +90,8 @@ function parseOptions(argv: string[]): Options {
 function runScan(cli: string, dir: string, labels: Labels, jobs: string | null): Promise<{ result: ScanResult; seconds: number }> {
   const tmp = mkdtempSync(join(tmpdir(), 'jwtfrag-eval-run-'));
   const out = join(tmp, 'result.json');
-  const args = [cli, 'scan', dir, '--format', 'json', '-o', out, '--no-progress', '--fail-on', 'none'];
+  // No cache: the time column is then a cold scan on every run, and the eval leaves nothing in the user's cache folder.
+  const args = [cli, 'scan', dir, '--format', 'json', '-o', out, '--no-progress', '--fail-on', 'none', '--no-cache'];
   if (labels.config) {
     const cfg = join(tmp, 'jwtfrag.config.json');
     writeFileSync(cfg, JSON.stringify(labels.config));
