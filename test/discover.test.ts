@@ -116,6 +116,23 @@ describe('discover', () => {
     expect(d.skipped.gitignored).toBe(1);
   });
 
+  it("in a git work tree, names of several bytes a character come through git's listing whole, tracked and untracked", async () => {
+    // Each path is decoded from git's bytes on its own: 'é', '€' and '🔑' take 2, 3 and 4 bytes.
+    const dir = repo({
+      'api/clé.py': 'x = 1\n',
+      'api/€uro/main.py': 'y = 2\n',
+      'web/🔑.ts': 'export const k = 1;\n',
+      'web/plain.ts': 'export const p = 1;\n',
+    });
+    const run = gitIn(dir);
+    run('init', '-q');
+    run('add', 'api', 'web/plain.ts');
+    run('commit', '-q', '-m', 'x');
+    const d = await discover(dir, defaults, false);
+    expect(d.files.map((f) => f.path)).toEqual(['api/clé.py', 'api/€uro/main.py', 'web/plain.ts', 'web/🔑.ts']);
+    expect(d.allPaths).toEqual(expect.arrayContaining(['api/clé.py', 'api/€uro/main.py', 'web/plain.ts', 'web/🔑.ts']));
+  });
+
   it('in a git work tree, tracked files are taken as the work tree has them: gone, turned into links, links, hidden from the index', async () => {
     const outside = repo({ 'secret.py': 'JWT_SECRET = "x"\n' });
     const dir = repo({
