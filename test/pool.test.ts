@@ -104,7 +104,7 @@ describe('extraction pool', () => {
 });
 
 describe('SharedValues', () => {
-  it('shares the strings, locations and binding lists of imports and exports across files and changes no value', async () => {
+  it('shares imports, and the strings, locations and binding lists of exports, across files and changes no value', async () => {
     const extract = { envAccessors: { python: [...DEFAULT_ENV_ACCESSORS.python], typescript: [...DEFAULT_ENV_ACCESSORS.typescript] } };
     const python = [
       'from shared.config import settings as cfg',
@@ -142,10 +142,26 @@ describe('SharedValues', () => {
     // Equal locations are one object: the two Python files' imports and exports, and their values' sources.
     const [a, b] = shared;
     expect(a.imports.map((i) => i.loc)).toEqual(b.imports.map((i) => i.loc));
-    a.imports.forEach((i, k) => {
-      expect(i.loc).toBe(b.imports[k].loc);
-      expect(i.bindings).toBe(b.imports[k].bindings);
-    });
+    // Equal imports are one object, for Python and TypeScript alike; the key an import is shared by
+    // holds every field, so the extractors must give an import no field beyond these.
+    expect(a.imports).toHaveLength(2);
+    for (const [x, y] of [shared.slice(0, 2), shared.slice(2)]) x.imports.forEach((i, k) => expect(i).toBe(y.imports[k]));
+    for (const i of shared.flatMap((f) => f.imports)) {
+      expect(Object.keys(i).sort()).toEqual(['bindings', 'inFunction', 'inTry', 'inTypeChecking', 'kind', 'loc', 'specifier', 'typeOnly']);
+    }
+    // An import that differs in one field, a flag, the span or a binding, is an object of its own (whose parts are still shared).
+    const variants = [
+      { inTry: true },
+      { typeOnly: true },
+      { loc: { ...a.imports[0].loc, endColumn: a.imports[0].loc.endColumn + 1 } },
+      { bindings: [{ local: 'c', imported: 'settings' }] },
+    ];
+    for (const change of variants) {
+      const [imp] = names.share({ ...a, imports: [{ ...a.imports[0], ...change }] }).imports;
+      expect(imp).not.toBe(a.imports[0]);
+      expect(imp).toEqual({ ...a.imports[0], ...change });
+      expect(imp.specifier).toBe(a.imports[0].specifier);
+    }
     a.exports.forEach((e, k) => expect(e.loc).toBe(b.exports[k].loc));
     const sourceLocs = (f: (typeof shared)[number]) => f.exports.flatMap((e) => e.value.sources.flatMap((s) => ('loc' in s ? [s.loc] : [])));
     expect(sourceLocs(a)).toHaveLength(3);
@@ -153,7 +169,10 @@ describe('SharedValues', () => {
     // A location too far out for its key is kept as it is, unshared.
     const far = { line: 2 ** 21, column: 1, endLine: 2 ** 21, endColumn: 5 };
     const farFacts = () => ({ ...a, imports: [{ ...a.imports[0], loc: { ...far } }] });
-    expect(names.share(farFacts()).imports[0].loc).not.toBe(names.share(farFacts()).imports[0].loc);
+    const [farA, farB] = [names.share(farFacts()).imports[0], names.share(farFacts()).imports[0]];
+    expect(farA).not.toBe(farB);
+    expect(farA.loc).not.toBe(farB.loc);
+    expect(farA).toEqual(farB);
   });
 });
 

@@ -105,6 +105,7 @@ export class SharedValues {
   private readonly strings = new Map<string, string>();
   private readonly locs = new Map<number, Loc>();
   private readonly bindingLists = new Map<string, ImportFact['bindings']>();
+  private readonly imports = new Map<string, ImportFact>();
 
   private one(value: string): string {
     const known = this.strings.get(value);
@@ -113,12 +114,18 @@ export class SharedValues {
     return value;
   }
 
+  /** `loc` as one exact number, or null when it does not fit (a line past 2^20, a column past 4,095, a span of 64 lines or more). */
+  private static locKey(loc: Loc): number | null {
+    const lines = loc.endLine - loc.line;
+    if (loc.line >= 1 << 20 || loc.column >= 1 << 12 || lines < 0 || lines >= 1 << 6 || loc.endColumn >= 1 << 12) return null;
+    // 20 + 12 + 6 + 12 bits: under 2^53, so the key is exact.
+    return ((loc.line * 4096 + loc.column) * 64 + lines) * 4096 + loc.endColumn;
+  }
+
   /** An equal location seen before, or `loc`. Only locations that fit in one number as a key (nearly all) are shared. */
   private loc(loc: Loc): Loc {
-    const lines = loc.endLine - loc.line;
-    if (loc.line >= 1 << 20 || loc.column >= 1 << 12 || lines < 0 || lines >= 1 << 6 || loc.endColumn >= 1 << 12) return loc;
-    // 20 + 12 + 6 + 12 bits: under 2^53, so the key is exact.
-    const key = ((loc.line * 4096 + loc.column) * 64 + lines) * 4096 + loc.endColumn;
+    const key = SharedValues.locKey(loc);
+    if (key === null) return loc;
     const known = this.locs.get(key);
     if (known !== undefined) return known;
     this.locs.set(key, loc);
@@ -126,9 +133,7 @@ export class SharedValues {
   }
 
   /** An equal list of bindings seen before (`from typing import Any, Optional` in a thousand files), or `bindings` with its strings shared. */
-  private bindings(bindings: ImportFact['bindings']): ImportFact['bindings'] {
-    let key = '';
-    for (const b of bindings) key += `${b.local}\0${b.imported}\0`;
+  private bindings(bindings: ImportFact['bindings'], key: string): ImportFact['bindings'] {
     const known = this.bindingLists.get(key);
     if (known !== undefined) return known;
     for (const b of bindings) {
@@ -139,13 +144,36 @@ export class SharedValues {
     return bindings;
   }
 
-  /** `facts`, with the strings, locations and binding lists of its imports and exports replaced by equal ones seen before. */
-  share(facts: FileFacts): FileFacts {
-    for (const i of facts.imports) {
-      i.specifier = this.one(i.specifier);
-      i.loc = this.loc(i.loc);
-      i.bindings = this.bindings(i.bindings);
+  /**
+   * An equal import seen before (the same statement on the same line and columns of another file:
+   * `import os` on line 1), or `imp` with its parts shared. The key holds every field of an import
+   * (the shared-values test checks the extractors' imports have no other); names and specifiers hold
+   * no NUL, so different imports have different keys.
+   */
+  private import(imp: ImportFact): ImportFact {
+    let bindingsKey = '';
+    for (const b of imp.bindings) bindingsKey += `${b.local}\0${b.imported}\0`;
+    const locKey = SharedValues.locKey(imp.loc);
+    const flags = (imp.typeOnly ? 1 : 0) + (imp.inFunction ? 2 : 0) + (imp.inTypeChecking ? 4 : 0) + (imp.inTry ? 8 : 0);
+    const key = locKey === null ? null : `${imp.kind}\0${flags}\0${locKey}\0${imp.specifier}\0${bindingsKey}`;
+    if (key !== null) {
+      const known = this.imports.get(key);
+      if (known !== undefined) return known;
     }
+    imp.specifier = this.one(imp.specifier);
+    imp.loc = this.loc(imp.loc);
+    imp.bindings = this.bindings(imp.bindings, bindingsKey);
+    if (key !== null) this.imports.set(key, imp);
+    return imp;
+  }
+
+  /**
+   * `facts`, with its imports, and the strings, locations and binding lists of its exports, replaced by
+   * equal ones seen before. Facts are never changed once parsed, so files can share them.
+   */
+  share(facts: FileFacts): FileFacts {
+    const imports = facts.imports;
+    for (let k = 0; k < imports.length; k++) imports[k] = this.import(imports[k]);
     for (const e of facts.exports) {
       e.name = this.one(e.name);
       e.loc = this.loc(e.loc);
