@@ -22,6 +22,15 @@ function repo(files: Record<string, string | Buffer>): string {
 
 const defaults = parseConfig({}, 'defaults');
 
+/** Makes `dir` a git repository whose one commit holds what each `git add` (its arguments given) adds; returns a runner for more git commands. */
+function commit(dir: string, ...adds: string[][]): (...args: string[]) => void {
+  const run = gitIn(dir);
+  run('init', '-q');
+  for (const args of adds) run('add', ...args);
+  run('commit', '-q', '-m', 'x');
+  return run;
+}
+
 /** Runs git in `dir`, quietly, as a committer named by the environment. */
 function gitIn(dir: string): (...args: string[]) => void {
   return (...args) => {
@@ -105,11 +114,7 @@ describe('discover', () => {
       'api/main.py': 'x = 1\n',
       'local/.env': 'A=1\n',
     });
-    const run = gitIn(dir);
-    run('init', '-q');
-    run('add', '.gitignore', 'api/main.py');
-    run('add', '-f', 'api/.env.production');
-    run('commit', '-q', '-m', 'x');
+    commit(dir, ['.gitignore', 'api/main.py'], ['-f', 'api/.env.production']);
     writeFileSync(join(dir, 'api', 'new.py'), 'y = 2\n');
     const d = await discover(dir, defaults, false);
     expect(d.files.map((f) => f.path)).toEqual(['api/.env.production', 'api/main.py', 'api/new.py']);
@@ -124,10 +129,7 @@ describe('discover', () => {
       'web/🔑.ts': 'export const k = 1;\n',
       'web/plain.ts': 'export const p = 1;\n',
     });
-    const run = gitIn(dir);
-    run('init', '-q');
-    run('add', 'api', 'web/plain.ts');
-    run('commit', '-q', '-m', 'x');
+    commit(dir, ['api', 'web/plain.ts']);
     const d = await discover(dir, defaults, false);
     expect(d.files.map((f) => f.path)).toEqual(['api/clé.py', 'api/€uro/main.py', 'web/plain.ts', 'web/🔑.ts']);
     expect(d.allPaths).toEqual(expect.arrayContaining(['api/clé.py', 'api/€uro/main.py', 'web/plain.ts', 'web/🔑.ts']));
@@ -146,10 +148,7 @@ describe('discover', () => {
     symlinkSync('kept.py', join(dir, 'svc', 'link-inside.py'));
     symlinkSync(join(outside, 'secret.py'), join(dir, 'svc', 'link-outside.py'));
     symlinkSync('kept.py', join(dir, 'svc', 'was-a-link.py'));
-    const run = gitIn(dir);
-    run('init', '-q');
-    run('add', '.');
-    run('commit', '-q', '-m', 'x');
+    const run = commit(dir, ['.']);
     // In the work tree only: a file deleted, a file replaced by a link to outside the root, a link
     // replaced by a file, files the index does not vouch for (skip-worktree, assume-unchanged).
     rmSync(join(dir, 'svc', 'gone.py'));
