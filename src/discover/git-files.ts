@@ -46,7 +46,7 @@ function git(cwd: string, args: string[], timeout = 0): Promise<GitOutput> {
  * The paths of a NUL-separated listing, each decoded on its own. Split from one decoded string, every
  * path would be a slice that keeps the whole listing alive for as long as any path lives (the whole
  * scan), and one non-ASCII name would store all of it at two bytes a character: 8.3 MB on a
- * repository of 26,634 files whose listing is 4.1 MB.
+ * repository of 46,410 tracked files whose listing is 4.1 MB.
  */
 function split(out: Buffer): string[] {
   const paths: string[] = [];
