@@ -85,6 +85,25 @@ describe('memory', () => {
     expect(youngGenerationAfterKeeping(true)).toBeLessThanOrEqual(8);
   });
 
+  it('the CLI keeps its young generation small from before it loads its modules', () => {
+    // Loading the command line's modules alone makes V8 grow the young generation to 16 MB
+    // semi-spaces: `main.ts` sets the flag first and only then loads `cli.ts`. The control runs `cli.ts` itself.
+    const report =
+      "import { getHeapSpaceStatistics } from 'node:v8'; process.on('exit', () => process.stderr.write(`new_space ${getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1e6}\\n`));";
+    const youngAfter = (file: string): number => {
+      const r = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(report)}`, join('src', 'cli', file), '--version'],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+      return Number(/new_space (\S+)/.exec(r.stderr)?.[1]);
+    };
+    // tsx's own loading, before `main.ts`, may take it from 1 to 4 MB.
+    expect(youngAfter('main.ts')).toBeLessThanOrEqual(4.2);
+    expect(youngAfter('cli.ts')).toBeGreaterThanOrEqual(8);
+  });
+
   it('scavengeAlone leaves every scavenge to the thread that allocates', () => {
     const alone = scavengeHelperTimes(true);
     expect(alone.length).toBeGreaterThan(10);

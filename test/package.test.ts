@@ -49,6 +49,7 @@ describe('npm pack', () => {
   it('holds the CLI, the worker, the API with its types, both schemas and every rule doc', () => {
     const required = [
       'dist/src/cli/main.js',
+      'dist/src/cli/cli.js',
       'dist/src/extract/worker.js',
       'dist/src/index.js',
       'dist/src/index.d.ts',

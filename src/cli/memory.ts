@@ -45,9 +45,10 @@ export function collectGarbage(fromBytes = COLLECT_FROM_BYTES): void {
  * gives them back only after seconds of low allocation. Kept at its first size, it cut the reference
  * repository's peak by about 30 MB at no measurable cost in time (docs/performance.md).
  *
- * V8 reads this flag each time it would grow a young generation, so it acts from now on; a worker
- * gets its young generation at the size its resource limits set and is not affected. The CLI's own
- * process only, like `collectGarbage`.
+ * V8 reads this flag each time it would grow a young generation, so it acts from now on: the CLI sets
+ * it before it loads its modules (`main.ts`), whose loading alone grew the young generation to 16 MB
+ * semi-spaces. A worker gets its young generation at the size its resource limits set and is not
+ * affected. The CLI's own process only, like `collectGarbage`.
  *
  * On its command line V8 raises a factor under 2 to 2: its debug builds check that a growth adds
  * pages. Set at run time, the factor stays 1, and in a release build (Node's) a growth then adds

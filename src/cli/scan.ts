@@ -243,6 +243,7 @@ export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix 
   if (problem) throw new UsageError(problem.startsWith('cannot read') ? problem : `${problem} (pass the repository folder: jwtfrag scan path/to/repo)`);
   const formats = flags.format && flags.format.length > 0 ? flags.format : ['text'];
   checkFlags(flags, formats);
+  // The CLI has set it before loading its modules (main.ts); the action, whose modules are loaded by now, sets it here.
   keepYoungGenerationSmall();
   optimiseOnlyHotCode();
   const jobs = parseJobs(flags.jobs, flags.quiet === true);
