@@ -1,5 +1,7 @@
 // A scan lets go of what it no longer needs: the full facts once the model is built, and the CLI collects the garbage at those points.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectGarbage } from '../src/cli/memory.js';
@@ -102,6 +104,50 @@ describe('memory', () => {
     // tsx's own loading, before `main.ts`, may take it from 1 to 4 MB.
     expect(youngAfter('main.ts')).toBeLessThanOrEqual(4.2);
     expect(youngAfter('cli.ts')).toBeGreaterThanOrEqual(8);
+  });
+
+  it("a worker thread's start sets the growth factor back, and setting it again holds", () => {
+    // V8 raises the factor to 2 whenever it configures an isolate's heap, and the flag is the process's:
+    // each extraction lane undoes `keepYoungGenerationSmall` for the main thread too.
+    const youngAfterWorker = (again: boolean): number => {
+      const script = [
+        "import { getHeapSpaceStatistics } from 'node:v8';",
+        "import { Worker } from 'node:worker_threads';",
+        "import { keepYoungGenerationSmall } from './src/cli/memory.ts';",
+        'keepYoungGenerationSmall();',
+        "const worker = new Worker('1', { eval: true });",
+        "await new Promise((done) => worker.on('exit', done));",
+        again ? 'keepYoungGenerationSmall();' : '',
+        'const kept = [];',
+        "for (let i = 0; i < 400_000; i++) kept.push('path/' + i + '/module.py');",
+        "console.log(kept.length > 0 ? getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1e6 : 0);",
+      ].join('\n');
+      return Number(runFresh(script).trim());
+    };
+    expect(youngAfterWorker(false)).toBeGreaterThanOrEqual(8);
+    expect(youngAfterWorker(true)).toBeLessThanOrEqual(4.2);
+  });
+
+  it('a scan on worker lanes keeps the young generation small while the main thread parses their facts', () => {
+    // 450 files (lanes from 400), each with 200 imports: facts the main thread parses once the lanes are done.
+    const repo = mkdtempSync(join(tmpdir(), 'jwtfrag-young-'));
+    for (let i = 0; i < 450; i++) {
+      mkdirSync(join(repo, `svc${i % 5}`, `pkg${i % 20}`), { recursive: true });
+      const lines = Array.from({ length: 200 }, (_, k) => `from lib${k}.mod${k} import name${k} as n${i}_${k}`);
+      writeFileSync(join(repo, `svc${i % 5}`, `pkg${i % 20}`, `m${i}.py`), lines.join('\n') + '\n');
+    }
+    const report =
+      "import { getHeapSpaceStatistics } from 'node:v8'; process.on('exit', () => process.stderr.write(`new_space ${getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1e6}\\n`));";
+    const args = ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(report)}`, join('src', 'cli', 'main.ts')];
+    const r = spawnSync(
+      process.execPath,
+      [...args, 'scan', repo, '--no-cache', '--jobs', '2', '--fail-on', 'none', '--format', 'json', '-o', join(repo, 'out.json')],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    rmSync(repo, { recursive: true, force: true });
+    expect(r.status).toBe(0);
+    // Without setting it again after the lanes start, the parse grows it to 32 MB.
+    expect(Number(/new_space (\S+)/.exec(r.stderr)?.[1])).toBeLessThanOrEqual(4.2);
   });
 
   it('scavengeAlone leaves every scavenge to the thread that allocates', () => {

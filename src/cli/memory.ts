@@ -48,7 +48,10 @@ export function collectGarbage(fromBytes = COLLECT_FROM_BYTES): void {
  * V8 reads this flag each time it would grow a young generation, so it acts from now on: the CLI sets
  * it before it loads its modules (`main.ts`), whose loading alone grew the young generation to 16 MB
  * semi-spaces. A worker gets its young generation at the size its resource limits set and is not
- * affected. The CLI's own process only, like `collectGarbage`.
+ * affected, but each worker's start sets the flag, which is the process's, back to 2 (V8 configures
+ * every isolate's heap with a factor of at least 2): the scan command sets it again once every file
+ * is extracted, before the main thread parses the lanes' facts. The CLI's own process only, like
+ * `collectGarbage`.
  *
  * On its command line V8 raises a factor under 2 to 2: its debug builds check that a growth adds
  * pages. Set at run time, the factor stays 1, and in a release build (Node's) a growth then adds

@@ -10,7 +10,7 @@ import { FORMATS, formatNames, type RenderContext } from '../report/index.js';
 import { notAnalysedLabel } from '../report/story.js';
 import { SEVERITY_RANK, type Severity } from '../vocabulary.js';
 import type { RunResult } from '../summarize/result.js';
-import { scan, type ScanOptions } from '../run.js';
+import { scan, type ScanOptions, type ScanProgress } from '../run.js';
 import { countByRule } from '../summarize/index.js';
 import { applyBaseline, createBaseline, parseBaseline, pruneBaseline, serializeBaseline, type Baseline } from '../baseline.js';
 import { HOMEPAGE } from '../version.js';
@@ -275,7 +275,13 @@ export async function executeScan(rootArg: string, flags: ScanFlags, pathPrefix 
   const run = async (sources?: Map<string, string>): Promise<RunResult> => {
     const progress = new Progress(process.stderr, flags.progress && !flags.quiet);
     try {
-      return (await scan({ ...options, planSources: sources, onProgress: (state) => progress.update(state) })).result;
+      const onProgress = (state: ScanProgress): void => {
+        progress.update(state);
+        // Each worker thread's start sets V8's young-generation growth factor, a process-wide flag, back
+        // to 2. Once every file is extracted the lanes have started, and the main thread parses their facts.
+        if (state.phase !== 'parse' || state.done === state.total) keepYoungGenerationSmall();
+      };
+      return (await scan({ ...options, planSources: sources, onProgress })).result;
     } finally {
       progress.stop();
     }
