@@ -18,6 +18,15 @@ function runFresh(script: string, nodeArgs: string[] = []): string {
   return r.stdout;
 }
 
+/** Runs `src/cli/<file>` with `args` in a fresh process; its exit status, standard output and main-thread young generation (MB) at exit. */
+function runCli(file: string, args: string[]): { status: number | null; stdout: string; young: number } {
+  const report =
+    "import { getHeapSpaceStatistics } from 'node:v8'; process.on('exit', () => process.stderr.write(`new_space ${getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1e6}\\n`));";
+  const node = ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(report)}`];
+  const r = spawnSync(process.execPath, [...node, join('src', 'cli', file), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, young: Number(/new_space (\S+)/.exec(r.stderr)?.[1]) };
+}
+
 /** The main thread's young generation (MB) in a fresh process after it keeps 400,000 strings, with or without `keepYoungGenerationSmall`. */
 function youngGenerationAfterKeeping(small: boolean): number {
   const script = [
@@ -90,16 +99,10 @@ describe('memory', () => {
   it('the CLI keeps its young generation small from before it loads its modules', () => {
     // Loading the command line's modules alone makes V8 grow the young generation to 16 MB
     // semi-spaces: `main.ts` sets the flag first and only then loads `cli.ts`. The control runs `cli.ts` itself.
-    const report =
-      "import { getHeapSpaceStatistics } from 'node:v8'; process.on('exit', () => process.stderr.write(`new_space ${getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1e6}\\n`));";
     const youngAfter = (file: string): number => {
-      const r = spawnSync(
-        process.execPath,
-        ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(report)}`, join('src', 'cli', file), '--version'],
-        { cwd: ROOT, encoding: 'utf8' },
-      );
+      const r = runCli(file, ['--version']);
       expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
-      return Number(/new_space (\S+)/.exec(r.stderr)?.[1]);
+      return r.young;
     };
     // tsx's own loading, before `main.ts`, may take it from 1 to 4 MB.
     expect(youngAfter('main.ts')).toBeLessThanOrEqual(4.2);
@@ -136,18 +139,11 @@ describe('memory', () => {
       const lines = Array.from({ length: 200 }, (_, k) => `from lib${k}.mod${k} import name${k} as n${i}_${k}`);
       writeFileSync(join(repo, `svc${i % 5}`, `pkg${i % 20}`, `m${i}.py`), lines.join('\n') + '\n');
     }
-    const report =
-      "import { getHeapSpaceStatistics } from 'node:v8'; process.on('exit', () => process.stderr.write(`new_space ${getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1e6}\\n`));";
-    const args = ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(report)}`, join('src', 'cli', 'main.ts')];
-    const r = spawnSync(
-      process.execPath,
-      [...args, 'scan', repo, '--no-cache', '--jobs', '2', '--fail-on', 'none', '--format', 'json', '-o', join(repo, 'out.json')],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
+    const r = runCli('main.ts', ['scan', repo, '--no-cache', '--jobs', '2', '--fail-on', 'none', '--format', 'json', '-o', join(repo, 'out.json')]);
     rmSync(repo, { recursive: true, force: true });
     expect(r.status).toBe(0);
     // Without setting it again after the lanes start, the parse grows it to 32 MB.
-    expect(Number(/new_space (\S+)/.exec(r.stderr)?.[1])).toBeLessThanOrEqual(4.2);
+    expect(r.young).toBeLessThanOrEqual(4.2);
   });
 
   it('scavengeAlone leaves every scavenge to the thread that allocates', () => {
