@@ -63,9 +63,11 @@ export function discoverEndpoints(state: FileState): Discovery {
       eventHandlersAt(state, n, flask, handlers);
     } else if (n.type === 'call') {
       if (routes) routeCall(state, n, framework, route);
-      registeredNamespaceAt(state, n, registered);
-      channelsRoutingAt(state, n, channels);
-      mountAt(state, n, mounts);
+      // The callee once for the three checks below: each looks only at its last name first.
+      const callee = calleeOf(state, n);
+      registeredNamespaceAt(state, n, callee, registered);
+      channelsRoutingAt(state, n, callee, channels);
+      mountAt(state, n, callee, mounts);
     }
   });
   registrations.push(...socketIo(state, flask, handlers, registered));
@@ -187,8 +189,8 @@ function routerDependencies(state: FileState, router: string, at: PyNode): WsCal
 }
 
 /** `app.include_router(router, prefix=…, dependencies=[…])`. */
-function mountAt(state: FileState, n: PyNode, out: RouterMount[]): void {
-  if (!calleeOf(state, n).endsWith('.include_router')) return;
+function mountAt(state: FileState, n: PyNode, callee: string, out: RouterMount[]): void {
+  if (!callee.endsWith('.include_router')) return;
   const first = positional(n)[0];
   const router = first ? dotted(state, first) : null;
   if (!router || !first) return;
@@ -292,8 +294,8 @@ function socketIo(
 }
 
 /** `sio.register_namespace(C("/ns"))`: a namespace class registered on a server. */
-function registeredNamespaceAt(state: FileState, n: PyNode, registered: Map<ClassInfo, { path: string | null; server: NameRef }>): void {
-  const parts = calleeOf(state, n).split('.');
+function registeredNamespaceAt(state: FileState, n: PyNode, callee: string, registered: Map<ClassInfo, { path: string | null; server: NameRef }>): void {
+  const parts = callee.split('.');
   if (parts.pop() !== 'register_namespace' || parts.length === 0) return;
   const arg = positional(n)[0] ? unparen(positional(n)[0]) : null;
   if (arg?.type !== 'call') return;
@@ -376,8 +378,7 @@ function rejectsAll(state: FileState, cls: ClassInfo): boolean {
 }
 
 /** `path("ws/x/", Consumer.as_asgi())` routes and the middleware wrapping each `URLRouter`. */
-function channelsRoutingAt(state: FileState, n: PyNode, out: { routes: WsRouteFact[]; stacks: WsRouterStackFact[] }): void {
-  const callee = calleeOf(state, n);
+function channelsRoutingAt(state: FileState, n: PyNode, callee: string, out: { routes: WsRouteFact[]; stacks: WsRouterStackFact[] }): void {
   const method = callee.split('.').pop() ?? '';
   if ((method === 'path' || method === 're_path' || method === 'url') && positional(n)[1]) {
     const [first, second] = positional(n);
