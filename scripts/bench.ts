@@ -154,7 +154,7 @@ interface Tools {
 function tools(): Tools {
   const root = packageRoot();
   const t = {
-    cli: join(root, 'dist', 'src', 'cli', 'main.js'),
+    cli: join(root, 'dist', 'bundle', 'main.js'),
     rawChild: join(root, 'dist', 'scripts', 'bench-raw.js'),
     probe: join(root, 'dist', 'scripts', 'bench-probe.js'),
   };

@@ -53,7 +53,7 @@ const HELP = `npm run eval -- [--repos <dir>] [--work <dir>] [--only a,b] [--jso
   --update  record the current hits in eval/status.json and the table in docs/accuracy.md
   --verbose list every unreviewed finding, missed expected finding and trap
   --jobs    passed to jwtfrag scan
-  --cli     the jwtfrag CLI to measure (default: this checkout's dist/src/cli/main.js)`;
+  --cli     the jwtfrag CLI to measure (default: this checkout's dist/bundle/main.js)`;
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -83,7 +83,7 @@ function parseOptions(argv: string[]): Options {
     update: values.update ?? false,
     verbose: values.verbose ?? false,
     jobs: values.jobs ?? null,
-    cli: resolve(values.cli ?? join(packageRoot(), 'dist', 'src', 'cli', 'main.js')),
+    cli: resolve(values.cli ?? join(packageRoot(), 'dist', 'bundle', 'main.js')),
   };
 }
 

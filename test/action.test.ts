@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MONOREPOS, ROOT, tempRepo } from './helpers/cli.js';
 import { commitAll, git, gitRepo } from './helpers/git.js';
 import { checkGithubRules, validateSarifSchema } from './helpers/sarif-checker.js';
+import { ENTRIES } from '../scripts/bundle.js';
 
 const PLATFORM = join(MONOREPOS, 'fastapi-platform');
 const SCRIPT = join(ROOT, 'src', 'cli', 'action.ts');
@@ -57,8 +58,10 @@ describe('action.yml', () => {
     expect(Object.keys(action.inputs).sort()).toEqual(['baseline', 'category', 'config', 'fail-on', 'only-changed', 'root', 'sarif', 'upload']);
     const scan = action.runs.steps.find((s) => s.id === 'scan');
     for (const name of Object.keys(action.inputs)) expect(scan?.env?.[`INPUT_${name.toUpperCase()}`]).toBe(`\${{ inputs.${name} }}`);
-    const script = /\$GITHUB_ACTION_PATH\/(dist\/\S+\.js)/.exec(scan?.run ?? '')?.[1] ?? '';
-    expect(existsSync(join(ROOT, script.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+    // The step runs an entry of the bundle (scripts/bundle.ts), built from the action's source.
+    const entry = /\$GITHUB_ACTION_PATH\/dist\/bundle\/([\w-]+)\.js/.exec(scan?.run ?? '')?.[1] ?? '';
+    expect(ENTRIES[entry]).toBe('dist/src/cli/action.js');
+    expect(existsSync(join(ROOT, 'src', 'cli', 'action.ts'))).toBe(true);
     for (const [name, output] of Object.entries(action.outputs)) expect(output.value).toBe(`\${{ steps.scan.outputs.${name} }}`);
   });
 });

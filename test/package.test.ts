@@ -1,12 +1,12 @@
 // The packed package as a user gets it: `npm pack` lists only what a user needs; the tarball installs, imports (JS and types), runs, and serves the pre-commit hook.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
-import { MONOREPOS, ROOT } from './helpers/cli.js';
+import { MONOREPOS, ROOT, runCli, tempRepo } from './helpers/cli.js';
 import { commitAll, git, gitRepo } from './helpers/git.js';
 
 const PLATFORM = join(MONOREPOS, 'fastapi-platform');
@@ -17,6 +17,7 @@ const ALLOWED = [
   /^package\.json$/,
   /^README\.md$/,
   /^dist\/(src|rules)\/.+\.(js|d\.ts)$/,
+  /^dist\/bundle\/[\w-]+\.js$/,
   /^schema\/(config|result)\.schema\.json$/,
   /^rules\/[a-z0-9-]+\.md$/,
   /^docs\/(api|github-action|pre-commit|result)\.md$/,
@@ -48,6 +49,9 @@ describe('npm pack', () => {
 
   it('holds the CLI, the worker, the API with its types, both schemas and every rule doc', () => {
     const required = [
+      'dist/bundle/main.js',
+      'dist/bundle/worker.js',
+      'dist/bundle/action.js',
       'dist/src/cli/main.js',
       'dist/src/cli/cli.js',
       'dist/src/extract/worker.js',
@@ -115,6 +119,32 @@ describe('the installed package', () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toContain('"pdf"');
   });
+
+  it('its jwtfrag bin is the bundle, and gives on worker lanes what the sources give', () => {
+    const bin = join(consumer, 'node_modules', '.bin', 'jwtfrag');
+    expect(realpathSync(bin).endsWith(join('dist', 'bundle', 'main.js'))).toBe(true);
+    // 440 files (lanes from 400): both front ends and the deployment files run in the bundle's worker threads.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 220; i++) {
+      files[`svc${i % 4}/app/m${i}.py`] =
+        `import os\nimport jwt\n\nSECRET = os.environ["JWT_SECRET_${i % 3}"]\n\n\ndef sign(claims):\n    return jwt.encode(claims, SECRET, algorithm="HS256")\n`;
+      files[`web${i % 2}/src/t${i}.ts`] =
+        `import jwt from 'jsonwebtoken';\n\nexport const verify = (token: string) => jwt.verify(token, process.env.JWT_KEY_${i % 2} ?? '');\n`;
+    }
+    files['deploy/app.yaml'] = 'env_variables:\n  JWT_SECRET_0: from-secret-manager\n';
+    const repo = tempRepo(files, 'jwtfrag-lanes-');
+    const args = ['scan', repo, '--no-cache', '--jobs', '2', '--fail-on', 'none', '--format', 'json'];
+    const bundled = spawnSync(bin, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+    const sources = runCli(args);
+    rmSync(repo, { recursive: true, force: true });
+    expect(bundled.stderr).toBe('');
+    expect(bundled.status).toBe(0);
+    expect(sources.code).toBe(0);
+    const result = JSON.parse(bundled.stdout) as { findings: unknown[]; files: { scanned: number } };
+    expect(result.files.scanned).toBe(441);
+    expect(result.findings.length).toBeGreaterThan(0);
+    expect(bundled.stdout).toBe(sources.stdout);
+  }, 120_000);
 
   it('its jwtfrag bin scans a repository', () => {
     const r = spawnSync(join(consumer, 'node_modules', '.bin', 'jwtfrag'), ['scan', PLATFORM, '--quiet'], {

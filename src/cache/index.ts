@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareText } from '../util/order.js';
 
@@ -86,7 +86,9 @@ let fingerprint: string | null = null;
 function codeFingerprint(): string {
   if (fingerprint !== null) return fingerprint;
   const hash = createHash('sha256');
-  const src = join(dirname(fileURLToPath(import.meta.url)), '..');
+  // The running code: src/ or dist/src/ (this module is in its cache/ folder), or the bundle's folder.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const src = basename(here) === 'cache' ? dirname(here) : here;
   const files: string[] = [];
   listSources(src, files);
   for (const file of files) {

@@ -8,9 +8,8 @@ export { isStackOverflow };
 export type { ExtractOptions };
 
 // Each front end is loaded on first use, so a worker that only sees Python never loads TypeScript.
-// From TypeScript sources (tests, workers under tsx) the modules are `.ts`; built, they are `.js`.
-const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-const load = <T>(path: string): Promise<T> => import(`${path}${EXT}`) as Promise<T>;
+// The specifiers are literal, so that the bundle (scripts/bundle.ts) makes each front end a chunk of
+// its own; from TypeScript sources (tests, tsx) the loader maps `.js` to the `.ts` file.
 type TypeScriptFrontEnd = typeof import('./typescript/index.js');
 type PythonFrontEnd = typeof import('./python/index.js');
 type DeployFrontEnd = typeof import('./deploy/index.js');
@@ -59,16 +58,16 @@ export async function loadFrontEnd(language: Language): Promise<void> {
   try {
     switch (name) {
       case 'typescript':
-        loaded.typescript ??= await (loading.typescript ??= load<TypeScriptFrontEnd>('./typescript/index'));
+        loaded.typescript ??= await (loading.typescript ??= import('./typescript/index.js'));
         return;
       case 'python':
-        loaded.python ??= await (loading.python ??= load<PythonFrontEnd>('./python/index').then(async (m) => {
+        loaded.python ??= await (loading.python ??= import('./python/index.js').then(async (m) => {
           await m.loadPythonParser();
           return m;
         }));
         return;
       case 'deploy':
-        loaded.deploy ??= await (loading.deploy ??= load<DeployFrontEnd>('./deploy/index'));
+        loaded.deploy ??= await (loading.deploy ??= import('./deploy/index.js'));
     }
   } catch (error) {
     loadErrors[name] = error;
