@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const root = packageRoot();
   const outdir = join(root, 'dist', 'bundle');
   rmSync(outdir, { recursive: true, force: true });
-  await build({
+  const result = await build({
     absWorkingDir: root,
     entryPoints: ENTRIES,
     outdir,
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     banner: { js: "import { createRequire as __jwtfragRequire } from 'node:module'; const require = __jwtfragRequire(import.meta.url);" },
     logLevel: 'warning',
   });
+  // A warning is a bundle that may break at run time (a dynamic import it could not follow, a missing export): the build fails.
+  if (result.warnings.length > 0) throw new Error(`${String(result.warnings.length)} warning(s) above; the bundle is not trusted`);
 }
 
 // Run as a script (`npm run build`); imported (the tests read `ENTRIES`), it builds nothing.
