@@ -1,7 +1,7 @@
 // `npm run bench`: on the synthetic monorepo (and any real repository named in JWTFRAG_BENCH_REPOS) times, each in its own child
 // process and in one run: a raw parse of the same files (also N of them at once, the most N cores can gain), a cold scan with all
 // cores and with one, a first scan with an empty cache, a warm scan (cache full) and a scan after one file changed; reports medians, ratios and peak RSS against the
-// targets. `--curve` adds cold scans at four sizes.
+// targets; before them, start-up (`jwtfrag --version`, a warm scan of the example monorepo). `--curve` adds cold scans at four sizes.
 import { execFileSync, spawn } from 'node:child_process';
 import { availableParallelism, tmpdir } from 'node:os';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,8 @@ const CHILD_TIMEOUT_MS = 20 * 60 * 1000;
 /** Real repositories to measure besides the synthetic corpus: folders separated by the path delimiter or commas. */
 const REPOS_ENV = 'JWTFRAG_BENCH_REPOS';
 const CURVE_SIZES = [2_500, 5_000, 10_000, 20_000];
+/** Runs of each start-up measure after the warm-ups: they take a fraction of a second each. */
+const STARTUP_RUNS = 9;
 
 class BenchError extends Error {}
 
@@ -363,6 +365,39 @@ function report(target: Target, m: Measures, options: BenchOptions): string[] {
   return out;
 }
 
+/**
+ * What every run pays before and around its work: `jwtfrag --version` (the command line loaded, nothing
+ * scanned) and a warm scan of the bundled example monorepo (its cache filled first), the median of
+ * `STARTUP_RUNS` runs each after the warm-ups. On a small repository, in a pre-commit hook, this is the run.
+ */
+async function startup(options: BenchOptions, t: Tools): Promise<string[]> {
+  const work = mkdtempSync(join(tmpdir(), 'jwtfrag-bench-startup-'));
+  const example = join(packageRoot(), 'fixtures', 'monorepos', 'fastapi-platform');
+  const warmScan = scanArgs(t, example, join(work, 'result.json'), ['--cache-dir', join(work, 'cache')]);
+  const measures: [string, string[]][] = [
+    ['jwtfrag --version', ['--import', pathToFileURL(t.probe).href, t.cli, '--version']],
+    ['warm scan of the example monorepo', warmScan],
+  ];
+  const rows: string[][] = [['measure', 'median ms', 'min–max ms', 'peak RSS MiB']];
+  try {
+    await runChild('start-up: filling the cache', warmScan, [0]);
+    for (const [label, args] of measures) {
+      process.stderr.write(`bench: start-up: ${label}…`);
+      const runs: ChildReport[] = [];
+      for (let i = 0; i < options.warmup + STARTUP_RUNS; i++) {
+        const run = (await runChild(`start-up: ${label}`, args, [0])).report;
+        if (i >= options.warmup) runs.push(run);
+      }
+      const times = runs.map((r) => r.ms);
+      process.stderr.write(` ${median(times)} ms\n`);
+      rows.push([label, median(times).toFixed(0), `${Math.min(...times)}–${Math.max(...times)}`, median(runs.map((r) => r.maxRssMiB)).toFixed(0)]);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return [`start-up (what every run pays; median of ${STARTUP_RUNS} runs after the warm-up):`, '', table(rows)];
+}
+
 async function curve(options: BenchOptions, t: Tools): Promise<string[]> {
   const rows: string[][] = [['files', 'cold scan ms', 'files/s', 'peak RSS MiB']];
   for (const files of CURVE_SIZES) {
@@ -426,6 +461,7 @@ async function bench(options: BenchOptions): Promise<void> {
       });
     }
     if (targets.length === 0) throw new BenchError(`nothing to measure: --no-synthetic and no ${REPOS_ENV}`);
+    sections.push(await startup(options, t));
     for (const target of targets) sections.push(report(target, await measure(target, options, t, leftovers), options));
     if (options.curve) sections.push(await curve(options, t));
   } finally {
