@@ -120,6 +120,13 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Median wall time of some runs. */
+const ms = (rs: ChildReport[]): number => median(rs.map((r) => r.ms));
+/** Median peak RSS of some runs. */
+const rss = (rs: ChildReport[]): number => median(rs.map((r) => r.maxRssMiB));
+/** Fastest–slowest wall time of some runs. */
+const span = (rs: ChildReport[]): string => `${Math.min(...rs.map((r) => r.ms))}–${Math.max(...rs.map((r) => r.ms))}`;
+
 function readScanSummary(path: string): ScanSummary {
   const result = JSON.parse(readFileSync(path, 'utf8')) as {
     files?: { scanned?: number; byLanguage?: Record<string, number> };
@@ -305,9 +312,6 @@ async function measure(target: Target, options: BenchOptions, t: Tools, leftover
 const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
 
 function report(target: Target, m: Measures, options: BenchOptions): string[] {
-  const ms = (rs: ChildReport[]): number => median(rs.map((r) => r.ms));
-  const rss = (rs: ChildReport[]): number => median(rs.map((r) => r.maxRssMiB));
-  const span = (rs: ChildReport[]): string => `${Math.min(...rs.map((r) => r.ms))}–${Math.max(...rs.map((r) => r.ms))}`;
   const rows: [string, ChildReport[]][] = [
     ['raw parse (1 thread)', m.raw],
     [`cold scan --jobs ${options.jobs}`, m.cold],
@@ -388,9 +392,8 @@ async function startup(options: BenchOptions, t: Tools): Promise<string[]> {
         const run = (await runChild(`start-up: ${label}`, args, [0])).report;
         if (i >= options.warmup) runs.push(run);
       }
-      const times = runs.map((r) => r.ms);
-      process.stderr.write(` ${median(times)} ms\n`);
-      rows.push([label, median(times).toFixed(0), `${Math.min(...times)}–${Math.max(...times)}`, median(runs.map((r) => r.maxRssMiB)).toFixed(0)]);
+      process.stderr.write(` ${ms(runs)} ms\n`);
+      rows.push([label, ms(runs).toFixed(0), span(runs), rss(runs).toFixed(0)]);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -415,8 +418,8 @@ async function curve(options: BenchOptions, t: Tools): Promise<string[]> {
       rmSync(output, { force: true });
     }
     process.stderr.write('\n');
-    const ms = median(runs.map((r) => r.ms));
-    rows.push([String(files), ms.toFixed(0), (files / (ms / 1000)).toFixed(0), median(runs.map((r) => r.maxRssMiB)).toFixed(0)]);
+    const time = ms(runs);
+    rows.push([String(files), time.toFixed(0), (files / (time / 1000)).toFixed(0), rss(runs).toFixed(0)]);
   }
   return ['memory and time as the synthetic corpus grows (cold scans, median of each size):', '', table(rows)];
 }
