@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { ts } from '../src/extract/typescript/compiler.js';
 import { Language, Parser } from 'web-tree-sitter';
 import { parseConfig } from '../src/config/load.js';
-import { discover } from '../src/discover/index.js';
+import { discover, fileIn } from '../src/discover/index.js';
 import { looksMinified } from '../src/discover/languages.js';
 import { readSource } from '../src/discover/read.js';
 import { writeChildReport } from './bench-child.js';
@@ -31,6 +31,7 @@ async function main(root: string): Promise<void> {
   // The same selection as a default scan: discovery with the default config (excludes, .gitignore, test code left out), then the same read skips.
   const config = parseConfig({}, 'bench');
   const discovery = await discover(root, config, false);
+  const absolute = fileIn(root);
   let tsFiles = 0;
   let pyFiles = 0;
   let pyErrors = 0;
@@ -40,7 +41,7 @@ async function main(root: string): Promise<void> {
   for (const file of discovery.files) {
     if (file.language !== 'ts' && file.language !== 'js' && file.language !== 'python') continue;
     const fileStart = performance.now();
-    const read = readSource(file.absPath, config.maxFileSize);
+    const read = readSource(absolute(file.path), config.maxFileSize);
     if (!read.ok) continue;
     if (file.language === 'js' && looksMinified(read.text, config.maxLineLength)) continue;
     bytes += read.text.length;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
-import { discover } from '../src/discover/index.js';
+import { discover, fileIn } from '../src/discover/index.js';
 import { GitignoreSet, parseGitignore } from '../src/discover/gitignore.js';
 import { isTestPath, languageOf } from '../src/discover/languages.js';
 import { scan } from '../src/run.js';
@@ -105,6 +105,13 @@ describe('discover', () => {
     expect(d.skipped.gitignored).toBe(1);
     const withTests = await discover(dir, defaults, true);
     expect(withTests.files.map((f) => f.path)).toEqual(['api/src/a.ts', 'api/tests/a.test.ts']);
+  });
+
+  it("gives a file's absolute path as path.join does, whatever the root's spelling", () => {
+    for (const root of ['/repo', '/repo/', '/repo/./x/..', '/']) {
+      const absolute = fileIn(root);
+      for (const path of ['a.ts', 'svc/données/clé.py', '.github/workflows/ci.yml']) expect(absolute(path)).toBe(join(root, path));
+    }
   });
 
   it('in a git work tree, a tracked file is analysed even when .gitignore names it; untracked ignored files are not', async () => {

@@ -13,9 +13,20 @@ import { readTextFile } from './read.js';
 export interface DiscoveredFile {
   /** Repo-relative posix path. */
   path: string;
-  absPath: string;
   language: Language;
   isTest: boolean;
+}
+
+/**
+ * The absolute path of each file of a discovery under `root` (`fileIn(root)(file.path)`), made when
+ * the file is read, not kept with it: `path.join` builds its result from many small strings, about
+ * 250 bytes a file that the scan held to its end (5 MB at 20,000 files). Here a file's absolute path
+ * is one concatenation of the root's folder prefix and its path.
+ */
+export function fileIn(root: string): (path: string) => string {
+  const base = join(root, '.');
+  const prefix = base.endsWith(sep) ? base : base + sep;
+  return sep === '/' ? (path) => prefix + path : (path) => prefix + path.split('/').join(sep);
 }
 
 export interface Discovery {
@@ -343,7 +354,7 @@ export async function discover(root: string, config: ParsedConfig, includeTests:
       testFiles++;
       continue;
     }
-    files.push({ path, absPath: join(root, path), language, isTest });
+    files.push({ path, language, isTest });
   }
   return { root, files, allPaths, testFiles, skipped, notifications };
 }

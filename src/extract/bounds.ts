@@ -28,12 +28,16 @@ export function boundNames(facts: FileFacts): FileFacts {
   }
   for (const provision of facts.provisions) provision.name = cut(provision.name);
   if (count > 0) {
-    facts.notifications.push({
-      level: 'note',
-      id: 'long-name',
-      message: `${count} environment variable name${count === 1 ? '' : 's'} longer than ${MAX_NAME_LENGTH} characters ${count === 1 ? 'is' : 'are'} shown shortened (first 64 characters and a hash)`,
-      file: facts.path,
-    });
+    // A new list: the facts' lists may be shared with other files' (an empty one always is).
+    facts.notifications = [
+      ...facts.notifications,
+      {
+        level: 'note',
+        id: 'long-name',
+        message: `${count} environment variable name${count === 1 ? '' : 's'} longer than ${MAX_NAME_LENGTH} characters ${count === 1 ? 'is' : 'are'} shown shortened (first 64 characters and a hash)`,
+        file: facts.path,
+      },
+    ];
   }
   return facts;
 }

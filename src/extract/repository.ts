@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { FactCache, type CacheSettings } from '../cache/index.js';
 import { DEFAULT_ENV_ACCESSORS, type ParsedConfig } from '../config/schema.js';
-import type { Discovery } from '../discover/index.js';
+import { fileIn, type Discovery } from '../discover/index.js';
 import type { Notification } from '../vocabulary.js';
 import { boundNames } from './bounds.js';
 import type { ExtractOptions, FileFacts } from './facts.js';
@@ -50,8 +50,9 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
   };
   const cache = settings.cache ? new FactCache(settings.cache, extract) : null;
   let kept: KeptLane | null = null;
+  const absolute = fileIn(discovery.root);
   const extracted = await extractAll(
-    discovery.files.map((f) => ({ path: f.path, absPath: f.absPath, language: f.language })),
+    discovery.files.map((f) => ({ path: f.path, absPath: absolute(f.path), language: f.language })),
     {
       // More threads than cores only costs memory: each loads its own parsers.
       jobs: settings.jobs === undefined ? undefined : Math.min(settings.jobs, availableParallelism()),
@@ -87,7 +88,7 @@ export async function extractRepository(discovery: Discovery, settings: ExtractS
   }
   const functionFacts = (wanted: (known: KnownFunctions) => Iterable<string>): Promise<FunctionFactsOf> => {
     const files = new Map<string, FunctionSource>();
-    for (const f of discovery.files) if (!skippedPaths.has(f.path)) files.set(f.path, { absPath: f.absPath, language: f.language });
+    for (const f of discovery.files) if (!skippedPaths.has(f.path)) files.set(f.path, { absPath: absolute(f.path), language: f.language });
     const lane = kept;
     kept = null;
     return gatherFunctionFacts(
