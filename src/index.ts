@@ -81,9 +81,9 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<Run
 
 /** Renders a result (from `scan`, or a saved JSON result) in one of the formats; pure and deterministic. */
 export function render(result: RunResult, format: FormatName, options: RenderOptions = {}): string {
-  const renderer = FORMATS[format];
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- JavaScript callers can pass any value
-  if (!renderer) throw new UsageError(`unknown format '${String(format)}'`);
+  if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`unknown format '${String(format)}'`);
+  const renderer = FORMATS[format];
   const context: RenderContext = {
     rules: ruleInfos(),
     informationUri: HOMEPAGE,

@@ -62,6 +62,11 @@ describe('jwtfrag CLI', () => {
     const r = run(['scan', PLATFORM, '--format', 'pdf']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown format 'pdf'");
+    // A name every object has is not a format either.
+    const inherited = run(['scan', PLATFORM, '--format', 'toString']);
+    expect(inherited.code).toBe(2);
+    expect(inherited.stderr).toContain("unknown format 'toString'");
+    expect(inherited.stdout).toBe('');
   });
 
   it('a clean repository exits 0', () => {

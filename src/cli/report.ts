@@ -3,26 +3,25 @@ import { basename } from 'node:path';
 import { writeStdout } from './stdout.js';
 import { useColor } from './color.js';
 import { compareResults } from '../report/compare.js';
-import { FORMATS, formatNames } from '../report/index.js';
+import { FORMATS, formatNames, renderParts } from '../report/index.js';
 import { HOMEPAGE } from '../version.js';
 import { ruleInfos } from './catalog.js';
 import { loadResult } from './result-file.js';
-import { reportUrl, writeOutput } from './scan.js';
+import { chunked, reportUrl, writeOutput } from './scan.js';
 import { UsageError } from './usage.js';
 
 /** Runs `jwtfrag report`; returns the exit code. */
 export function reportCommand(flags: { from: string; format: string; output?: string; compare?: string; reportUrl?: string }): number {
-  const render = FORMATS[flags.format];
-  if (!render) throw new UsageError(`unknown format '${flags.format}' (available: ${formatNames().join(', ')})`);
+  if (!Object.hasOwn(FORMATS, flags.format)) throw new UsageError(`unknown format '${flags.format}' (available: ${formatNames().join(', ')})`);
   const result = loadResult(flags.from);
   if (flags.compare) result.delta = compareResults(loadResult(flags.compare), result, { since: basename(flags.compare) });
-  const text = render(result, {
+  const parts = renderParts(flags.format, result, {
     rules: ruleInfos(),
     informationUri: HOMEPAGE,
     color: !flags.output && useColor(process.stdout),
     reportUrl: reportUrl(flags.reportUrl),
   });
-  if (flags.output) writeOutput(flags.output, text);
-  else writeStdout(text);
+  if (flags.output) writeOutput(flags.output, parts);
+  else for (const chunk of chunked(parts)) writeStdout(chunk);
   return 0;
 }

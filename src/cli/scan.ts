@@ -1,12 +1,12 @@
 // `jwtfrag scan`: loads the config, runs the pipeline, narrows the findings as asked, writes each requested format, or fixes; picks the exit code.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { defaultCacheDir } from '../cache/index.js';
 import { checkRoot } from '../discover/index.js';
 import { compareResults } from '../report/compare.js';
-import { FORMATS, formatNames, type RenderContext } from '../report/index.js';
+import { FORMATS, formatNames, renderParts, type RenderContext } from '../report/index.js';
 import { notAnalysedLabel } from '../report/story.js';
 import { SEVERITY_RANK, type Severity } from '../vocabulary.js';
 import type { RunResult } from '../summarize/result.js';
@@ -70,12 +70,49 @@ export interface ScanRun {
   code: number;
 }
 
-/** Writes a file, creating its folder; a failure is a usage error naming the path. */
-export function writeOutput(path: string, text: string): void {
+/** Parts are written in chunks of at least this many characters (one system call each). */
+const CHUNK_CHARS = 1 << 20;
+
+/** `parts` joined into chunks of at least `CHUNK_CHARS` characters (the last one may be shorter), in order. */
+export function* chunked(parts: Iterable<string>): Generator<string> {
+  let pending: string[] = [];
+  let length = 0;
+  for (const part of parts) {
+    pending.push(part);
+    length += part.length;
+    if (length >= CHUNK_CHARS) {
+      yield pending.join('');
+      pending = [];
+      length = 0;
+    }
+  }
+  if (pending.length > 0) yield pending.join('');
+}
+
+/**
+ * Writes a file, creating its folder: a text, or a text in parts (`renderParts`), written a chunk at a
+ * time so that a large report is never one string or one buffer. A failure is a usage error naming the path.
+ */
+export function writeOutput(path: string, text: string | Iterable<string>): void {
+  let fd: number | null = null;
   try {
     mkdirSync(dirname(resolve(path)), { recursive: true });
-    writeFileSync(path, text);
+    fd = openSync(path, 'w');
+    for (const chunk of chunked(typeof text === 'string' ? [text] : text)) {
+      const bytes = Buffer.from(chunk, 'utf8');
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    }
+    const written = fd;
+    fd = null;
+    closeSync(written);
   } catch (error) {
+    if (fd !== null) {
+      try {
+        closeSync(fd);
+      } catch {
+        // The error to tell is the one that stopped the write.
+      }
+    }
     throw new UsageError(`cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
@@ -114,7 +151,7 @@ function readBaseline(path: string): Baseline {
 
 function checkFlags(flags: ScanFlags, formats: string[]): void {
   for (const format of formats) {
-    if (!FORMATS[format]) throw new UsageError(`unknown format '${format}' (available: ${formatNames().join(', ')})`);
+    if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`unknown format '${format}' (available: ${formatNames().join(', ')})`);
   }
   if (flags.output && formats.length > 1) throw new UsageError('--output takes a single --format; use --json <file> for the JSON result');
   if (flags.pruneBaseline && !flags.baseline) throw new UsageError('--prune-baseline needs --baseline <file>');
@@ -176,11 +213,11 @@ function narrow(result: RunResult, flags: ScanFlags, changes: ChangeSet | null):
 function writeFormats(result: RunResult, formats: string[], flags: ScanFlags): void {
   const context = renderContext(flags);
   for (const format of formats) {
-    const text = FORMATS[format](result, context);
-    if (flags.output) writeOutput(flags.output, text);
-    else writeStdout(text);
+    const parts = renderParts(format, result, context);
+    if (flags.output) writeOutput(flags.output, parts);
+    else for (const chunk of chunked(parts)) writeStdout(chunk);
   }
-  if (flags.json) writeOutput(flags.json, FORMATS.json(result, context));
+  if (flags.json) writeOutput(flags.json, renderParts('json', result, context));
   if (flags.sarif) writeOutput(flags.sarif, FORMATS.sarif(result, context));
 }
 

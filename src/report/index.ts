@@ -3,7 +3,7 @@ import type { RunResult } from '../summarize/result.js';
 import type { RuleMeta } from '../rule-api.js';
 import { renderGithub } from './github.js';
 import { renderHtml } from './html.js';
-import { renderJson } from './json.js';
+import { renderJson, renderJsonParts } from './json.js';
 import { renderMarkdown, renderMarkdownSummary } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
@@ -47,6 +47,14 @@ export const FORMATS: Record<string, Renderer> = {
   'markdown-summary': (result, ctx) => renderMarkdownSummary(result, { ruleTitles: ruleTitles(ctx), reportUrl: ctx.reportUrl }),
   html: (result, ctx) => renderHtml(result, { ruleTitles: ruleTitles(ctx) }),
 };
+
+/**
+ * A format's text in parts, in order, to be written as they come: JSON (whose text grows with the
+ * repository) part by part, the other formats in one part. Joined, the parts are `FORMATS[format]`'s text.
+ */
+export function renderParts(format: string, result: RunResult, context: RenderContext): Iterable<string> {
+  return format === 'json' ? renderJsonParts(result) : [FORMATS[format](result, context)];
+}
 
 /** The names of the available formats, sorted. */
 export function formatNames(): string[] {
