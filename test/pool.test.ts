@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENV_ACCESSORS } from '../src/config/schema.js';
-import { packOutcomes, parseEach, parseFacts, queueBuffers, queueFiles, queueItem, SharedValues, type BatchItem, type LaneMessage, type PostedOutcome } from '../src/extract/batch.js';
+import {
+  packOutcomes,
+  parseEach,
+  parseFacts,
+  queueBuffers,
+  queueFiles,
+  queueItem,
+  SharedValues,
+  type BatchItem,
+  type LaneMessage,
+  type PostedOutcome,
+} from '../src/extract/batch.js';
 import { boundNames } from '../src/extract/bounds.js';
 import { emptyFacts } from '../src/extract/facts.js';
 import { extractFile } from '../src/extract/index.js';

@@ -100,7 +100,7 @@ export function writeOutput(path: string, text: string | Iterable<string>): void
     fd = openSync(path, 'w');
     for (const chunk of chunked(typeof text === 'string' ? [text] : text)) {
       const bytes = Buffer.from(chunk, 'utf8');
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
     }
     const written = fd;
     fd = null;

@@ -357,7 +357,6 @@ export type LaneMessage = { outcomes: [number, PostedOutcome][] } | { done: true
 const POST_FILES = 32;
 const POST_CHARS = 64 * 1024;
 
-
 /**
  * Brotli at quality 1: on the synthetic corpus's facts, a tenth of their UTF-8 at about 800 MB/s, and
  * 1,000 MB/s back (deflate at level 1: an eighth, at 430 and 950 MB/s). A window of 64 KiB, the size

@@ -456,7 +456,17 @@ async function runInOrder(
   onOutcome: (position: number, outcome: PostedOutcome) => void,
 ): Promise<InOrder> {
   const got = new Set<number>();
-  const lane = { files: [queueFiles(files, files.map((_, k) => k))], next: new SharedArrayBuffer(4), own: [0], settings };
+  const lane = {
+    files: [
+      queueFiles(
+        files,
+        files.map((_, k) => k),
+      ),
+    ],
+    next: new SharedArrayBuffer(4),
+    own: [0],
+    settings,
+  };
   const end = await runWorkerLane(
     pool,
     lane,
