@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENV_ACCESSORS } from '../src/config/schema.js';
-import { packOutcomes, parseEach, parseFacts, SharedValues, type BatchItem, type LaneMessage, type PostedOutcome } from '../src/extract/batch.js';
+import {
+  packOutcomes,
+  parseEach,
+  parseFacts,
+  queueBuffers,
+  queueFiles,
+  queueItem,
+  SharedValues,
+  type BatchItem,
+  type LaneMessage,
+  type PostedOutcome,
+} from '../src/extract/batch.js';
 import { boundNames } from '../src/extract/bounds.js';
 import { emptyFacts } from '../src/extract/facts.js';
 import { extractFile } from '../src/extract/index.js';
@@ -193,6 +204,21 @@ describe('shared empty lists', () => {
     boundNames(c);
     expect(c.notifications.map((n) => n.id)).toEqual(['long-name']);
     expect(a.notifications).toEqual([]);
+  });
+});
+
+describe("a lane's files", () => {
+  it('come back from their buffers as they went in, paths of several bytes a character included, and the buffers move with them', () => {
+    const paths = ['svc/main.py', 'données/clé.py', 'web/🔑/auth.ts', 'deploy/values.yaml', 'a.ts'];
+    const items: BatchItem[] = paths.map((path, i) => ({ path, absPath: `/repo/ü/${path}`, language: (['python', 'python', 'ts', 'yaml', 'js'] as const)[i] }));
+    const indices = [4, 1, 2, 0];
+    const files = queueFiles(items, indices);
+    const moved = structuredClone(files, { transfer: queueBuffers([null, files]) });
+    expect(files.text.byteLength).toBe(0);
+    expect(Array.from(moved.indices)).toEqual(indices);
+    expect(indices.map((_, k) => queueItem(moved, k))).toEqual(indices.map((i) => items[i]));
+    const empty = queueFiles(items, []);
+    expect(empty.indices).toHaveLength(0);
   });
 });
 

@@ -4,6 +4,7 @@ import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } 
 import { entryKey, readEntry, writeEntry, type CacheLookup } from '../cache/index.js';
 import { looksMinified } from '../discover/languages.js';
 import { readSource, type ReadOutcome } from '../discover/read.js';
+import { LANGUAGES } from '../vocabulary.js';
 import { startsFollow, type FileFacts, type ImportFact, type Language, type Loc, type Notification } from './facts.js';
 import { extractLoaded, frontEndLoaded, isStackOverflow, loadFrontEnd, type ExtractOptions } from './index.js';
 
@@ -90,6 +91,7 @@ export function parseEach(jsons: readonly (string | PackedJson | undefined)[], o
 }
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /**
  * The one empty list that every empty list of shared facts is (`SharedValues.share`). A file's facts
@@ -272,11 +274,63 @@ export function queueOf(language: Language): number {
   return language === 'ts' || language === 'js' ? 0 : 1;
 }
 
+/**
+ * The files of one queue as a worker lane gets them: their paths as UTF-8 and their indices and
+ * languages as typed arrays, whose memory moves to the lane's thread, not an object per file. Every
+ * lane used to get the whole scan's list of files as objects, cloned into its heap, and the main
+ * thread's heap kept what the clone was made from (docs/performance.md).
+ */
+export interface QueueFiles {
+  /** Each file's index in the scan's list, in the queue's order. */
+  indices: Int32Array<ArrayBuffer>;
+  /** Each file's path, then its absolute path, one after the other, as UTF-8. */
+  text: Uint8Array<ArrayBuffer>;
+  /** Per file, two byte offsets in `text`: where its path ends, where its absolute path ends. */
+  ends: Int32Array<ArrayBuffer>;
+  /** Each file's language, as its position in `LANGUAGES`. */
+  languages: Uint8Array<ArrayBuffer>;
+}
+
+/** The files of `items` at `indices` (one queue, in its order), for a worker lane. */
+export function queueFiles(items: readonly BatchItem[], indices: readonly number[]): QueueFiles {
+  const ends = new Int32Array(2 * indices.length);
+  const languages = new Uint8Array(indices.length);
+  let at = 0;
+  indices.forEach((index, k) => {
+    const { path, absPath, language } = items[index];
+    ends[2 * k] = at += Buffer.byteLength(path);
+    ends[2 * k + 1] = at += Buffer.byteLength(absPath);
+    languages[k] = LANGUAGES.indexOf(language);
+  });
+  const text = new Uint8Array(at);
+  at = 0;
+  for (const index of indices) {
+    at += encoder.encodeInto(items[index].path, text.subarray(at)).written;
+    at += encoder.encodeInto(items[index].absPath, text.subarray(at)).written;
+  }
+  return { indices: Int32Array.from(indices), text, ends, languages };
+}
+
+/** The buffers of `files` (of the queues a lane owns), which move to the lane's thread with them. */
+export function queueBuffers(files: readonly (QueueFiles | null)[]): ArrayBuffer[] {
+  return files.flatMap((f) => (f === null ? [] : [f.indices.buffer, f.text.buffer, f.ends.buffer, f.languages.buffer]));
+}
+
+/** The `k`th file of a queue's `files`. */
+export function queueItem(files: QueueFiles, k: number): BatchItem {
+  const start = k === 0 ? 0 : files.ends[2 * k - 1];
+  const pathEnd = files.ends[2 * k];
+  return {
+    path: decoder.decode(files.text.subarray(start, pathEnd)),
+    absPath: decoder.decode(files.text.subarray(pathEnd, files.ends[2 * k + 1])),
+    language: LANGUAGES[files.languages[k]],
+  };
+}
+
 /** What the main thread hands a worker lane. */
 export interface LaneData {
-  items: BatchItem[];
-  /** Per queue, the indices of its files in `items`. */
-  queues: number[][];
+  /** Per queue, its files (`queueFiles`); null for a queue this lane does not own. */
+  files: (QueueFiles | null)[];
   /** Per queue, one Int32: the position of the next file to claim (every lane adds one atomically). */
   next: SharedArrayBuffer;
   /** The queues this lane empties, in order (it never takes a file of another one). */
@@ -302,8 +356,6 @@ export type LaneMessage = { outcomes: [number, PostedOutcome][] } | { done: true
  */
 const POST_FILES = 32;
 const POST_CHARS = 64 * 1024;
-
-const encoder = new TextEncoder();
 
 /**
  * Brotli at quality 1: on the synthetic corpus's facts, a tenth of their UTF-8 at about 800 MB/s, and
@@ -341,11 +393,10 @@ export function packOutcomes(outcomes: [number, PostedOutcome][]): ArrayBuffer |
   return own.buffer;
 }
 
-/** Claims the next file of `queue`, or returns null when none is left. */
-function claim(data: LaneData, next: Int32Array, queue: number): number | null {
-  const files = data.queues[queue];
+/** Claims the next file of `queue`: its position in the queue, or null when none is left. */
+function claim(files: QueueFiles, next: Int32Array, queue: number): number | null {
   const k = Atomics.add(next, queue, 1);
-  return k < files.length ? files[k] : null;
+  return k < files.indices.length ? k : null;
 }
 
 /** A worker thread's lane: claims the next unclaimed file of its own queues until none is left. */
@@ -366,10 +417,13 @@ export async function runLane(data: LaneData): Promise<void> {
   };
   try {
     for (const queue of data.own) {
-      for (let index = claim(data, next, queue); index !== null; index = claim(data, next, queue)) {
+      const files = data.files[queue];
+      if (files === null) continue;
+      for (let k = claim(files, next, queue); k !== null; k = claim(files, next, queue)) {
+        const index = files.indices[k];
         Atomics.store(watch, 0, index + 1);
         Atomics.add(watch, 1, 1);
-        const outcome = await processFile(data.items[index], data.settings);
+        const outcome = await processFile(queueItem(files, k), data.settings);
         Atomics.store(watch, 0, 0);
         held.push([index, outcome]);
         chars += outcome.kind === 'facts' && typeof outcome.json === 'string' ? outcome.json.length : 0;

@@ -18,6 +18,8 @@ import {
   type PostedOutcome,
   SharedValues,
   QUEUES,
+  queueBuffers,
+  queueFiles,
   readFile,
   type ReadFile,
   queueOf,
@@ -186,7 +188,7 @@ function runWorkerLane(
         if (ended !== null) end(ended);
       } else for (const [index, outcome] of message.outcomes) onOutcome(index, outcome);
     });
-    (pool.run({ ...data, port: port2, watch }, { transferList: [port2] }) as Promise<void>).then(
+    (pool.run({ ...data, port: port2, watch }, { transferList: [port2, ...queueBuffers(data.files)] }) as Promise<void>).then(
       () => end({ done: true }),
       (error: unknown) => end({ done: false, error }),
     );
@@ -270,7 +272,8 @@ export async function extractAll(items: BatchItem[], options: PoolOptions): Prom
       if (items[index].language === 'python') ranPython = true;
       accept(index, outcome);
     };
-    return runWorkerLane(pool, { items, queues, next: shared, own, settings }, onOutcome, limit).then(async (end) => {
+    const files = queues.map((indices, q) => (own.includes(q) ? queueFiles(items, indices) : null));
+    return runWorkerLane(pool, { files, next: shared, own, settings }, onOutcome, limit).then(async (end) => {
       running--;
       const unclaimed = (q: number): number => queues[q].length - Atomics.load(next, q);
       const stuck = end.done ? undefined : end.stuck;
@@ -453,7 +456,17 @@ async function runInOrder(
   onOutcome: (position: number, outcome: PostedOutcome) => void,
 ): Promise<InOrder> {
   const got = new Set<number>();
-  const lane = { items: files, queues: [files.map((_, k) => k)], next: new SharedArrayBuffer(4), own: [0], settings };
+  const lane = {
+    files: [
+      queueFiles(
+        files,
+        files.map((_, k) => k),
+      ),
+    ],
+    next: new SharedArrayBuffer(4),
+    own: [0],
+    settings,
+  };
   const end = await runWorkerLane(
     pool,
     lane,
