@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { defaultCacheDir } from './cache/index.js';
 import { ConfigError, loadConfig, parseConfig } from './config/load.js';
 import { checkRoot } from './discover/index.js';
-import { FORMATS, type RenderContext } from './report/index.js';
+import { FORMATS, isFormat, type RenderContext } from './report/index.js';
 import type { Severity } from './vocabulary.js';
 import type { RunResult } from './summarize/result.js';
 import { scan as runPipeline } from './run.js';
@@ -82,7 +82,7 @@ export async function scan(root: string, options: ScanOptions = {}): Promise<Run
 /** Renders a result (from `scan`, or a saved JSON result) in one of the formats; pure and deterministic. */
 export function render(result: RunResult, format: FormatName, options: RenderOptions = {}): string {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- JavaScript callers can pass any value
-  if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`unknown format '${String(format)}'`);
+  if (!isFormat(format)) throw new UsageError(`unknown format '${String(format)}'`);
   const renderer = FORMATS[format];
   const context: RenderContext = {
     rules: ruleInfos(),

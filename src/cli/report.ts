@@ -1,18 +1,17 @@
 // `jwtfrag report --from result.json`: validates a saved result and re-renders it in another format.
 import { basename } from 'node:path';
-import { writeStdout } from './stdout.js';
 import { useColor } from './color.js';
 import { compareResults } from '../report/compare.js';
-import { FORMATS, formatNames, renderParts } from '../report/index.js';
+import { formatNames, isFormat, renderParts } from '../report/index.js';
 import { HOMEPAGE } from '../version.js';
 import { ruleInfos } from './catalog.js';
 import { loadResult } from './result-file.js';
-import { chunked, reportUrl, writeOutput } from './scan.js';
+import { reportUrl, writeParts } from './scan.js';
 import { UsageError } from './usage.js';
 
 /** Runs `jwtfrag report`; returns the exit code. */
 export function reportCommand(flags: { from: string; format: string; output?: string; compare?: string; reportUrl?: string }): number {
-  if (!Object.hasOwn(FORMATS, flags.format)) throw new UsageError(`unknown format '${flags.format}' (available: ${formatNames().join(', ')})`);
+  if (!isFormat(flags.format)) throw new UsageError(`unknown format '${flags.format}' (available: ${formatNames().join(', ')})`);
   const result = loadResult(flags.from);
   if (flags.compare) result.delta = compareResults(loadResult(flags.compare), result, { since: basename(flags.compare) });
   const parts = renderParts(flags.format, result, {
@@ -21,7 +20,6 @@ export function reportCommand(flags: { from: string; format: string; output?: st
     color: !flags.output && useColor(process.stdout),
     reportUrl: reportUrl(flags.reportUrl),
   });
-  if (flags.output) writeOutput(flags.output, parts);
-  else for (const chunk of chunked(parts)) writeStdout(chunk);
+  writeParts(flags.output, parts);
   return 0;
 }

@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { defaultCacheDir } from '../cache/index.js';
 import { checkRoot } from '../discover/index.js';
 import { compareResults } from '../report/compare.js';
-import { FORMATS, formatNames, renderParts, type RenderContext } from '../report/index.js';
+import { FORMATS, formatNames, isFormat, renderParts, type RenderContext } from '../report/index.js';
 import { notAnalysedLabel } from '../report/story.js';
 import { SEVERITY_RANK, type Severity } from '../vocabulary.js';
 import type { RunResult } from '../summarize/result.js';
@@ -117,6 +117,12 @@ export function writeOutput(path: string, text: string | Iterable<string>): void
   }
 }
 
+/** A text in parts to the file `output`, or to standard output a chunk at a time when there is none. */
+export function writeParts(output: string | undefined, parts: Iterable<string>): void {
+  if (output) writeOutput(output, parts);
+  else for (const chunk of chunked(parts)) writeStdout(chunk);
+}
+
 /** Exit code for a result: 1 when an unsuppressed finding is at or above `failOn`, else 0. */
 export function exitCodeFor(result: RunResult, failOn: Severity | 'none'): number {
   if (failOn === 'none') return 0;
@@ -151,7 +157,7 @@ function readBaseline(path: string): Baseline {
 
 function checkFlags(flags: ScanFlags, formats: string[]): void {
   for (const format of formats) {
-    if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`unknown format '${format}' (available: ${formatNames().join(', ')})`);
+    if (!isFormat(format)) throw new UsageError(`unknown format '${format}' (available: ${formatNames().join(', ')})`);
   }
   if (flags.output && formats.length > 1) throw new UsageError('--output takes a single --format; use --json <file> for the JSON result');
   if (flags.pruneBaseline && !flags.baseline) throw new UsageError('--prune-baseline needs --baseline <file>');
@@ -213,9 +219,7 @@ function narrow(result: RunResult, flags: ScanFlags, changes: ChangeSet | null):
 function writeFormats(result: RunResult, formats: string[], flags: ScanFlags): void {
   const context = renderContext(flags);
   for (const format of formats) {
-    const parts = renderParts(format, result, context);
-    if (flags.output) writeOutput(flags.output, parts);
-    else for (const chunk of chunked(parts)) writeStdout(chunk);
+    writeParts(flags.output, renderParts(format, result, context));
   }
   if (flags.json) writeOutput(flags.json, renderParts('json', result, context));
   if (flags.sarif) writeOutput(flags.sarif, FORMATS.sarif(result, context));

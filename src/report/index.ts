@@ -56,6 +56,11 @@ export function renderParts(format: string, result: RunResult, context: RenderCo
   return format === 'json' ? renderJsonParts(result) : [FORMATS[format](result, context)];
 }
 
+/** Whether `name` is one of the formats (only the registry's own names: `toString` is not one). */
+export function isFormat(name: string): boolean {
+  return Object.hasOwn(FORMATS, name);
+}
+
 /** The names of the available formats, sorted. */
 export function formatNames(): string[] {
   return Object.keys(FORMATS).sort();
